@@ -1,0 +1,76 @@
+"""Roundtable: logistics for closed-door, multilingual peer-learning meetings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+
+from app.core.access import require_declared_rules
+from app.core.db import begin_write_transaction, configure_engine
+from app.core.i18n import select_locale, select_timezone
+from app.extensions import babel, csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config_class=None) -> Flask:
+    from config import config_from_env
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class or config_from_env())
+    if app.config["REQUIRE_SECRET_KEY"] and not app.config.get("SECRET_KEY"):
+        raise SystemExit(
+            "Roundtable refuses to start: SECRET_KEY is not set. Set the SECRET_KEY environment "
+            "variable to a long random value (python -c 'import secrets; "
+            "print(secrets.token_hex(32))')."
+        )
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "roundtable.db"
+        )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see that page.")
+    login_manager.login_message_category = "warning"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    with app.app_context():
+        configure_engine(db.engine)
+
+    @app.before_request
+    def writers_take_the_lock_first():
+        # On SQLite a POST that reads and then writes must hold the write lock from its first
+        # read, or a concurrent writer makes it fail instead of wait.
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            begin_write_transaction()
+
+    register_blueprints(app)
+    register_commands(app)
+    from app.core.templating import init_templating
+
+    init_templating(app)
+    require_declared_rules(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from app import auth, core, events
+
+    for feature in (core, auth, events):
+        app.register_blueprint(feature.bp)
+
+
+def register_commands(app: Flask) -> None:
+    from app.auth.cli import create_organiser_command
+    from app.core.mail import send_outbox_command
+    from app.demo import seed_demo_command
+
+    for command in (send_outbox_command, create_organiser_command, seed_demo_command):
+        app.cli.add_command(command)

@@ -1,0 +1,103 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+
+from app.auth.models import OrganisationKind
+from app.auth.services import MIN_PASSWORD_LENGTH
+from app.core.access import Role
+from app.core.forms import (
+    CheckboxListField,
+    LocaleField,
+    TimezoneField,
+    as_choices,
+    validate_timezone,
+)
+
+ORGANISATION_KINDS = as_choices([
+    (OrganisationKind.GOVERNMENT.value, _l("Government")),
+    (OrganisationKind.CIVIL_SOCIETY.value, _l("Civil society")),
+    (OrganisationKind.INTERNATIONAL.value, _l("International organisation")),
+    (OrganisationKind.OTHER.value, _l("Other")),
+])
+ROLE_LABELS = {
+    Role.PARTICIPANT.value: _l("Participant"),
+    Role.ORGANISER.value: _l("Organiser"),
+    Role.INTERPRETER.value: _l("Interpreter"),
+}
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[InputRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[InputRequired()])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    submit = SubmitField(_l("Sign in"))
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Email address to invite"),
+                       validators=[InputRequired(), Email(), Length(max=254)])
+    roles = CheckboxListField(_l("Roles"), choices=as_choices(ROLE_LABELS.items()),
+                              default=[Role.PARTICIPANT.value],
+                              validators=[InputRequired(_l("Choose at least one role."))])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    submit = SubmitField(_l("Send invitation"))
+
+
+class ProfileFields(FlaskForm):
+    display_name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=120)])
+    pseudonym = StringField(
+        _l("Pseudonym (optional)"),
+        description=_l("If you set one, other participants only ever see this name. "
+                       "Organisers still see your real name."),
+        validators=[Optional(), Length(max=120)],
+    )
+    country = SelectField(_l("Country"), validators=[Optional()])
+    organisation_name = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    organisation_kind = SelectField(_l("Kind of organisation"), choices=ORGANISATION_KINDS,
+                                    default=OrganisationKind.GOVERNMENT.value)
+    timezone = TimezoneField(_l("Timezone"),
+                             description=_l("Every time is shown in this timezone."))
+    locale = LocaleField(_l("Language"))
+    languages = CheckboxListField(_l("Languages you speak"))
+
+    def set_choices(self, country_choices, language_choices):
+        self.country.choices = as_choices([("", _l("None")), *country_choices])
+        self.languages.choices = as_choices(language_choices)
+
+
+class JoinForm(ProfileFields):
+    timezone = SelectField(
+        _l("Timezone"),
+        description=_l("Leave on 'My country's main timezone' unless you live elsewhere."),
+        validate_choice=False,
+    )
+    password = PasswordField(_l("Choose a password"),
+                             validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[EqualTo("password", _l("The passwords do not match."))])
+    submit = SubmitField(_l("Create my account"))
+
+    def validate_timezone(self, field):
+        if field.data:
+            validate_timezone(self, field)
+
+
+class ProfileForm(ProfileFields):
+    submit = SubmitField(_l("Save profile"))
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[InputRequired()])
+    new = PasswordField(_l("New password"),
+                        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[EqualTo("new", _l("The passwords do not match."))])
+    submit = SubmitField(_l("Change password"))

@@ -1,0 +1,114 @@
+"""Accounts, organisations, invitations and sign-in attempts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.access import Role
+from app.core.models import Country, str_enum
+from app.core.time import UTCDateTime, now_utc
+from app.extensions import db
+
+
+class OrganisationKind(enum.StrEnum):
+    GOVERNMENT = "government"
+    CIVIL_SOCIETY = "civil_society"
+    INTERNATIONAL = "international"
+    OTHER = "other"
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+    __table_args__ = (sa.UniqueConstraint("name", "country_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[OrganisationKind] = mapped_column(str_enum(OrganisationKind))
+    country_code: Mapped[str | None] = mapped_column(sa.ForeignKey("countries.code"))
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(120))
+    # Lived-experience experts may take a pseudonym: everyone but organisers sees only it.
+    pseudonym: Mapped[str] = mapped_column(sa.String(120), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    is_participant: Mapped[bool] = mapped_column(default=True)
+    is_organiser: Mapped[bool] = mapped_column(default=False)
+    is_interpreter: Mapped[bool] = mapped_column(default=False)
+    country_code: Mapped[str | None] = mapped_column(sa.ForeignKey("countries.code"))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    locale: Mapped[str] = mapped_column(sa.String(8), default="en")
+    # ISO 639-1 codes of the languages the person speaks.
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    country: Mapped[Country | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+
+    _ROLE_COLUMNS = {
+        Role.PARTICIPANT: "is_participant",
+        Role.ORGANISER: "is_organiser",
+        Role.INTERPRETER: "is_interpreter",
+    }
+
+    def has_role(self, role: Role) -> bool:
+        return bool(getattr(self, self._ROLE_COLUMNS[Role(role)]))
+
+    @property
+    def roles(self) -> list[Role]:
+        return [role for role in Role if self.has_role(role)]
+
+    def set_roles(self, roles) -> None:
+        wanted = {Role(role) for role in roles}
+        for role, column in self._ROLE_COLUMNS.items():
+            setattr(self, column, role in wanted)
+
+    @property
+    def public_name(self) -> str:
+        """The name other participants may see: the pseudonym when one is set."""
+        return self.pseudonym or self.display_name
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+class Invitation(db.Model):
+    """A single-use, expiring link that lets one email address create its account."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    # Only a hash is stored: a leaked database does not leak usable links.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    roles: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    country_code: Mapped[str | None] = mapped_column(sa.ForeignKey("countries.code"))
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    expires_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+
+class SignInFailure(db.Model):
+    """Failed sign-ins, kept in the database so every worker and host throttles alike."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (sa.Index("ix_sign_in_failures_lookup", "email", "address", "created_dt"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    address: Mapped[str] = mapped_column(sa.String(64))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -1,0 +1,49 @@
+"""Database behaviour that must be identical on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.extensions import db
+
+
+def configure_engine(engine: Engine) -> None:
+    """Give SQLite real transactions, foreign keys and concurrent readers.
+
+    pysqlite normally issues BEGIN itself, lazily and always DEFERRED; taking that over lets a
+    request ask for ``BEGIN IMMEDIATE`` so a writer holds the lock from its first read, the
+    SQLite counterpart of ``SELECT ... FOR UPDATE``.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    in_memory = engine.url.database in (None, "", ":memory:")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def begin_write_transaction() -> None:
+    """Start the session's transaction as a writer (SQLite); a no-op on PostgreSQL.
+
+    Must run before the session's first statement; PostgreSQL callers lock rows instead.
+    """
+    if db.engine.dialect.name == "sqlite" and not db.session().in_transaction():
+        db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def is_postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"

@@ -1,0 +1,89 @@
+"""Reference data and infrastructure tables every feature shares."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.time import UTCDateTime, now_utc
+from app.extensions import db
+
+
+def str_enum(enum_class, length: int = 20) -> sa.Enum:
+    """Enums stored as their readable values in a VARCHAR, the same on every backend."""
+    return sa.Enum(enum_class, native_enum=False, length=length, validate_strings=True,
+                   values_callable=lambda members: [member.value for member in members])
+
+
+class Country(db.Model):
+    """A participating country; its zones feed the time strips and the slot finder."""
+
+    __tablename__ = "countries"
+    __table_args__ = (
+        sa.CheckConstraint("work_start_minute >= 0 AND work_start_minute < 1440",
+                           name="work_start"),
+        sa.CheckConstraint(
+            "work_end_minute > work_start_minute AND work_end_minute <= 1440", name="work_end"
+        ),
+    )
+
+    code: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    # Every zone the country's delegations live in, default first (Indonesia has three).
+    zones: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    work_start_minute: Mapped[int] = mapped_column(default=8 * 60)
+    work_end_minute: Mapped[int] = mapped_column(default=18 * 60)
+    # ISO 3166-2 suffix used for public holidays (e.g. "NSW"), empty for national only.
+    holiday_subdivision: Mapped[str] = mapped_column(sa.String(8), default="")
+
+    def __repr__(self) -> str:
+        return f"<Country {self.code}>"
+
+
+class AuditRecord(db.Model):
+    """Who changed what and when; written in the same transaction as the change."""
+
+    __tablename__ = "audit_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(sa.String(60))
+    subject_type: Mapped[str] = mapped_column(sa.String(40))
+    subject_id: Mapped[int] = mapped_column()
+    detail: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    __table_args__ = (sa.Index("ix_audit_records_subject", "subject_type", "subject_id"),)
+
+
+class OutboxMessage(db.Model):
+    """An email waiting to be sent; queued in the transaction of the change it reports."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    # An iCalendar document sent as text/calendar; its METHOD (REQUEST, CANCEL, PUBLISH).
+    calendar: Mapped[str | None] = mapped_column(sa.Text)
+    calendar_method: Mapped[str | None] = mapped_column(sa.String(16))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # A sender leases a message while it talks to SMTP, so two hosts never send it twice.
+    leased_until_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(sa.Text, default="")
+
+    __table_args__ = (
+        sa.Index(
+            "ix_outbox_messages_pending",
+            "next_attempt_dt",
+            postgresql_where=sa.text("sent_dt IS NULL"),
+            sqlite_where=sa.text("sent_dt IS NULL"),
+        ),
+    )

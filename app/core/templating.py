@@ -1,0 +1,47 @@
+"""What every template can use: the viewer's locale and zone, and time formatting."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import get_locale
+
+from app.core.i18n import LANGUAGE_NAMES, select_timezone
+from app.core.time import fmt_date, fmt_datetime, fmt_time, fmt_when, utc_offset_label
+
+
+def current_locale() -> str:
+    return str(get_locale() or "en")
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def viewer_context():
+        return {
+            "current_locale": current_locale(),
+            "viewer_timezone": select_timezone(),
+            "language_names": LANGUAGE_NAMES,
+            "current_path": request.full_path.rstrip("?"),
+        }
+
+    @app.template_filter("viewer_datetime")
+    def viewer_datetime(instant, fmt="medium"):
+        return fmt_datetime(instant, select_timezone(), current_locale(), fmt)
+
+    @app.template_filter("viewer_when")
+    def viewer_when(instant):
+        return fmt_when(instant, select_timezone(), current_locale())
+
+    @app.template_filter("viewer_date")
+    def viewer_date(instant, fmt="medium"):
+        return fmt_date(instant, select_timezone(), current_locale(), fmt)
+
+    @app.template_filter("viewer_time")
+    def viewer_time(instant):
+        return fmt_time(instant, select_timezone(), current_locale())
+
+    @app.template_filter("utc_offset")
+    def utc_offset(instant, zone_name):
+        return utc_offset_label(instant, zone_name)

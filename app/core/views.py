@@ -1,0 +1,84 @@
+from flask import abort, current_app, flash, render_template, request, session
+from flask_babel import _, refresh
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.core import bp
+from app.core.access import public
+from app.core.forms import PreferencesForm
+from app.core.i18n import select_locale, select_timezone
+from app.core.web import redirect_back
+from app.extensions import db
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def switch_language():
+    locale = request.form.get("locale")
+    if locale not in current_app.config["LANGUAGES"]:
+        abort(400, description=_("That language is not available."))
+    if current_user.is_authenticated:
+        current_user.locale = locale
+        db.session.commit()
+    session["locale"] = locale
+    refresh()
+    return redirect_back()
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+@public
+def preferences():
+    form = PreferencesForm(locale=select_locale(), timezone=select_timezone())
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        session["timezone"] = form.timezone.data
+        if current_user.is_authenticated:
+            current_user.locale = form.locale.data
+            current_user.timezone = form.timezone.data
+            db.session.commit()
+        refresh()
+        flash(_("Preferences saved."), "success")
+        return redirect_back()
+    status = 400 if form.errors else 200
+    return render_template("core/preferences.html", form=form), status
+
+
+ERROR_TITLES = {
+    400: lambda: _("That request could not be understood"),
+    403: lambda: _("You do not have access to this page"),
+    404: lambda: _("Page not found"),
+    405: lambda: _("That action is not allowed here"),
+    409: lambda: _("That conflicts with what is already saved"),
+    413: lambda: _("That file is too large"),
+    422: lambda: _("Please check what you entered"),
+    429: lambda: _("Too many attempts"),
+    500: lambda: _("Something went wrong on our side"),
+}
+
+
+def render_error(status: int, description: str | None = None):
+    title = ERROR_TITLES.get(status, ERROR_TITLES[500])()
+    return render_template("core/error.html", status=status, title=title,
+                           description=description), status
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(_error):
+    return render_error(400, _("Your form expired or was sent from elsewhere. "
+                               "Please go back, reload the page and try again."))
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    # Werkzeug's default descriptions are English; only our own, translated ones are shown.
+    own = error.description if error.description != type(error).description else None
+    return render_error(error.code, own)
+
+
+@bp.app_errorhandler(500)
+def server_error(_error):
+    db.session.rollback()
+    return render_error(500)

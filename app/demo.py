@@ -1,0 +1,235 @@
+"""``flask seed-demo``: the platform's real history (from its published summaries) plus demo
+accounts, so a fresh install shows something true. Safe to run any number of times."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import click
+from sqlalchemy import select
+
+from app.auth.models import Organisation, OrganisationKind, User
+from app.auth.services import hash_password
+from app.core.models import Country
+from app.core.time import localize
+from app.events.models import (
+    AttendanceMode,
+    Event,
+    EventKind,
+    EventSession,
+    EventStatus,
+    SessionKind,
+)
+from app.extensions import db
+
+DEMO_PASSWORD = "roundtable-demo"  # noqa: S105 (printed on purpose: demo accounts only)
+
+COUNTRIES = [
+    ("AU", "Australia", ["Australia/Sydney", "Australia/Perth"], "NSW"),
+    ("ID", "Indonesia", ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"], ""),
+    ("MY", "Malaysia", ["Asia/Kuala_Lumpur"], ""),
+    ("NZ", "New Zealand", ["Pacific/Auckland"], ""),
+    ("TH", "Thailand", ["Asia/Bangkok"], ""),
+]
+
+ORGANISATIONS = [
+    ("Asia Dialogue on Forced Migration Secretariat", OrganisationKind.CIVIL_SOCIETY, "AU"),
+    ("International Detention Coalition", OrganisationKind.INTERNATIONAL, None),
+    ("Department of Children and Youth", OrganisationKind.GOVERNMENT, "TH"),
+    ("Ministry of Business, Innovation and Employment", OrganisationKind.GOVERNMENT, "NZ"),
+    ("SUAKA", OrganisationKind.CIVIL_SOCIETY, "ID"),
+    ("Interpreting team", OrganisationKind.OTHER, "TH"),
+]
+
+# email, name, pseudonym, roles, country, organisation, timezone, locale, languages
+ACCOUNTS = [
+    ("organiser@example.org", "Olivia Organiser", "", ("organiser",), "AU",
+     "Asia Dialogue on Forced Migration Secretariat", "Australia/Sydney", "en", ["en"]),
+    ("participant@example.org", "Pita Participant", "", ("participant",), "NZ",
+     "Ministry of Business, Innovation and Employment", "Pacific/Auckland", "en", ["en", "mi"]),
+    ("somchai@example.org", "Somchai Participant", "", ("participant",), "TH",
+     "Department of Children and Youth", "Asia/Bangkok", "th", ["th", "en"]),
+    ("sari@example.org", "Sari Participant", "", ("participant",), "ID", "SUAKA",
+     "Asia/Jakarta", "id", ["id", "en"]),
+    ("advocate@example.org", "Amina Advocate", "Youth advocate A", ("participant",), "MY",
+     "", "Asia/Kuala_Lumpur", "ms", ["ms", "en"]),
+    ("interpreter@example.org", "Ingrid Interpreter", "", ("interpreter",), "TH",
+     "Interpreting team", "Asia/Bangkok", "en", ["th", "en"]),
+]
+
+CO_CONVENORS = "International Detention Coalition (IDC); Asia Dialogue on Forced Migration (ADFM)"
+
+
+def _at(day: date, hhmm: str, zone: str) -> datetime:
+    hours, minutes = map(int, hhmm.split(":"))
+    return localize(datetime(day.year, day.month, day.day, hours, minutes), zone)
+
+
+def _session(day, start, end, zone, title, kind, **extra) -> EventSession:
+    return EventSession(title=title, kind=kind, start_dt=_at(day, start, zone),
+                        end_dt=_at(day, end, zone), **extra)
+
+
+def _history() -> list[tuple[dict, list]]:
+    bkk, syd, kul, jkt = "Asia/Bangkok", "Australia/Sydney", "Asia/Kuala_Lumpur", "Asia/Jakarta"
+    virtual = dict(kind=EventKind.VIRTUAL, status=EventStatus.HELD, is_chatham_house=True,
+                   is_invitation_only=True, online_url="https://meet.example.org/roundtable",
+                   co_hosts=CO_CONVENORS, timezone=syd)
+    d_2022 = date(2022, 4, 5)
+    d1, d2 = date(2022, 11, 1), date(2022, 11, 2)
+    j1, j2, j3 = date(2027, 6, 22), date(2027, 6, 23), date(2027, 6, 24)
+    return [
+        (dict(title="First Alternatives to Child Detention Peer Learning Platform Roundtable",
+              kind=EventKind.IN_PERSON, status=EventStatus.HELD, timezone=bkk,
+              start_date=date(2019, 11, 21), end_date=date(2019, 11, 22),
+              host_country_code="TH",
+              co_hosts="Department of Children and Youth, Thai Ministry of Social Development "
+                       "and Human Security; " + CO_CONVENORS,
+              venue="Bangkok", description="Launch of the platform with a site visit: 35 "
+              "representatives of governments of Thailand, Australia, Malaysia and Indonesia "
+              "with civil society and international organisations.",
+              topics=["Launch of the platform", "Coordination between authorities",
+                      "Training for front-line staff", "Site visit"]),
+         [_session(date(2019, 11, 21), "09:00", "12:00", bkk, "Opening and country updates",
+                   SessionKind.PLENARY, floor_language="en"),
+          _session(date(2019, 11, 22), "09:00", "13:00", bkk, "Site visit",
+                   SessionKind.SITE_VISIT, capacity=20, floor_language="th")]),
+        (dict(virtual, title="First virtual session: Mainstreaming child protection",
+              start_date=date(2020, 10, 14), end_date=date(2020, 10, 14),
+              topics=["Mainstreaming child protection"],
+              description="Follow-up: Australia/Thailand bilateral call."),
+         [_session(date(2020, 10, 14), "13:00", "15:30", syd, "Mainstreaming child protection",
+                   SessionKind.PLENARY)]),
+        (dict(virtual, title="Second virtual session: Case management approaches",
+              start_date=date(2021, 3, 17), end_date=date(2021, 3, 17),
+              topics=["Case management approaches"]),
+         [_session(date(2021, 3, 17), "14:00", "16:30", syd, "Case management approaches",
+                   SessionKind.PLENARY)]),
+        (dict(virtual, title="Third virtual session: Education of refugee and migrant children",
+              start_date=date(2021, 9, 15), end_date=date(2021, 9, 15),
+              topics=["Access to education for refugee children"],
+              description="Follow-up: Indonesia/Thailand bilateral call; the Indonesian Working "
+                          "Group on Access to Education has met monthly since."),
+         [_session(date(2021, 9, 15), "13:00", "15:30", syd, "Education of refugee and migrant "
+                   "children", SessionKind.PLENARY)]),
+        (dict(virtual, title="What makes government and civil society partnerships effective?",
+              start_date=d_2022, end_date=d_2022,
+              topics=["Government and civil society partnerships"],
+              description="Fourth virtual regional workshop: around 60 people from five "
+                          "countries, in small groups and plenary."),
+         [_session(d_2022, "13:00", "13:30", syd, "Welcome and introductions",
+                   SessionKind.PLENARY),
+          _session(d_2022, "13:30", "14:30", syd, "Small group A: partnership examples",
+                   SessionKind.SMALL_GROUP, capacity=15),
+          _session(d_2022, "13:30", "14:30", syd, "Small group B: partnership examples",
+                   SessionKind.SMALL_GROUP, capacity=15),
+          _session(d_2022, "14:30", "15:30", syd, "Plenary: what makes partnerships effective",
+                   SessionKind.PLENARY)]),
+        (dict(title="Second in-person roundtable, Putrajaya", kind=EventKind.HYBRID,
+              status=EventStatus.HELD, timezone=kul, start_date=d1, end_date=d2,
+              host_country_code="MY", co_hosts=CO_CONVENORS, venue="Putrajaya",
+              online_url="https://meet.example.org/putrajaya",
+              description="35 participants in person; New Zealand joined virtually on day two.",
+              topics=["Country presentations", "ASEAN Declaration and Regional Plan of Action",
+                      "Monitoring, evaluation and learning", "Lived experience leadership",
+                      "Case studies"]),
+         [_session(d1, "09:00", "10:30", kul, "Country presentations", SessionKind.PLENARY,
+                   attendance_mode=AttendanceMode.IN_PERSON, room="Main hall"),
+          _session(d1, "10:30", "11:00", kul, "Break", SessionKind.BREAK,
+                   attendance_mode=AttendanceMode.IN_PERSON),
+          _session(d1, "11:00", "12:30", kul, "Monitoring, evaluation and learning",
+                   SessionKind.PLENARY, attendance_mode=AttendanceMode.IN_PERSON,
+                   room="Main hall"),
+          _session(d1, "14:00", "16:00", kul, "Lived experience leadership",
+                   SessionKind.PLENARY, attendance_mode=AttendanceMode.IN_PERSON,
+                   room="Main hall"),
+          _session(d2, "09:00", "10:30", kul, "New Zealand: Refugee Advisory Panel",
+                   SessionKind.PLENARY, attendance_mode=AttendanceMode.BOTH,
+                   room="Main hall"),
+          _session(d2, "11:00", "12:30", kul, "Quiz and case studies", SessionKind.SMALL_GROUP,
+                   attendance_mode=AttendanceMode.IN_PERSON, room="Room 2"),
+          _session(d2, "14:00", "15:30", kul, "Next steps", SessionKind.PLENARY,
+                   attendance_mode=AttendanceMode.BOTH, room="Main hall")]),
+        (dict(title="Annual in-person roundtable 2027, Jakarta", kind=EventKind.HYBRID,
+              status=EventStatus.OPEN, timezone=jkt, start_date=j1, end_date=j3,
+              host_country_code="ID", co_hosts=CO_CONVENORS, venue="Jakarta",
+              address="Jakarta, Indonesia", online_url="https://meet.example.org/jakarta-2027",
+              joining_instructions="Join ten minutes early to test your audio and choose "
+                                   "your interpretation channel.",
+              description="Third in-person roundtable with site visits and study tours.",
+              topics=["Community-based placement and de-institutionalisation",
+                      "Addressing xenophobia and discrimination",
+                      "National screening and referral mechanisms",
+                      "Lived experience leaders in policy-making"]),
+         [_session(j1, "09:00", "10:30", jkt, "Opening and country updates",
+                   SessionKind.PLENARY, room="Main hall"),
+          _session(j1, "11:00", "12:30", jkt, "Community-based placement", SessionKind.PLENARY,
+                   room="Main hall"),
+          _session(j1, "14:00", "15:30", jkt, "Small group A: screening and referral",
+                   SessionKind.SMALL_GROUP, capacity=12, room="Room A",
+                   attendance_mode=AttendanceMode.IN_PERSON),
+          _session(j1, "14:00", "15:30", jkt, "Small group B: addressing xenophobia",
+                   SessionKind.SMALL_GROUP, capacity=12, room="Room B",
+                   attendance_mode=AttendanceMode.ONLINE),
+          _session(j2, "08:30", "13:00", jkt, "Site visit: community placement programme",
+                   SessionKind.SITE_VISIT, capacity=20,
+                   attendance_mode=AttendanceMode.IN_PERSON, room="Meeting point: hotel lobby"),
+          _session(j2, "19:00", "21:00", jkt, "Welcome dinner", SessionKind.SOCIAL,
+                   attendance_mode=AttendanceMode.IN_PERSON),
+          _session(j3, "09:00", "11:00", jkt, "Lived experience leaders in policy-making",
+                   SessionKind.PLENARY, room="Main hall"),
+          _session(j3, "11:30", "12:30", jkt, "Next steps", SessionKind.PLENARY,
+                   room="Main hall")]),
+    ]
+
+
+def seed_demo() -> dict[str, int]:
+    created = {"countries": 0, "users": 0, "events": 0}
+    for code, name, zones, subdivision in COUNTRIES:
+        if db.session.get(Country, code) is None:
+            db.session.add(Country(code=code, name=name, timezone=zones[0], zones=zones,
+                                   holiday_subdivision=subdivision))
+            created["countries"] += 1
+    db.session.flush()
+    organisations = {}
+    for name, kind, country in ORGANISATIONS:
+        organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
+        if organisation is None:
+            organisation = Organisation(name=name, kind=kind, country_code=country)
+            db.session.add(organisation)
+        organisations[name] = organisation
+    password_hash = None
+    for (email, name, pseudonym, roles, country, organisation, zone, locale,
+         languages) in ACCOUNTS:
+        if db.session.scalar(select(User).where(User.email == email)):
+            continue
+        password_hash = password_hash or hash_password(DEMO_PASSWORD)
+        user = User(email=email, display_name=name, pseudonym=pseudonym,
+                    password_hash=password_hash, country_code=country,
+                    organisation=organisations.get(organisation), timezone=zone, locale=locale,
+                    languages=languages)
+        user.set_roles(roles)
+        db.session.add(user)
+        created["users"] += 1
+    for fields, sessions in _history():
+        exists = db.session.scalar(select(Event.id).where(
+            Event.title == fields["title"], Event.start_date == fields["start_date"]))
+        if exists:
+            continue
+        event = Event(**fields)
+        event.sessions = sessions
+        db.session.add(event)
+        created["events"] += 1
+    db.session.flush()
+    return created
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Load the platform's history and demo accounts (idempotent)."""
+    created = seed_demo()
+    db.session.commit()
+    click.echo("Demo data ready ({}).".format(", ".join(f"{k} +{v}" for k, v in created.items())))
+    click.echo(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+    for email, name, _pseudonym, roles, *_rest in ACCOUNTS:
+        click.echo(f"  {email:28} {'/'.join(roles):12} {name}")

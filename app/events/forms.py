@@ -1,0 +1,73 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
+
+from app.core.forms import CheckboxListField, TimezoneField, as_choices
+from app.events import labels
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    kind = SelectField(_l("Kind of meeting"), choices=as_choices(
+        (kind.value, label) for kind, label in labels.EVENT_KINDS.items()))
+    status = SelectField(_l("Status"), choices=as_choices(
+        (status.value, label) for status, label in labels.EVENT_STATUSES.items()))
+    timezone = TimezoneField(_l("Timezone of the meeting"),
+                             description=_l("Session times are entered in this timezone."))
+    start_date = DateField(_l("First day"), validators=[InputRequired()])
+    end_date = DateField(_l("Last day"), validators=[InputRequired()])
+    host_country = SelectField(_l("Host country"), validators=[Optional()])
+    countries = CheckboxListField(
+        _l("Participating countries"),
+        description=_l("Their timezones are shown beside every online session."))
+    co_hosts = StringField(_l("Co-hosts"), validators=[Optional(), Length(max=500)])
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=2000)])
+    online_url = URLField(_l("Online meeting link"),
+                          validators=[Optional(), URL(require_tld=False), Length(max=500)])
+    joining_instructions = TextAreaField(_l("Joining instructions"),
+                                         validators=[Optional(), Length(max=5000)])
+    topics = TextAreaField(_l("Topics"), description=_l("One topic per line."),
+                           validators=[Optional(), Length(max=5000)])
+    is_chatham_house = BooleanField(_l("Held under the Chatham House Rule"), default=True)
+    is_invitation_only = BooleanField(_l("Invitation only"), default=True)
+    submit = SubmitField(_l("Save event"))
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    kind = SelectField(_l("Kind of session"), choices=as_choices(
+        (kind.value, label) for kind, label in labels.SESSION_KINDS.items()))
+    day = SelectField(_l("Day"), validate_choice=False)
+    start_time = TimeField(_l("Starts (meeting time)"), validators=[InputRequired()])
+    end_time = TimeField(_l("Ends (meeting time)"), validators=[InputRequired()])
+    occurrence = RadioField(
+        _l("This time happens twice when clocks go back. Which one do you mean?"),
+        choices=as_choices([("earlier", _l("The first (summer time)")),
+                            ("later", _l("The second (standard time)"))]),
+        validators=[Optional()], validate_choice=False,
+    )
+    room = StringField(_l("Room or meeting point"), validators=[Optional(), Length(max=200)])
+    online_url = URLField(_l("Online link for this session"),
+                          validators=[Optional(), URL(require_tld=False), Length(max=500)])
+    attendance_mode = SelectField(_l("Who attends how"), choices=as_choices(
+        (mode.value, label) for mode, label in labels.ATTENDANCE_MODES.items()))
+    floor_language = SelectField(_l("Floor language"))
+    capacity = IntegerField(_l("Places (leave empty for no own limit)"),
+                            validators=[Optional(), NumberRange(min=1, max=10000)])
+    preview = SubmitField(_l("Preview times"))
+    submit = SubmitField(_l("Save session"))

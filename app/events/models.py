@@ -1,0 +1,133 @@
+"""Events (a roundtable, a virtual session, a bilateral day) and their agenda of sessions."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models import Country, str_enum
+from app.core.time import UTCDateTime, now_utc
+from app.extensions import db
+
+
+class EventKind(enum.StrEnum):
+    IN_PERSON = "in_person"
+    VIRTUAL = "virtual"
+    HYBRID = "hybrid"
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class SessionKind(enum.StrEnum):
+    PLENARY = "plenary"
+    SMALL_GROUP = "small_group"
+    SITE_VISIT = "site_visit"
+    BILATERAL = "bilateral"
+    WORKING_GROUP = "working_group"
+    SOCIAL = "social"
+    BREAK = "break"
+
+
+class AttendanceMode(enum.StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    BOTH = "both"
+
+
+class SessionStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind))
+    status: Mapped[EventStatus] = mapped_column(str_enum(EventStatus), default=EventStatus.DRAFT,
+                                                index=True)
+    # The IANA zone the event runs in; its dates are calendar dates in that zone.
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    start_date: Mapped[date] = mapped_column(sa.Date, index=True)
+    end_date: Mapped[date] = mapped_column(sa.Date)
+    host_country_code: Mapped[str | None] = mapped_column(sa.ForeignKey("countries.code"))
+    co_hosts: Mapped[str] = mapped_column(sa.String(500), default="")
+    venue: Mapped[str] = mapped_column(sa.String(200), default="")
+    address: Mapped[str] = mapped_column(sa.Text, default="")
+    online_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    joining_instructions: Mapped[str] = mapped_column(sa.Text, default="")
+    is_chatham_house: Mapped[bool] = mapped_column(default=True)
+    is_invitation_only: Mapped[bool] = mapped_column(default=True)
+    topics: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # Countries whose delegations take part; their zones make the time strip (empty: all).
+    country_codes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    host_country: Mapped[Country | None] = relationship()
+    sessions: Mapped[list[EventSession]] = relationship(
+        back_populates="event", order_by="EventSession.start_dt", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_online(self) -> bool:
+        return self.kind in (EventKind.VIRTUAL, EventKind.HYBRID)
+
+    @property
+    def is_visible_to_all(self) -> bool:
+        return self.status != EventStatus.DRAFT
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title!r}>"
+
+
+def new_uid() -> str:
+    return f"{uuid.uuid4()}@roundtable"
+
+
+class EventSession(db.Model):
+    """One agenda item. Its UID and SEQUENCE let calendar clients follow every change."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        sa.CheckConstraint("end_dt > start_dt", name="ends_after_start"),
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.Index("ix_sessions_event_start", "event_id", "start_dt"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[SessionKind] = mapped_column(str_enum(SessionKind))
+    status: Mapped[SessionStatus] = mapped_column(str_enum(SessionStatus),
+                                                  default=SessionStatus.SCHEDULED)
+    start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    room: Mapped[str] = mapped_column(sa.String(200), default="")
+    online_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    attendance_mode: Mapped[AttendanceMode] = mapped_column(str_enum(AttendanceMode),
+                                                            default=AttendanceMode.BOTH)
+    floor_language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    capacity: Mapped[int | None] = mapped_column()
+    uid: Mapped[str] = mapped_column(sa.String(120), unique=True, default=new_uid)
+    sequence: Mapped[int] = mapped_column(default=0)
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+
+    def __repr__(self) -> str:
+        return f"<EventSession {self.id} {self.title!r}>"

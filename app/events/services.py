@@ -1,0 +1,284 @@
+"""Events and agendas: the rules, as plain functions. Callers commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.core.models import Country
+from app.core.time import (
+    AmbiguousLocalTime,
+    NonExistentLocalTime,
+    is_valid_timezone,
+    localize,
+    to_zone,
+)
+from app.events.models import (
+    AttendanceMode,
+    Event,
+    EventKind,
+    EventSession,
+    EventStatus,
+    SessionKind,
+    SessionStatus,
+)
+from app.extensions import db
+
+
+class EventRuleError(ValueError):
+    """Input that breaks a rule of events or agendas; the message is for the user."""
+
+    status = 400
+
+
+class ConflictError(EventRuleError):
+    status = 409
+
+
+class AmbiguousTimeChoiceNeeded(EventRuleError):
+    """The wall-clock time happens twice; the form must ask which occurrence is meant."""
+
+
+def visible_events_query(viewer):
+    """Events a viewer may see: drafts belong to organisers only."""
+    query = select(Event)
+    if not (viewer.is_authenticated and viewer.is_organiser):
+        query = query.where(Event.status != EventStatus.DRAFT)
+    return query
+
+
+def get_visible_event(event_id: int, viewer) -> Event | None:
+    return db.session.scalar(visible_events_query(viewer).where(Event.id == event_id))
+
+
+def timeline(viewer) -> list[tuple[Event, datetime | None]]:
+    """The platform's history and upcoming meetings, newest first, each with the start of
+    its first session (one query, whatever the number of events)."""
+    first_start = (
+        select(EventSession.event_id, func.min(EventSession.start_dt).label("first_start_dt"))
+        .where(EventSession.status == SessionStatus.SCHEDULED)
+        .group_by(EventSession.event_id)
+        .subquery()
+    )
+    query = (
+        visible_events_query(viewer)
+        .add_columns(first_start.c.first_start_dt)
+        .outerjoin(first_start, first_start.c.event_id == Event.id)
+        .order_by(Event.start_date.desc(), Event.id.desc())
+    )
+    return [(event, starts) for event, starts in db.session.execute(query)]
+
+
+def event_list(viewer) -> list[tuple[Event, int]]:
+    """Events with their number of scheduled sessions, soonest last-day first."""
+    counts = (
+        select(EventSession.event_id, func.count().label("session_count"))
+        .where(EventSession.status == SessionStatus.SCHEDULED)
+        .group_by(EventSession.event_id)
+        .subquery()
+    )
+    query = (
+        visible_events_query(viewer)
+        .add_columns(func.coalesce(counts.c.session_count, 0))
+        .outerjoin(counts, counts.c.event_id == Event.id)
+        .order_by(Event.start_date.desc(), Event.id.desc())
+    )
+    return [(event, count) for event, count in db.session.execute(query)]
+
+
+def agenda(event: Event) -> list[EventSession]:
+    return list(db.session.scalars(
+        select(EventSession).where(EventSession.event_id == event.id)
+        .order_by(EventSession.start_dt, EventSession.room, EventSession.id)
+    ))
+
+
+def participating_countries(event: Event) -> list[Country]:
+    """The countries whose zones make the time strip: the event's list, or all of them."""
+    query = select(Country).order_by(Country.code)
+    if event.country_codes:
+        query = query.where(Country.code.in_(event.country_codes))
+    return list(db.session.scalars(query))
+
+
+def can_see_joining_details(event: Event, viewer) -> bool:
+    """Online links and joining instructions are for organisers only (until registration)."""
+    return bool(viewer.is_authenticated and viewer.is_organiser)
+
+
+# --- events ------------------------------------------------------------------------------
+
+EVENT_FIELDS = ("title", "description", "kind", "status", "timezone", "start_date",
+                "end_date", "host_country_code", "co_hosts", "venue", "address", "online_url",
+                "joining_instructions", "topics", "country_codes", "is_chatham_house",
+                "is_invitation_only")
+
+
+def _check_event(fields: dict, sessions: list[EventSession]) -> None:
+    if not is_valid_timezone(fields["timezone"]):
+        raise EventRuleError(_("Choose a timezone from the list, such as Asia/Jakarta."))
+    if fields["end_date"] < fields["start_date"]:
+        raise EventRuleError(_("The last day cannot be before the first day."))
+    if (fields["end_date"] - fields["start_date"]).days > 31:
+        raise EventRuleError(_("An event can last at most 31 days."))
+    outside = [s for s in sessions if s.status == SessionStatus.SCHEDULED and not (
+        fields["start_date"] <= to_zone(s.start_dt, fields["timezone"]).date()
+        and to_zone(s.end_dt, fields["timezone"]).date() <= fields["end_date"])]
+    if outside:
+        raise ConflictError(_("%(n)d sessions would fall outside the new dates. Move or "
+                              "cancel them first.", n=len(outside)))
+
+
+def create_event(**fields) -> Event:
+    _check_event(fields, [])
+    event = Event(**{name: fields[name] for name in EVENT_FIELDS})
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def update_event(event: Event, **fields) -> Event:
+    _check_event(fields, event.sessions)
+    for name in EVENT_FIELDS:
+        setattr(event, name, fields[name])
+    return event
+
+
+def cancel_event(event: Event) -> Event:
+    event.status = EventStatus.CANCELLED
+    for session in event.sessions:
+        cancel_session(session)
+    return event
+
+
+# --- sessions ----------------------------------------------------------------------------
+
+@dataclass
+class SessionInput:
+    """What an organiser enters: a day and wall-clock times in the event's zone."""
+
+    title: str
+    kind: SessionKind
+    day: date
+    start_time: time
+    end_time: time
+    description: str = ""
+    room: str = ""
+    online_url: str = ""
+    attendance_mode: AttendanceMode = AttendanceMode.BOTH
+    floor_language: str = "en"
+    capacity: int | None = None
+    occurrence: str | None = None  # "earlier" / "later" when the time happens twice
+
+
+def event_days(event: Event) -> list[date]:
+    days = (event.end_date - event.start_date).days + 1
+    return [event.start_date + timedelta(days=n) for n in range(max(days, 0))]
+
+
+def to_utc_instant(day: date, wall: time, zone: str, occurrence: str | None) -> datetime:
+    naive = datetime.combine(day, wall)
+    prefer_later = None if not occurrence else occurrence == "later"
+    try:
+        return localize(naive, zone, prefer_later=prefer_later)
+    except NonExistentLocalTime:
+        raise EventRuleError(_(
+            "%(time)s does not exist on %(date)s in %(zone)s: the clocks skip that hour when "
+            "daylight saving starts. Choose another time.",
+            time=wall.strftime("%H:%M"), date=day.isoformat(), zone=zone)) from None
+    except AmbiguousLocalTime:
+        raise AmbiguousTimeChoiceNeeded(_(
+            "%(time)s happens twice on %(date)s in %(zone)s because the clocks go back. "
+            "Choose which one you mean.",
+            time=wall.strftime("%H:%M"), date=day.isoformat(), zone=zone)) from None
+
+
+def session_instants(event: Event, data: SessionInput) -> tuple[datetime, datetime]:
+    if data.day not in event_days(event):
+        raise EventRuleError(_("The session must be on one of the event's days."))
+    start_dt = to_utc_instant(data.day, data.start_time, event.timezone, data.occurrence)
+    end_dt = to_utc_instant(data.day, data.end_time, event.timezone, data.occurrence)
+    if end_dt <= start_dt:
+        raise EventRuleError(_("The session must end after it starts."))
+    return start_dt, end_dt
+
+
+def _check_room_free(event: Event, start_dt, end_dt, room: str, session_id: int | None):
+    if not room.strip():
+        return
+    clash = db.session.scalar(
+        select(EventSession).where(
+            EventSession.event_id == event.id,
+            EventSession.status == SessionStatus.SCHEDULED,
+            func.lower(EventSession.room) == room.strip().lower(),
+            EventSession.start_dt < end_dt,
+            EventSession.end_dt > start_dt,
+            EventSession.id != (session_id or 0),
+        ).limit(1)
+    )
+    if clash is not None:
+        raise ConflictError(_("%(room)s is already used by “%(title)s” at that time.",
+                              room=room, title=clash.title))
+
+
+def _apply(session: EventSession, event: Event, data: SessionInput) -> None:
+    if event.status == EventStatus.CANCELLED:
+        raise ConflictError(_("This event is cancelled."))
+    if data.capacity is not None and data.capacity < 1:
+        raise EventRuleError(_("Places must be at least 1, or empty for no own limit."))
+    start_dt, end_dt = session_instants(event, data)
+    _check_room_free(event, start_dt, end_dt, data.room, session.id)
+    mode = data.attendance_mode if event.kind == EventKind.HYBRID else (
+        AttendanceMode.ONLINE if event.kind == EventKind.VIRTUAL else AttendanceMode.IN_PERSON)
+    session.title = data.title.strip()
+    session.description = data.description
+    session.kind = data.kind
+    session.start_dt, session.end_dt = start_dt, end_dt
+    session.room = data.room.strip()
+    session.online_url = data.online_url
+    session.attendance_mode = mode
+    session.floor_language = data.floor_language
+    session.capacity = data.capacity
+
+
+def schedule_session(event: Event, data: SessionInput) -> EventSession:
+    session = EventSession()
+    _apply(session, event, data)  # before linking: a refused session never joins the event
+    session.event = event
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+# A change to any of these makes calendar clients update their copy (RFC 5545 SEQUENCE).
+SEQUENCED = ("start_dt", "end_dt", "room", "online_url", "status", "title")
+
+
+def update_session(session: EventSession, data: SessionInput) -> EventSession:
+    before = {name: getattr(session, name) for name in SEQUENCED}
+    _apply(session, session.event, data)
+    if any(getattr(session, name) != value for name, value in before.items()):
+        session.sequence += 1
+    return session
+
+
+def cancel_session(session: EventSession) -> EventSession:
+    if session.status != SessionStatus.CANCELLED:
+        session.status = SessionStatus.CANCELLED
+        session.sequence += 1
+    return session
+
+
+def session_input_from(session: EventSession) -> dict:
+    """Form defaults for editing: the stored instants as the event's wall-clock times."""
+    start = to_zone(session.start_dt, session.event.timezone)
+    end = to_zone(session.end_dt, session.event.timezone)
+    return {"title": session.title, "description": session.description,
+            "kind": session.kind.value, "day": start.date().isoformat(),
+            "start_time": start.time().replace(tzinfo=None),
+            "end_time": end.time().replace(tzinfo=None), "room": session.room,
+            "online_url": session.online_url, "attendance_mode": session.attendance_mode.value,
+            "floor_language": session.floor_language, "capacity": session.capacity}

@@ -1,0 +1,309 @@
+from datetime import date
+from itertools import groupby
+
+from babel.dates import format_interval
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import _
+from flask_login import current_user
+
+from app.auth.services import SPOKEN_LANGUAGES
+from app.core.access import organiser_required, public, signed_in
+from app.core.forms import EmptyForm, as_choices, country_choices
+from app.core.i18n import country_name, language_name, select_timezone
+from app.core.templating import current_locale
+from app.core.time import now_utc, to_zone
+from app.events import bp, labels, services
+from app.events.display import session_times, strip_zones_for
+from app.events.forms import EventForm, SessionForm
+from app.events.models import Event, EventKind, EventSession, SessionKind
+from app.extensions import db
+
+
+@bp.app_template_filter("format_event_dates")
+def format_event_dates(start, end):
+    """'21–22 Nov 2019' in the reader's language."""
+    return format_interval(start, end, "yMMMd", locale=current_locale())
+
+
+@bp.record_once
+def register_label_globals(state):
+    # Globals rather than a context processor: imported macros see globals, not the context.
+    state.app.jinja_env.globals.update(
+        event_kind_label=labels.EVENT_KINDS.get,
+        event_status_label=labels.EVENT_STATUSES.get,
+        session_kind_label=labels.SESSION_KINDS.get,
+        attendance_mode_label=labels.ATTENDANCE_MODES.get,
+        country_label=lambda code: country_name(code, current_locale()),
+        language_label=lambda code: language_name(code, current_locale()),
+    )
+
+
+def _event_or_404(event_id: int) -> Event:
+    event = services.get_visible_event(event_id, current_user)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _session_or_404(event: Event, session_id: int) -> EventSession:
+    session = db.session.get(EventSession, session_id)
+    if session is None or session.event_id != event.id:
+        abort(404)
+    return session
+
+
+def _times_for(event, sessions, countries):
+    """Each session's times as this viewer reads them (cached across requests)."""
+    zones = strip_zones_for(countries) if event.is_online else ()
+    viewer_zone, locale = select_timezone(), current_locale()
+    return {
+        s.id: session_times(s.start_dt, s.end_dt, event.timezone, viewer_zone, locale,
+                            zones if s.attendance_mode.value != "in_person" else ())
+        for s in sessions
+    }
+
+
+def _slots_by_day(event, sessions):
+    """Sessions grouped by the event's local day, then by start (parallel groups share one)."""
+    days = []
+    for day, in_day in groupby(sessions, key=lambda s: to_zone(s.start_dt, event.timezone).date()):
+        slots = [list(group) for _start, group in groupby(in_day, key=lambda s: s.start_dt)]
+        days.append((day, slots))
+    return days
+
+
+@bp.route("/")
+@public
+def timeline():
+    events = services.timeline(current_user)
+    today = to_zone(now_utc(), "UTC").date()
+    return render_template("events/timeline.html", events=events, today=today)
+
+
+@bp.route("/events")
+@signed_in
+def list_events():
+    return render_template("events/list.html", events=services.event_list(current_user),
+                           today=now_utc().date())
+
+
+@bp.route("/events/<int:event_id>")
+@signed_in
+def show_event(event_id):
+    event = _event_or_404(event_id)
+    sessions = services.agenda(event)
+    countries = services.participating_countries(event)
+    return render_template(
+        "events/event.html", event=event, days=_slots_by_day(event, sessions),
+        times=_times_for(event, sessions, countries),
+        show_joining=services.can_see_joining_details(event, current_user),
+        cancel_form=EmptyForm(),
+    )
+
+
+def _event_form(event=None):
+    form = EventForm(obj=event) if event else EventForm()
+    choices = country_choices()
+    form.host_country.choices = as_choices([("", _("None")), *choices])
+    form.countries.choices = as_choices(choices)
+    if request.method == "GET":
+        if event:
+            form.host_country.data = event.host_country_code or ""
+            form.countries.data = event.country_codes or []
+            form.topics.data = "\n".join(event.topics or [])
+            form.kind.data, form.status.data = event.kind.value, event.status.value
+        else:
+            form.countries.data = [code for code, _label in choices]
+    return form
+
+
+def _event_fields(form) -> dict:
+    return {
+        "title": form.title.data.strip(), "description": form.description.data or "",
+        "kind": EventKind(form.kind.data), "status": form.status.data,
+        "timezone": form.timezone.data, "start_date": form.start_date.data,
+        "end_date": form.end_date.data, "host_country_code": form.host_country.data or None,
+        "co_hosts": form.co_hosts.data or "", "venue": form.venue.data or "",
+        "address": form.address.data or "", "online_url": form.online_url.data or "",
+        "joining_instructions": form.joining_instructions.data or "",
+        "topics": [line.strip() for line in (form.topics.data or "").splitlines()
+                   if line.strip()],
+        "country_codes": list(form.countries.data or []),
+        "is_chatham_house": form.is_chatham_house.data,
+        "is_invitation_only": form.is_invitation_only.data,
+    }
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@organiser_required
+def create_event():
+    form = _event_form()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(**_event_fields(form))
+        except services.EventRuleError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("Event created. Now add its sessions."), "success")
+            return redirect(url_for("events.show_event", event_id=event.id))
+    elif form.errors:
+        status = 400
+    return render_template("events/event_form.html", form=form, event=None), status
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit_event(event_id):
+    event = _event_or_404(event_id)
+    form = _event_form(event)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_event(event, **_event_fields(form))
+        except services.EventRuleError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("Event saved."), "success")
+            return redirect(url_for("events.show_event", event_id=event.id))
+    elif form.errors:
+        status = 400
+    return render_template("events/event_form.html", form=form, event=event), status
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["POST"])
+@organiser_required
+def cancel_event(event_id):
+    event = _event_or_404(event_id)
+    services.cancel_event(event)
+    db.session.commit()
+    flash(_("The event is cancelled."), "success")
+    return redirect(url_for("events.show_event", event_id=event.id))
+
+
+def _session_form(event, session=None):
+    form = SessionForm(data=services.session_input_from(session)) if (
+        session and request.method == "GET") else SessionForm()
+    locale = current_locale()
+    form.day.choices = as_choices((day.isoformat(), format_interval(day, day, "yMMMEd",
+                                                                     locale=locale))
+                                  for day in services.event_days(event))
+    form.floor_language.choices = as_choices(
+        (code, language_name(code, locale)) for code in SPOKEN_LANGUAGES)
+    if event.kind == EventKind.VIRTUAL and request.method == "GET" and not session:
+        form.kind.data = SessionKind.PLENARY.value
+    return form
+
+
+def _session_input(form) -> services.SessionInput:
+    try:
+        day = date.fromisoformat(form.day.data or "")
+    except ValueError:
+        raise services.EventRuleError(_("The session must be on one of the event's days.")) \
+            from None
+    return services.SessionInput(
+        title=form.title.data, kind=SessionKind(form.kind.data), day=day,
+        start_time=form.start_time.data, end_time=form.end_time.data,
+        description=form.description.data or "", room=form.room.data or "",
+        online_url=form.online_url.data or "", attendance_mode=form.attendance_mode.data,
+        floor_language=form.floor_language.data, capacity=form.capacity.data,
+        occurrence=form.occurrence.data or None,
+    )
+
+
+def _preview(event, data: services.SessionInput):
+    """The strip for the time being entered, so the organiser can pick a fair hour."""
+    start_dt, end_dt = services.session_instants(event, data)
+    countries = services.participating_countries(event)
+    return session_times(start_dt, end_dt, event.timezone, select_timezone(), current_locale(),
+                         strip_zones_for(countries))
+
+
+def _save_session(event, form, session=None):
+    """Validate, then preview or save; returns (response or None, status, preview)."""
+    try:
+        data = _session_input(form)
+        if form.preview.data:
+            preview = _preview(event, data)
+            return None, 200, preview, False
+        if session is None:
+            session = services.schedule_session(event, data)
+        else:
+            services.update_session(session, data)
+    except services.AmbiguousTimeChoiceNeeded as error:
+        db.session.rollback()
+        flash(str(error), "warning")
+        return None, 422, None, True
+    except services.EventRuleError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return None, error.status, None, False
+    db.session.commit()
+    flash(_("Session saved."), "success")
+    return redirect(url_for("events.show_event", event_id=event.id,
+                            _anchor=f"session-{session.id}")), 302, None, False
+
+
+@bp.route("/events/<int:event_id>/sessions/new", methods=["GET", "POST"])
+@organiser_required
+def create_session(event_id):
+    event = _event_or_404(event_id)
+    form = _session_form(event)
+    status, preview, ask_occurrence = 200, None, False
+    if form.validate_on_submit():
+        response, status, preview, ask_occurrence = _save_session(event, form)
+        if response is not None:
+            return response
+    elif form.errors:
+        status = 400
+    return render_template("events/session_form.html", form=form, event=event, session=None,
+                           preview=preview, ask_occurrence=ask_occurrence), status
+
+
+@bp.route("/events/<int:event_id>/sessions/<int:session_id>")
+@signed_in
+def show_session(event_id, session_id):
+    event = _event_or_404(event_id)
+    session = _session_or_404(event, session_id)
+    countries = services.participating_countries(event)
+    return render_template(
+        "events/session.html", event=event, session=session,
+        times=_times_for(event, [session], countries)[session.id],
+        show_joining=services.can_see_joining_details(event, current_user),
+        cancel_form=EmptyForm(),
+    )
+
+
+@bp.route("/events/<int:event_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit_session(event_id, session_id):
+    event = _event_or_404(event_id)
+    session = _session_or_404(event, session_id)
+    form = _session_form(event, session)
+    status, preview, ask_occurrence = 200, None, False
+    if form.validate_on_submit():
+        response, status, preview, ask_occurrence = _save_session(event, form, session)
+        if response is not None:
+            return response
+    elif form.errors:
+        status = 400
+    return render_template("events/session_form.html", form=form, event=event, session=session,
+                           preview=preview, ask_occurrence=ask_occurrence), status
+
+
+@bp.route("/events/<int:event_id>/sessions/<int:session_id>/cancel", methods=["POST"])
+@organiser_required
+def cancel_session(event_id, session_id):
+    event = _event_or_404(event_id)
+    session = _session_or_404(event, session_id)
+    services.cancel_session(session)
+    db.session.commit()
+    flash(_("The session is cancelled."), "success")
+    return redirect(url_for("events.show_event", event_id=event.id))
+
