@@ -61,16 +61,18 @@ def create_app(config_class=None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import auth, core, events
+    from app import auth, calendar, core, events, registrations
 
-    for feature in (core, auth, events):
+    for feature in (core, auth, events, registrations, calendar):
         app.register_blueprint(feature.bp)
 
 
 def register_commands(app: Flask) -> None:
     from app.auth.cli import create_organiser_command
+    from app.calendar.cli import send_reminders_command
     from app.core.mail import send_outbox_command
     from app.demo import seed_demo_command
 
-    for command in (send_outbox_command, create_organiser_command, seed_demo_command):
+    for command in (send_outbox_command, create_organiser_command, seed_demo_command,
+                    send_reminders_command):
         app.cli.add_command(command)

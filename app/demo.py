@@ -151,7 +151,7 @@ def _history() -> list[tuple[dict, list]]:
           _session(d2, "14:00", "15:30", kul, "Next steps", SessionKind.PLENARY,
                    attendance_mode=AttendanceMode.BOTH, room="Main hall")]),
         (dict(title="Annual in-person roundtable 2027, Jakarta", kind=EventKind.HYBRID,
-              status=EventStatus.OPEN, timezone=jkt, start_date=j1, end_date=j3,
+              status=EventStatus.OPEN, timezone=jkt, start_date=j1, end_date=j3, capacity=35,
               host_country_code="ID", co_hosts=CO_CONVENORS, venue="Jakarta",
               address="Jakarta, Indonesia", online_url="https://meet.example.org/jakarta-2027",
               joining_instructions="Join ten minutes early to test your audio and choose "
@@ -221,7 +221,32 @@ def seed_demo() -> dict[str, int]:
         db.session.add(event)
         created["events"] += 1
     db.session.flush()
+    _open_registration(created)
     return created
+
+
+def _open_registration(created: dict) -> None:
+    """The upcoming roundtable: five delegations invited, 7 in-person places each, and two
+    demo participants already registered (the New Zealand one is left to register)."""
+    from app.registrations import services as registrations
+
+    event = db.session.scalar(select(Event).where(Event.status == EventStatus.OPEN,
+                                                  Event.capacity.is_not(None)))
+    if event is None:
+        return
+    for code, *_rest in COUNTRIES:
+        registrations.invite_to_event(event, country_code=code)
+        if registrations.quota_for(event, code) is None:
+            registrations.set_quota(event, code, 7, None)
+    site_visit = next(s for s in event.sessions if s.capacity and s.kind.value == "site_visit")
+    for email, dietary in (("sari@example.org", "Halal"), ("somchai@example.org", "")):
+        user = db.session.scalar(select(User).where(User.email == email))
+        if registrations.registration_for(event, user) is None:
+            registrations.register(event, user, registrations.RegistrationInput(
+                session_ids=[site_visit.id], dietary_needs=dietary,
+                arrival_date=event.start_date, departure_date=event.end_date,
+                interpretation_language="en", consent_chatham=True, consent_data=True))
+            created["registrations"] = created.get("registrations", 0) + 1
 
 
 @click.command("seed-demo")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -35,9 +35,9 @@ def fresh_database(kind: str, base_url: str, tmp_dir: Path, name: str) -> str:
 
 def server_env(database_url: str, **extra) -> dict:
     env = dict(os.environ)
-    env.update(ROUNDTABLE_ENV="development", DATABASE_URL=database_url,
-               SECRET_KEY="live-test-secret", FLASK_APP="wsgi", MAIL_BACKEND="console",
-               PYTHONPATH=str(ROOT), **extra)
+    env.update({"ROUNDTABLE_ENV": "development", "DATABASE_URL": database_url,
+                "SECRET_KEY": "live-test-secret", "FLASK_APP": "wsgi",
+                "MAIL_BACKEND": "console", "PYTHONPATH": str(ROOT), **extra})
     return env
 
 
@@ -74,3 +74,93 @@ def gunicorn(env: dict, port: int, workers: int = 2):
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+def signed_in_session(secret_key: str, user_id: int) -> tuple[str, str]:
+    """The session cookie and CSRF token a browser holds after signing in as ``user_id``.
+
+    Forged with the server's own secret, so a load test can sign in hundreds of people
+    without hundreds of password hashes.
+    """
+    import secrets
+
+    from flask import Flask
+    from itsdangerous import URLSafeTimedSerializer
+
+    raw = secrets.token_hex(20)
+    app = Flask("forge")
+    app.secret_key = secret_key
+    cookie = app.session_interface.get_signing_serializer(app).dumps(
+        {"_user_id": str(user_id), "_fresh": True, "csrf_token": raw})
+    token = URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").dumps(raw)
+    return cookie, token
+
+
+SETUP_RUSH = r"""
+import json, sys
+from datetime import date
+from sqlalchemy import insert, select
+from app import create_app
+from app.auth.models import User
+from app.events.models import Event, EventKind, EventStatus
+from app.extensions import db
+
+count, capacity = int(sys.argv[1]), int(sys.argv[2])
+app = create_app()
+with app.app_context():
+    event = Event(title="Rush", kind=EventKind.VIRTUAL, status=EventStatus.OPEN,
+                  timezone="Asia/Bangkok", start_date=date(2030, 1, 10),
+                  end_date=date(2030, 1, 10), capacity=capacity, is_invitation_only=False)
+    db.session.add(event)
+    db.session.flush()
+    db.session.execute(insert(User), [
+        {"email": f"rush{n}@example.org", "display_name": f"Rush {n}", "password_hash": "!",
+         "timezone": "Asia/Bangkok"} for n in range(count)])
+    db.session.commit()
+    ids = db.session.scalars(select(User.id).where(User.email.like("rush%"))
+                             .order_by(User.id)).all()
+    print(json.dumps({"event_id": event.id, "user_ids": ids}))
+"""
+
+
+def setup_rush(env: dict, people: int, capacity: int) -> dict:
+    """An open virtual event with ``capacity`` places and ``people`` accounts to fill it."""
+    import json
+
+    result = subprocess.run([sys.executable, "-c", SETUP_RUSH, str(people), str(capacity)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+                            check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def post_all(base: str, requests: list[tuple[str, str, dict]], workers: int) -> list[int]:
+    """POST every (path, cookie, form) at once from ``workers`` threads; return the statuses.
+
+    A barrier releases them together so the server sees one burst.
+    """
+    import http.client
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.parse import urlencode, urlsplit
+
+    host = urlsplit(base)
+    barrier = threading.Barrier(min(workers, len(requests)))
+
+    def send(item):
+        path, cookie, form = item
+        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
+        try:
+            connection.connect()
+            with suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=30)
+            connection.request("POST", path, body=urlencode(form, doseq=True), headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"session={cookie}"})
+            return connection.getresponse().status
+        except OSError:
+            return 0
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(send, requests))

@@ -4,7 +4,14 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from app.auth import bp, services
-from app.auth.forms import InviteForm, JoinForm, LoginForm, PasswordForm, ProfileForm
+from app.auth.forms import (
+    ORGANISATION_KINDS,
+    InviteForm,
+    JoinForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+)
 from app.auth.models import Invitation, User
 from app.core.access import organiser_required, public, secret_link, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices, timezone_choices
@@ -13,6 +20,12 @@ from app.core.templating import current_locale
 from app.core.time import now_utc
 from app.core.web import redirect_back, safe_next
 from app.extensions import db, login_manager
+
+
+@bp.record_once
+def register_label_globals(state):
+    kinds = {choice.value: choice.label for choice in ORGANISATION_KINDS}
+    state.app.jinja_env.globals["organisation_kind_label"] = lambda value: kinds.get(value, value)
 
 
 @login_manager.user_loader

@@ -87,3 +87,13 @@ class OutboxMessage(db.Model):
             sqlite_where=sa.text("sent_dt IS NULL"),
         ),
     )
+
+
+class RateCounter(db.Model):
+    """Requests counted per key and fixed window, shared by every worker and host."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
+    window_start_dt: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 
 from app.core.i18n import LANGUAGE_NAMES, select_timezone
@@ -23,7 +23,7 @@ def init_templating(app: Flask) -> None:
             "current_locale": current_locale(),
             "viewer_timezone": select_timezone(),
             "language_names": LANGUAGE_NAMES,
-            "current_path": request.full_path.rstrip("?"),
+            "current_path": request.full_path.rstrip("?") if has_request_context() else "",
         }
 
     @app.template_filter("viewer_datetime")

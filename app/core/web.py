@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import redirect, request, url_for
+from flask import current_app, has_request_context, redirect, request, url_for
 
 
 def safe_next(target: str | None, default_endpoint: str = "events.timeline") -> str:
@@ -19,3 +19,11 @@ def safe_next(target: str | None, default_endpoint: str = "events.timeline") -> 
 def redirect_back(default_endpoint: str = "events.timeline"):
     return redirect(safe_next(request.form.get("next") or request.args.get("next"),
                               default_endpoint))
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A full link for emails, also from commands that run outside any web request."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        return url_for(endpoint, _external=True, **values)

@@ -44,6 +44,11 @@ class EventForm(FlaskForm):
                            validators=[Optional(), Length(max=5000)])
     is_chatham_house = BooleanField(_l("Held under the Chatham House Rule"), default=True)
     is_invitation_only = BooleanField(_l("Invitation only"), default=True)
+    requires_approval = BooleanField(_l("Organisers approve each registration"))
+    registration_opens = DateField(_l("Registration opens on"), validators=[Optional()])
+    registration_closes = DateField(_l("Registration closes after"), validators=[Optional()],
+                                    description=_l("The end of that day in the meeting's "
+                                                   "timezone."))
     submit = SubmitField(_l("Save event"))
 
 

@@ -49,9 +49,16 @@ class SessionStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+def new_uid() -> str:
+    return f"{uuid.uuid4()}@roundtable"
+
+
 class Event(db.Model):
     __tablename__ = "events"
-    __table_args__ = (sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),)
+    __table_args__ = (
+        sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -74,6 +81,14 @@ class Event(db.Model):
     topics: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     # Countries whose delegations take part; their zones make the time strip (empty: all).
     country_codes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # In-person places (every place, for a virtual event); None means no limit.
+    capacity: Mapped[int | None] = mapped_column()
+    requires_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    registration_opens_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The event as one all-day calendar item (the registration invitation): UID and SEQUENCE.
+    uid: Mapped[str] = mapped_column(sa.String(120), unique=True, default=new_uid)
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
@@ -92,10 +107,6 @@ class Event(db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r}>"
-
-
-def new_uid() -> str:
-    return f"{uuid.uuid4()}@roundtable"
 
 
 class EventSession(db.Model):

@@ -13,6 +13,7 @@ from app.core.time import (
     AmbiguousLocalTime,
     NonExistentLocalTime,
     is_valid_timezone,
+    local_day_bounds,
     localize,
     to_zone,
 )
@@ -105,8 +106,14 @@ def participating_countries(event: Event) -> list[Country]:
 
 
 def can_see_joining_details(event: Event, viewer) -> bool:
-    """Online links and joining instructions are for organisers only (until registration)."""
-    return bool(viewer.is_authenticated and viewer.is_organiser)
+    """Online links and joining instructions: organisers and confirmed registrants only."""
+    if not viewer.is_authenticated:
+        return False
+    if viewer.is_organiser:
+        return True
+    from app.registrations.services import is_confirmed  # registrations builds on events
+
+    return is_confirmed(event, viewer)
 
 
 # --- events ------------------------------------------------------------------------------
@@ -114,7 +121,18 @@ def can_see_joining_details(event: Event, viewer) -> bool:
 EVENT_FIELDS = ("title", "description", "kind", "status", "timezone", "start_date",
                 "end_date", "host_country_code", "co_hosts", "venue", "address", "online_url",
                 "joining_instructions", "topics", "country_codes", "is_chatham_house",
-                "is_invitation_only")
+                "is_invitation_only", "requires_approval", "registration_opens_dt",
+                "registration_closes_dt")
+
+
+def registration_window(opens: date | None, closes: date | None, zone: str):
+    """Dates in the meeting's zone as UTC instants: from the start of the opening day to the
+    end of the closing day."""
+    opens_dt = local_day_bounds(opens, zone)[0] if opens else None
+    closes_dt = local_day_bounds(closes, zone)[1] if closes else None
+    if opens_dt and closes_dt and closes_dt <= opens_dt:
+        raise EventRuleError(_("Registration cannot close before it opens."))
+    return opens_dt, closes_dt
 
 
 def _check_event(fields: dict, sessions: list[EventSession]) -> None:
@@ -134,17 +152,27 @@ def _check_event(fields: dict, sessions: list[EventSession]) -> None:
 
 def create_event(**fields) -> Event:
     _check_event(fields, [])
+    fields.setdefault("requires_approval", False)
+    fields.setdefault("registration_opens_dt", None)
+    fields.setdefault("registration_closes_dt", None)
     event = Event(**{name: fields[name] for name in EVENT_FIELDS})
     db.session.add(event)
     db.session.flush()
     return event
 
 
-def update_event(event: Event, **fields) -> Event:
+# A change to any of these is news for the participants' calendars.
+ANNOUNCED = ("title", "start_date", "end_date", "venue", "address", "timezone")
+
+
+def update_event(event: Event, **fields) -> bool:
+    """Apply the changes; True when participants' calendars need an update."""
     _check_event(fields, event.sessions)
+    before = {name: getattr(event, name) for name in ANNOUNCED}
     for name in EVENT_FIELDS:
-        setattr(event, name, fields[name])
-    return event
+        if name in fields:
+            setattr(event, name, fields[name])
+    return any(getattr(event, name) != value for name, value in before.items())
 
 
 def cancel_event(event: Event) -> Event:

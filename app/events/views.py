@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 
 from babel.dates import format_interval
@@ -7,6 +7,7 @@ from flask_babel import _
 from flask_login import current_user
 
 from app.auth.services import SPOKEN_LANGUAGES
+from app.calendar import services as calendar
 from app.core.access import organiser_required, public, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices
 from app.core.i18n import country_name, language_name, select_timezone
@@ -112,6 +113,13 @@ def _event_form(event=None):
             form.countries.data = event.country_codes or []
             form.topics.data = "\n".join(event.topics or [])
             form.kind.data, form.status.data = event.kind.value, event.status.value
+            if event.registration_opens_dt:
+                form.registration_opens.data = to_zone(event.registration_opens_dt,
+                                                       event.timezone).date()
+            if event.registration_closes_dt:
+                form.registration_closes.data = (to_zone(event.registration_closes_dt,
+                                                         event.timezone) - timedelta(days=1)
+                                                 ).date()
         else:
             form.countries.data = [code for code, _label in choices]
     return form
@@ -131,7 +139,19 @@ def _event_fields(form) -> dict:
         "country_codes": list(form.countries.data or []),
         "is_chatham_house": form.is_chatham_house.data,
         "is_invitation_only": form.is_invitation_only.data,
+        "requires_approval": form.requires_approval.data,
     }
+
+
+def _event_fields_checked(form) -> dict:
+    fields = _event_fields(form)
+    if not services.is_valid_timezone(fields["timezone"]):
+        raise services.EventRuleError(_("Choose a timezone from the list, such as "
+                                        "Asia/Jakarta."))
+    fields["registration_opens_dt"], fields["registration_closes_dt"] = \
+        services.registration_window(form.registration_opens.data,
+                                     form.registration_closes.data, fields["timezone"])
+    return fields
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
@@ -141,7 +161,7 @@ def create_event():
     status = 200
     if form.validate_on_submit():
         try:
-            event = services.create_event(**_event_fields(form))
+            event = services.create_event(**_event_fields_checked(form))
         except services.EventRuleError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -163,12 +183,14 @@ def edit_event(event_id):
     status = 200
     if form.validate_on_submit():
         try:
-            services.update_event(event, **_event_fields(form))
+            announce = services.update_event(event, **_event_fields_checked(form))
         except services.EventRuleError as error:
             db.session.rollback()
             flash(str(error), "error")
             status = error.status
         else:
+            if announce:
+                calendar.announce_event_change(event)
             db.session.commit()
             flash(_("Event saved."), "success")
             return redirect(url_for("events.show_event", event_id=event.id))
@@ -182,6 +204,7 @@ def edit_event(event_id):
 def cancel_event(event_id):
     event = _event_or_404(event_id)
     services.cancel_event(event)
+    calendar.announce_event_change(event, cancelled=True)
     db.session.commit()
     flash(_("The event is cancelled."), "success")
     return redirect(url_for("events.show_event", event_id=event.id))

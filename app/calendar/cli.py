@@ -1,0 +1,9 @@
+import click
+
+from app.calendar.services import send_reminders
+
+
+@click.command("send-reminders")
+def send_reminders_command():
+    """Queue the day-before reminders (idempotent; safe on several hosts at once)."""
+    click.echo(f"reminders={send_reminders()}")

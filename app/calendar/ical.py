@@ -1,0 +1,224 @@
+"""One iCalendar builder for downloads, personal feeds and iTIP emails (RFC 5545 / 5546).
+
+Times go out as wall-clock times with the event's TZID and a VTIMEZONE written in the
+rule-based form Outlook reads (a STANDARD and a DAYLIGHT block, each with a yearly RRULE),
+derived from the same tz database pytz uses everywhere else in the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Alarm, Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress
+from icalendar import Event as VEvent
+
+from app.core.time import get_zone, to_zone
+
+PRODID = "-//Roundtable//Roundtable peer-learning logistics//EN"
+
+
+@dataclass
+class Attendee:
+    email: str
+    name: str
+    partstat: str = "NEEDS-ACTION"  # ACCEPTED, TENTATIVE, DECLINED
+    rsvp: bool = True
+
+
+@dataclass
+class CalendarItem:
+    """What a VEVENT says; ``start``/``end`` are aware UTC unless ``all_day`` (then dates)."""
+
+    uid: str
+    sequence: int
+    summary: str
+    start: datetime | date
+    end: datetime | date
+    timezone: str = "UTC"
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    status: str = "CONFIRMED"  # TENTATIVE, CANCELLED
+    all_day: bool = False
+    rrule: str = ""  # e.g. "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20271231T000000Z"
+    exdates: list[datetime] = field(default_factory=list)
+    recurrence_id: datetime | None = None
+    attendees: list[Attendee] = field(default_factory=list)
+    alarm_minutes: int | None = 30
+    categories: list[str] = field(default_factory=list)
+    last_modified: datetime | None = None
+
+
+def _transitions(zone_name: str, first_year: int, last_year: int):
+    """(utc instant, offset before, offset after, is_dst after, name after) in the years."""
+    zone = get_zone(zone_name)
+    times = getattr(zone, "_utc_transition_times", [])
+    infos = getattr(zone, "_transition_info", [])
+    found = []
+    for index in range(1, len(times)):
+        when = times[index]
+        if first_year <= when.year <= last_year:
+            before, after = infos[index - 1], infos[index]
+            found.append((when.replace(tzinfo=UTC), before[0], after[0], bool(after[1]),
+                          after[2]))
+    return found
+
+
+def _nth_weekday(day: date) -> int:
+    """Which weekday of its month a date is: 1..4, or -1 for the last one."""
+    next_month = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    if (next_month - day).days <= 7:
+        return -1
+    return (day.day - 1) // 7 + 1
+
+
+def _rule_date(year: int, month: int, nth: int, weekday: int) -> date:
+    if nth > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    last = (date(year, month, 28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _observance(kind, local_start: datetime, offset_from, offset_to, name, rrule=None):
+    block = kind()
+    block.add("dtstart", local_start)
+    block.add("tzoffsetfrom", offset_from)
+    block.add("tzoffsetto", offset_to)
+    block.add("tzname", name)
+    if rrule:
+        block.add("rrule", rrule)
+    return block
+
+
+def vtimezone(zone_name: str, first_year: int, last_year: int) -> Timezone:
+    """A VTIMEZONE valid for every instant in the given years."""
+    timezone = Timezone()
+    timezone.add("tzid", zone_name)
+    found = _transitions(zone_name, first_year, last_year)
+    zone = get_zone(zone_name)
+    if not found:
+        middle = to_zone(datetime(first_year, 7, 1, tzinfo=UTC), zone_name)
+        offset = middle.utcoffset()
+        timezone.add_component(_observance(TimezoneStandard, datetime(1970, 1, 1), offset,
+                                           offset, middle.tzname()))
+        return timezone
+    rules = {}
+    for when, before, after, is_dst, name in found:
+        local = (when + before).replace(tzinfo=None)  # wall time in the offset it leaves
+        key = (is_dst, before, after, name, local.month, _nth_weekday(local.date()),
+               local.weekday(), local.time())
+        rules.setdefault(key, []).append(local)
+    years = range(first_year, last_year + 1)
+    consistent = len(rules) <= 2 and all(len(dates) == len(years) for dates in rules.values())
+    if consistent:
+        for (is_dst, before, after, name, month, nth, weekday, wall), _dates in rules.items():
+            start = datetime.combine(_rule_date(1970, month, nth, weekday), wall)
+            rrule = {"freq": "yearly", "bymonth": month, "byday": f"{nth}{WEEKDAYS[weekday]}"}
+            kind = TimezoneDaylight if is_dst else TimezoneStandard
+            timezone.add_component(_observance(kind, start, before, after, name, rrule))
+        return timezone
+    # Rules that changed inside the range: list every transition explicitly.
+    first = found[0]
+    timezone.add_component(_observance(TimezoneStandard, datetime(1970, 1, 1), first[1],
+                                       first[1], zone.tzname(datetime(first_year, 1, 1),
+                                                             is_dst=False)))
+    for when, before, after, is_dst, name in found:
+        kind = TimezoneDaylight if is_dst else TimezoneStandard
+        timezone.add_component(_observance(kind, (when + before).replace(tzinfo=None),
+                                           before, after, name))
+    return timezone
+
+
+def _local(instant: datetime, zone_name: str) -> datetime:
+    """Wall-clock time in the zone, tagged with the zone so icalendar writes TZID=..."""
+    return to_zone(instant, zone_name)
+
+
+def _vevent(item: CalendarItem, stamp: datetime, organiser: tuple[str, str]) -> VEvent:
+    vevent = VEvent()
+    vevent.add("uid", item.uid)
+    vevent.add("dtstamp", stamp)
+    vevent.add("sequence", item.sequence)
+    vevent.add("summary", item.summary)
+    if item.all_day:
+        vevent.add("dtstart", item.start)  # VALUE=DATE
+        vevent.add("dtend", item.end)  # exclusive: the day after the last day
+    else:
+        vevent.add("dtstart", _local(item.start, item.timezone))
+        vevent.add("dtend", _local(item.end, item.timezone))
+    if item.recurrence_id is not None:
+        vevent.add("recurrence-id", _local(item.recurrence_id, item.timezone))
+    if item.rrule:
+        vevent.add("rrule", _parse_rrule(item.rrule))
+    for exdate in item.exdates:
+        vevent.add("exdate", _local(exdate, item.timezone))
+    if item.description:
+        vevent.add("description", item.description)
+    if item.location:
+        vevent.add("location", item.location)
+    if item.url:
+        vevent.add("url", item.url)
+    vevent.add("status", item.status)
+    if item.last_modified:
+        vevent.add("last-modified", item.last_modified)
+    if item.categories:
+        vevent.add("categories", item.categories)
+    email, name = organiser
+    organizer = vCalAddress(f"mailto:{email}")
+    organizer.params["cn"] = name
+    vevent.add("organizer", organizer)
+    for attendee in item.attendees:
+        address = vCalAddress(f"mailto:{attendee.email}")
+        address.params["cn"] = attendee.name
+        address.params["role"] = "REQ-PARTICIPANT"
+        address.params["partstat"] = attendee.partstat
+        if attendee.rsvp:
+            address.params["rsvp"] = "TRUE"
+        vevent.add("attendee", address, encode=0)
+    if item.alarm_minutes and item.status != "CANCELLED":
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", item.summary)
+        alarm.add("trigger", timedelta(minutes=-item.alarm_minutes))
+        vevent.add_component(alarm)
+    return vevent
+
+
+def _parse_rrule(text: str) -> dict:
+    rule = {}
+    for part in text.split(";"):
+        name, _sep, value = part.partition("=")
+        rule[name.lower()] = value.split(",") if "," in value else value
+    return rule
+
+
+def build_calendar(items: list[CalendarItem], *, method: str, organiser: tuple[str, str],
+                   stamp: datetime, name: str = "") -> bytes:
+    """A complete VCALENDAR: every TZID used gets its VTIMEZONE, nothing floats."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+    years: dict[str, list[int]] = {}
+    for item in items:
+        if not item.all_day:
+            span = years.setdefault(item.timezone, [])
+            span += [to_zone(item.start, item.timezone).year,
+                     to_zone(item.end, item.timezone).year]
+            if item.rrule:
+                span.append(to_zone(item.start, item.timezone).year + 2)
+    for zone_name, span in sorted(years.items()):
+        if zone_name != "UTC":
+            calendar.add_component(vtimezone(zone_name, min(span), max(span)))
+    for item in items:
+        calendar.add_component(_vevent(item, stamp, organiser))
+    return calendar.to_ical()
+

@@ -1,0 +1,39 @@
+"""Personal calendar feeds and the reminders already sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.time import UTCDateTime, now_utc
+from app.extensions import db
+
+
+class CalendarFeed(db.Model):
+    """A secret feed URL per person; only a hash of its token is kept."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    revoked_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moved forward by every change that touches the feed (see ``feeds.follow_changes``),
+    # so a conditional request is answered from this row alone.
+    changed_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class ReminderSent(db.Model):
+    """One row per person and session reminded: makes ``send-reminders`` idempotent."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (sa.UniqueConstraint("user_id", "session_id",
+                                          name="uq_reminders_sent_user_session"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))
+    sent_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -1,0 +1,112 @@
+from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import _
+from flask_login import current_user
+
+from app.auth.models import User
+from app.calendar import bp, services
+from app.core.access import secret_link, signed_in
+from app.core.forms import EmptyForm
+from app.core.ratelimit import over_limit
+from app.events import services as events
+from app.events.models import EventSession
+from app.extensions import db
+
+FEED_RENDERS_PER_HOUR = 120
+MISSES_PER_HOUR = 60
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "private, no-cache",
+    })
+
+
+def _event_or_404(event_id):
+    event = events.get_visible_event(event_id, current_user)
+    if event is None:
+        abort(404)
+    return event
+
+
+@bp.route("/events/<int:event_id>/agenda.ics")
+@signed_in
+def agenda(event_id):
+    event = _event_or_404(event_id)
+    may_join = events.can_see_joining_details(event, current_user)
+    return _ics(services.agenda_calendar(event, events.agenda(event), may_join),
+                f"event-{event.id}.ics")
+
+
+@bp.route("/events/<int:event_id>/sessions/<int:session_id>.ics")
+@signed_in
+def session(event_id, session_id):
+    event = _event_or_404(event_id)
+    item = db.session.get(EventSession, session_id)
+    if item is None or item.event_id != event.id:
+        abort(404)
+    may_join = events.can_see_joining_details(event, current_user)
+    return _ics(services.render([services.session_item(item, may_join=may_join)], "PUBLISH"),
+                f"session-{item.id}.ics")
+
+
+def _not_found():
+    # Unknown, revoked or guessed tokens all look alike, and guessing is throttled.
+    if over_limit(f"feed-miss:{request.remote_addr}", MISSES_PER_HOUR, services.HOUR):
+        db.session.commit()
+        abort(429)
+    db.session.commit()
+    abort(404)
+
+
+@bp.route("/calendar/<token>.ics")
+@secret_link
+def feed(token):
+    stamp = services.feed_stamp(token)
+    if stamp is None:
+        return _not_found()
+    user_id, changed = stamp
+    etag = services.feed_etag(token, changed)
+    if request.if_none_match.contains(etag) or (
+            not request.if_none_match and request.if_modified_since is not None
+            and changed.replace(microsecond=0) <= request.if_modified_since):
+        response = make_response("", 304)
+    else:
+        if over_limit(f"feed:{user_id}", FEED_RENDERS_PER_HOUR, services.HOUR):
+            db.session.commit()
+            abort(429)
+        db.session.commit()
+        user = db.session.get(User, user_id)
+        response = _ics(services.feed_calendar(user), "roundtable.ics")
+        response.headers["Content-Disposition"] = 'inline; filename="roundtable.ics"'
+    response.set_etag(etag)
+    response.last_modified = changed
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.route("/calendar", methods=["GET"])
+@signed_in
+def manage():
+    return render_template("calendar/manage.html", feed=services.feed_of(current_user),
+                           form=EmptyForm(), new_url=None)
+
+
+@bp.route("/calendar/feed", methods=["POST"])
+@signed_in
+def new_feed():
+    token = services.issue_feed_token(current_user)
+    db.session.commit()
+    flash(_("Your new calendar link is ready. Any earlier link no longer works."), "success")
+    return render_template("calendar/manage.html", feed=services.feed_of(current_user),
+                           form=EmptyForm(),
+                           new_url=url_for("calendar.feed", token=token, _external=True))
+
+
+@bp.route("/calendar/feed/revoke", methods=["POST"])
+@signed_in
+def revoke_feed():
+    services.revoke_feed(current_user)
+    db.session.commit()
+    flash(_("Your calendar link no longer works."), "success")
+    return redirect(url_for("calendar.manage"))

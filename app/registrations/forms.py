@@ -1,0 +1,78 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from app.core.forms import CheckboxListField, as_choices
+from app.registrations.models import AttendAs
+
+ATTEND_AS = as_choices([(AttendAs.IN_PERSON.value, _l("In person")),
+                        (AttendAs.ONLINE.value, _l("Online"))])
+
+
+class RegistrationForm(FlaskForm):
+    attend_as = RadioField(_l("How will you attend?"), choices=ATTEND_AS,
+                           default=AttendAs.IN_PERSON.value)
+    session_ids = CheckboxListField(
+        _l("Sessions with limited places"),
+        description=_l("Site visits and small groups have their own places. If one is full "
+                       "you join its waitlist."))
+    dietary_needs = StringField(_l("Dietary needs"), validators=[Optional(), Length(max=500)])
+    access_needs = StringField(_l("Access needs"),
+                               description=_l("For example step-free access, a sign language "
+                                              "interpreter or large print."),
+                               validators=[Optional(), Length(max=500)])
+    arrival_date = DateField(_l("Arrival date"), validators=[Optional()])
+    arrival_flight = StringField(_l("Arrival flight"), validators=[Optional(), Length(max=80)])
+    departure_date = DateField(_l("Departure date"), validators=[Optional()])
+    departure_flight = StringField(_l("Departure flight"),
+                                   validators=[Optional(), Length(max=80)])
+    interpretation_language = SelectField(_l("Interpretation into"), validators=[Optional()])
+    consent_chatham = BooleanField(
+        _l("I will respect the Chatham House Rule: I may use what is said, but will not reveal "
+           "who said it or who was present."),
+        validators=[DataRequired(_l("Please agree to the Chatham House Rule."))])
+    consent_data = BooleanField(
+        _l("The organisers may use my details to run this meeting (registration, travel, "
+           "dietary and access arrangements)."),
+        validators=[DataRequired(_l("Please agree to the use of your data."))])
+    submit = SubmitField(_l("Register"))
+
+
+class EditRegistrationForm(RegistrationForm):
+    consent_chatham = None
+    consent_data = None
+    submit = SubmitField(_l("Save changes"))
+
+
+class CapacityForm(FlaskForm):
+    capacity = IntegerField(_l("Places (empty for no limit)"),
+                            validators=[Optional(), NumberRange(min=0, max=100000)])
+    submit_capacity = SubmitField(_l("Save capacity"))
+
+
+class QuotaForm(FlaskForm):
+    country = SelectField(_l("Delegation"), validators=[InputRequired()])
+    max_in_person = IntegerField(_l("At most in person (empty to remove the quota)"),
+                                 validators=[Optional(), NumberRange(min=0, max=10000)])
+    submit_quota = SubmitField(_l("Save quota"))
+
+
+class InviteeForm(FlaskForm):
+    country = SelectField(_l("Invite a whole delegation"), validators=[Optional()])
+    email = StringField(_l("Or invite one person by email"),
+                        validators=[Optional(), Email(), Length(max=254)])
+    submit_invitee = SubmitField(_l("Invite"))
+
+
+class AssignForm(FlaskForm):
+    registration_id = SelectField(_l("Participant"), validators=[InputRequired()])
+    submit_assign = SubmitField(_l("Assign to this session"))

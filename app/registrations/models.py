@@ -1,0 +1,124 @@
+"""Registrations, per-session places, delegation quotas and event invitations."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.core.models import str_enum
+from app.core.time import UTCDateTime, now_utc
+from app.events.models import Event, EventSession
+from app.extensions import db
+
+
+class RegistrationStatus(enum.StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+class AttendAs(enum.StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+
+ACTIVE = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # One row per person and event; cancelling and registering again reuses it.
+        sa.UniqueConstraint("event_id", "user_id"),
+        sa.Index("ix_registrations_event_status", "event_id", "status"),
+        sa.CheckConstraint("departure_date IS NULL OR arrival_date IS NULL "
+                           "OR departure_date >= arrival_date", name="travel_dates_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    status: Mapped[RegistrationStatus] = mapped_column(str_enum(RegistrationStatus))
+    attend_as: Mapped[AttendAs] = mapped_column(str_enum(AttendAs))
+    # When the person joined the waitlist: the queue is first in, first out.
+    waitlisted_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    promoted_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dietary_needs: Mapped[str] = mapped_column(sa.String(500), default="")
+    access_needs: Mapped[str] = mapped_column(sa.String(500), default="")
+    arrival_date: Mapped[date | None] = mapped_column(sa.Date)
+    arrival_flight: Mapped[str] = mapped_column(sa.String(80), default="")
+    departure_date: Mapped[date | None] = mapped_column(sa.Date)
+    departure_flight: Mapped[str] = mapped_column(sa.String(80), default="")
+    interpretation_language: Mapped[str] = mapped_column(sa.String(8), default="")
+    consented_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User] = relationship()
+    choices: Mapped[list[SessionPlace]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+
+class SessionPlace(db.Model):
+    """A place in a session with its own capacity (site visit, small group)."""
+
+    __tablename__ = "session_places"
+    __table_args__ = (
+        sa.UniqueConstraint("registration_id", "session_id"),
+        sa.Index("ix_session_places_session_status", "session_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))
+    status: Mapped[RegistrationStatus] = mapped_column(str_enum(RegistrationStatus))
+    waitlisted_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    registration: Mapped[Registration] = relationship(back_populates="choices")
+    session: Mapped[EventSession] = relationship()
+
+
+class DelegationQuota(db.Model):
+    """At most ``max_in_person`` confirmed in-person places for one country's delegation."""
+
+    __tablename__ = "delegation_quotas"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "country_code"),
+        sa.CheckConstraint("max_in_person >= 0", name="quota_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    country_code: Mapped[str] = mapped_column(sa.ForeignKey("countries.code"))
+    max_in_person: Mapped[int] = mapped_column()
+
+
+class EventInvitee(db.Model):
+    """Who may register for an invitation-only event: one person, or a whole delegation."""
+
+    __tablename__ = "event_invitees"
+    __table_args__ = (
+        sa.CheckConstraint("(user_id IS NULL) <> (country_code IS NULL)", name="person_or_country"),
+        sa.UniqueConstraint("event_id", "user_id", name="uq_event_invitees_event_user"),
+        sa.UniqueConstraint("event_id", "country_code", name="uq_event_invitees_event_country"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    country_code: Mapped[str | None] = mapped_column(sa.ForeignKey("countries.code"))
+
+    user: Mapped[User | None] = relationship()

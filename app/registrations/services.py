@@ -1,0 +1,615 @@
+"""Registration rules. Capacity is enforced inside the database transaction: the event row
+(and each limited session row) is locked with SELECT ... FOR UPDATE on PostgreSQL, and every
+POST already holds SQLite's write lock (BEGIN IMMEDIATE), so counts read here cannot go stale
+before the write. Callers commit."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import g, render_template
+from flask_babel import force_locale, format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.auth.models import Organisation, User
+from app.core.mail import queue_email
+from app.core.models import AuditRecord
+from app.core.time import now_utc
+from app.core.web import absolute_url
+from app.events.models import Event, EventKind, EventSession, EventStatus, SessionStatus
+from app.extensions import db
+from app.registrations.models import (
+    ACTIVE,
+    AttendAs,
+    DelegationQuota,
+    EventInvitee,
+    Registration,
+    RegistrationStatus,
+    SessionPlace,
+)
+
+S = RegistrationStatus
+
+
+class RegistrationError(ValueError):
+    status = 400
+
+
+class RegistrationConflict(RegistrationError):
+    status = 409
+
+
+@dataclass
+class RegistrationInput:
+    attend_as: AttendAs = AttendAs.IN_PERSON
+    session_ids: list[int] = field(default_factory=list)
+    dietary_needs: str = ""
+    access_needs: str = ""
+    arrival_date: date | None = None
+    arrival_flight: str = ""
+    departure_date: date | None = None
+    departure_flight: str = ""
+    interpretation_language: str = ""
+    consent_chatham: bool = False
+    consent_data: bool = False
+
+
+# --- reading -----------------------------------------------------------------------------
+
+def registration_for(event: Event, user) -> Registration | None:
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(select(Registration).where(
+        Registration.event_id == event.id, Registration.user_id == user.id))
+
+
+def viewer_registration(event: Event, user) -> Registration | None:
+    """``registration_for``, remembered for the rest of the request: the event page asks
+    several times (status panel, online link). For display only, never for rules."""
+    memo = g.setdefault("viewer_registrations", {})
+    key = (event.id, getattr(user, "id", None))
+    if key not in memo:
+        memo[key] = registration_for(event, user)
+    return memo[key]
+
+
+def is_confirmed(event: Event, user) -> bool:
+    registration = viewer_registration(event, user)
+    return registration is not None and registration.status == S.CONFIRMED
+
+
+def counts_toward_capacity(event: Event, attend_as: AttendAs) -> bool:
+    """Event capacity is about chairs in the room, or every place for a virtual event."""
+    return event.kind == EventKind.VIRTUAL or attend_as == AttendAs.IN_PERSON
+
+
+def seats_taken(event: Event, country_code: str | None = None) -> int:
+    query = select(func.count()).select_from(Registration).where(
+        Registration.event_id == event.id, Registration.status == S.CONFIRMED)
+    if event.kind != EventKind.VIRTUAL:
+        query = query.where(Registration.attend_as == AttendAs.IN_PERSON)
+    if country_code is not None:
+        query = query.join(User, User.id == Registration.user_id).where(
+            User.country_code == country_code)
+    return db.session.scalar(query)
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status != S.WAITLISTED:
+        return None
+    ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == registration.event_id,
+        Registration.status == S.WAITLISTED,
+        (Registration.waitlisted_dt < registration.waitlisted_dt)
+        | ((Registration.waitlisted_dt == registration.waitlisted_dt)
+           & (Registration.id < registration.id)),
+    ))
+    return ahead + 1
+
+
+def my_registrations(user: User) -> list[tuple[Registration, int | None]]:
+    """A person's registrations with their waitlist positions, in two queries."""
+    registrations = list(db.session.scalars(
+        select(Registration).where(Registration.user_id == user.id)
+        .options(joinedload(Registration.event),
+                 selectinload(Registration.choices).joinedload(SessionPlace.session))
+        .order_by(Registration.created_dt.desc())
+    ))
+    waiting = [r for r in registrations if r.status == S.WAITLISTED]
+    positions = {}
+    if waiting:
+        ahead = select(Registration.event_id, Registration.waitlisted_dt, Registration.id).where(
+            Registration.status == S.WAITLISTED,
+            Registration.event_id.in_({r.event_id for r in waiting})).order_by(
+            Registration.event_id, Registration.waitlisted_dt, Registration.id)
+        queue: dict[int, int] = Counter()
+        for event_id, _when, registration_id in db.session.execute(ahead):
+            queue[event_id] += 1
+            positions[registration_id] = queue[event_id]
+    return [(r, positions.get(r.id)) for r in registrations]
+
+
+def roster(event: Event) -> list[Registration]:
+    """Everyone registered, real names and all: for organisers only (Chatham House)."""
+    return list(db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id)
+        .options(joinedload(Registration.user).joinedload(User.organisation),
+                 selectinload(Registration.choices))
+        .order_by(Registration.status, Registration.waitlisted_dt, Registration.created_dt)
+    ))
+
+
+def attendance_counts(event: Event) -> dict:
+    """What participants may know: confirmed numbers by country and organisation kind."""
+    rows = db.session.execute(
+        select(User.country_code, Organisation.kind, Registration.attend_as, func.count())
+        .select_from(Registration).join(User, User.id == Registration.user_id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(Registration.event_id == event.id, Registration.status == S.CONFIRMED)
+        .group_by(User.country_code, Organisation.kind, Registration.attend_as)
+    ).all()
+    return _tally(rows)
+
+
+def roster_counts(event: Event, registrations: list[Registration]) -> tuple[int, dict]:
+    """Seats taken and the participants' numbers, from a roster already loaded."""
+    confirmed = [r for r in registrations if r.status == S.CONFIRMED]
+    seats = sum(1 for r in confirmed if counts_toward_capacity(event, r.attend_as))
+    rows = Counter((r.user.country_code, r.user.organisation.kind if r.user.organisation
+                    else None, r.attend_as) for r in confirmed)
+    return seats, _tally((*key, count) for key, count in rows.items())
+
+
+def _tally(rows) -> dict:
+    by_country, by_kind, by_mode = Counter(), Counter(), Counter()
+    for country, kind, attend_as, count in rows:
+        by_country[country or ""] += count
+        by_kind[kind.value if kind else "other"] += count
+        by_mode[attend_as.value] += count
+    return {"total": sum(by_country.values()), "by_country": dict(sorted(by_country.items())),
+            "by_kind": dict(by_kind), "by_mode": dict(by_mode)}
+
+
+def may_register(event: Event, user: User) -> bool:
+    if not event.is_invitation_only or user.is_organiser:
+        return True
+    return db.session.scalar(select(EventInvitee.id).where(
+        EventInvitee.event_id == event.id,
+        (EventInvitee.user_id == user.id) | (EventInvitee.country_code == user.country_code),
+    ).limit(1)) is not None
+
+
+def quota_for(event: Event, country_code: str | None) -> DelegationQuota | None:
+    if not country_code:
+        return None
+    return db.session.scalar(select(DelegationQuota).where(
+        DelegationQuota.event_id == event.id, DelegationQuota.country_code == country_code))
+
+
+# --- locking -----------------------------------------------------------------------------
+
+def lock_event(event: Event) -> Event:
+    """Hold the event row until commit: all capacity decisions for it happen one at a time."""
+    return db.session.scalar(select(Event).where(Event.id == event.id)
+                             .with_for_update().execution_options(populate_existing=True))
+
+
+def lock_sessions(session_ids) -> dict[int, EventSession]:
+    if not session_ids:
+        return {}
+    rows = db.session.scalars(select(EventSession).where(EventSession.id.in_(session_ids))
+                              .order_by(EventSession.id).with_for_update()
+                              .execution_options(populate_existing=True))
+    return {session.id: session for session in rows}
+
+
+# --- changing ----------------------------------------------------------------------------
+
+def _audit(registration: Registration, actor: User | None, action: str, before, after) -> None:
+    db.session.add(AuditRecord(
+        actor_id=actor.id if actor else None, action=action, subject_type="registration",
+        subject_id=registration.id,
+        detail={"from": before.value if before else None, "to": after.value if after else None},
+    ))
+
+
+_CURRENT = object()
+
+
+def _set_status(registration: Registration, status: S, actor, action: str,
+                before=_CURRENT) -> None:
+    """Change status with an audit record; ``before`` is given when the row is new."""
+    before = registration.status if before is _CURRENT else before
+    registration.status = status
+    if status == S.WAITLISTED and before != S.WAITLISTED:
+        registration.waitlisted_dt = now_utc()
+    if status != S.WAITLISTED:
+        registration.waitlisted_dt = None
+    db.session.flush()
+    _audit(registration, actor, action, before, status)
+
+
+def _quota_allows(event: Event, attend_as: AttendAs, country_code: str | None) -> bool:
+    """Delegation quotas limit in-person places only."""
+    if event.kind == EventKind.VIRTUAL or attend_as != AttendAs.IN_PERSON:
+        return True
+    quota = quota_for(event, country_code)
+    return quota is None or seats_taken(event, country_code) < quota.max_in_person
+
+
+def _has_free_seat(event: Event, attend_as: AttendAs) -> bool:
+    if not counts_toward_capacity(event, attend_as) or event.capacity is None:
+        return True
+    return seats_taken(event) < event.capacity
+
+
+def _seat_and_quota(event: Event, registration: Registration) -> bool:
+    return (_has_free_seat(event, registration.attend_as)
+            and _quota_allows(event, registration.attend_as, registration.user.country_code))
+
+
+def _check_window(event: Event) -> None:
+    now = now_utc()
+    if event.status != EventStatus.OPEN:
+        raise RegistrationConflict(_("Registration for this event is not open."))
+    if event.registration_opens_dt and now < event.registration_opens_dt:
+        raise RegistrationConflict(_("Registration opens on %(when)s.",
+                                     when=format_datetime(event.registration_opens_dt)))
+    if event.registration_closes_dt and now > event.registration_closes_dt:
+        raise RegistrationConflict(_("Registration closed on %(when)s.",
+                                     when=format_datetime(event.registration_closes_dt)))
+
+
+def _validate(event: Event, user: User, data: RegistrationInput) -> None:
+    if not (data.consent_chatham and data.consent_data):
+        raise RegistrationError(_("Please agree to the Chatham House Rule and to the use of "
+                                  "your data to register."))
+    if event.kind == EventKind.VIRTUAL:
+        data.attend_as = AttendAs.ONLINE
+    elif event.kind == EventKind.IN_PERSON:
+        data.attend_as = AttendAs.IN_PERSON
+    if data.attend_as == AttendAs.IN_PERSON and data.arrival_date and data.departure_date \
+            and data.departure_date < data.arrival_date:
+        raise RegistrationError(_("Your departure cannot be before your arrival."))
+    if data.attend_as == AttendAs.ONLINE:
+        data.arrival_date = data.departure_date = None
+        data.arrival_flight = data.departure_flight = ""
+
+
+def _limited_sessions(event: Event, session_ids) -> list[int]:
+    wanted = {int(session_id) for session_id in session_ids}
+    if not wanted:
+        return []
+    sessions = db.session.execute(select(EventSession.id, EventSession.event_id,
+                                         EventSession.capacity, EventSession.status)
+                                  .where(EventSession.id.in_(wanted))).all()
+    if len(sessions) != len(wanted) or any(row.event_id != event.id for row in sessions):
+        raise RegistrationError(_("That session is not part of this event."))
+    if any(row.capacity is None or row.status != SessionStatus.SCHEDULED for row in sessions):
+        raise RegistrationError(_("Only sessions with their own places can be chosen."))
+    return sorted(wanted)
+
+
+def _take_session_places(registration: Registration, session_ids: list[int], actor) -> None:
+    """Join each chosen session, or its waitlist; leave the ones no longer chosen."""
+    sessions = lock_sessions(sorted({*session_ids, *(p.session_id for p in registration.choices)}))
+    current = {place.session_id: place for place in registration.choices}
+    for session_id, place in current.items():
+        if session_id not in session_ids and place.status in ACTIVE:
+            place.status = S.CANCELLED
+            db.session.flush()
+            promote_session_waitlist(sessions[session_id])
+    for session_id in session_ids:
+        place = current.get(session_id)
+        if place is not None and place.status in ACTIVE:
+            continue
+        session = sessions[session_id]
+        taken = db.session.scalar(select(func.count()).select_from(SessionPlace).where(
+            SessionPlace.session_id == session_id, SessionPlace.status == S.CONFIRMED))
+        status = S.CONFIRMED if taken < session.capacity else S.WAITLISTED
+        if place is None:
+            place = SessionPlace(registration=registration, session_id=session_id, status=status)
+            db.session.add(place)
+        place.status = status
+        place.waitlisted_dt = now_utc() if status == S.WAITLISTED else None
+        db.session.flush()
+
+
+def promote_session_waitlist(session: EventSession) -> None:
+    taken = db.session.scalar(select(func.count()).select_from(SessionPlace).where(
+        SessionPlace.session_id == session.id, SessionPlace.status == S.CONFIRMED))
+    free = (session.capacity or 0) - taken
+    if free <= 0:
+        return
+    waiting = db.session.scalars(select(SessionPlace).where(
+        SessionPlace.session_id == session.id, SessionPlace.status == S.WAITLISTED)
+        .order_by(SessionPlace.waitlisted_dt, SessionPlace.id).limit(free))
+    for place in waiting:
+        place.status = S.CONFIRMED
+        place.waitlisted_dt = None
+    db.session.flush()
+
+
+def _apply_details(registration: Registration, data: RegistrationInput) -> None:
+    registration.attend_as = data.attend_as
+    registration.dietary_needs = data.dietary_needs.strip()
+    registration.access_needs = data.access_needs.strip()
+    registration.arrival_date = data.arrival_date
+    registration.arrival_flight = data.arrival_flight.strip()
+    registration.departure_date = data.departure_date
+    registration.departure_flight = data.departure_flight.strip()
+    registration.interpretation_language = data.interpretation_language
+
+
+def register(event: Event, user: User, data: RegistrationInput) -> Registration:
+    """Confirm, waitlist or hold for approval; never more confirmed than there are places."""
+    event = lock_event(event)
+    _check_window(event)
+    if not may_register(event, user):
+        raise RegistrationConflict(_("This event is by invitation only, and your delegation "
+                                     "has not been invited."))
+    _validate(event, user, data)
+    session_ids = _limited_sessions(event, data.session_ids)
+    registration = registration_for(event, user)
+    if registration is not None and registration.is_active:
+        raise RegistrationConflict(_("You are already registered for this event."))
+    if not _quota_allows(event, data.attend_as, user.country_code):
+        raise RegistrationConflict(_(
+            "The in-person places for your country's delegation are all taken. You can "
+            "register to attend online, or ask the organisers."))
+    if event.requires_approval:
+        status = S.PENDING
+    elif _has_free_seat(event, data.attend_as):
+        status = S.CONFIRMED
+    else:
+        status = S.WAITLISTED
+    before = registration.status if registration is not None else None
+    if registration is None:
+        registration = Registration(event=event, user=user, status=status,
+                                    attend_as=data.attend_as, consented_dt=now_utc())
+        db.session.add(registration)
+    registration.consented_dt = now_utc()
+    registration.promoted_dt = None
+    _apply_details(registration, data)
+    _set_status(registration, status, user, "registered", before=before)
+    _take_session_places(registration, session_ids, user)
+    notify(registration, registration.status.value)
+    return registration
+
+
+def update_registration(registration: Registration, data: RegistrationInput) -> Registration:
+    """Change needs, travel and session choices; the place in the event is kept."""
+    event = lock_event(registration.event)
+    if not registration.is_active:
+        raise RegistrationConflict(_("This registration is no longer active."))
+    data.consent_chatham = data.consent_data = True
+    previous_mode = registration.attend_as
+    _validate(event, registration.user, data)
+    session_ids = _limited_sessions(event, data.session_ids)
+    if data.attend_as != previous_mode and registration.status == S.CONFIRMED:
+        raise RegistrationConflict(_("To switch between in person and online, cancel and "
+                                     "register again, or ask the organisers."))
+    _apply_details(registration, data)
+    _take_session_places(registration, session_ids, registration.user)
+    return registration
+
+
+def _release(registration: Registration, actor, status: S, action: str) -> list[Registration]:
+    event = lock_event(registration.event)
+    held_seat = registration.status == S.CONFIRMED
+    _set_status(registration, status, actor, action)
+    for place in registration.choices:
+        if place.status in ACTIVE:
+            place.status = S.CANCELLED
+            db.session.flush()
+            promote_session_waitlist(lock_sessions([place.session_id])[place.session_id])
+    notify(registration, action, had_place=held_seat)
+    return promote_waitlist(event, actor) if held_seat else []
+
+
+def cancel_registration(registration: Registration, actor) -> list[Registration]:
+    """Cancel and hand the seat to the first person waiting; returns those promoted."""
+    if not registration.is_active:
+        raise RegistrationConflict(_("This registration is already cancelled."))
+    return _release(registration, actor, S.CANCELLED, "cancelled")
+
+
+def decline_registration(registration: Registration, actor) -> list[Registration]:
+    if registration.status not in ACTIVE:
+        raise RegistrationConflict(_("Only active registrations can be declined."))
+    return _release(registration, actor, S.DECLINED, "declined")
+
+
+def approve_registration(registration: Registration, actor) -> Registration:
+    event = lock_event(registration.event)
+    if registration.status != S.PENDING:
+        raise RegistrationConflict(_("Only registrations waiting for approval can be approved."))
+    if _seat_and_quota(event, registration):
+        _set_status(registration, S.CONFIRMED, actor, "approved")
+    else:
+        _set_status(registration, S.WAITLISTED, actor, "approved")
+    notify(registration, registration.status.value)
+    return registration
+
+
+def promote_registration(registration: Registration, actor) -> Registration:
+    """An organiser moves one person off the waitlist, when a seat and their quota allow."""
+    event = lock_event(registration.event)
+    if registration.status != S.WAITLISTED:
+        raise RegistrationConflict(_("Only people on the waitlist can be moved off it."))
+    if not _has_free_seat(event, registration.attend_as):
+        raise RegistrationConflict(_("There is no free place. Raise the capacity first."))
+    if not _quota_allows(event, registration.attend_as, registration.user.country_code):
+        raise RegistrationConflict(_("This person's delegation has used all its places."))
+    _promote(registration, actor)
+    return registration
+
+
+def _promote(registration: Registration, actor) -> None:
+    _set_status(registration, S.CONFIRMED, actor, "promoted")
+    registration.promoted_dt = now_utc()
+    notify(registration, "promoted")
+
+
+def promote_waitlist(event: Event, actor=None) -> list[Registration]:
+    """Fill free places from the waitlist, first in first out, skipping full delegations."""
+    promoted = []
+    waiting = db.session.scalars(select(Registration).where(
+        Registration.event_id == event.id, Registration.status == S.WAITLISTED)
+        .options(joinedload(Registration.user))
+        .order_by(Registration.waitlisted_dt, Registration.id)).all()
+    free = None if event.capacity is None else event.capacity - seats_taken(event)
+    for registration in waiting:
+        if free is not None and free <= 0:
+            break
+        if not _quota_allows(event, registration.attend_as, registration.user.country_code):
+            continue
+        _promote(registration, actor)
+        promoted.append(registration)
+        if free is not None:
+            free -= 1
+    return promoted
+
+
+def set_capacity(event: Event, capacity: int | None, actor) -> list[Registration]:
+    event = lock_event(event)
+    if capacity is not None and capacity < seats_taken(event):
+        raise RegistrationConflict(_("%(n)d people are already confirmed: the capacity cannot "
+                                     "be lower.", n=seats_taken(event)))
+    event.capacity = capacity
+    return promote_waitlist(event, actor)
+
+
+def set_quota(event: Event, country_code: str, max_in_person: int | None, actor):
+    """Set or remove a delegation's in-person quota; never below who is already confirmed."""
+    event = lock_event(event)
+    quota = quota_for(event, country_code)
+    if max_in_person is None:
+        if quota is not None:
+            db.session.delete(quota)
+        db.session.flush()
+        return promote_waitlist(event, actor)
+    confirmed = seats_taken(event, country_code)
+    if max_in_person < confirmed:
+        raise RegistrationConflict(_("%(n)d people from that delegation are already confirmed "
+                                     "in person: the quota cannot be lower.", n=confirmed))
+    if quota is None:
+        quota = DelegationQuota(event_id=event.id, country_code=country_code, max_in_person=0)
+        db.session.add(quota)
+    quota.max_in_person = max_in_person
+    db.session.flush()
+    return promote_waitlist(event, actor)
+
+
+def invite_to_event(event: Event, *, user: User | None = None, country_code: str | None = None):
+    existing = db.session.scalar(select(EventInvitee).where(
+        EventInvitee.event_id == event.id,
+        EventInvitee.user_id == user.id if user else EventInvitee.country_code == country_code))
+    if existing is None:
+        existing = EventInvitee(event_id=event.id, user_id=user.id if user else None,
+                                country_code=None if user else country_code)
+        db.session.add(existing)
+        db.session.flush()
+    return existing
+
+
+def quotas(event: Event) -> list[DelegationQuota]:
+    return list(db.session.scalars(select(DelegationQuota).where(
+        DelegationQuota.event_id == event.id).order_by(DelegationQuota.country_code)))
+
+
+def invitees(event: Event) -> list[EventInvitee]:
+    return list(db.session.scalars(select(EventInvitee).where(EventInvitee.event_id == event.id)
+                                   .options(joinedload(EventInvitee.user))))
+
+
+# --- telling people ------------------------------------------------------------------------
+
+def _messages():
+    return {
+        "confirmed": (_("Your place is confirmed: %(event)s"),
+                      _("Your registration is confirmed. We look forward to seeing you.")),
+        "pending": (_("Registration received: %(event)s"),
+                    _("We received your registration. The organisers will confirm it soon.")),
+        "waitlisted": (_("You are on the waitlist: %(event)s"),
+                       _("The event is full, so you are on the waitlist. We will tell you as "
+                         "soon as a place is free.")),
+        "promoted": (_("A place is free for you: %(event)s"),
+                     _("Good news: a place became free and your registration is now "
+                       "confirmed.")),
+        "cancelled": (_("Registration cancelled: %(event)s"),
+                      _("Your registration is cancelled. You can register again while "
+                        "registration is open.")),
+        "declined": (_("Registration not accepted: %(event)s"),
+                     _("We are sorry: the organisers could not accept your registration.")),
+    }
+
+
+def notify(registration: Registration, kind: str, *, had_place: bool = False) -> None:
+    """Queue the email for a state change, in the participant's own language. A new place
+    carries a calendar invitation (REQUEST); a place given up carries its CANCEL."""
+    from app.calendar.services import event_invitation  # calendar builds on registrations
+
+    user = registration.user
+    invitation = None
+    if kind in ("confirmed", "promoted"):
+        invitation = event_invitation(registration, cancel=False)
+    elif kind in ("cancelled", "declined") and had_place:
+        invitation = event_invitation(registration, cancel=True)
+    with force_locale(user.locale or "en"):
+        subject, lead = _messages()[kind]
+        body = render_template("registrations/email/status.txt", registration=registration,
+                               lead=lead, user=user,
+                               mine_url=absolute_url("registrations.mine"))
+        ics, method = invitation or (None, None)
+        queue_email(user.email, subject % {"event": registration.event.title}, body,
+                    calendar=ics, calendar_method=method)
+
+
+def assign_to_session(session: EventSession, registration: Registration, actor) -> SessionPlace:
+    """An organiser puts a registered participant into a small group (within its places)."""
+    if registration.event_id != session.event_id or registration.status != S.CONFIRMED:
+        raise RegistrationError(_("Only confirmed participants of this event can be "
+                                  "assigned."))
+    locked = lock_sessions([session.id])[session.id]
+    place = db.session.scalar(select(SessionPlace).where(
+        SessionPlace.registration_id == registration.id, SessionPlace.session_id == session.id))
+    if place is not None and place.status == S.CONFIRMED:
+        raise RegistrationConflict(_("This participant is already in this session."))
+    if locked.capacity is not None:
+        taken = db.session.scalar(select(func.count()).select_from(SessionPlace).where(
+            SessionPlace.session_id == session.id, SessionPlace.status == S.CONFIRMED))
+        if taken >= locked.capacity:
+            raise RegistrationConflict(_("This session is full."))
+    if place is None:
+        place = SessionPlace(registration=registration, session_id=session.id,
+                             status=S.CONFIRMED)
+        db.session.add(place)
+    place.status, place.waitlisted_dt = S.CONFIRMED, None
+    db.session.flush()
+    _audit(registration, actor, "assigned", None, S.CONFIRMED)
+    return place
+
+
+def session_members(session: EventSession) -> list[SessionPlace]:
+    return list(db.session.scalars(
+        select(SessionPlace).where(SessionPlace.session_id == session.id,
+                                   SessionPlace.status.in_(ACTIVE))
+        .options(joinedload(SessionPlace.registration).joinedload(Registration.user))
+        .order_by(SessionPlace.status, SessionPlace.waitlisted_dt, SessionPlace.id)))
+
+
+def limited_sessions(event: Event) -> list[EventSession]:
+    return list(db.session.scalars(select(EventSession).where(
+        EventSession.event_id == event.id, EventSession.capacity.is_not(None),
+        EventSession.status == SessionStatus.SCHEDULED).order_by(EventSession.start_dt)))
+
+
+def confirmed_registrations(event: Event) -> list[Registration]:
+    return list(db.session.scalars(select(Registration).where(
+        Registration.event_id == event.id, Registration.status == S.CONFIRMED)
+        .options(joinedload(Registration.user))))

@@ -1,0 +1,369 @@
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import _
+from flask_login import current_user
+
+from app.auth.services import SPOKEN_LANGUAGES, user_by_email
+from app.core.access import organiser_required, signed_in
+from app.core.forms import EmptyForm, as_choices, country_choices
+from app.core.i18n import language_name, select_timezone
+from app.core.templating import current_locale
+from app.core.time import fmt_when
+from app.events.models import EventKind, EventSession
+from app.events.services import get_visible_event
+from app.extensions import db
+from app.registrations import bp, exports, labels, services
+from app.registrations.forms import (
+    AssignForm,
+    CapacityForm,
+    EditRegistrationForm,
+    InviteeForm,
+    QuotaForm,
+    RegistrationForm,
+)
+from app.registrations.models import AttendAs, Registration
+
+
+@bp.record_once
+def register_panel_global(state):
+    # The event page (events feature) shows this panel without importing registrations.
+    state.app.jinja_env.globals.update(
+        registration_panel=registration_panel,
+        registration_status_label=labels.STATUSES.get,
+        attend_as_label=labels.ATTEND_AS.get,
+        registration_action_label=labels.ACTIONS.get,
+    )
+
+
+def registration_panel(event):
+    """What the event page shows about registration to the current viewer."""
+    registration = services.viewer_registration(event, current_user)
+    active = registration is not None and registration.is_active
+    return {
+        "registration": registration,
+        "position": services.waitlist_position(registration) if registration else None,
+        "counts": services.attendance_counts(event),
+        "may_register": not active and current_user.is_authenticated
+        and services.may_register(event, current_user),
+    }
+
+
+def _event_or_404(event_id):
+    event = get_visible_event(event_id, current_user)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _own_registration_or_404(registration_id) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.user_id != current_user.id:
+        abort(404)  # someone else's registration: do not reveal it exists
+    return registration
+
+
+def _prepare(form, event):
+    locale = current_locale()
+    zone = select_timezone()
+    form.session_ids.choices = as_choices(
+        (str(s.id), f"{s.title} · {fmt_when(s.start_dt, zone, locale)}")
+        for s in services.limited_sessions(event))
+    form.interpretation_language.choices = as_choices(
+        [("", _("None needed")), *((code, language_name(code, locale))
+                                   for code in SPOKEN_LANGUAGES)])
+    return form
+
+
+def _input(form) -> services.RegistrationInput:
+    return services.RegistrationInput(
+        attend_as=AttendAs(form.attend_as.data or AttendAs.IN_PERSON.value),
+        session_ids=[int(value) for value in form.session_ids.data or []],
+        dietary_needs=form.dietary_needs.data or "", access_needs=form.access_needs.data or "",
+        arrival_date=form.arrival_date.data, arrival_flight=form.arrival_flight.data or "",
+        departure_date=form.departure_date.data,
+        departure_flight=form.departure_flight.data or "",
+        interpretation_language=form.interpretation_language.data or "",
+        consent_chatham=bool(getattr(form, "consent_chatham", None) and
+                             form.consent_chatham.data),
+        consent_data=bool(getattr(form, "consent_data", None) and form.consent_data.data),
+    )
+
+
+def _unexpected_fields(form) -> list[str]:
+    """Fields the form never offered (a tampered capacity, a forged status...)."""
+    known = set(form._fields) | {"csrf_token"}
+    return sorted(set(request.form) - known)
+
+
+def _status_message(registration, position):
+    if registration.status.value == "confirmed":
+        return _("You are registered. Your place is confirmed.")
+    if registration.status.value == "pending":
+        return _("You are registered. The organisers will confirm your place.")
+    return _("The event is full: you are number %(n)d on the waitlist.", n=position or 0)
+
+
+@bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
+@signed_in
+def register(event_id):
+    event = _event_or_404(event_id)
+    form = _prepare(RegistrationForm(), event)
+    status = 200
+    if request.method == "POST":
+        if _unexpected_fields(form):
+            abort(400, description=_("The form contained fields it does not offer. "
+                                     "Please reload the page and try again."))
+        if form.validate_on_submit():
+            try:
+                registration = services.register(event, current_user, _input(form))
+            except services.RegistrationError as error:
+                db.session.rollback()
+                flash(str(error), "error")
+                status = error.status
+            else:
+                db.session.commit()
+                flash(_status_message(registration,
+                                      services.waitlist_position(registration)), "success")
+                return redirect(url_for("registrations.mine"))
+        else:
+            status = 400
+    return render_template("registrations/register.html", form=form, event=event,
+                           hybrid=event.kind == EventKind.HYBRID,
+                           in_person=event.kind != EventKind.VIRTUAL), status
+
+
+@bp.route("/registrations")
+@signed_in
+def mine():
+    return render_template("registrations/mine.html",
+                           registrations=services.my_registrations(current_user),
+                           cancel_form=EmptyForm())
+
+
+@bp.route("/registrations/<int:registration_id>/edit", methods=["GET", "POST"])
+@signed_in
+def edit(registration_id):
+    registration = _own_registration_or_404(registration_id)
+    event = registration.event
+    form = EditRegistrationForm(obj=registration) if request.method == "GET" else \
+        EditRegistrationForm()
+    _prepare(form, event)
+    if request.method == "GET":
+        form.attend_as.data = registration.attend_as.value
+        form.session_ids.data = [str(place.session_id) for place in registration.choices
+                                 if place.status.value != "cancelled"]
+    status = 200
+    if request.method == "POST":
+        if _unexpected_fields(form):
+            abort(400, description=_("The form contained fields it does not offer. "
+                                     "Please reload the page and try again."))
+        if form.validate_on_submit():
+            try:
+                services.update_registration(registration, _input(form))
+            except services.RegistrationError as error:
+                db.session.rollback()
+                flash(str(error), "error")
+                status = error.status
+            else:
+                db.session.commit()
+                flash(_("Your registration is updated."), "success")
+                return redirect(url_for("registrations.mine"))
+        else:
+            status = 400
+    return render_template("registrations/register.html", form=form, event=event,
+                           registration=registration, hybrid=event.kind == EventKind.HYBRID,
+                           in_person=event.kind != EventKind.VIRTUAL), status
+
+
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
+@signed_in
+def cancel(registration_id):
+    registration = _own_registration_or_404(registration_id)
+    try:
+        services.cancel_registration(registration, current_user)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        abort(error.status, description=str(error))
+    db.session.commit()
+    flash(_("Your registration is cancelled."), "success")
+    return redirect(url_for("registrations.mine"))
+
+
+# --- organisers ----------------------------------------------------------------------------
+
+def _roster_forms(event):
+    countries = country_choices()
+    capacity = CapacityForm(prefix="capacity", capacity=event.capacity)
+    quota = QuotaForm(prefix="quota")
+    quota.country.choices = as_choices(countries)
+    invitee = InviteeForm(prefix="invitee")
+    invitee.country.choices = as_choices([("", _("None")), *countries])
+    return capacity, quota, invitee
+
+
+@bp.route("/events/<int:event_id>/registrations")
+@organiser_required
+def roster(event_id):
+    event = _event_or_404(event_id)
+    registrations = services.roster(event)
+    capacity, quota, invitee = _roster_forms(event)
+    waiting = [r for r in registrations if r.status.value == "waitlisted"]
+    waiting.sort(key=lambda r: (r.waitlisted_dt, r.id))
+    seats, counts = services.roster_counts(event, registrations)
+    return render_template(
+        "registrations/roster.html", event=event, registrations=registrations,
+        positions={r.id: n for n, r in enumerate(waiting, start=1)},
+        counts=counts, seats=seats,
+        quotas=services.quotas(event), invitees=services.invitees(event),
+        capacity_form=capacity, quota_form=quota, invitee_form=invitee, action_form=EmptyForm(),
+    )
+
+
+ACTIONS = {
+    "approve": services.approve_registration,
+    "decline": services.decline_registration,
+    "promote": services.promote_registration,
+    "cancel": services.cancel_registration,
+}
+
+
+@bp.route("/events/<int:event_id>/registrations/<int:registration_id>/<action>",
+          methods=["POST"])
+@organiser_required
+def act(event_id, registration_id, action):
+    event = _event_or_404(event_id)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id or action not in ACTIONS:
+        abort(404)
+    try:
+        ACTIONS[action](registration, current_user)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("registrations.roster", event_id=event.id)), 303
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("registrations.roster", event_id=event.id))
+
+
+def _settle(event, action):
+    """Run an organiser change; a refused one is reported and nothing is kept."""
+    try:
+        promoted = action()
+    except services.RegistrationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("registrations.roster", event_id=event.id)), 303
+    db.session.commit()
+    flash(_("Saved."), "success")
+    if promoted:
+        flash(_("%(n)d people moved off the waitlist.", n=len(promoted)), "success")
+    return redirect(url_for("registrations.roster", event_id=event.id))
+
+
+def _form_errors(form, event):
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "error")
+    return redirect(url_for("registrations.roster", event_id=event.id)), 303
+
+
+@bp.route("/events/<int:event_id>/capacity", methods=["POST"])
+@organiser_required
+def set_capacity(event_id):
+    event = _event_or_404(event_id)
+    form, _quota, _invitee = _roster_forms(event)
+    if not form.validate_on_submit():
+        return _form_errors(form, event)
+    return _settle(event, lambda: services.set_capacity(event, form.capacity.data,
+                                                        current_user))
+
+
+@bp.route("/events/<int:event_id>/quotas", methods=["POST"])
+@organiser_required
+def set_quota(event_id):
+    event = _event_or_404(event_id)
+    _capacity, form, _invitee = _roster_forms(event)
+    if not form.validate_on_submit():
+        return _form_errors(form, event)
+    return _settle(event, lambda: services.set_quota(event, form.country.data,
+                                                     form.max_in_person.data, current_user))
+
+
+@bp.route("/events/<int:event_id>/invitees", methods=["POST"])
+@organiser_required
+def add_invitee(event_id):
+    event = _event_or_404(event_id)
+    _capacity, _quota, form = _roster_forms(event)
+    if not form.validate_on_submit():
+        return _form_errors(form, event)
+    if form.email.data:
+        user = user_by_email(form.email.data)
+        if user is None:
+            flash(_("No account uses that email. Invite the person to Roundtable first."),
+                  "error")
+            return redirect(url_for("registrations.roster", event_id=event.id)), 303
+        services.invite_to_event(event, user=user)
+    elif form.country.data:
+        services.invite_to_event(event, country_code=form.country.data)
+    else:
+        flash(_("Choose a delegation or enter an email."), "error")
+        return redirect(url_for("registrations.roster", event_id=event.id)), 303
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("registrations.roster", event_id=event.id))
+
+
+def _csv_response(event, name, text):
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="event-{event.id}-{name}.csv"',
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.route("/events/<int:event_id>/registrations/<any(roster, needs, travel):kind>.csv")
+@organiser_required
+def export(event_id, kind):
+    event = _event_or_404(event_id)
+    registrations = services.roster(event)
+    if kind == "roster":
+        waiting = sorted((r for r in registrations if r.status.value == "waitlisted"),
+                         key=lambda r: (r.waitlisted_dt, r.id))
+        text = exports.roster_csv(registrations,
+                                  {r.id: n for n, r in enumerate(waiting, start=1)})
+    elif kind == "needs":
+        text = exports.needs_csv(registrations)
+    else:
+        text = exports.travel_csv(registrations)
+    return _csv_response(event, kind, text)
+
+
+@bp.route("/events/<int:event_id>/sessions/<int:session_id>/members", methods=["GET", "POST"])
+@organiser_required
+def members(event_id, session_id):
+    event = _event_or_404(event_id)
+    session = db.session.get(EventSession, session_id)
+    if session is None or session.event_id != event.id:
+        abort(404)
+    form = AssignForm()
+    confirmed = services.confirmed_registrations(event)
+    form.registration_id.choices = as_choices(
+        (str(r.id), r.user.display_name) for r in confirmed)
+    status = 200
+    if form.validate_on_submit():
+        registration = db.session.get(Registration, int(form.registration_id.data))
+        try:
+            services.assign_to_session(session, registration, current_user)
+        except services.RegistrationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("registrations.members", event_id=event.id,
+                                    session_id=session.id))
+    elif form.errors:
+        status = 400
+    return render_template("registrations/members.html", event=event, session=session,
+                           places=services.session_members(session), form=form), status
+

@@ -1,0 +1,112 @@
+"""The iCal builder: every calendar parses with icalendar and vobject, and clients that read
+our VTIMEZONE land on the stored UTC instant, across DST edges."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import icalendar
+import pytest
+import vobject
+
+from app.calendar.ical import Attendee, CalendarItem, build_calendar, vtimezone
+from app.core.time import localize
+
+STAMP = datetime(2027, 1, 1, tzinfo=UTC)
+ORGANISER = ("organisers@example.org", "Organisers")
+
+EDGES = [
+    ("Australia/Sydney", datetime(2022, 10, 2, 1, 30)),  # just before spring forward
+    ("Australia/Sydney", datetime(2022, 10, 2, 3, 0)),  # just after
+    ("Australia/Sydney", datetime(2023, 4, 2, 3, 30)),  # after fall back
+    ("Pacific/Auckland", datetime(2022, 9, 25, 1, 59)),
+    ("Pacific/Auckland", datetime(2022, 9, 25, 3, 0)),
+    ("Pacific/Auckland", datetime(2023, 4, 2, 4, 0)),
+    ("Pacific/Chatham", datetime(2022, 9, 25, 2, 30)),
+    ("Pacific/Chatham", datetime(2022, 9, 25, 3, 45)),
+    ("Pacific/Chatham", datetime(2027, 1, 15, 9, 0)),
+    ("Asia/Bangkok", datetime(2027, 6, 1, 9, 0)),
+    ("Asia/Jakarta", datetime(2027, 6, 22, 9, 0)),
+    ("Australia/Perth", datetime(2027, 6, 22, 9, 0)),
+    ("Australia/Adelaide", datetime(2027, 10, 3, 3, 0)),
+]
+
+
+def _calendar(items, method="PUBLISH"):
+    return build_calendar(items, method=method, organiser=ORGANISER, stamp=STAMP)
+
+
+def _item(start, end, zone, **extra):
+    return CalendarItem(uid=extra.pop("uid", "s1@roundtable"), sequence=0, summary="Plenary",
+                        start=start, end=end, timezone=zone, **extra)
+
+
+@pytest.mark.parametrize("zone, wall", EDGES)
+def test_clients_land_on_the_stored_instant(zone, wall):
+    start = localize(wall, zone)
+    end = start + timedelta(hours=1)
+    text = _calendar([_item(start, end, zone)]).decode()
+    parsed = vobject.readOne(text)  # uses our VTIMEZONE, not its own tz database
+    assert parsed.vevent.dtstart.value.astimezone(UTC) == start
+    assert parsed.vevent.dtend.value.astimezone(UTC) == end
+    assert f"DTSTART;TZID={zone}:" in text
+    ical = icalendar.Calendar.from_ical(text)
+    assert ical.walk("VEVENT")[0].decoded("dtstart").astimezone(UTC) == start
+
+
+def test_every_tzid_has_its_rule_based_vtimezone():
+    sydney = localize(datetime(2027, 3, 1, 9), "Australia/Sydney")
+    jakarta = localize(datetime(2027, 3, 1, 9), "Asia/Jakarta")
+    text = _calendar([_item(sydney, sydney + timedelta(hours=1), "Australia/Sydney"),
+                      _item(jakarta, jakarta + timedelta(hours=1), "Asia/Jakarta", uid="b")]
+                     ).decode()
+    ical = icalendar.Calendar.from_ical(text)
+    zones = {tz["TZID"]: tz for tz in ical.walk("VTIMEZONE")}
+    assert set(zones) == {"Australia/Sydney", "Asia/Jakarta"}
+    sydney_blocks = {c.name: c for c in zones["Australia/Sydney"].subcomponents}
+    assert sydney_blocks["DAYLIGHT"]["RRULE"].to_ical() == b"FREQ=YEARLY;BYDAY=1SU;BYMONTH=10"
+    assert sydney_blocks["STANDARD"]["RRULE"].to_ical() == b"FREQ=YEARLY;BYDAY=1SU;BYMONTH=4"
+    assert [c.name for c in zones["Asia/Jakarta"].subcomponents] == ["STANDARD"]
+    assert "RRULE" not in zones["Asia/Jakarta"].subcomponents[0]
+
+
+def test_auckland_uses_the_last_sunday_of_september():
+    block = {c.name: c for c in vtimezone("Pacific/Auckland", 2022, 2028).subcomponents}
+    assert block["DAYLIGHT"]["RRULE"].to_ical() == b"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=9"
+
+
+def test_all_day_items_use_dates_with_an_exclusive_end():
+    item = CalendarItem(uid="e@roundtable", sequence=3, summary="Roundtable", all_day=True,
+                        start=date(2027, 6, 22), end=date(2027, 6, 25), timezone="Asia/Jakarta")
+    text = _calendar([item], method="REQUEST").decode()
+    assert "DTSTART;VALUE=DATE:20270622" in text and "DTEND;VALUE=DATE:20270625" in text
+    assert "VTIMEZONE" not in text  # nothing floats and nothing needs a zone
+    vobject.readOne(text)
+
+
+def test_request_carries_organizer_attendee_alarm_and_sequence():
+    start = localize(datetime(2027, 6, 22, 9), "Asia/Jakarta")
+    item = _item(start, start + timedelta(hours=1), "Asia/Jakarta",
+                 attendees=[Attendee("dewi@example.org", "Dewi", "ACCEPTED")])
+    item.sequence = 4
+    event = icalendar.Calendar.from_ical(_calendar([item], "REQUEST")).walk("VEVENT")[0]
+    assert str(event["ORGANIZER"]) == "mailto:organisers@example.org"
+    assert str(event["ATTENDEE"]) == "mailto:dewi@example.org"
+    assert event["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+    assert event["SEQUENCE"] == 4
+    assert event.walk("VALARM")[0]["TRIGGER"].dt == timedelta(minutes=-30)
+
+
+def test_recurring_item_with_exception_and_override():
+    first = localize(datetime(2027, 1, 12, 10), "Asia/Jakarta")
+    series = _item(first, first + timedelta(hours=1), "Asia/Jakarta", uid="wg@roundtable",
+                   rrule="FREQ=MONTHLY;BYDAY=2TU;COUNT=6",
+                   exdates=[localize(datetime(2027, 2, 9, 10), "Asia/Jakarta")])
+    moved = _item(localize(datetime(2027, 3, 10, 14), "Asia/Jakarta"),
+                  localize(datetime(2027, 3, 10, 15), "Asia/Jakarta"), "Asia/Jakarta",
+                  uid="wg@roundtable",
+                  recurrence_id=localize(datetime(2027, 3, 9, 10), "Asia/Jakarta"))
+    text = _calendar([series, moved]).decode()
+    assert "RRULE:FREQ=MONTHLY;COUNT=6;BYDAY=2TU" in text
+    assert "EXDATE;TZID=Asia/Jakarta:20270209T100000" in text
+    assert "RECURRENCE-ID;TZID=Asia/Jakarta:20270309T100000" in text
+    parsed = vobject.readComponents(text)
+    assert next(parsed).vevent_list[0].rruleset is not None

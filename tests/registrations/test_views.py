@@ -1,0 +1,222 @@
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from babel.support import Translations
+from sqlalchemy import func, insert, select
+
+from app.auth.models import User
+from app.core.mail import send_outbox
+from app.events.models import EventKind
+from app.extensions import db
+from app.registrations import services
+from app.registrations.models import Registration, RegistrationStatus
+from tests.conftest import ROOT, login_as
+
+FORM = {"attend_as": "in_person", "consent_chatham": "y", "consent_data": "y",
+        "dietary_needs": "Halal", "access_needs": "Step-free access",
+        "arrival_date": "2027-06-21", "arrival_flight": "GA 123",
+        "departure_date": "2027-06-25", "departure_flight": "GA 456"}
+
+
+@pytest.fixture
+def roundtable(make_event):
+    return make_event(title="Jakarta 2027", kind=EventKind.HYBRID, capacity=2,
+                      is_invitation_only=False, timezone="Asia/Jakarta",
+                      start_date=date(2027, 6, 22), end_date=date(2027, 6, 24),
+                      online_url="https://meet.example.org/private")
+
+
+def _count(model=Registration):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_register_see_it_and_cancel(client, participant, roundtable):
+    login_as(client, participant)
+    response = client.post(f"/events/{roundtable.id}/register", data=FORM)
+    assert response.status_code == 302
+    page = client.get("/registrations").get_data(as_text=True)
+    assert "Jakarta 2027" in page and "Confirmed" in page
+    registration = db.session.scalar(select(Registration))
+    assert registration.dietary_needs == "Halal" and registration.arrival_flight == "GA 123"
+    # Confirmed registrants now see the online link.
+    assert "meet.example.org/private" in client.get(
+        f"/events/{roundtable.id}").get_data(as_text=True)
+    assert client.post(f"/registrations/{registration.id}/cancel").status_code == 302
+    db.session.refresh(registration)
+    assert registration.status == RegistrationStatus.CANCELLED
+
+
+def test_registering_twice_is_a_409(client, participant, roundtable):
+    login_as(client, participant)
+    client.post(f"/events/{roundtable.id}/register", data=FORM)
+    again = client.post(f"/events/{roundtable.id}/register", data=FORM)
+    assert again.status_code == 409
+    assert "already registered" in again.get_data(as_text=True)
+    assert _count() == 1
+
+
+def test_missing_consent_is_a_400(client, participant, roundtable):
+    login_as(client, participant)
+    response = client.post(f"/events/{roundtable.id}/register",
+                           data={**FORM, "consent_chatham": ""})
+    assert response.status_code == 400
+    assert "Please agree to the Chatham House Rule" in response.get_data(as_text=True)
+    assert _count() == 0
+
+
+def test_tampered_fields_are_refused_and_nothing_changes(client, participant, roundtable):
+    login_as(client, participant)
+    response = client.post(f"/events/{roundtable.id}/register",
+                           data={**FORM, "capacity": "1000", "status": "confirmed"})
+    assert response.status_code == 400
+    assert "fields it does not offer" in response.get_data(as_text=True)
+    db.session.refresh(roundtable)
+    assert roundtable.capacity == 2 and _count() == 0
+
+
+def test_session_of_another_event_is_a_400(client, participant, roundtable, make_event,
+                                           make_session):
+    other = make_event()
+    start = datetime(2027, 3, 10, 3, tzinfo=UTC)
+    foreign = make_session(other, start, start + timedelta(hours=1), capacity=3)
+    login_as(client, participant)
+    response = client.post(f"/events/{roundtable.id}/register",
+                           data={**FORM, "session_ids": [str(foreign.id)]})
+    assert response.status_code == 400
+    assert _count() == 0
+
+
+def test_after_the_window_and_full_quota_are_409(client, participant, roundtable, organiser,
+                                                 make_user, frozen_now):
+    frozen_now(datetime(2027, 6, 1, tzinfo=UTC))
+    roundtable.registration_closes_dt = datetime(2027, 5, 1, tzinfo=UTC)
+    db.session.commit()
+    login_as(client, participant)
+    response = client.post(f"/events/{roundtable.id}/register", data=FORM)
+    assert response.status_code == 409 and "closed on" in response.get_data(as_text=True)
+    roundtable.registration_closes_dt = None
+    services.set_quota(roundtable, "NZ", 0, organiser)
+    db.session.commit()
+    response = client.post(f"/events/{roundtable.id}/register", data=FORM)
+    assert response.status_code == 409 and "delegation" in response.get_data(as_text=True)
+    assert _count() == 0
+
+
+def test_others_registrations_are_404(client, participant, make_user, roundtable):
+    other = make_user()
+    registration = services.register(roundtable, other, services.RegistrationInput(
+        consent_chatham=True, consent_data=True))
+    db.session.commit()
+    login_as(client, participant)
+    assert client.post(f"/registrations/{registration.id}/cancel").status_code == 404
+    assert client.get(f"/registrations/{registration.id}/edit").status_code == 404
+    db.session.refresh(registration)
+    assert registration.status == RegistrationStatus.CONFIRMED
+
+
+def test_chatham_house_roster(client, participant, organiser, make_user, roundtable):
+    hidden = make_user(display_name="Real Name Hidden", pseudonym="Youth advocate",
+                       country="MY")
+    services.register(roundtable, hidden, services.RegistrationInput(
+        consent_chatham=True, consent_data=True))
+    db.session.commit()
+    login_as(client, participant)
+    page = client.get(f"/events/{roundtable.id}").get_data(as_text=True)
+    assert "Real Name Hidden" not in page and "Youth advocate" not in page
+    assert "Malaysia: 1" in page
+    for url in (f"/events/{roundtable.id}/registrations",
+                f"/events/{roundtable.id}/registrations/roster.csv"):
+        assert client.get(url).status_code == 403
+    login_as(client, organiser)
+    roster = client.get(f"/events/{roundtable.id}/registrations").get_data(as_text=True)
+    assert "Real Name Hidden" in roster and "Youth advocate" in roster
+
+
+def test_csv_exports_have_the_columns_logistics_needs(client, organiser, participant,
+                                                      roundtable, make_user):
+    login_as(client, participant)
+    client.post(f"/events/{roundtable.id}/register", data=FORM)
+    sneaky = make_user(display_name="=HYPERLINK(\"http://x\")")
+    services.register(roundtable, sneaky, services.RegistrationInput(
+        consent_chatham=True, consent_data=True, dietary_needs="Vegan"))
+    db.session.commit()
+    login_as(client, organiser)
+    travel = list(csv.reader(io.StringIO(client.get(
+        f"/events/{roundtable.id}/registrations/travel.csv").get_data(as_text=True))))
+    assert travel[0][:3] == ["Arrival date", "Arrival flight", "Name"]
+    assert travel[1][:3] == ["2027-06-21", "GA 123", participant.display_name]
+    needs = client.get(f"/events/{roundtable.id}/registrations/needs.csv").get_data(
+        as_text=True)
+    assert "Step-free access" in needs and "'=HYPERLINK" in needs
+    roster = client.get(f"/events/{roundtable.id}/registrations/roster.csv")
+    assert roster.headers["Content-Type"].startswith("text/csv")
+    assert participant.email in roster.get_data(as_text=True)
+
+
+def test_organiser_actions(client, organiser, make_user, roundtable):
+    people = [make_user() for _ in range(3)]
+    registrations = [services.register(roundtable, p, services.RegistrationInput(
+        consent_chatham=True, consent_data=True)) for p in people]
+    db.session.commit()
+    login_as(client, organiser)
+    base = f"/events/{roundtable.id}/registrations"
+    refused = client.post(f"{base}/{registrations[2].id}/promote")
+    assert refused.status_code == 303
+    assert client.post(f"{base}/{registrations[0].id}/cancel").status_code == 302
+    db.session.refresh(registrations[2])
+    assert registrations[2].status == RegistrationStatus.CONFIRMED
+    assert client.post(f"{base}/{registrations[0].id}/explode").status_code == 404
+    assert client.post(f"/events/{roundtable.id}/quotas",
+                       data={"quota-country": "TH", "quota-max_in_person": "0"}
+                       ).status_code == 302
+    low = client.post(f"/events/{roundtable.id}/capacity", data={"capacity-capacity": "0"})
+    assert low.status_code == 303
+    db.session.refresh(roundtable)
+    assert roundtable.capacity == 2
+
+
+def test_emails_arrive_in_the_participants_language(client, make_user, roundtable,
+                                                    smtp_server):
+    thai = make_user(locale="th", country="TH")
+    login_as(client, thai)
+    client.post(f"/events/{roundtable.id}/register", data=FORM)
+    assert send_outbox() == (1, 0)
+    [message] = smtp_server.messages
+    expected = Translations.load(str(ROOT / "translations"), ["th"]).gettext(
+        "Your place is confirmed: %(event)s") % {"event": "Jakarta 2027"}
+    assert message["Subject"] == expected
+    assert message["To"] == thai.email
+    assert "/registrations" in message.get_body(("plain",)).get_content()
+
+
+def test_pages_keep_a_constant_number_of_queries(client, organiser, roundtable,
+                                                 query_counter):
+    counts = []
+    for size in (5, 300):
+        users = [{"email": f"bulk{size}-{n}@example.org", "display_name": f"P{n}",
+                  "password_hash": "x", "country_code": "TH", "timezone": "Asia/Bangkok"}
+                 for n in range(size)]
+        db.session.execute(insert(User), users)
+        ids = db.session.scalars(select(User.id).where(User.email.like(f"bulk{size}-%"))).all()
+        event = roundtable if size == 5 else type(roundtable)(
+            title="Big", kind=EventKind.HYBRID, timezone="Asia/Jakarta",
+            start_date=date(2027, 6, 22), end_date=date(2027, 6, 24), status="open")
+        db.session.add(event)
+        db.session.flush()
+        db.session.execute(insert(Registration), [
+            {"event_id": event.id, "user_id": uid, "status": RegistrationStatus.CONFIRMED,
+             "attend_as": "in_person", "consented_dt": datetime(2027, 1, 1, tzinfo=UTC)}
+            for uid in ids])
+        db.session.commit()
+        login_as(client, organiser)
+        row = []
+        for path in (f"/events/{event.id}/registrations", f"/events/{event.id}",
+                     f"/events/{event.id}/registrations/travel.csv"):
+            with query_counter() as statements:
+                assert client.get(path).status_code == 200
+            row.append(len(statements))
+        counts.append(row)
+    assert counts[0] == counts[1], counts
+    assert max(counts[1]) <= 8, counts
