@@ -37,6 +37,8 @@ class Registration(db.Model):
         # One row per person and event; cancelling and registering again reuses it.
         sa.UniqueConstraint("event_id", "user_id"),
         sa.Index("ix_registrations_event_status", "event_id", "status"),
+        # The waitlist queue: position = people of the event waiting since earlier.
+        sa.Index("ix_registrations_waitlist", "event_id", "status", "waitlisted_dt", "id"),
         sa.CheckConstraint("departure_date IS NULL OR arrival_date IS NULL "
                            "OR departure_date >= arrival_date", name="travel_dates_in_order"),
     )

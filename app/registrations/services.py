@@ -12,7 +12,7 @@ from datetime import date
 from flask import g, render_template
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import Organisation, User
@@ -104,9 +104,8 @@ def waitlist_position(registration: Registration) -> int | None:
     ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
         Registration.event_id == registration.event_id,
         Registration.status == S.WAITLISTED,
-        (Registration.waitlisted_dt < registration.waitlisted_dt)
-        | ((Registration.waitlisted_dt == registration.waitlisted_dt)
-           & (Registration.id < registration.id)),
+        tuple_(Registration.waitlisted_dt, Registration.id)
+        < tuple_(registration.waitlisted_dt, registration.id),
     ))
     return ahead + 1
 
@@ -346,15 +345,20 @@ def _apply_details(registration: Registration, data: RegistrationInput) -> None:
 
 
 def register(event: Event, user: User, data: RegistrationInput) -> Registration:
-    """Confirm, waitlist or hold for approval; never more confirmed than there are places."""
-    event = lock_event(event)
+    """Confirm, waitlist or hold for approval; never more confirmed than there are places.
+
+    Everything that does not depend on the count of places is checked before the event row
+    is locked, so concurrent registrations queue on the lock as briefly as possible.
+    """
     _check_window(event)
     if not may_register(event, user):
         raise RegistrationConflict(_("This event is by invitation only, and your delegation "
                                      "has not been invited."))
     _validate(event, user, data)
     session_ids = _limited_sessions(event, data.session_ids)
-    registration = registration_for(event, user)
+    event = lock_event(event)
+    _check_window(event)  # the event may have closed while we waited for the lock
+    registration = registration_for(event, user)  # after the lock: a twin request has ended
     if registration is not None and registration.is_active:
         raise RegistrationConflict(_("You are already registered for this event."))
     if not _quota_allows(event, data.attend_as, user.country_code):
