@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
@@ -41,6 +43,7 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+@lru_cache(maxsize=1024)
 def country_name(code: str | None, locale: str) -> str:
     """A country's name in the reader's language, from CLDR via babel."""
     if not code:
@@ -48,5 +51,6 @@ def country_name(code: str | None, locale: str) -> str:
     return Locale.parse(locale).territories.get(code, code)
 
 
+@lru_cache(maxsize=1024)
 def language_name(code: str, locale: str) -> str:
     return Locale.parse(locale).languages.get(code, code)

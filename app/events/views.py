@@ -1,8 +1,18 @@
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from itertools import groupby
 
 from babel.dates import format_interval
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import _
 from flask_login import current_user
 
@@ -16,7 +26,14 @@ from app.core.time import now_utc, to_zone
 from app.events import bp, labels, services
 from app.events.display import session_times, strip_zones_for
 from app.events.forms import EventForm, SessionForm
-from app.events.models import Event, EventKind, EventSession, SessionKind
+from app.events.models import (
+    AttendanceMode,
+    Event,
+    EventKind,
+    EventSession,
+    SessionKind,
+    SessionStatus,
+)
 from app.extensions import db
 
 
@@ -51,6 +68,40 @@ def _session_or_404(event: Event, session_id: int) -> EventSession:
     if session is None or session.event_id != event.id:
         abort(404)
     return session
+
+
+@dataclass(frozen=True)
+class CardEvent:
+    id: int
+    kind: EventKind
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything a session card shows, hashable: the key of the rendered-card cache."""
+
+    id: int
+    title: str
+    kind: SessionKind
+    status: SessionStatus
+    attendance_mode: AttendanceMode
+    room: str
+    capacity: int | None
+
+
+@lru_cache(maxsize=2048)
+def _agenda_html(event: CardEvent, days: tuple, locale: str) -> str:
+    """The agenda rendered once per content, viewer zone and language, then reused: most of
+    the page, and the same for every viewer who shares a zone and a language."""
+    return get_template_attribute("events/_macros.html", "agenda")(event, days)
+
+
+def _agenda_for(event, sessions, times) -> str:
+    days = tuple(
+        (day, tuple(tuple((Card(s.id, s.title, s.kind, s.status, s.attendance_mode, s.room,
+                                s.capacity), times[s.id]) for s in slot) for slot in slots))
+        for day, slots in _slots_by_day(event, sessions))
+    return _agenda_html(CardEvent(event.id, event.kind), days, current_locale())
 
 
 def _times_for(event, sessions, countries):
@@ -94,9 +145,9 @@ def show_event(event_id):
     event = _event_or_404(event_id)
     sessions = services.agenda(event)
     countries = services.participating_countries(event)
+    times = _times_for(event, sessions, countries)
     return render_template(
-        "events/event.html", event=event, days=_slots_by_day(event, sessions),
-        times=_times_for(event, sessions, countries),
+        "events/event.html", event=event, agenda_html=_agenda_for(event, sessions, times),
         show_joining=services.can_see_joining_details(event, current_user),
         cancel_form=EmptyForm(),
     )
