@@ -387,7 +387,7 @@ class Load:
         return self.requests / self.seconds
 
 
-def warm_up(port: int, path: str, headers: dict, rounds: int = 2) -> None:
+def warm_up(port: int, path: str, headers: dict, rounds: int = 2, expect: int = 200) -> None:
     """Concurrent requests, more than there are workers, so each one formats and caches the
     page before it is measured."""
     failures = []
@@ -395,7 +395,7 @@ def warm_up(port: int, path: str, headers: dict, rounds: int = 2) -> None:
     def fetch():
         try:
             status = get(port, path, headers)[0]
-            if status != 200:
+            if status != expect:
                 failures.append(status)
         except OSError as error:
             failures.append(error)
@@ -483,6 +483,7 @@ class Target:
     headers: dict
     connections: int
     seconds: int  # per round
+    expect: int = 200  # the status every answer must have (304 for conditional requests)
 
 
 def measure(targets: list[Target], rounds: int = 3) -> list[Load]:
@@ -490,7 +491,7 @@ def measure(targets: list[Target], rounds: int = 3) -> list[Load]:
     work from elsewhere on the machine only ever slows a round down, and alternating makes it
     fall on both sides of a comparison alike."""
     for target in targets:
-        warm_up(target.port, target.path, target.headers)
+        warm_up(target.port, target.path, target.headers, expect=target.expect)
     runner = run_wrk if WRK else run_threads
     runs: list[list[Load]] = [[] for _ in targets]
     for _ in range(rounds):

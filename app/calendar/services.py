@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, union_all, update
+from sqlalchemy import bindparam, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
@@ -152,12 +152,18 @@ def _relevant_sessions(user_id, is_organiser: bool, since: datetime):
     return union_all(registered, organising)
 
 
+# Built once: on the polling path even building the statement shows.
+FEED_STAMP = select(CalendarFeed.user_id, CalendarFeed.changed_dt).where(
+    CalendarFeed.token_hash == bindparam("token_hash"))
+
+
 def feed_stamp(token: str) -> tuple[int, datetime] | None:
     """(user id, last change) of a live feed: one indexed look-up, all a conditional
     request needs."""
-    return db.session.execute(
-        select(CalendarFeed.user_id, CalendarFeed.changed_dt)
-        .where(CalendarFeed.token_hash == _hash(token or ""))).first()
+    # Core on the session's connection, no ORM: this path is hit by every calendar client
+    # polling, and must stay as close to free as a database read can be.
+    return db.session.connection().execute(
+        FEED_STAMP, {"token_hash": _hash(token or "")}).first()
 
 
 def feed_etag(token: str, changed: datetime) -> str:
