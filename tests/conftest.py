@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
@@ -36,15 +35,6 @@ FAST_HASH = "pbkdf2:sha256:1000"
 PASSWORD = "correct horse battery"
 _password_hash_cache: dict[str, str] = {}
 DATABASE_RESULTS: Counter = Counter()
-
-
-def reset_schema(url: str) -> None:
-    if url.startswith("postgresql"):
-        engine = sa.create_engine(url)
-        with engine.begin() as connection:
-            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-            connection.exec_driver_sql("CREATE SCHEMA public")
-        engine.dispose()
 
 
 def seed_countries() -> None:
@@ -73,19 +63,28 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database(request, tmp_path_factory):
-    """The database name and URL; PostgreSQL is skipped, with the reason, when unset."""
+    """The database name and URL; PostgreSQL is skipped, with the reason, when unset.
+
+    On PostgreSQL each run works in its own database beside TEST_DATABASE_URL's, created
+    here and dropped at the end, so two runs on one server never trample each other.
+    """
     if request.param == "sqlite":
-        return "sqlite", f"sqlite:///{tmp_path_factory.mktemp('sqlite')}/roundtable.db"
+        yield "sqlite", f"sqlite:///{tmp_path_factory.mktemp('sqlite')}/roundtable.db"
+        return
     url = database_url(os.environ.get("TEST_DATABASE_URL"))
     if not url:
         pytest.skip("PostgreSQL run needs TEST_DATABASE_URL (CI sets it; see README)")
-    return "postgresql", url
+    from tests import live
+
+    own = live.fresh_database("postgresql", url, tmp_path_factory.getbasetemp(),
+                              f"run{os.getpid()}")
+    yield "postgresql", own
+    live.drop_database(url, own)
 
 
 @pytest.fixture(scope="session")
 def app(database):
     _name, url = database
-    reset_schema(url)
     application = create_app(make_test_config(url))
     application.test_client_class = IsolatedClient
     with application.app_context():
@@ -316,8 +315,12 @@ def live_server(database, tmp_path_factory):
     env = live.server_env(live_url)
     live.flask_command(env, "db", "upgrade")
     live.flask_command(env, "seed-demo")
-    with live.gunicorn(env, free_port(), workers=2) as base:
-        yield base
+    try:
+        with live.gunicorn(env, free_port(), workers=2) as base:
+            yield base
+    finally:
+        if kind == "postgresql":
+            live.drop_database(url, live_url)
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,15 @@ def fresh_database(kind: str, base_url: str, tmp_dir: Path, name: str) -> str:
     return url.set(database=database).render_as_string(hide_password=False)
 
 
+def drop_database(base_url: str, url: str) -> None:
+    """Drop a database made by ``fresh_database`` (connecting through the base one)."""
+    engine = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
+    name = sa.engine.make_url(url).database
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    engine.dispose()
+
+
 def server_env(database_url: str, **extra) -> dict:
     env = dict(os.environ)
     env.update({"ROUNDTABLE_ENV": "development", "DATABASE_URL": database_url,

@@ -26,6 +26,14 @@ def test_capacity_holds_under_a_burst_and_cancellations_promote_in_order(
         database, tmp_path):
     kind, url = database
     rush_url = live.fresh_database(kind, url, tmp_path, "rush")
+    try:
+        _rush(rush_url)
+    finally:
+        if kind == "postgresql":
+            live.drop_database(url, rush_url)
+
+
+def _rush(rush_url):
     env = live.server_env(rush_url, SECRET_KEY=SECRET)
     live.flask_command(env, "db", "upgrade")
     setup = live.setup_rush(env, people=200, capacity=35)
