@@ -47,7 +47,11 @@ def world(make_user, make_event, make_session):
     event.is_invitation_only = False
     registration = register(event, users["participant"],
                             RegistrationInput(consent_chatham=True, consent_data=True))
+    call, group, override = _bilaterals(users, make_user(("participant",), country="TH"))
     values = {
+        "call_id": call.id,
+        "group_id": group.id,
+        "override_id": override.id,
         "registration_id": registration.id,
         "action": "approve",
         "kind": "roster",
@@ -58,6 +62,26 @@ def world(make_user, make_event, make_session):
         "filename": "style.css",
     }
     return users, values
+
+
+def _bilaterals(users, thai):
+    """A call, a working group and a holiday override (participant: invited, member)."""
+    from datetime import date, time
+
+    from app.bilaterals import services as bilaterals
+
+    participant, organiser = users["participant"], users["organiser"]
+    call = bilaterals.create_call(bilaterals.CallInput(
+        country_a="NZ", country_b="TH", topic="Access check", duration_minutes=60,
+        first_date=date(2099, 3, 1), last_date=date(2099, 3, 10), timezone="Asia/Bangkok",
+        invitee_ids=[participant.id, thai.id]), organiser)
+    group = bilaterals.create_working_group(bilaterals.GroupInput(
+        name="Access group", country_code="ID", timezone="Asia/Jakarta",
+        rrule="FREQ=MONTHLY;BYDAY=2TU", first_date=date(2099, 1, 1), start_time=time(10),
+        duration_minutes=60, member_ids=[participant.id]), organiser)
+    override = bilaterals.set_override("TH", "", date(2099, 3, 2), "Extra", True, "public",
+                                       organiser)
+    return call, group, override
 
 
 def _expand(rule, values):
