@@ -60,7 +60,7 @@ def main() -> None:
         search = find_slots(people, FIRST, LAST, 60, day_zone="Australia/Sydney")
         times.append((time.perf_counter() - started) * 1000)
     print(f"invitees={len(people)} days={(LAST - FIRST).days + 1} "
-          f"candidates={search.feasible} proposed={len(search.slots)} "
+          f"candidates={len(search.feasible)} proposed={len(search.slots)} "
           f"ms={statistics.median(times):.1f}")
 
 

@@ -73,8 +73,8 @@ class Reason:
 
 @dataclass
 class SlotSearch:
-    slots: list[Slot]  # ranked and spread across days
-    feasible: int  # every start on the grid that fits, before spreading
+    slots: list[Slot]  # ranked and spread across days, never two overlapping on a day
+    feasible: list[Slot]  # every start on the grid that fits, in time order
     reasons: list[Reason]
 
 
@@ -249,7 +249,7 @@ def find_slots(invitees: list[Invitee], first: date, last: date, duration_minute
             cursor += GRID
     reasons = [] if slots else explain(invitees, first, last, duration_minutes, free_of)
     zone = day_zone or (invitees[0].zone if invitees else "UTC")
-    return SlotSearch(_spread(slots, zone), len(slots), reasons)
+    return SlotSearch(_spread(slots, zone), slots, reasons)
 
 
 def explain(invitees: list[Invitee], first: date, last: date, duration_minutes: int,
