@@ -61,9 +61,9 @@ def create_app(config_class=None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import auth, calendar, core, events, planning, registrations
+    from app import auth, bilaterals, calendar, core, events, planning, registrations
 
-    for feature in (core, auth, events, registrations, calendar, planning):
+    for feature in (core, auth, events, registrations, calendar, planning, bilaterals):
         app.register_blueprint(feature.bp)
 
 

@@ -223,6 +223,9 @@ def seed_demo() -> dict[str, int]:
         created["events"] += 1
     db.session.flush()
     _open_registration(created)
+    from app.bilaterals.demo import seed_bilaterals
+
+    seed_bilaterals(created)
     return created
 
 

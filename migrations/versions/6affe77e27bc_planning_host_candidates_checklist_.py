@@ -47,7 +47,7 @@ def upgrade():
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('arrival_time', sa.Time(), nullable=True))
         batch_op.add_column(sa.Column('departure_time', sa.Time(), nullable=True))
-        batch_op.add_column(sa.Column('needs_room', sa.Boolean(), server_default=sa.text('0'), nullable=False))
+        batch_op.add_column(sa.Column('needs_room', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('room_notes', sa.String(length=300), server_default='', nullable=False))
         batch_op.add_column(sa.Column('passport_name', sa.String(length=200), server_default='', nullable=False))
 

@@ -52,9 +52,13 @@ def world(make_user, make_event, make_session):
 
     candidate = add_candidate(event, "TH", "Bangkok", event.start_date, event.end_date)
     task = add_task(event, "Book the venue", None, None)
+    call, group, override = _bilaterals(users, make_user(("participant",), country="TH"))
     values = {
         "candidate_id": candidate.id,
         "task_id": task.id,
+        "call_id": call.id,
+        "group_id": group.id,
+        "override_id": override.id,
         "registration_id": registration.id,
         "action": "approve",
         "event_id": event.id,
@@ -64,6 +68,26 @@ def world(make_user, make_event, make_session):
         "filename": "style.css",
     }
     return users, values
+
+
+def _bilaterals(users, thai):
+    """A call, a working group and a holiday override (participant: invited, member)."""
+    from datetime import date, time
+
+    from app.bilaterals import services as bilaterals
+
+    participant, organiser = users["participant"], users["organiser"]
+    call = bilaterals.create_call(bilaterals.CallInput(
+        country_a="NZ", country_b="TH", topic="Access check", duration_minutes=60,
+        first_date=date(2099, 3, 1), last_date=date(2099, 3, 10), timezone="Asia/Bangkok",
+        invitee_ids=[participant.id, thai.id]), organiser)
+    group = bilaterals.create_working_group(bilaterals.GroupInput(
+        name="Access group", country_code="ID", timezone="Asia/Jakarta",
+        rrule="FREQ=MONTHLY;BYDAY=2TU", first_date=date(2099, 1, 1), start_time=time(10),
+        duration_minutes=60, member_ids=[participant.id]), organiser)
+    override = bilaterals.set_override("TH", "", date(2099, 3, 2), "Extra", True, "public",
+                                       organiser)
+    return call, group, override
 
 
 def _expand(rule, values):
