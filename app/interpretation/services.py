@@ -20,8 +20,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
-from app.calendar.ical import Attendee
-from app.calendar.services import render, session_item
 from app.core.mail import queue_email
 from app.core.time import fmt_when, localize, now_utc
 from app.core.web import absolute_url
@@ -475,13 +473,6 @@ def place_of(channel: SessionChannel) -> str:
     return session.online_url or session.event.online_url
 
 
-def booked_session_ids(user_id: int):
-    """Sessions a person interprets (proposed or accepted): for the personal feed."""
-    return (select(SessionChannel.session_id.label("session_id"))
-            .join(Assignment, Assignment.channel_id == SessionChannel.id)
-            .where(Assignment.interpreter_id == user_id, Assignment.status.in_(BOOKED)))
-
-
 # --- coverage -------------------------------------------------------------------------------
 
 @dataclass
@@ -566,6 +557,10 @@ def notify(assignment: Assignment, kind: str) -> None:
 
     The item is the session itself (same UID as in their feed); its SEQUENCE adds the
     assignment's own changes to the session's, so each message supersedes the last."""
+    # Imported here: the calendar feature imports this feature's queries for its feeds.
+    from app.calendar.ical import Attendee
+    from app.calendar.services import render, session_item
+
     channel, user = assignment.channel, assignment.interpreter.user
     session = channel.session
     cancel = kind == "released"
