@@ -58,7 +58,7 @@ class Config:
     INTERPRETATION_PIVOT_LANGUAGE = os.environ.get("INTERPRETATION_PIVOT_LANGUAGE", "en")
     INTERPRETATION_MIN_RELAY_GIVERS = 2
     # Auto-assign explores at most this many team choices before keeping its best plan.
-    INTERPRETATION_SEARCH_BUDGET = env_int("INTERPRETATION_SEARCH_BUDGET", 20000)
+    INTERPRETATION_SEARCH_BUDGET = env_int("INTERPRETATION_SEARCH_BUDGET", 2000)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = env_int("MAIL_PORT", 25)

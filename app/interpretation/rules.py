@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from itertools import combinations
 
 from flask_babel import gettext as _
@@ -32,7 +33,7 @@ class Limits:
     travel_minutes: int = 60
     pivot: str = "en"
     min_relay_givers: int = 2
-    search_budget: int = 20000
+    search_budget: int = 2000
 
     @classmethod
     def from_config(cls, config) -> Limits:
@@ -127,7 +128,9 @@ def can_interpret(grades: dict[str, Grade], source: str, target: str) -> bool:
     return into == Grade.A or (into == Grade.B and grades[source] == Grade.A)
 
 
+@lru_cache(maxsize=65536)
 def local_day(instant: datetime, zone: str) -> date:
+    """Cached: the search asks the same few hundred questions thousands of times."""
     return to_zone(instant, zone).date()
 
 
@@ -185,12 +188,15 @@ def _place(slot: Slot) -> str:
 
 
 def overlap_problem(slot: Slot, person: Person, booked, limits: Limits) -> str | None:
-    """No two assignments at once; moving to or from a venue takes travel time."""
+    """No two assignments at once; moving to or from another event's venue takes travel
+    time."""
     for other in booked:
         if other.channel_id == slot.channel_id:
             continue
+        # Within one event an interpreter at the venue also serves its online sessions.
         travel = (limits.travel_minutes if (slot.on_site or other.on_site)
-                  and _place(slot) != _place(other) else 0)
+                  and other.event_id != slot.event_id and _place(slot) != _place(other)
+                  else 0)
         gap = timedelta(minutes=travel)
         if slot.start < other.end + gap and other.start < slot.end + gap:
             if slot.start < other.end and other.start < slot.end:
@@ -202,14 +208,19 @@ def overlap_problem(slot: Slot, person: Person, booked, limits: Limits) -> str |
     return None
 
 
+def _same_day(slot: Slot, other: Slot) -> bool:
+    """The same day where either venue is (symmetric, whichever was booked first)."""
+    return any(local_day(slot.start, zone) == local_day(other.start, zone)
+               for zone in {slot.zone, other.zone})
+
+
 def engagement_problem(slot: Slot, person: Person, booked, limits: Limits) -> str | None:
     """On site, one engagement (one event's venue) a day, a day where the venue is."""
     if not slot.on_site:
         return None
-    day = local_day(slot.start, slot.zone)
     events = {other.event_id: other.title for other in booked
               if other.on_site and other.channel_id != slot.channel_id
-              and local_day(other.start, slot.zone) == day}
+              and _same_day(slot, other)}
     if slot.event_id not in events and len(events) >= limits.on_site_per_day:
         return _("Rule: one on-site engagement a day — %(name)s already works on site at "
                  "%(other)s that day.", name=person.name, other=next(iter(events.values())))
@@ -309,6 +320,11 @@ def plan_assignments(slots: list[Slot], people: list[Person], booked: dict[int, 
     plan = Plan()
     booked = {person.id: list(booked.get(person.id, ())) for person in people}
     load = {pid: sum(share_minutes(s, limits) for s in slots_) for pid, slots_ in booked.items()}
+    day_load = Counter()  # (person, their local day): spread each day's work first
+    for pid, slots_ in booked.items():
+        zone = next(p.zone for p in people if p.id == pid)
+        for s in slots_:
+            day_load[pid, local_day(s.start, zone)] += share_minutes(s, limits)
     need, candidates = {}, {}
     for slot in slots:
         team = teams.get(slot.channel_id, [])
@@ -349,19 +365,22 @@ def plan_assignments(slots: list[Slot], people: list[Person], booked: dict[int, 
         if explored < limits.search_budget:
             free = sorted((p for p in candidates[cid]
                            if dynamic_problem(slot, p, booked[p.id], limits) is None),
-                          key=lambda p: (load[p.id], p.id))
+                          key=lambda p: (day_load[p.id, local_day(slot.start, p.zone)],
+                                         load[p.id], p.id))
             share = share_minutes(slot, limits)
             for team in combinations(free, need[cid]):
                 explored += 1
                 for person in team:
                     booked[person.id].append(slot)
                     load[person.id] += share
+                    day_load[person.id, local_day(slot.start, person.zone)] += share
                 chosen[cid] = tuple(person.id for person in team)
                 done = search(index + 1)
                 del chosen[cid]
                 for person in team:
                     booked[person.id].pop()
                     load[person.id] -= share
+                    day_load[person.id, local_day(slot.start, person.zone)] -= share
                 if done or explored >= limits.search_budget:
                     return done
         return search(index + 1)
