@@ -222,6 +222,10 @@ def seed_demo() -> dict[str, int]:
         created["events"] += 1
     db.session.flush()
     _open_registration(created)
+    from app.interpretation.demo import seed_interpretation
+
+    created["interpreting assignments"] = seed_interpretation(
+        password_hash or hash_password(DEMO_PASSWORD))
     return created
 
 
