@@ -48,6 +48,20 @@ class Config:
     WORKDAY_START_HOUR = 8
     WORKDAY_END_HOUR = 18
 
+    # Interpretation staffing (AIIC professional standards). Team size by session length:
+    # (up to minutes, interpreters); a two-way (retour) or relay-giving booth needs one more.
+    INTERPRETATION_TEAM_SIZES = ((40, 1), (240, 2), (360, 3), (480, 4))
+    INTERPRETATION_EXTRA_FOR_RETOUR_OR_RELAY = 1
+    INTERPRETATION_TURN_MINUTES_ON_SITE = 30
+    INTERPRETATION_TURN_MINUTES_REMOTE = 20
+    INTERPRETATION_RSI_DAILY_MINUTES = env_int("INTERPRETATION_RSI_DAILY_MINUTES", 180)
+    INTERPRETATION_ON_SITE_ENGAGEMENTS_PER_DAY = 1
+    INTERPRETATION_TRAVEL_MINUTES = env_int("INTERPRETATION_TRAVEL_MINUTES", 60)
+    INTERPRETATION_PIVOT_LANGUAGE = os.environ.get("INTERPRETATION_PIVOT_LANGUAGE", "en")
+    INTERPRETATION_MIN_RELAY_GIVERS = 2
+    # Auto-assign explores at most this many team choices before keeping its best plan.
+    INTERPRETATION_SEARCH_BUDGET = env_int("INTERPRETATION_SEARCH_BUDGET", 2000)
+
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = env_int("MAIL_PORT", 25)
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"

@@ -61,9 +61,19 @@ def create_app(config_class=None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import auth, bilaterals, calendar, core, events, planning, registrations
+    from app import (
+        auth,
+        bilaterals,
+        calendar,
+        core,
+        events,
+        interpretation,
+        planning,
+        registrations,
+    )
 
-    for feature in (core, auth, events, registrations, calendar, planning, bilaterals):
+    for feature in (core, auth, events, registrations, calendar, interpretation, planning,
+                    bilaterals):
         app.register_blueprint(feature.bp)
 
 
@@ -72,7 +82,8 @@ def register_commands(app: Flask) -> None:
     from app.calendar.cli import send_reminders_command
     from app.core.mail import send_outbox_command
     from app.demo import seed_demo_command
+    from app.interpretation.cli import assign_interpreters_command
 
     for command in (send_outbox_command, create_organiser_command, seed_demo_command,
-                    send_reminders_command):
+                    send_reminders_command, assign_interpreters_command):
         app.cli.add_command(command)

@@ -226,6 +226,10 @@ def seed_demo() -> dict[str, int]:
     from app.bilaterals.demo import seed_bilaterals
 
     seed_bilaterals(created)
+    from app.interpretation.demo import seed_interpretation
+
+    created["interpreting assignments"] = seed_interpretation(
+        password_hash or hash_password(DEMO_PASSWORD))
     return created
 
 

@@ -7,6 +7,7 @@ from flask import Flask
 from werkzeug.routing import AnyConverter
 
 from app.core.access import public, require_declared_rules, rule_of
+from app.extensions import db
 from tests.conftest import login_as
 
 ROLES = ("anonymous", "participant", "interpreter", "organiser")
@@ -48,12 +49,27 @@ def world(make_user, make_event, make_session):
     event.is_invitation_only = False
     registration = register(event, users["participant"],
                             RegistrationInput(consent_chatham=True, consent_data=True))
+    from app.interpretation.models import Assignment, Availability, Grade, SessionChannel
+    from app.interpretation.services import save_profile
+
+    profile = save_profile(users["interpreter"], timezone="Asia/Bangkok", works_remote=True,
+                           works_on_site=True, grades={"th": Grade.A, "en": Grade.B})
+    channel = SessionChannel(session=session, language_code="th")
+    assignment = Assignment(channel=channel, interpreter=profile)
+    window = Availability(interpreter_id=profile.user_id, start_dt=session.start_dt,
+                          end_dt=session.end_dt)
+    db.session.add_all([channel, assignment, window])
+    db.session.flush()
     from app.planning.services import add_candidate, add_task
 
     candidate = add_candidate(event, "TH", "Bangkok", event.start_date, event.end_date)
     task = add_task(event, "Book the venue", None, None)
     call, group, override = _bilaterals(users, make_user(("participant",), country="TH"))
     values = {
+        "channel_id": channel.id,
+        "assignment_id": assignment.id,
+        "decision": "accept",
+        "availability_id": window.id,
         "candidate_id": candidate.id,
         "task_id": task.id,
         "call_id": call.id,
