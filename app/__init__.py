@@ -61,9 +61,9 @@ def create_app(config_class=None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import auth, calendar, core, events, registrations
+    from app import auth, calendar, core, events, registrations, topics
 
-    for feature in (core, auth, events, registrations, calendar):
+    for feature in (core, auth, events, registrations, calendar, topics):
         app.register_blueprint(feature.bp)
 
 

@@ -222,6 +222,7 @@ def seed_demo() -> dict[str, int]:
         created["events"] += 1
     db.session.flush()
     _open_registration(created)
+    _propose_topics(created)
     return created
 
 
@@ -247,6 +248,27 @@ def _open_registration(created: dict) -> None:
                 arrival_date=event.start_date, departure_date=event.end_date,
                 interpretation_language="en", consent_chatham=True, consent_data=True))
             created["registrations"] = created.get("registrations", 0) + 1
+
+
+def _propose_topics(created: dict) -> None:
+    """Two topics participants proposed for the upcoming roundtable, with a first vote."""
+    from app.topics import services as topics
+    from app.topics.models import Topic
+
+    event = db.session.scalar(select(Event).where(Event.status == EventStatus.OPEN,
+                                                  Event.capacity.is_not(None)))
+    if event is None or db.session.scalar(select(Topic.id).where(Topic.event_id == event.id)):
+        return
+    people = {user.email: user for user in db.session.scalars(select(User).where(
+        User.email.in_(("sari@example.org", "somchai@example.org", "advocate@example.org"))))}
+    first = topics.propose_topic(event, people["sari@example.org"],
+                                 "Alternatives to detention at the border",
+                                 "How screening at the border can refer children to care.")
+    second = topics.propose_topic(event, people["advocate@example.org"],
+                                  "Peer support for families after release")
+    topics.cast_vote(first, people["somchai@example.org"])
+    topics.cast_vote(second, people["sari@example.org"])
+    created["topics"] = 2
 
 
 @click.command("seed-demo")

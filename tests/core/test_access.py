@@ -47,7 +47,11 @@ def world(make_user, make_event, make_session):
     event.is_invitation_only = False
     registration = register(event, users["participant"],
                             RegistrationInput(consent_chatham=True, consent_data=True))
+    from app.topics.services import propose_topic
+
+    topic = propose_topic(event, users["participant"], "Screening and referral")
     values = {
+        "topic_id": topic.id,
         "registration_id": registration.id,
         "action": "approve",
         "kind": "roster",
