@@ -223,6 +223,10 @@ def seed_demo() -> dict[str, int]:
     db.session.flush()
     _open_registration(created)
     _propose_topics(created)
+    from app.library.demo import seed_library
+
+    seed_library(created, db.session.scalar(select(Event).where(
+        Event.status == EventStatus.OPEN, Event.capacity.is_not(None))))
     return created
 
 

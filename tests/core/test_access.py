@@ -27,7 +27,7 @@ def test_every_endpoint_declares_a_rule(app):
 
 
 @pytest.fixture
-def world(make_user, make_event, make_session):
+def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     """One object of each kind a URL can name, so every route can be called."""
     from datetime import UTC, datetime
 
@@ -50,8 +50,19 @@ def world(make_user, make_event, make_session):
     from app.topics.services import propose_topic
 
     topic = propose_topic(event, users["participant"], "Screening and referral")
+    import io
+
+    from app.library.models import ResourceKind
+    from app.library.services import ResourceInput, add_resource
+
+    monkeypatch.setitem(app.config, "LIBRARY_DIR", str(tmp_path))
+    resource = add_resource(ResourceInput(title="Toolkit", kind=ResourceKind.TOOLKIT,
+                                          filename="toolkit.pdf",
+                                          stream=io.BytesIO(b"%PDF-1.4 toolkit")),
+                            users["organiser"])
     values = {
         "topic_id": topic.id,
+        "resource_id": resource.id,
         "registration_id": registration.id,
         "action": "approve",
         "kind": "roster",

@@ -190,4 +190,5 @@ def test_pages_run_a_constant_number_of_queries(app, client, participant, make_e
         with query_counter() as statements:
             assert client.get(path.format(id=event.id)).status_code == 200
         counts.append(len(statements))
-    assert counts[0] == counts[1] <= 8, counts
+    # The event page has one more: the library's key downloads.
+    assert counts[0] == counts[1] <= (9 if path == "/events/{id}" else 8), counts
