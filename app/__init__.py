@@ -61,9 +61,9 @@ def create_app(config_class=None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import auth, calendar, core, events, library, registrations, topics
+    from app import auth, calendar, core, events, feedback, library, registrations, topics
 
-    for feature in (core, auth, events, registrations, calendar, topics, library):
+    for feature in (core, auth, events, registrations, calendar, topics, feedback, library):
         app.register_blueprint(feature.bp)
 
 

@@ -60,7 +60,15 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
                                           filename="toolkit.pdf",
                                           stream=io.BytesIO(b"%PDF-1.4 toolkit")),
                             users["organiser"])
+    from app.extensions import db
+    from app.feedback.models import Reflection
+
+    reflection = Reflection(event_id=event.id, text="Children belong in communities.")
+    db.session.add(reflection)
+    db.session.flush()
     values = {
+        "reflection_id": reflection.id,
+        "choice": "include",
         "topic_id": topic.id,
         "resource_id": resource.id,
         "registration_id": registration.id,
