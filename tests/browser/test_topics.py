@@ -43,3 +43,18 @@ def test_a_participant_proposes_another_votes_and_the_ranking_shows_it(live_serv
 
     proposer.reload()
     assert proposer.locator("tr", has_text=TOPIC).locator(".votes").inner_text() == "1"
+
+
+def test_members_find_key_downloads_and_the_library(live_server, page, database):
+    sign_in(page, live_server, "sari@example.org")
+    page.get_by_role("button", name="English").click()
+    page.goto(f"{live_server}/events")
+    page.get_by_role("link", name=EVENT).click()
+    downloads = page.locator("section", has_text="Key downloads")
+    assert "Toolkit: community placement for children" in downloads.inner_text()
+    page.get_by_role("link", name="Library").click()
+    assert "Summary report: Kuala Lumpur roundtable" in page.locator("table").inner_text()
+    screenshot(page, f"library-{database[0]}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Toolkit: community placement for children").click()
+    assert download.value.suggested_filename == "community-placement-toolkit.pdf"
