@@ -44,6 +44,12 @@ class Config:
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 10)
     LOGIN_WINDOW_MINUTES = env_int("LOGIN_WINDOW_MINUTES", 15)
 
+    # The resource library: the largest upload, and where files live (None: instance/library).
+    LIBRARY_MAX_BYTES = env_int("LIBRARY_MAX_BYTES", 20 * 1024 * 1024)
+    LIBRARY_DIR = os.environ.get("LIBRARY_DIR") or None
+    # Any larger request is refused (413) before it is read; the form fields need a little room.
+    MAX_CONTENT_LENGTH = LIBRARY_MAX_BYTES + 1024 * 1024
+
     # Working hours used by the timezone strips unless a country overrides them.
     WORKDAY_START_HOUR = 8
     WORKDAY_END_HOUR = 18

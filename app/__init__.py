@@ -67,13 +67,16 @@ def register_blueprints(app: Flask) -> None:
         calendar,
         core,
         events,
+        feedback,
         interpretation,
+        library,
         planning,
         registrations,
+        topics,
     )
 
     for feature in (core, auth, events, registrations, calendar, interpretation, planning,
-                    bilaterals):
+                    bilaterals, topics, feedback, library):
         app.register_blueprint(feature.bp)
 
 

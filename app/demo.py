@@ -230,6 +230,11 @@ def seed_demo() -> dict[str, int]:
 
     created["interpreting assignments"] = seed_interpretation(
         password_hash or hash_password(DEMO_PASSWORD))
+    _propose_topics(created)
+    from app.library.demo import seed_library
+
+    seed_library(created, db.session.scalar(select(Event).where(
+        Event.status == EventStatus.OPEN, Event.capacity.is_not(None))))
     return created
 
 
@@ -279,6 +284,27 @@ def _plan(event: Event) -> None:
                            "Hosted by the Indonesian working group.")
     planning.add_candidate(event, "TH", "Bangkok", date(2027, 4, 13), date(2027, 4, 15),
                            "Alternative: clashes with Songkran.")
+
+
+def _propose_topics(created: dict) -> None:
+    """Two topics participants proposed for the upcoming roundtable, with a first vote."""
+    from app.topics import services as topics
+    from app.topics.models import Topic
+
+    event = db.session.scalar(select(Event).where(Event.status == EventStatus.OPEN,
+                                                  Event.capacity.is_not(None)))
+    if event is None or db.session.scalar(select(Topic.id).where(Topic.event_id == event.id)):
+        return
+    people = {user.email: user for user in db.session.scalars(select(User).where(
+        User.email.in_(("sari@example.org", "somchai@example.org", "advocate@example.org"))))}
+    first = topics.propose_topic(event, people["sari@example.org"],
+                                 "Alternatives to detention at the border",
+                                 "How screening at the border can refer children to care.")
+    second = topics.propose_topic(event, people["advocate@example.org"],
+                                  "Peer support for families after release")
+    topics.cast_vote(first, people["somchai@example.org"])
+    topics.cast_vote(second, people["sari@example.org"])
+    created["topics"] = 2
 
 
 @click.command("seed-demo")

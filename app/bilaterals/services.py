@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
@@ -271,7 +271,8 @@ def _check_call(data: CallInput) -> list[User]:
                               "delegations."))
     if countries != {data.country_a, data.country_b}:
         raise Unprocessable(_("Invite people from both countries: all invitees are from "
-                              "%(country)s.", country=next(iter(countries))))
+                              "%(country)s.",
+                              country=country_name(next(iter(countries)), str(get_locale()))))
     if data.interpretation:
         parts = data.interpretation.split("-")
         if len(parts) != 2 or parts[0] == parts[1] or not all(parts):

@@ -29,7 +29,7 @@ def test_every_endpoint_declares_a_rule(app):
 
 
 @pytest.fixture
-def world(make_user, make_event, make_session):
+def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     """One object of each kind a URL can name, so every route can be called."""
     from datetime import UTC, datetime
 
@@ -49,6 +49,24 @@ def world(make_user, make_event, make_session):
     event.is_invitation_only = False
     registration = register(event, users["participant"],
                             RegistrationInput(consent_chatham=True, consent_data=True))
+    from app.topics.services import propose_topic
+
+    topic = propose_topic(event, users["participant"], "Screening and referral")
+    import io
+
+    from app.library.models import ResourceKind
+    from app.library.services import ResourceInput, add_resource
+
+    monkeypatch.setitem(app.config, "LIBRARY_DIR", str(tmp_path))
+    resource = add_resource(ResourceInput(title="Toolkit", kind=ResourceKind.TOOLKIT,
+                                          filename="toolkit.pdf",
+                                          stream=io.BytesIO(b"%PDF-1.4 toolkit")),
+                            users["organiser"])
+    from app.feedback.models import Reflection
+
+    reflection = Reflection(event_id=event.id, text="Children belong in communities.")
+    db.session.add(reflection)
+    db.session.flush()
     from app.interpretation.models import Assignment, Availability, Grade, SessionChannel
     from app.interpretation.services import save_profile
 
@@ -66,6 +84,10 @@ def world(make_user, make_event, make_session):
     task = add_task(event, "Book the venue", None, None)
     call, group, override = _bilaterals(users, make_user(("participant",), country="TH"))
     values = {
+        "reflection_id": reflection.id,
+        "choice": "include",
+        "topic_id": topic.id,
+        "resource_id": resource.id,
         "channel_id": channel.id,
         "assignment_id": assignment.id,
         "decision": "accept",
