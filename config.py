@@ -44,9 +44,29 @@ class Config:
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 10)
     LOGIN_WINDOW_MINUTES = env_int("LOGIN_WINDOW_MINUTES", 15)
 
+    # The resource library: the largest upload, and where files live (None: instance/library).
+    LIBRARY_MAX_BYTES = env_int("LIBRARY_MAX_BYTES", 20 * 1024 * 1024)
+    LIBRARY_DIR = os.environ.get("LIBRARY_DIR") or None
+    # Any larger request is refused (413) before it is read; the form fields need a little room.
+    MAX_CONTENT_LENGTH = LIBRARY_MAX_BYTES + 1024 * 1024
+
     # Working hours used by the timezone strips unless a country overrides them.
     WORKDAY_START_HOUR = 8
     WORKDAY_END_HOUR = 18
+
+    # Interpretation staffing (AIIC professional standards). Team size by session length:
+    # (up to minutes, interpreters); a two-way (retour) or relay-giving booth needs one more.
+    INTERPRETATION_TEAM_SIZES = ((40, 1), (240, 2), (360, 3), (480, 4))
+    INTERPRETATION_EXTRA_FOR_RETOUR_OR_RELAY = 1
+    INTERPRETATION_TURN_MINUTES_ON_SITE = 30
+    INTERPRETATION_TURN_MINUTES_REMOTE = 20
+    INTERPRETATION_RSI_DAILY_MINUTES = env_int("INTERPRETATION_RSI_DAILY_MINUTES", 180)
+    INTERPRETATION_ON_SITE_ENGAGEMENTS_PER_DAY = 1
+    INTERPRETATION_TRAVEL_MINUTES = env_int("INTERPRETATION_TRAVEL_MINUTES", 60)
+    INTERPRETATION_PIVOT_LANGUAGE = os.environ.get("INTERPRETATION_PIVOT_LANGUAGE", "en")
+    INTERPRETATION_MIN_RELAY_GIVERS = 2
+    # Auto-assign explores at most this many team choices before keeping its best plan.
+    INTERPRETATION_SEARCH_BUDGET = env_int("INTERPRETATION_SEARCH_BUDGET", 2000)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = env_int("MAIL_PORT", 25)

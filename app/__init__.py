@@ -61,9 +61,22 @@ def create_app(config_class=None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import auth, calendar, core, events, registrations
+    from app import (
+        auth,
+        bilaterals,
+        calendar,
+        core,
+        events,
+        feedback,
+        interpretation,
+        library,
+        planning,
+        registrations,
+        topics,
+    )
 
-    for feature in (core, auth, events, registrations, calendar):
+    for feature in (core, auth, events, registrations, calendar, interpretation, planning,
+                    bilaterals, topics, feedback, library):
         app.register_blueprint(feature.bp)
 
 
@@ -72,7 +85,8 @@ def register_commands(app: Flask) -> None:
     from app.calendar.cli import send_reminders_command
     from app.core.mail import send_outbox_command
     from app.demo import seed_demo_command
+    from app.interpretation.cli import assign_interpreters_command
 
     for command in (send_outbox_command, create_organiser_command, seed_demo_command,
-                    send_reminders_command):
+                    send_reminders_command, assign_interpreters_command):
         app.cli.add_command(command)

@@ -3,7 +3,7 @@ accounts, so a fresh install shows something true. Safe to run any number of tim
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import click
 from sqlalchemy import select
@@ -173,7 +173,8 @@ def _history() -> list[tuple[dict, list]]:
                    attendance_mode=AttendanceMode.ONLINE),
           _session(j2, "08:30", "13:00", jkt, "Site visit: community placement programme",
                    SessionKind.SITE_VISIT, capacity=20,
-                   attendance_mode=AttendanceMode.IN_PERSON, room="Meeting point: hotel lobby"),
+                   attendance_mode=AttendanceMode.IN_PERSON, meeting_point="Hotel lobby",
+                   transport="Chartered bus"),
           _session(j2, "19:00", "21:00", jkt, "Welcome dinner", SessionKind.SOCIAL,
                    attendance_mode=AttendanceMode.IN_PERSON),
           _session(j3, "09:00", "11:00", jkt, "Lived experience leaders in policy-making",
@@ -222,6 +223,18 @@ def seed_demo() -> dict[str, int]:
         created["events"] += 1
     db.session.flush()
     _open_registration(created)
+    from app.bilaterals.demo import seed_bilaterals
+
+    seed_bilaterals(created)
+    from app.interpretation.demo import seed_interpretation
+
+    created["interpreting assignments"] = seed_interpretation(
+        password_hash or hash_password(DEMO_PASSWORD))
+    _propose_topics(created)
+    from app.library.demo import seed_library
+
+    seed_library(created, db.session.scalar(select(Event).where(
+        Event.status == EventStatus.OPEN, Event.capacity.is_not(None))))
     return created
 
 
@@ -239,14 +252,59 @@ def _open_registration(created: dict) -> None:
         if registrations.quota_for(event, code) is None:
             registrations.set_quota(event, code, 7, None)
     site_visit = next(s for s in event.sessions if s.capacity and s.kind.value == "site_visit")
-    for email, dietary in (("sari@example.org", "Halal"), ("somchai@example.org", "")):
+    travel = (("sari@example.org", "Halal", time(9, 40), "GA 408", "SARI WULANDARI"),
+              ("somchai@example.org", "", time(14, 15), "TG 433", "SOMCHAI JAIDEE"))
+    for email, dietary, landing, flight, passport_name in travel:
         user = db.session.scalar(select(User).where(User.email == email))
         if registrations.registration_for(event, user) is None:
             registrations.register(event, user, registrations.RegistrationInput(
                 session_ids=[site_visit.id], dietary_needs=dietary,
-                arrival_date=event.start_date, departure_date=event.end_date,
-                interpretation_language="en", consent_chatham=True, consent_data=True))
+                arrival_date=event.start_date - timedelta(days=1), arrival_time=landing,
+                arrival_flight=flight, departure_date=event.end_date, needs_room=True,
+                passport_name=passport_name, interpretation_language="en",
+                consent_chatham=True, consent_data=True))
             created["registrations"] = created.get("registrations", 0) + 1
+    _plan(event)
+
+
+def _plan(event: Event) -> None:
+    """A planning checklist and a second host candidate, as organisers keep them."""
+    from app.planning import services as planning
+
+    if planning.tasks(event):
+        return
+    organiser = db.session.scalar(select(User).where(User.email == "organiser@example.org"))
+    for title, due in (("Venue booked", date(2027, 2, 1)),
+                       ("Interpreters booked (Bahasa Indonesia, Thai, Malay)",
+                        date(2027, 4, 1)),
+                       ("Materials translated", date(2027, 5, 15)),
+                       ("Site visit transport confirmed", date(2027, 6, 1))):
+        planning.add_task(event, title, organiser.id if organiser else None, due)
+    planning.add_candidate(event, "ID", "Jakarta", event.start_date, event.end_date,
+                           "Hosted by the Indonesian working group.")
+    planning.add_candidate(event, "TH", "Bangkok", date(2027, 4, 13), date(2027, 4, 15),
+                           "Alternative: clashes with Songkran.")
+
+
+def _propose_topics(created: dict) -> None:
+    """Two topics participants proposed for the upcoming roundtable, with a first vote."""
+    from app.topics import services as topics
+    from app.topics.models import Topic
+
+    event = db.session.scalar(select(Event).where(Event.status == EventStatus.OPEN,
+                                                  Event.capacity.is_not(None)))
+    if event is None or db.session.scalar(select(Topic.id).where(Topic.event_id == event.id)):
+        return
+    people = {user.email: user for user in db.session.scalars(select(User).where(
+        User.email.in_(("sari@example.org", "somchai@example.org", "advocate@example.org"))))}
+    first = topics.propose_topic(event, people["sari@example.org"],
+                                 "Alternatives to detention at the border",
+                                 "How screening at the border can refer children to care.")
+    second = topics.propose_topic(event, people["advocate@example.org"],
+                                  "Peer support for families after release")
+    topics.cast_vote(first, people["somchai@example.org"])
+    topics.cast_vote(second, people["sari@example.org"])
+    created["topics"] = 2
 
 
 @click.command("seed-demo")

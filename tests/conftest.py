@@ -357,7 +357,9 @@ def screenshot(page, name: str) -> None:
 
 
 def sign_in(page, base: str, email: str, password: str = "roundtable-demo") -> None:
+    """Sign in through the form, whatever language the browser asks for."""
     page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    form = page.locator("main form")
+    form.locator("input[name=email]").fill(email)
+    form.locator("input[name=password]").fill(password)
+    form.locator("[type=submit]").click()

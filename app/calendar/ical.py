@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Alarm, Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress
+from icalendar import (
+    Alarm,
+    Calendar,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vDDDTypes,
+)
 from icalendar import Event as VEvent
 
 from app.core.time import get_zone, to_zone
@@ -193,6 +201,9 @@ def _parse_rrule(text: str) -> dict:
     rule = {}
     for part in text.split(";"):
         name, _sep, value = part.partition("=")
+        if name.upper() == "UNTIL":  # icalendar wants an instant, not its text
+            rule["until"] = vDDDTypes.from_ical(value)
+            continue
         rule[name.lower()] = value.split(",") if "," in value else value
     return rule
 

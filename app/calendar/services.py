@@ -31,6 +31,12 @@ from app.events.models import (
     SessionStatus,
 )
 from app.extensions import db
+from app.interpretation.models import Assignment
+from app.interpretation.queries import (
+    booked_session_ids,
+    interpreters_of_events,
+    interpreting_status,
+)
 from app.registrations.models import ACTIVE, Registration, RegistrationStatus
 
 KEEP_CANCELLED = timedelta(days=30)
@@ -137,19 +143,21 @@ def feed_of(user: User) -> CalendarFeed | None:
 
 
 def _relevant_sessions(user_id, is_organiser: bool, since: datetime):
-    """Session ids in a person's feed: their events' sessions (registered, or organising)."""
+    """Session ids in a person's feed: their events' sessions (registered, or organising)
+    and the sessions they interpret."""
     registered = (
         select(EventSession.id.label("session_id"))
         .join(Registration, Registration.event_id == EventSession.event_id)
         .where(Registration.user_id == user_id,
                or_(Registration.status.in_(ACTIVE), Registration.updated_dt >= since))
     )
+    interpreting = booked_session_ids(user_id)
     if not is_organiser:
-        return registered
+        return union_all(registered, interpreting)
     organising = select(EventSession.id.label("session_id")).join(
         Event, Event.id == EventSession.event_id).where(
         Event.status.in_([EventStatus.OPEN, EventStatus.CLOSED]))
-    return union_all(registered, organising)
+    return union_all(registered, organising, interpreting)
 
 
 # Built once: on the polling path even building the statement shows.
@@ -185,7 +193,10 @@ def follow_changes(session, _flush_context) -> None:
             event_ids.add(obj.id)
         elif isinstance(obj, Registration):
             user_ids.add(obj.user_id)
+        elif isinstance(obj, Assignment):
+            user_ids.add(obj.interpreter_id)
     event_ids.discard(None)
+    user_ids.discard(None)
     if not (event_ids or user_ids):
         return
     touched = [CalendarFeed.user_id.in_(user_ids)] if user_ids else []
@@ -194,6 +205,7 @@ def follow_changes(session, _flush_context) -> None:
             CalendarFeed.user_id.in_(select(Registration.user_id).where(
                 Registration.event_id.in_(event_ids))),
             CalendarFeed.user_id.in_(select(User.id).where(User.is_organiser)),
+            CalendarFeed.user_id.in_(interpreters_of_events(event_ids)),
         ]
     session.connection().execute(
         update(CalendarFeed).where(or_(*touched)).values(changed_dt=now_utc()))
@@ -208,8 +220,14 @@ def feed_calendar(user: User) -> bytes:
         .options(joinedload(EventSession.event)).order_by(EventSession.start_dt)).unique().all()
     registrations = {r.event_id: r for r in db.session.scalars(
         select(Registration).where(Registration.user_id == user.id))}
+    interpreting = dict(db.session.execute(interpreting_status(user.id)).all())
     items = []
     for session in sessions:
+        if session.id in interpreting:
+            partstat = "ACCEPTED" if interpreting[session.id] == "accepted" else "NEEDS-ACTION"
+            items.append(session_item(session, may_join=True, attendee=Attendee(
+                user.email, user.display_name, partstat, rsvp=False)))
+            continue
         registration = registrations.get(session.event_id)
         gone = registration is not None and not registration.is_active and not user.is_organiser
         if (gone or session.status == SessionStatus.CANCELLED) and session.updated_dt < since \

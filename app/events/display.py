@@ -39,6 +39,7 @@ class ZoneTime:
 
 @dataclass(frozen=True)
 class SessionTimes:
+    viewer_start: str
     viewer_range: str
     viewer_date: str
     viewer_day_shift: int
@@ -92,6 +93,7 @@ def session_times(start_dt: datetime, end_dt: datetime, event_zone: str, viewer_
         for z in strip_zones
     )
     return SessionTimes(
+        viewer_start=fmt_time(start_dt, viewer_zone, locale),
         viewer_range=time_range(start_dt, end_dt, viewer_zone, locale),
         viewer_date=fmt_date(start_dt, viewer_zone, locale, "full"),
         viewer_day_shift=day_shift(start_dt, viewer_zone, event_zone),

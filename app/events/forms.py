@@ -74,5 +74,8 @@ class SessionForm(FlaskForm):
     floor_language = SelectField(_l("Floor language"))
     capacity = IntegerField(_l("Places (leave empty for no own limit)"),
                             validators=[Optional(), NumberRange(min=1, max=10000)])
+    meeting_point = StringField(_l("Meeting point (site visits)"),
+                                validators=[Optional(), Length(max=200)])
+    transport = StringField(_l("Transport (site visits)"), validators=[Optional(), Length(max=200)])
     preview = SubmitField(_l("Preview times"))
     submit = SubmitField(_l("Save session"))

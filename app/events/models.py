@@ -134,6 +134,9 @@ class EventSession(db.Model):
                                                             default=AttendanceMode.BOTH)
     floor_language: Mapped[str] = mapped_column(sa.String(8), default="en")
     capacity: Mapped[int | None] = mapped_column()
+    # Site visits and study tours: where to gather (departure is the session's start).
+    meeting_point: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    transport: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     uid: Mapped[str] = mapped_column(sa.String(120), unique=True, default=new_uid)
     sequence: Mapped[int] = mapped_column(default=0)
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)

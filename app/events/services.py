@@ -199,6 +199,8 @@ class SessionInput:
     attendance_mode: AttendanceMode = AttendanceMode.BOTH
     floor_language: str = "en"
     capacity: int | None = None
+    meeting_point: str = ""
+    transport: str = ""
     occurrence: str | None = None  # "earlier" / "later" when the time happens twice
 
 
@@ -270,6 +272,8 @@ def _apply(session: EventSession, event: Event, data: SessionInput) -> None:
     session.attendance_mode = mode
     session.floor_language = data.floor_language
     session.capacity = data.capacity
+    session.meeting_point = data.meeting_point.strip()
+    session.transport = data.transport.strip()
 
 
 def schedule_session(event: Event, data: SessionInput) -> EventSession:
@@ -309,4 +313,5 @@ def session_input_from(session: EventSession) -> dict:
             "start_time": start.time().replace(tzinfo=None),
             "end_time": end.time().replace(tzinfo=None), "room": session.room,
             "online_url": session.online_url, "attendance_mode": session.attendance_mode.value,
-            "floor_language": session.floor_language, "capacity": session.capacity}
+            "floor_language": session.floor_language, "capacity": session.capacity,
+            "meeting_point": session.meeting_point, "transport": session.transport}

@@ -287,6 +287,7 @@ def _session_input(form) -> services.SessionInput:
         description=form.description.data or "", room=form.room.data or "",
         online_url=form.online_url.data or "", attendance_mode=form.attendance_mode.data,
         floor_language=form.floor_language.data, capacity=form.capacity.data,
+        meeting_point=form.meeting_point.data or "", transport=form.transport.data or "",
         occurrence=form.occurrence.data or None,
     )
 

@@ -16,7 +16,7 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv(header: list[str], rows) -> str:
+def csv_text(header: list[str], rows) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -41,7 +41,7 @@ def roster_csv(registrations: list[Registration], waitlist: dict[int, int]) -> s
          r.interpretation_language, r.created_dt.strftime("%Y-%m-%d %H:%M")]
         for r in registrations
     )
-    return _csv(header, rows)
+    return csv_text(header, rows)
 
 
 def needs_csv(registrations: list[Registration]) -> str:
@@ -52,7 +52,7 @@ def needs_csv(registrations: list[Registration]) -> str:
         for r in sorted(registrations, key=lambda r: r.user.display_name.lower())
         if r.status == RegistrationStatus.CONFIRMED and (r.dietary_needs or r.access_needs)
     )
-    return _csv(header, rows)
+    return csv_text(header, rows)
 
 
 def travel_csv(registrations: list[Registration]) -> str:
@@ -67,4 +67,4 @@ def travel_csv(registrations: list[Registration]) -> str:
          r.departure_date or "", r.departure_flight, r.access_needs]
         for r in travelling
     )
-    return _csv(header, rows)
+    return csv_text(header, rows)

@@ -8,6 +8,7 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
@@ -31,10 +32,20 @@ class RegistrationForm(FlaskForm):
                                               "interpreter or large print."),
                                validators=[Optional(), Length(max=500)])
     arrival_date = DateField(_l("Arrival date"), validators=[Optional()])
+    arrival_time = TimeField(_l("Arrival time (local)"), validators=[Optional()])
     arrival_flight = StringField(_l("Arrival flight"), validators=[Optional(), Length(max=80)])
     departure_date = DateField(_l("Departure date"), validators=[Optional()])
+    departure_time = TimeField(_l("Departure time (local)"), validators=[Optional()])
     departure_flight = StringField(_l("Departure flight"),
                                    validators=[Optional(), Length(max=80)])
+    needs_room = BooleanField(_l("I need a hotel room"))
+    room_notes = StringField(_l("Room notes"),
+                             description=_l("For example a room-sharing preference."),
+                             validators=[Optional(), Length(max=300)])
+    passport_name = StringField(
+        _l("Name as in your passport"),
+        description=_l("Only if you need a visa invitation letter. Only organisers see it."),
+        validators=[Optional(), Length(max=200)])
     interpretation_language = SelectField(_l("Interpretation into"), validators=[Optional()])
     consent_chatham = BooleanField(
         _l("I will respect the Chatham House Rule: I may use what is said, but will not reveal "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -54,9 +54,15 @@ class Registration(db.Model):
     dietary_needs: Mapped[str] = mapped_column(sa.String(500), default="")
     access_needs: Mapped[str] = mapped_column(sa.String(500), default="")
     arrival_date: Mapped[date | None] = mapped_column(sa.Date)
+    arrival_time: Mapped[time | None] = mapped_column(sa.Time)  # local time at the airport
     arrival_flight: Mapped[str] = mapped_column(sa.String(80), default="")
     departure_date: Mapped[date | None] = mapped_column(sa.Date)
+    departure_time: Mapped[time | None] = mapped_column(sa.Time)
     departure_flight: Mapped[str] = mapped_column(sa.String(80), default="")
+    needs_room: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    room_notes: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    # Exactly as in the passport, for visa invitation letters; organisers only.
+    passport_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     interpretation_language: Mapped[str] = mapped_column(sa.String(8), default="")
     consented_dt: Mapped[datetime] = mapped_column(UTCDateTime)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 from flask import g, render_template
 from flask_babel import force_locale, format_datetime
@@ -50,9 +50,14 @@ class RegistrationInput:
     dietary_needs: str = ""
     access_needs: str = ""
     arrival_date: date | None = None
+    arrival_time: time | None = None
     arrival_flight: str = ""
     departure_date: date | None = None
+    departure_time: time | None = None
     departure_flight: str = ""
+    needs_room: bool = False
+    room_notes: str = ""
+    passport_name: str = ""
     interpretation_language: str = ""
     consent_chatham: bool = False
     consent_data: bool = False
@@ -136,8 +141,7 @@ def roster(event: Event) -> list[Registration]:
     """Everyone registered, real names and all: for organisers only (Chatham House)."""
     return list(db.session.scalars(
         select(Registration).where(Registration.event_id == event.id)
-        .options(joinedload(Registration.user).joinedload(User.organisation),
-                 selectinload(Registration.choices))
+        .options(joinedload(Registration.user).joinedload(User.organisation))
         .order_by(Registration.status, Registration.waitlisted_dt, Registration.created_dt)
     ))
 
@@ -276,7 +280,9 @@ def _validate(event: Event, user: User, data: RegistrationInput) -> None:
         raise RegistrationError(_("Your departure cannot be before your arrival."))
     if data.attend_as == AttendAs.ONLINE:
         data.arrival_date = data.departure_date = None
+        data.arrival_time = data.departure_time = None
         data.arrival_flight = data.departure_flight = ""
+        data.needs_room, data.room_notes = False, ""
 
 
 def _limited_sessions(event: Event, session_ids) -> list[int]:
@@ -338,9 +344,14 @@ def _apply_details(registration: Registration, data: RegistrationInput) -> None:
     registration.dietary_needs = data.dietary_needs.strip()
     registration.access_needs = data.access_needs.strip()
     registration.arrival_date = data.arrival_date
+    registration.arrival_time = data.arrival_time
     registration.arrival_flight = data.arrival_flight.strip()
     registration.departure_date = data.departure_date
+    registration.departure_time = data.departure_time
     registration.departure_flight = data.departure_flight.strip()
+    registration.needs_room = data.needs_room
+    registration.room_notes = data.room_notes.strip()
+    registration.passport_name = data.passport_name.strip()
     registration.interpretation_language = data.interpretation_language
 
 

@@ -1,0 +1,123 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TimeField,
+    URLField,
+)
+from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
+
+from app.bilaterals.labels import ANSWERS
+from app.core.forms import CheckboxListField, TimezoneField, as_choices
+
+DURATIONS = as_choices([("30", _l("30 minutes")), ("45", _l("45 minutes")),
+                        ("60", _l("1 hour")), ("90", _l("1 hour 30 minutes")),
+                        ("120", _l("2 hours"))])
+
+
+class CallForm(FlaskForm):
+    country_a = SelectField(_l("First country"), validators=[InputRequired()])
+    country_b = SelectField(_l("Second country"), validators=[InputRequired()])
+    topic = StringField(_l("Topic"), validators=[InputRequired(), Length(max=200)])
+    follow_up_event = SelectField(_l("Follow-up of"), validators=[Optional()])
+    duration = SelectField(_l("Duration"), choices=DURATIONS, default="60")
+    first_date = DateField(_l("From"), validators=[InputRequired()],
+                           description=_l("Dates as each invitee reads them at home."))
+    last_date = DateField(_l("Until"), validators=[InputRequired()],
+                          description=_l("At most 90 days after the first date."))
+    timezone = TimezoneField(_l("Timezone of the call"),
+                             description=_l("The days of the poll and the event use it."))
+    invitees = CheckboxListField(_l("Invitees"), validators=[InputRequired(
+        _l("Choose the invitees of both countries."))])
+    interpretation = SelectField(_l("Interpretation"), validators=[Optional()])
+    avoid_joint_leave = BooleanField(
+        _l("Avoid Indonesia's joint leave days (cuti bersama)"), default=True)
+    online_url = URLField(_l("Online meeting link"),
+                          validators=[Optional(), URL(require_tld=False), Length(max=500)])
+    submit = SubmitField(_l("Find slots and open the poll"))
+
+
+def poll_form(slots, answers):
+    """One yes / if need be / no question per candidate slot (the form class is built per
+    poll: its fields are the slots offered)."""
+
+    class PollForm(FlaskForm):
+        submit = SubmitField(_l("Save my answers"))
+
+    choices = as_choices((answer.value, label) for answer, label in ANSWERS.items())
+    for slot in slots:
+        current = answers.get(slot.id)
+        setattr(PollForm, f"slot_{slot.id}", RadioField(
+            str(slot.id), choices=choices, validators=[InputRequired(
+                _l("Answer every slot: yes, if need be or no."))],
+            default=current.value if current else None))
+    return PollForm()
+
+
+class PickForm(FlaskForm):
+    slot_id = IntegerField(_l("Slot"), validators=[InputRequired()])
+    submit = SubmitField(_l("Schedule this slot"))
+
+
+class OverrideForm(FlaskForm):
+    country = SelectField(_l("Country"), validators=[InputRequired()])
+    subdivision = StringField(_l("State or region (empty for the whole country)"),
+                              validators=[Optional(), Length(max=16)])
+    day = DateField(_l("Date"), validators=[InputRequired()])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    is_holiday = RadioField(_l("This day is"), choices=as_choices(
+        [("yes", _l("a holiday (no calls)")), ("no", _l("a working day after all"))]),
+        default="yes", validators=[InputRequired()])
+    category = SelectField(_l("Kind"), choices=as_choices(
+        [("public", _l("Public holiday")), ("joint_leave", _l("Joint leave")),
+         ("other", _l("Other"))]), default="public")
+    submit = SubmitField(_l("Save the change"))
+
+
+class HolidayFilterForm(FlaskForm):
+    country = SelectField(_l("Country"), validators=[Optional()])
+    first = DateField(_l("From"), validators=[Optional()])
+    last = DateField(_l("Until"), validators=[Optional()])
+    submit = SubmitField(_l("Show"))
+
+
+class GroupForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    timezone = TimezoneField(_l("Timezone of the meetings"),
+                             description=_l("Meetings keep their local time in this zone, "
+                                            "across daylight saving changes."))
+    rrule = StringField(
+        _l("Recurrence rule (RFC 5545)"), default="FREQ=MONTHLY;BYDAY=2TU",
+        validators=[InputRequired(), Length(max=200)],
+        description=_l("For example FREQ=MONTHLY;BYDAY=2TU (second Tuesday of every month) "
+                       "or FREQ=WEEKLY;INTERVAL=2;BYDAY=WE (every other Wednesday)."))
+    first_date = DateField(_l("Starting from"), validators=[InputRequired()])
+    start_time = TimeField(_l("Local start time"), validators=[InputRequired()])
+    duration = IntegerField(_l("Duration in minutes"), default=60,
+                            validators=[InputRequired(), NumberRange(min=15, max=480)])
+    until_date = DateField(_l("End date (optional)"), validators=[Optional()])
+    online_url = URLField(_l("Online meeting link"),
+                          validators=[Optional(), URL(require_tld=False), Length(max=500)])
+    members = CheckboxListField(_l("Members"))
+    submit = SubmitField(_l("Create the working group"))
+
+
+class OccurrenceForm(FlaskForm):
+    original = HiddenField(validators=[InputRequired()])
+    action = HiddenField(validators=[InputRequired()])
+    new_date = DateField(_l("New date"), validators=[Optional()])
+    new_time = TimeField(_l("New local time"), validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+
+class MembersForm(FlaskForm):
+    members = CheckboxListField(_l("Members"))
+    submit = SubmitField(_l("Save members"))

@@ -1,0 +1,207 @@
+"""Bilateral follow-up calls (invitees, candidate slots, votes), holiday overrides and
+recurring working groups."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.core.models import str_enum
+from app.core.time import UTCDateTime, now_utc
+from app.events.models import Event, EventSession, new_uid
+from app.extensions import db
+
+
+class CallStatus(enum.StrEnum):
+    OPEN = "open"  # the poll takes answers
+    SCHEDULED = "scheduled"  # a slot was picked and became a session
+    CANCELLED = "cancelled"
+
+
+class Answer(enum.StrEnum):
+    YES = "yes"
+    IF_NEED_BE = "if_need_be"
+    NO = "no"
+
+
+class BilateralCall(db.Model):
+    __tablename__ = "bilateral_calls"
+    __table_args__ = (
+        sa.CheckConstraint("country_a <> country_b", name="two_countries"),
+        sa.CheckConstraint("last_date >= first_date", name="dates_in_order"),
+        sa.CheckConstraint("duration_minutes > 0 AND duration_minutes <= 480",
+                           name="duration_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country_a: Mapped[str] = mapped_column(sa.ForeignKey("countries.code"))
+    country_b: Mapped[str] = mapped_column(sa.ForeignKey("countries.code"))
+    topic: Mapped[str] = mapped_column(sa.String(200))
+    duration_minutes: Mapped[int] = mapped_column()
+    # Calendar dates as each invitee reads them in their own zone.
+    first_date: Mapped[date] = mapped_column(sa.Date)
+    last_date: Mapped[date] = mapped_column(sa.Date)
+    # The zone the call is run and invited in (the organiser's, by default).
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    follow_up_event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="SET NULL"))
+    # Interpretation need, e.g. th -> en; empty when none.
+    interpretation_from: Mapped[str] = mapped_column(sa.String(8), default="")
+    interpretation_to: Mapped[str] = mapped_column(sa.String(8), default="")
+    avoid_joint_leave: Mapped[bool] = mapped_column(default=True)
+    online_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    status: Mapped[CallStatus] = mapped_column(str_enum(CallStatus), default=CallStatus.OPEN,
+                                               index=True)
+    session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="SET NULL"))
+    # Why no slot was found, as reason records, shown to the organiser.
+    no_slot_reasons: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    invitees: Mapped[list[CallInvitee]] = relationship(
+        back_populates="call", cascade="all, delete-orphan")
+    slots: Mapped[list[CandidateSlot]] = relationship(
+        back_populates="call", cascade="all, delete-orphan", order_by="CandidateSlot.rank")
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    follow_up_event: Mapped[Event | None] = relationship()
+    session: Mapped[EventSession | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CallStatus.OPEN
+
+
+class CallInvitee(db.Model):
+    __tablename__ = "call_invitees"
+    __table_args__ = (sa.UniqueConstraint("call_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("bilateral_calls.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+
+    call: Mapped[BilateralCall] = relationship(back_populates="invitees")
+    user: Mapped[User] = relationship()
+
+
+class CandidateSlot(db.Model):
+    __tablename__ = "candidate_slots"
+    __table_args__ = (
+        sa.UniqueConstraint("call_id", "start_dt"),
+        sa.CheckConstraint("end_dt > start_dt", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("bilateral_calls.id", ondelete="CASCADE"))
+    start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    rank: Mapped[int] = mapped_column()
+    # Minutes from the middle of the working day for the worst-placed invitee.
+    worst_minutes: Mapped[int] = mapped_column(default=0)
+    is_chosen: Mapped[bool] = mapped_column(default=False)
+
+    call: Mapped[BilateralCall] = relationship(back_populates="slots")
+    votes: Mapped[list[SlotVote]] = relationship(back_populates="slot",
+                                                 cascade="all, delete-orphan")
+
+
+class SlotVote(db.Model):
+    __tablename__ = "slot_votes"
+    __table_args__ = (sa.UniqueConstraint("slot_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int] = mapped_column(sa.ForeignKey("candidate_slots.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    answer: Mapped[Answer] = mapped_column(str_enum(Answer))
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    slot: Mapped[CandidateSlot] = relationship(back_populates="votes")
+
+
+class HolidayOverride(db.Model):
+    """An organiser's correction to the holidays package: a day added (an announced Eid, a
+    joint leave day) or removed, for a whole country or one subdivision."""
+
+    __tablename__ = "holiday_overrides"
+    __table_args__ = (sa.UniqueConstraint("country_code", "subdivision", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country_code: Mapped[str] = mapped_column(sa.ForeignKey("countries.code"))
+    subdivision: Mapped[str] = mapped_column(sa.String(16), default="")
+    day: Mapped[date] = mapped_column(sa.Date)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    is_holiday: Mapped[bool] = mapped_column()  # False: a working day after all
+    category: Mapped[str] = mapped_column(sa.String(20), default="public")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class WorkingGroup(db.Model):
+    """A recurring meeting: an RRULE over wall-clock time in ``timezone``, from
+    ``first_start_dt`` (whose local time of day every occurrence keeps) to ``until_date``."""
+
+    __tablename__ = "working_groups"
+    __table_args__ = (
+        sa.CheckConstraint("duration_minutes > 0 AND duration_minutes <= 480",
+                           name="duration_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    country_code: Mapped[str | None] = mapped_column(sa.ForeignKey("countries.code"))
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    rrule: Mapped[str] = mapped_column(sa.String(200))
+    first_start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int] = mapped_column()
+    until_date: Mapped[date | None] = mapped_column(sa.Date)
+    online_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    uid: Mapped[str] = mapped_column(sa.String(120), unique=True, default=new_uid)
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    members: Mapped[list[WorkingGroupMember]] = relationship(
+        back_populates="group", cascade="all, delete-orphan")
+    exceptions: Mapped[list[WorkingGroupException]] = relationship(
+        back_populates="group", cascade="all, delete-orphan",
+        order_by="WorkingGroupException.original_start_dt")
+
+
+class WorkingGroupMember(db.Model):
+    __tablename__ = "working_group_members"
+    __table_args__ = (sa.UniqueConstraint("group_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("working_groups.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+
+    group: Mapped[WorkingGroup] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
+
+
+class WorkingGroupException(db.Model):
+    """One occurrence cancelled (no new times) or moved (new start and end)."""
+
+    __tablename__ = "working_group_exceptions"
+    __table_args__ = (
+        sa.UniqueConstraint("group_id", "original_start_dt"),
+        sa.CheckConstraint("(new_start_dt IS NULL) = (new_end_dt IS NULL)", name="moved_whole"),
+        sa.CheckConstraint("new_end_dt IS NULL OR new_end_dt > new_start_dt",
+                           name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("working_groups.id", ondelete="CASCADE"))
+    original_start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    new_start_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_end_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    group: Mapped[WorkingGroup] = relationship(back_populates="exceptions")
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.new_start_dt is None

@@ -1,0 +1,117 @@
+"""Working-group recurrence: an RFC 5545 RRULE over wall-clock time in the group's zone.
+
+Rules are expanded with dateutil on naive local times and only then localised, so "10:00 in
+Sydney" stays 10:00 on both sides of a DST change. A local time in a DST gap is read with
+the offset before the gap (RFC 5545 3.3.5: 02:30 becomes 03:30); one that happens twice is
+the first occurrence.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+
+from dateutil.rrule import rrulestr
+
+from app.core.time import AmbiguousLocalTime, NonExistentLocalTime, get_zone, localize, to_zone
+
+SUPPORTED_FREQ = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+SUPPORTED_PARTS = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "COUNT",
+                   "WKST"}
+_BYDAY = re.compile(r"^([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)$")
+HORIZON_YEARS = 10
+
+
+class RecurrenceError(ValueError):
+    """A rule the app cannot honour; the message names what to change (``args[0]``: a code
+    and ``args[1]``: the offending part, worded by the caller)."""
+
+    def __init__(self, code: str, part: str = ""):
+        super().__init__(code, part)
+        self.code = code
+        self.part = part
+
+
+def normalise_rule(text: str) -> str:
+    """The rule as the app stores it ('FREQ=MONTHLY;BYDAY=2TU'), or RecurrenceError.
+
+    Supported: one meeting per occurrence day at the group's time, so no BYHOUR/BYMINUTE/
+    BYSECOND, no sub-daily frequencies, UNTIL through the group's end date, and BYSETPOS
+    as one position (1..5 or -1)."""
+    text = (text or "").strip().upper()
+    if text.startswith("RRULE:"):
+        text = text[len("RRULE:"):]
+    if not text:
+        raise RecurrenceError("empty")
+    parts: dict[str, str] = {}
+    for piece in text.split(";"):
+        name, sep, value = piece.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name or not value:
+            raise RecurrenceError("syntax", piece)
+        if name in parts:
+            raise RecurrenceError("syntax", piece)
+        if name not in SUPPORTED_PARTS:
+            raise RecurrenceError("unsupported_part", name)
+        parts[name] = value
+    freq = parts.get("FREQ")
+    if freq not in SUPPORTED_FREQ:
+        raise RecurrenceError("unsupported_freq", freq or "")
+    if "INTERVAL" in parts and not (parts["INTERVAL"].isdigit()
+                                    and 1 <= int(parts["INTERVAL"]) <= 52):
+        raise RecurrenceError("syntax", "INTERVAL=" + parts["INTERVAL"])
+    if "COUNT" in parts and not (parts["COUNT"].isdigit() and 1 <= int(parts["COUNT"]) <= 500):
+        raise RecurrenceError("syntax", "COUNT=" + parts["COUNT"])
+    for day in parts.get("BYDAY", "").split(",") if "BYDAY" in parts else ():
+        if not _BYDAY.match(day):
+            raise RecurrenceError("syntax", "BYDAY=" + parts["BYDAY"])
+    if "BYSETPOS" in parts and parts["BYSETPOS"] not in {"1", "2", "3", "4", "5", "-1"}:
+        raise RecurrenceError("unsupported_setpos", parts["BYSETPOS"])
+    rule = ";".join(f"{name}={value}" for name, value in parts.items())
+    try:
+        rrulestr(rule, dtstart=datetime(2027, 1, 1))
+    except (ValueError, TypeError):
+        raise RecurrenceError("syntax", rule) from None
+    return rule
+
+
+def local_wall_time(naive: datetime, zone: str) -> datetime:
+    """A wall-clock time as a UTC instant, the RFC 5545 way for gaps and overlaps."""
+    try:
+        return localize(naive, zone)
+    except AmbiguousLocalTime as twice:
+        return twice.earlier
+    except NonExistentLocalTime:
+        # The offset before the gap: standard time, before a spring-forward change.
+        return get_zone(zone).localize(naive, is_dst=False).astimezone(UTC)
+
+
+def occurrences(rule: str, first_start_dt: datetime, zone: str, *,
+                until: date | None = None, after: datetime | None = None,
+                limit: int = 10) -> list[datetime]:
+    """Up to ``limit`` occurrence starts (aware UTC) strictly after ``after``, none after
+    the local date ``until``, keeping the first start's wall-clock time."""
+    local_first = to_zone(first_start_dt, zone).replace(tzinfo=None)
+    recurrence = rrulestr(rule, dtstart=local_first)
+    end = datetime.combine(until, time.max) if until else \
+        local_first + timedelta(days=366 * HORIZON_YEARS)
+    # Start a day early in local time: the zone's offset is unknown until localised.
+    cursor = to_zone(after, zone).replace(tzinfo=None) - timedelta(days=1) if after else None
+    found = []
+    for naive in (recurrence.xafter(cursor, inc=True) if cursor else recurrence):
+        if naive > end:
+            break
+        instant = local_wall_time(naive, zone)
+        if after is not None and instant <= after:
+            continue
+        found.append(instant)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def first_occurrence(rule: str, first_start_dt: datetime, zone: str,
+                     until: date | None) -> datetime | None:
+    found = occurrences(rule, first_start_dt, zone, until=until,
+                        after=first_start_dt - timedelta(seconds=1), limit=1)
+    return found[0] if found else None

@@ -1,0 +1,693 @@
+"""Bilateral calls and working groups: the rules, as plain functions. Callers commit.
+
+A call's poll is decided under a lock on the call row (``SELECT ... FOR UPDATE`` on
+PostgreSQL; every POST already holds SQLite's write lock), so a vote never lands on a poll
+that was closed while it waited, and two organisers cannot pick two slots.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import render_template
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.auth.models import User
+from app.bilaterals import recurrence
+from app.bilaterals.models import (
+    Answer,
+    BilateralCall,
+    CallInvitee,
+    CallStatus,
+    CandidateSlot,
+    HolidayOverride,
+    SlotVote,
+    WorkingGroup,
+    WorkingGroupException,
+    WorkingGroupMember,
+)
+from app.bilaterals.slots import (
+    Invitee,
+    Reason,
+    country_holidays,
+    find_slots,
+    subdivision_for,
+    working_days_of,
+)
+from app.calendar.ical import Attendee, CalendarItem
+from app.calendar.services import render, session_item
+from app.core.i18n import country_name, language_name
+from app.core.mail import queue_email
+from app.core.models import AuditRecord, Country
+from app.core.time import (
+    AmbiguousLocalTime,
+    NonExistentLocalTime,
+    fmt_when,
+    localize,
+    now_utc,
+    to_zone,
+)
+from app.core.web import absolute_url
+from app.events.models import (
+    AttendanceMode,
+    Event,
+    EventKind,
+    EventSession,
+    EventStatus,
+    SessionKind,
+    SessionStatus,
+)
+from app.extensions import db
+from app.registrations.models import AttendAs, EventInvitee, Registration, RegistrationStatus
+
+MAX_RANGE_DAYS = 90
+PROPOSED_SLOTS = 8
+BUSY_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
+
+
+class BilateralError(ValueError):
+    """Input that breaks a rule; the message is for the user."""
+
+    status = 400
+
+
+class Unprocessable(BilateralError):
+    status = 422
+
+
+class BilateralConflict(BilateralError):
+    status = 409
+
+
+# --- holidays ------------------------------------------------------------------------------
+
+def overrides_for(country_codes, first: date, last: date) -> list[HolidayOverride]:
+    return list(db.session.scalars(select(HolidayOverride).where(
+        HolidayOverride.country_code.in_(list(country_codes)),
+        HolidayOverride.day.between(first, last)).order_by(HolidayOverride.day)))
+
+
+def holidays_for(country: str, subdivision: str, first: date, last: date,
+                 overrides: list[HolidayOverride], *, joint_leave: bool) -> dict[date, str]:
+    """The package's holidays with the organisers' overrides applied on top."""
+    found = country_holidays(country, subdivision, first, last, joint_leave=joint_leave)
+    for override in overrides:
+        if override.country_code != country or override.subdivision not in ("", subdivision):
+            continue
+        if override.is_holiday:
+            found[override.day] = override.name or _("Holiday")
+        else:
+            found.pop(override.day, None)
+    return found
+
+
+@dataclass
+class HolidayRow:
+    day: date
+    name: str
+    is_estimated: bool
+    override: HolidayOverride | None = None
+    is_removed: bool = False
+
+
+def holiday_calendar(country: str, subdivision: str, first: date, last: date) -> list[HolidayRow]:
+    """What the slot finder will avoid, with where each day comes from (for organisers)."""
+    overrides = [o for o in overrides_for([country], first, last)
+                 if o.subdivision in ("", subdivision)]
+    rows = {day: HolidayRow(day, name, "estimated" in name.lower())
+            for day, name in country_holidays(country, subdivision, first, last,
+                                              joint_leave=True).items()}
+    for override in overrides:
+        row = rows.get(override.day) or HolidayRow(override.day, override.name, False)
+        row.override, row.is_removed = override, not override.is_holiday
+        if override.is_holiday:
+            row.name = override.name or row.name
+        rows[override.day] = row
+    return [rows[day] for day in sorted(rows)]
+
+
+def set_override(country: str, subdivision: str, day: date, name: str, is_holiday: bool,
+                 category: str, actor: User) -> HolidayOverride:
+    if db.session.get(Country, country) is None:
+        raise Unprocessable(_("Choose a country from the list."))
+    override = db.session.scalar(select(HolidayOverride).where(
+        HolidayOverride.country_code == country, HolidayOverride.subdivision == subdivision,
+        HolidayOverride.day == day))
+    if override is None:
+        override = HolidayOverride(country_code=country, subdivision=subdivision, day=day)
+        db.session.add(override)
+    override.name, override.is_holiday = name.strip(), is_holiday
+    override.category, override.created_by_id = category, actor.id
+    db.session.flush()
+    return override
+
+
+# --- who is free when -------------------------------------------------------------------
+
+def _busy(user_ids, start: datetime, end: datetime) -> dict[int, list[tuple]]:
+    """Each person's other Roundtable commitments overlapping [start, end): sessions of
+    events they are registered for, and their working groups' meetings."""
+    busy: dict[int, list[tuple]] = defaultdict(list)
+    rows = db.session.execute(
+        select(Registration.user_id, EventSession.start_dt, EventSession.end_dt)
+        .join(EventSession, EventSession.event_id == Registration.event_id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.user_id.in_(list(user_ids)),
+               Registration.status.in_(BUSY_STATUSES),
+               EventSession.status == SessionStatus.SCHEDULED,
+               Event.status != EventStatus.CANCELLED,
+               EventSession.start_dt < end, EventSession.end_dt > start))
+    for user_id, session_start, session_end in rows:
+        busy[user_id].append((session_start, session_end))
+    memberships = db.session.execute(
+        select(WorkingGroupMember.user_id, WorkingGroup)
+        .join(WorkingGroup, WorkingGroup.id == WorkingGroupMember.group_id)
+        .where(WorkingGroupMember.user_id.in_(list(user_ids)))
+        .options(selectinload(WorkingGroup.exceptions))).all()
+    for user_id, group in memberships:
+        for occurrence in group_occurrences(group, after=start - timedelta(days=1), limit=100,
+                                            before=end):
+            if not occurrence.is_cancelled:
+                busy[user_id].append((occurrence.start_dt, occurrence.end_dt))
+    return busy
+
+
+def invitee_profiles(users: list[User], first: date, last: date, *,
+                     joint_leave: bool) -> list[Invitee]:
+    countries = {c.code: c for c in db.session.scalars(select(Country).where(
+        Country.code.in_({u.country_code for u in users})))}
+    overrides = overrides_for(countries, first, last)
+    window = (datetime.combine(first, time(), UTC) - timedelta(days=1),
+              datetime.combine(last, time(), UTC) + timedelta(days=2))
+    busy = _busy([u.id for u in users], *window)
+    profiles = []
+    for user in users:
+        country = countries[user.country_code]
+        subdivision = subdivision_for(country.code, user.timezone, country.holiday_subdivision)
+        profiles.append(Invitee(
+            key=user.id, zone=user.timezone, country_code=country.code,
+            work_start=country.work_start_minute, work_end=country.work_end_minute,
+            working_days=working_days_of(country.code, subdivision),
+            holidays=holidays_for(country.code, subdivision, first, last, overrides,
+                                  joint_leave=joint_leave),
+            busy=tuple(sorted(busy.get(user.id, ())))))
+    return profiles
+
+
+WEEKDAYS_PLURAL = (_l("Mondays"), _l("Tuesdays"), _l("Wednesdays"), _l("Thursdays"),
+                   _l("Fridays"), _l("Saturdays"), _l("Sundays"))
+
+
+def reason_text(reason: Reason, locale: str) -> str:
+    """A reason from the slot finder in the reader's words."""
+    zones = list(reason.zones)
+    if reason.code == "no_working_day":
+        text = _("Every day of the range is a weekend or a public holiday for the invitees "
+                 "in %(zone)s (%(country)s).", zone=zones[0],
+                 country=country_name(reason.country_code, locale))
+        if reason.holiday_names:
+            text += " " + _("Holidays: %(names)s.", names=", ".join(reason.holiday_names))
+        return text
+    if reason.code == "fully_busy":
+        return _("The invitees in %(zone)s have other Roundtable sessions at every working "
+                 "hour of the range.", zone=zones[0])
+    if reason.code == "no_overlap":
+        if len(reason.weekdays) >= 5:
+            return _("No overlap of working hours between %(a)s and %(b)s on any working "
+                     "day of the range.", a=zones[0], b=zones[1])
+        days = ", ".join(str(WEEKDAYS_PLURAL[day]) for day in reason.weekdays)
+        return _("No overlap of working hours between %(a)s and %(b)s on %(days)s.",
+                 a=zones[0], b=zones[1], days=days)
+    if reason.code == "too_short":
+        return _("The working hours of %(zones)s overlap for at most %(n)d minutes on a day, "
+                 "too short for the call.", zones=", ".join(zones), n=reason.minutes)
+    return _("Other Roundtable sessions of the invitees fill every shared working hour.")
+
+
+# --- calls ----------------------------------------------------------------------------------
+
+@dataclass
+class CallInput:
+    country_a: str
+    country_b: str
+    topic: str
+    duration_minutes: int
+    first_date: date
+    last_date: date
+    invitee_ids: list[int]
+    timezone: str
+    follow_up_event_id: int | None = None
+    interpretation: str = ""  # "th-en"
+    avoid_joint_leave: bool = True
+    online_url: str = ""
+
+
+def _check_call(data: CallInput) -> list[User]:
+    if data.country_a == data.country_b:
+        raise Unprocessable(_("A bilateral call is between two different countries."))
+    today = to_zone(now_utc(), data.timezone).date()
+    if data.first_date < today:
+        raise Unprocessable(_("The date range starts in the past. Choose dates from today."))
+    if data.last_date < data.first_date:
+        raise Unprocessable(_("The last date cannot be before the first date."))
+    if (data.last_date - data.first_date).days + 1 > MAX_RANGE_DAYS:
+        raise Unprocessable(_("The date range is longer than %(n)d days. Choose a shorter "
+                              "range.", n=MAX_RANGE_DAYS))
+    if data.duration_minutes % 15 or not 15 <= data.duration_minutes <= 480:
+        raise Unprocessable(_("The duration must be between 15 minutes and 8 hours, in "
+                              "steps of 15 minutes."))
+    users = list(db.session.scalars(select(User).where(User.id.in_(set(data.invitee_ids)))))
+    if len(users) != len(set(data.invitee_ids)) or not users:
+        raise Unprocessable(_("Choose the invitees from the list."))
+    countries = {user.country_code for user in users}
+    if not countries <= {data.country_a, data.country_b}:
+        raise Unprocessable(_("Every invitee must belong to one of the two countries' "
+                              "delegations."))
+    if countries != {data.country_a, data.country_b}:
+        raise Unprocessable(_("Invite people from both countries: all invitees are from "
+                              "%(country)s.",
+                              country=country_name(next(iter(countries)), str(get_locale()))))
+    if data.interpretation:
+        parts = data.interpretation.split("-")
+        if len(parts) != 2 or parts[0] == parts[1] or not all(parts):
+            raise Unprocessable(_("Choose the interpretation as two different languages."))
+    if data.follow_up_event_id is not None and \
+            db.session.get(Event, data.follow_up_event_id) is None:
+        raise Unprocessable(_("Choose the event this call follows from the list."))
+    return users
+
+
+def create_call(data: CallInput, actor: User) -> BilateralCall:
+    """Create the call and propose its slots (none, with reasons, when nothing fits)."""
+    users = _check_call(data)
+    source, _sep, target = data.interpretation.partition("-")
+    call = BilateralCall(
+        country_a=data.country_a, country_b=data.country_b, topic=data.topic.strip(),
+        duration_minutes=data.duration_minutes, first_date=data.first_date,
+        last_date=data.last_date, timezone=data.timezone,
+        follow_up_event_id=data.follow_up_event_id, interpretation_from=source,
+        interpretation_to=target, avoid_joint_leave=data.avoid_joint_leave,
+        online_url=data.online_url.strip(), created_by_id=actor.id, status=CallStatus.OPEN,
+        invitees=[CallInvitee(user_id=user.id) for user in users])
+    db.session.add(call)
+    db.session.flush()
+    propose_slots(call, users)
+    return call
+
+
+def propose_slots(call: BilateralCall, users: list[User] | None = None) -> list[CandidateSlot]:
+    """(Re)compute the candidates; refused once anyone answered, as answers would be lost."""
+    if users is None:
+        users = [invitee.user for invitee in call.invitees]
+    if db.session.scalar(select(func.count()).select_from(SlotVote).join(CandidateSlot).where(
+            CandidateSlot.call_id == call.id)):
+        raise BilateralConflict(_("Invitees have already answered the poll: its slots can no "
+                                  "longer change."))
+    db.session.execute(delete(CandidateSlot).where(CandidateSlot.call_id == call.id))
+    db.session.expire(call, ["slots"])
+    profiles = invitee_profiles(users, call.first_date, call.last_date,
+                                joint_leave=call.avoid_joint_leave)
+    search = find_slots(profiles, call.first_date, call.last_date, call.duration_minutes,
+                        not_before=now_utc(), day_zone=call.timezone)
+    slots = [CandidateSlot(call_id=call.id, start_dt=slot.start_dt, end_dt=slot.end_dt,
+                           rank=rank, worst_minutes=slot.worst)
+             for rank, slot in enumerate(search.slots[:PROPOSED_SLOTS], start=1)]
+    db.session.add_all(slots)
+    call.no_slot_reasons = [reason_record(r) for r in search.reasons]
+    db.session.flush()
+    return slots
+
+
+def reason_record(reason: Reason) -> dict:
+    return {"code": reason.code, "zones": list(reason.zones),
+            "country_code": reason.country_code, "weekdays": list(reason.weekdays),
+            "holiday_names": list(reason.holiday_names), "minutes": reason.minutes}
+
+
+def stored_reasons(call: BilateralCall) -> list[Reason]:
+    return [Reason(code=r["code"], zones=tuple(r["zones"]), country_code=r["country_code"],
+                   weekdays=tuple(r["weekdays"]), holiday_names=tuple(r["holiday_names"]),
+                   minutes=r["minutes"]) for r in call.no_slot_reasons or []]
+
+
+def calls_for(user: User) -> list[BilateralCall]:
+    """Every call for organisers; the calls a participant is invited to otherwise."""
+    query = select(BilateralCall).options(selectinload(BilateralCall.invitees)).order_by(
+        BilateralCall.created_dt.desc(), BilateralCall.id.desc())
+    if not user.is_organiser:
+        query = query.where(BilateralCall.id.in_(
+            select(CallInvitee.call_id).where(CallInvitee.user_id == user.id)))
+    return list(db.session.scalars(query))
+
+
+def is_invited(call: BilateralCall, user: User) -> bool:
+    return any(invitee.user_id == user.id for invitee in call.invitees)
+
+
+def lock_call(call: BilateralCall) -> BilateralCall:
+    return db.session.scalar(select(BilateralCall).where(BilateralCall.id == call.id)
+                             .with_for_update().execution_options(populate_existing=True))
+
+
+def my_answers(call: BilateralCall, user: User) -> dict[int, Answer]:
+    return dict(db.session.execute(
+        select(SlotVote.slot_id, SlotVote.answer).join(CandidateSlot).where(
+            CandidateSlot.call_id == call.id, SlotVote.user_id == user.id)).all())
+
+
+def vote(call: BilateralCall, user: User, answers: dict[int, Answer]) -> None:
+    """Record or change a person's answers; only on an open poll, only for offered slots."""
+    call = lock_call(call)
+    if not call.is_open:
+        raise BilateralConflict(_("This poll is closed: the call is already scheduled or "
+                                  "cancelled."))
+    if not is_invited(call, user):
+        raise BilateralConflict(_("Only the invitees of this call can answer its poll."))
+    offered = {slot.id for slot in call.slots}
+    if not answers or not set(answers) <= offered:
+        raise Unprocessable(_("That slot is not offered in this poll."))
+    existing = {v.slot_id: v for v in db.session.scalars(select(SlotVote).where(
+        SlotVote.slot_id.in_(offered), SlotVote.user_id == user.id))}
+    for slot_id, answer in answers.items():
+        current = existing.get(slot_id)
+        if current is None:
+            db.session.add(SlotVote(slot_id=slot_id, user_id=user.id, answer=answer))
+        else:
+            current.answer = answer
+    db.session.flush()
+
+
+@dataclass
+class Tally:
+    yes: int = 0
+    if_need_be: int = 0
+    no: int = 0
+    no_from: list[str] = field(default_factory=list)  # zones of the people who said no
+
+    @property
+    def score(self) -> tuple[int, int]:
+        return (-self.no, -(2 * self.yes + self.if_need_be))
+
+
+def tally(call: BilateralCall) -> dict[int, Tally]:
+    """Answers per slot in one grouped query."""
+    counts = {slot.id: Tally() for slot in call.slots}
+    rows = db.session.execute(
+        select(SlotVote.slot_id, SlotVote.answer, func.count()).join(CandidateSlot)
+        .where(CandidateSlot.call_id == call.id).group_by(SlotVote.slot_id, SlotVote.answer))
+    for slot_id, answer, count in rows:
+        setattr(counts[slot_id], answer.value, count)
+    return counts
+
+
+def answered_count(call: BilateralCall) -> int:
+    return db.session.scalar(
+        select(func.count(func.distinct(SlotVote.user_id))).join(CandidateSlot)
+        .where(CandidateSlot.call_id == call.id))
+
+
+def _interpretation_for(user: User, call: BilateralCall) -> str:
+    """The channel a person listens to: the language they speak when they do not speak
+    both sides of the call (a Thai speaker hears the English interpreted into Thai)."""
+    source, target = call.interpretation_from, call.interpretation_to
+    speaks = set(user.languages or [])
+    if not source or {source, target} <= speaks:
+        return ""
+    return source if source in speaks and target not in speaks else target
+
+
+def call_title(call: BilateralCall) -> str:
+    a = db.session.get(Country, call.country_a)
+    b = db.session.get(Country, call.country_b)
+    return f"Bilateral call: {a.name}–{b.name}: {call.topic}"[:200]
+
+
+def pick_slot(call: BilateralCall, slot_id: int, actor: User) -> EventSession:
+    """The chosen slot becomes a bilateral session of its own virtual event; every invitee
+    is registered, confirmed, and receives a calendar invitation (iTIP REQUEST)."""
+    call = lock_call(call)
+    if not call.is_open:
+        raise BilateralConflict(_("This poll is closed: the call is already scheduled or "
+                                  "cancelled."))
+    slot = next((s for s in call.slots if s.id == slot_id), None)
+    if slot is None:
+        raise Unprocessable(_("That slot is not offered in this poll."))
+    day = to_zone(slot.start_dt, call.timezone).date()
+    languages = [code for code in (call.interpretation_from, call.interpretation_to) if code]
+    description = [call.topic]
+    if call.follow_up_event is not None:
+        description.append(f"Follow-up of: {call.follow_up_event.title}")
+    if languages:
+        description.append("Interpretation: " + "–".join(
+            language_name(code, "en") for code in languages))
+    event = Event(title=call_title(call), kind=EventKind.VIRTUAL, status=EventStatus.OPEN,
+                  timezone=call.timezone, start_date=day, end_date=day,
+                  description="\n".join(description), is_invitation_only=True,
+                  is_chatham_house=True, country_codes=[call.country_a, call.country_b],
+                  online_url=call.online_url)
+    session = EventSession(event=event, title=call.topic[:200], kind=SessionKind.BILATERAL,
+                           start_dt=slot.start_dt, end_dt=slot.end_dt,
+                           attendance_mode=AttendanceMode.ONLINE,
+                           floor_language=call.interpretation_from or "en")
+    db.session.add_all([event, session])
+    db.session.flush()
+    now = now_utc()
+    for invitee in call.invitees:
+        user = invitee.user
+        db.session.add(EventInvitee(event_id=event.id, user_id=user.id))
+        registration = Registration(
+            event=event, user=user, status=RegistrationStatus.CONFIRMED,
+            attend_as=AttendAs.ONLINE, consented_dt=now,
+            interpretation_language=_interpretation_for(user, call))
+        db.session.add(registration)
+        db.session.flush()
+        db.session.add(AuditRecord(actor_id=actor.id, action="registered_by_poll",
+                                   subject_type="registration", subject_id=registration.id,
+                                   detail={"from": None, "to": "confirmed", "call": call.id}))
+        _invite(session, user)
+    slot.is_chosen = True
+    call.status, call.session_id = CallStatus.SCHEDULED, session.id
+    db.session.flush()
+    return session
+
+
+def _invite(session: EventSession, user: User) -> None:
+    locale = user.locale or "en"
+    with force_locale(locale):
+        attendee = Attendee(user.email, user.display_name, "ACCEPTED")
+        ics = render([session_item(session, may_join=True, attendee=attendee)],
+                     "REQUEST").decode()
+        body = render_template(
+            "bilaterals/email/scheduled.txt", session=session,
+            when=fmt_when(session.start_dt, user.timezone, locale), zone=user.timezone,
+            url=absolute_url("events.show_event", event_id=session.event_id))
+        queue_email(user.email, _("Scheduled: %(title)s", title=session.event.title), body,
+                    calendar=ics, calendar_method="REQUEST")
+
+
+def cancel_call(call: BilateralCall) -> None:
+    call = lock_call(call)
+    if not call.is_open:
+        raise BilateralConflict(_("Only a call whose poll is still open can be cancelled "
+                                  "here; cancel a scheduled call from its event."))
+    call.status = CallStatus.CANCELLED
+    db.session.flush()
+
+
+# --- working groups ---------------------------------------------------------------------------
+
+@dataclass
+class GroupInput:
+    name: str
+    country_code: str | None
+    timezone: str
+    rrule: str
+    first_date: date
+    start_time: time
+    duration_minutes: int
+    until_date: date | None = None
+    online_url: str = ""
+    member_ids: list[int] = field(default_factory=list)
+    prefer_later: bool | None = None
+
+
+def rule_message(error: recurrence.RecurrenceError) -> str:
+    if error.code == "unsupported_freq":
+        return _("Roundtable cannot honour FREQ=%(part)s: working groups meet daily, weekly, "
+                 "monthly or yearly.", part=error.part)
+    if error.code == "unsupported_part":
+        return _("Roundtable cannot honour %(part)s in a rule: the meeting time comes from "
+                 "the start time and the end from the end date.", part=error.part)
+    if error.code == "unsupported_setpos":
+        return _("Roundtable cannot honour BYSETPOS=%(part)s: use one position, 1 to 5 or -1 "
+                 "(the last).", part=error.part)
+    if error.code == "empty":
+        return _("Enter a recurrence rule, such as FREQ=MONTHLY;BYDAY=2TU.")
+    return _("This recurrence rule is not valid near “%(part)s”. Example: "
+             "FREQ=MONTHLY;BYDAY=2TU (the second Tuesday of every month).", part=error.part)
+
+
+def create_working_group(data: GroupInput, actor: User) -> WorkingGroup:
+    try:
+        rule = recurrence.normalise_rule(data.rrule)
+    except recurrence.RecurrenceError as error:
+        raise Unprocessable(rule_message(error)) from None
+    if not 15 <= data.duration_minutes <= 480:
+        raise Unprocessable(_("The duration must be between 15 minutes and 8 hours."))
+    if data.until_date is not None and data.until_date < data.first_date:
+        raise Unprocessable(_("The end date cannot be before the first date."))
+    naive = datetime.combine(data.first_date, data.start_time)
+    try:
+        first_start = localize(naive, data.timezone, prefer_later=data.prefer_later)
+    except NonExistentLocalTime:
+        raise Unprocessable(_("%(time)s does not exist in %(zone)s that day (the clocks "
+                              "change). Choose another time.", time=naive.strftime("%H:%M"),
+                              zone=data.timezone)) from None
+    except AmbiguousLocalTime:
+        raise Unprocessable(_("%(time)s happens twice in %(zone)s that day (the clocks go "
+                              "back). Choose another time.", time=naive.strftime("%H:%M"),
+                              zone=data.timezone)) from None
+    if recurrence.first_occurrence(rule, first_start, data.timezone, data.until_date) is None:
+        raise Unprocessable(_("This rule has no meeting between the first date and the end "
+                              "date."))
+    group = WorkingGroup(name=data.name.strip(), country_code=data.country_code or None,
+                         timezone=data.timezone, rrule=rule, first_start_dt=first_start,
+                         duration_minutes=data.duration_minutes, until_date=data.until_date,
+                         online_url=data.online_url.strip(), created_by_id=actor.id)
+    db.session.add(group)
+    db.session.flush()
+    set_members(group, data.member_ids)
+    return group
+
+
+def set_members(group: WorkingGroup, user_ids) -> None:
+    wanted = set(user_ids)
+    found = set(db.session.scalars(select(User.id).where(User.id.in_(wanted))))
+    if found != wanted:
+        raise Unprocessable(_("Choose the members from the list."))
+    current = {member.user_id: member for member in group.members}
+    for user_id, member in current.items():
+        if user_id not in wanted:
+            group.members.remove(member)
+    for user_id in wanted - set(current):
+        group.members.append(WorkingGroupMember(user_id=user_id))
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    original_start_dt: datetime
+    start_dt: datetime
+    end_dt: datetime
+    is_cancelled: bool = False
+    is_moved: bool = False
+
+
+def group_occurrences(group: WorkingGroup, *, after: datetime | None = None, limit: int = 6,
+                      before: datetime | None = None) -> list[Occurrence]:
+    """The next occurrences after ``after`` (default now), exceptions applied; a moved
+    meeting keeps its place in the series under its original start."""
+    after = after or now_utc()
+    duration = timedelta(minutes=group.duration_minutes)
+    changes = {e.original_start_dt: e for e in group.exceptions}
+    found = []
+    for start in recurrence.occurrences(group.rrule, group.first_start_dt, group.timezone,
+                                        until=group.until_date, after=after, limit=limit):
+        if before is not None and start >= before:
+            break
+        change = changes.get(start)
+        if change is None:
+            found.append(Occurrence(start, start, start + duration))
+        elif change.is_cancelled:
+            found.append(Occurrence(start, start, start + duration, is_cancelled=True))
+        else:
+            found.append(Occurrence(start, change.new_start_dt, change.new_end_dt,
+                                    is_moved=True))
+    return found
+
+
+def _is_occurrence(group: WorkingGroup, original: datetime) -> bool:
+    return any(o == original for o in recurrence.occurrences(
+        group.rrule, group.first_start_dt, group.timezone, until=group.until_date,
+        after=original - timedelta(seconds=1), limit=1))
+
+
+def change_occurrence(group: WorkingGroup, original: datetime, *,
+                      new_start: datetime | None = None) -> WorkingGroupException:
+    """Cancel one meeting (``new_start`` None) or move it; other meetings are untouched."""
+    if not _is_occurrence(group, original):
+        raise Unprocessable(_("That meeting is not part of this working group's series."))
+    exception = db.session.scalar(select(WorkingGroupException).where(
+        WorkingGroupException.group_id == group.id,
+        WorkingGroupException.original_start_dt == original))
+    if exception is None:
+        exception = WorkingGroupException(group_id=group.id, original_start_dt=original)
+        db.session.add(exception)
+    exception.new_start_dt = new_start
+    exception.new_end_dt = new_start + timedelta(minutes=group.duration_minutes) \
+        if new_start else None
+    group.sequence += 1
+    db.session.flush()
+    db.session.expire(group, ["exceptions"])
+    return exception
+
+
+def restore_occurrence(group: WorkingGroup, original: datetime) -> None:
+    db.session.execute(delete(WorkingGroupException).where(
+        WorkingGroupException.group_id == group.id,
+        WorkingGroupException.original_start_dt == original))
+    group.sequence += 1
+    db.session.flush()
+    db.session.expire(group, ["exceptions"])
+
+
+def groups_for(user: User) -> list[WorkingGroup]:
+    query = select(WorkingGroup).options(selectinload(WorkingGroup.exceptions),
+                                         selectinload(WorkingGroup.members)).order_by(
+        WorkingGroup.name)
+    if not user.is_organiser:
+        query = query.where(WorkingGroup.id.in_(select(WorkingGroupMember.group_id).where(
+            WorkingGroupMember.user_id == user.id)))
+    return list(db.session.scalars(query))
+
+
+def is_member(group: WorkingGroup, user: User) -> bool:
+    return any(member.user_id == user.id for member in group.members)
+
+
+def group_items(group: WorkingGroup) -> list[CalendarItem]:
+    """The series as calendar items: the master with its RRULE, cancelled meetings as
+    EXDATE, moved ones as RECURRENCE-ID overrides."""
+    rule = group.rrule
+    if group.until_date:
+        end = datetime.combine(group.until_date, time(23, 59, 59))
+        until = localize(end, group.timezone, prefer_later=True)
+        rule += ";UNTIL=" + until.strftime("%Y%m%dT%H%M%SZ")
+    duration = timedelta(minutes=group.duration_minutes)
+    master = CalendarItem(
+        uid=group.uid, sequence=group.sequence, summary=group.name,
+        start=group.first_start_dt, end=group.first_start_dt + duration,
+        timezone=group.timezone, rrule=rule, url=group.online_url,
+        location=group.online_url, categories=[_("Working group")],
+        exdates=[e.original_start_dt for e in group.exceptions if e.is_cancelled],
+        last_modified=group.updated_dt)
+    moved = [CalendarItem(
+        uid=group.uid, sequence=group.sequence, summary=group.name, start=e.new_start_dt,
+        end=e.new_end_dt, timezone=group.timezone, recurrence_id=e.original_start_dt,
+        url=group.online_url, location=group.online_url, last_modified=group.updated_dt)
+        for e in group.exceptions if not e.is_cancelled]
+    return [master, *moved]
+
+
+
+def participants_by_country() -> list[User]:
+    """People who can be invited, with their country loaded (one query)."""
+    return list(db.session.scalars(select(User).where(
+        User.is_participant, User.country_code.is_not(None))
+        .options(joinedload(User.country)).order_by(User.country_code, User.display_name)))

@@ -1,0 +1,414 @@
+from datetime import UTC, datetime, timedelta
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.bilaterals import bp, labels, services
+from app.bilaterals.forms import (
+    CallForm,
+    GroupForm,
+    HolidayFilterForm,
+    MembersForm,
+    OccurrenceForm,
+    OverrideForm,
+    PickForm,
+    poll_form,
+)
+from app.bilaterals.models import (
+    Answer,
+    BilateralCall,
+    CallInvitee,
+    HolidayOverride,
+    WorkingGroup,
+)
+from app.calendar.services import render
+from app.core.access import organiser_required, signed_in
+from app.core.forms import EmptyForm, as_choices, country_choices
+from app.core.i18n import country_name, language_name, select_timezone
+from app.core.models import Country
+from app.core.templating import current_locale
+from app.core.time import (
+    AmbiguousLocalTime,
+    NonExistentLocalTime,
+    localize,
+    now_utc,
+    to_zone,
+)
+from app.events.display import city_name, time_range
+from app.events.models import Event
+from app.extensions import db
+
+INTERPRETATION_PAIRS = ("th-en", "id-en", "ms-en", "th-id", "th-ms", "id-ms")
+
+
+@bp.record_once
+def register_label_globals(state):
+    state.app.jinja_env.globals.update(
+        answer_label=labels.ANSWERS.get, call_status_label=labels.CALL_STATUSES.get)
+
+
+def _fail(error: services.BilateralError, template: str | None = None, **context):
+    """Nothing of a refused change is kept; the reason is shown with the right status."""
+    db.session.rollback()
+    flash(str(error), "error")
+    if template:
+        return render_template(template, **context), error.status
+    return None
+
+
+# --- calls --------------------------------------------------------------------------------
+
+def _call_or_404(call_id: int) -> BilateralCall:
+    """Organisers see every call; an invitee sees theirs; anyone else learns nothing."""
+    call = db.session.scalar(
+        select(BilateralCall).where(BilateralCall.id == call_id).options(
+            selectinload(BilateralCall.invitees).joinedload(CallInvitee.user),
+            selectinload(BilateralCall.slots)))
+    if call is None or not (current_user.is_organiser or services.is_invited(call,
+                                                                              current_user)):
+        abort(404)
+    return call
+
+
+@bp.route("/bilaterals")
+@signed_in
+def list_calls():
+    return render_template("bilaterals/list.html", calls=services.calls_for(current_user))
+
+
+def _prepare_call_form(form: CallForm) -> CallForm:
+    locale = current_locale()
+    countries = country_choices()
+    form.country_a.choices = as_choices(countries)
+    form.country_b.choices = as_choices(countries)
+    form.follow_up_event.choices = as_choices(
+        [("", _("None")), *((str(e.id), e.title) for e in db.session.scalars(
+            select(Event).order_by(Event.start_date.desc())))])
+    form.invitees.choices = as_choices(
+        (str(u.id), f"{u.display_name} · {country_name(u.country_code, locale)} · "
+                    f"{u.timezone.replace('_', ' ')}")
+        for u in services.participants_by_country())
+    form.interpretation.choices = as_choices(
+        [("", _("None needed")), *((pair, "–".join(language_name(code, locale)
+                                                    for code in pair.split("-")))
+                                   for pair in INTERPRETATION_PAIRS)])
+    return form
+
+
+@bp.route("/bilaterals/new", methods=["GET", "POST"])
+@organiser_required
+def create_call():
+    form = _prepare_call_form(CallForm(timezone=current_user.timezone))
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 200 if request.method == "GET" else 422
+        return render_template("bilaterals/call_form.html", form=form), status
+    data = services.CallInput(
+        country_a=form.country_a.data, country_b=form.country_b.data, topic=form.topic.data,
+        duration_minutes=int(form.duration.data), first_date=form.first_date.data,
+        last_date=form.last_date.data, timezone=form.timezone.data,
+        invitee_ids=[int(value) for value in form.invitees.data],
+        follow_up_event_id=int(form.follow_up_event.data) if form.follow_up_event.data
+        else None, interpretation=form.interpretation.data or "",
+        avoid_joint_leave=form.avoid_joint_leave.data, online_url=form.online_url.data or "")
+    try:
+        call = services.create_call(data, current_user)
+    except services.BilateralError as error:
+        return _fail(error, "bilaterals/call_form.html", form=form)
+    db.session.commit()
+    if call.slots:
+        flash(_("The poll is open with %(n)d slots.", n=len(call.slots)), "success")
+    else:
+        flash(_("No slot fits everyone in this range: see why below."), "warning")
+    return redirect(url_for("bilaterals.show_call", call_id=call.id))
+
+
+def _zones_of(call: BilateralCall) -> list[str]:
+    return sorted({invitee.user.timezone for invitee in call.invitees})
+
+
+@bp.route("/bilaterals/<int:call_id>")
+@signed_in
+def show_call(call_id):
+    call = _call_or_404(call_id)
+    return _render_call(call)
+
+
+def _render_call(call, form=None, status=200):
+    locale = current_locale()
+    invited = services.is_invited(call, current_user)
+    answers = services.my_answers(call, current_user) if invited else {}
+    organiser = current_user.is_organiser
+    zones = _zones_of(call) if organiser else []
+    strips = {slot.id: [(city_name(zone, locale), time_range(slot.start_dt, slot.end_dt, zone,
+                                                             locale)) for zone in zones]
+              for slot in call.slots}
+    return render_template(
+        "bilaterals/call.html", call=call, invited=invited,
+        poll=form or (poll_form(call.slots, answers) if invited and call.is_open else None),
+        answers=answers, tally=services.tally(call) if organiser else {},
+        answered=services.answered_count(call) if organiser else 0,
+        strips=strips, zones=zones, pick_form=PickForm(), cancel_form=EmptyForm(),
+        reasons=[services.reason_text(r, locale) for r in services.stored_reasons(call)],
+        viewer_zone=select_timezone(),
+        country_a=country_name(call.country_a, locale),
+        country_b=country_name(call.country_b, locale)), status
+
+
+@bp.route("/bilaterals/<int:call_id>/vote", methods=["POST"])
+@signed_in
+def vote(call_id):
+    call = _call_or_404(call_id)
+    if not services.is_invited(call, current_user):
+        abort(403)
+    if not call.is_open:
+        flash(_("This poll is closed: the call is already scheduled or cancelled."), "error")
+        return _render_call(call, status=409)
+    offered = {f"slot_{slot.id}" for slot in call.slots}
+    sent = {name for name in request.form if name.startswith("slot_")}
+    if not sent <= offered:
+        flash(_("That slot is not offered in this poll."), "error")
+        return _render_call(call, status=422)
+    form = poll_form(call.slots, {})
+    if not form.validate_on_submit():
+        return _render_call(call, form=form, status=422)
+    answers = {slot.id: Answer(form[f"slot_{slot.id}"].data) for slot in call.slots}
+    try:
+        services.vote(call, current_user, answers)
+    except services.BilateralError as error:
+        _fail(error)
+        return _render_call(call, status=error.status)
+    db.session.commit()
+    flash(_("Your answers are saved. You can change them while the poll is open."), "success")
+    return redirect(url_for("bilaterals.show_call", call_id=call.id))
+
+
+@bp.route("/bilaterals/<int:call_id>/pick", methods=["POST"])
+@organiser_required
+def pick(call_id):
+    call = _call_or_404(call_id)
+    form = PickForm()
+    if not form.validate_on_submit():
+        flash(_("Choose one of the offered slots."), "error")
+        return _render_call(call, status=422)
+    try:
+        session = services.pick_slot(call, form.slot_id.data, current_user)
+    except services.BilateralError as error:
+        _fail(error)
+        return _render_call(_call_or_404(call_id), status=error.status)
+    db.session.commit()
+    flash(_("The call is scheduled and every invitee has their invitation."), "success")
+    return redirect(url_for("events.show_event", event_id=session.event_id))
+
+
+@bp.route("/bilaterals/<int:call_id>/cancel", methods=["POST"])
+@organiser_required
+def cancel_call(call_id):
+    call = _call_or_404(call_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.cancel_call(call)
+    except services.BilateralError as error:
+        _fail(error)
+        return _render_call(_call_or_404(call_id), status=error.status)
+    db.session.commit()
+    flash(_("The call is cancelled."), "success")
+    return redirect(url_for("bilaterals.list_calls"))
+
+
+# --- holidays -----------------------------------------------------------------------------
+
+@bp.route("/bilaterals/holidays", methods=["GET", "POST"])
+@organiser_required
+def holidays():
+    countries = country_choices()
+    today = to_zone(now_utc(), select_timezone()).date()
+    filters = HolidayFilterForm(request.args, meta={"csrf": False})
+    filters.country.choices = as_choices(countries)
+    country = filters.country.data if filters.country.data in dict(countries) else "ID"
+    first = filters.first.data or today
+    last = filters.last.data or first + timedelta(days=365)
+    if last < first or (last - first).days > 731:
+        last = first + timedelta(days=365)
+    form = OverrideForm(prefix="override")
+    form.country.choices = as_choices(countries)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                services.set_override(
+                    form.country.data, (form.subdivision.data or "").strip().upper(),
+                    form.day.data, form.name.data or "", form.is_holiday.data == "yes",
+                    form.category.data, current_user)
+            except services.BilateralError as error:
+                _fail(error)
+                status = error.status
+            else:
+                db.session.commit()
+                flash(_("Saved. New polls use this change."), "success")
+                return redirect(url_for("bilaterals.holidays", country=form.country.data))
+        else:
+            status = 422
+    country_row = db.session.get(Country, country)
+    subdivision = country_row.holiday_subdivision if country_row else ""
+    return render_template(
+        "bilaterals/holidays.html", filters=filters, form=form, country=country,
+        subdivision=subdivision, first=first, last=last, delete_form=EmptyForm(),
+        rows=services.holiday_calendar(country, subdivision, first, last)), status
+
+
+@bp.route("/bilaterals/holidays/<int:override_id>/delete", methods=["POST"])
+@organiser_required
+def delete_override(override_id):
+    override = db.session.get(HolidayOverride, override_id)
+    if override is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    country = override.country_code
+    db.session.delete(override)
+    db.session.commit()
+    flash(_("The change is removed."), "success")
+    return redirect(url_for("bilaterals.holidays", country=country))
+
+
+# --- working groups -------------------------------------------------------------------------
+
+def _group_or_404(group_id: int) -> WorkingGroup:
+    group = db.session.scalar(select(WorkingGroup).where(WorkingGroup.id == group_id).options(
+        selectinload(WorkingGroup.exceptions), selectinload(WorkingGroup.members)))
+    if group is None or not (current_user.is_organiser or services.is_member(group,
+                                                                              current_user)):
+        abort(404)
+    return group
+
+
+def _member_choices():
+    locale = current_locale()
+    return as_choices((str(u.id), f"{u.display_name} · {country_name(u.country_code, locale)}")
+                      for u in services.participants_by_country())
+
+
+@bp.route("/working-groups")
+@signed_in
+def list_groups():
+    groups = services.groups_for(current_user)
+    upcoming = {group.id: services.group_occurrences(group, limit=1) for group in groups}
+    return render_template("bilaterals/groups.html", groups=groups, upcoming=upcoming)
+
+
+@bp.route("/working-groups/new", methods=["GET", "POST"])
+@organiser_required
+def create_group():
+    form = GroupForm(timezone=current_user.timezone)
+    form.country.choices = as_choices([("", _("None")), *country_choices()])
+    form.members.choices = _member_choices()
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 200 if request.method == "GET" else 422
+        return render_template("bilaterals/group_form.html", form=form), status
+    data = services.GroupInput(
+        name=form.name.data, country_code=form.country.data or None,
+        timezone=form.timezone.data, rrule=form.rrule.data, first_date=form.first_date.data,
+        start_time=form.start_time.data, duration_minutes=form.duration.data,
+        until_date=form.until_date.data, online_url=form.online_url.data or "",
+        member_ids=[int(value) for value in form.members.data or []])
+    try:
+        group = services.create_working_group(data, current_user)
+    except services.BilateralError as error:
+        return _fail(error, "bilaterals/group_form.html", form=form)
+    db.session.commit()
+    flash(_("The working group is created."), "success")
+    return redirect(url_for("bilaterals.show_group", group_id=group.id))
+
+
+@bp.route("/working-groups/<int:group_id>")
+@signed_in
+def show_group(group_id):
+    group = _group_or_404(group_id)
+    return _render_group(group)
+
+
+def _render_group(group, status=200):
+    members_form = MembersForm(members=[str(m.user_id) for m in group.members])
+    members_form.members.choices = _member_choices() if current_user.is_organiser else []
+    local_first = to_zone(group.first_start_dt, group.timezone)
+    return render_template(
+        "bilaterals/group.html", group=group,
+        occurrences=services.group_occurrences(group, limit=8),
+        member_count=len(group.members), members_form=members_form,
+        occurrence_form=OccurrenceForm(), local_time=local_first.strftime("%H:%M"),
+        group_country=country_name(group.country_code, current_locale())), status
+
+
+def _instant(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        abort(400)
+    if parsed.tzinfo is None:
+        abort(400)
+    return parsed.astimezone(UTC)
+
+
+@bp.route("/working-groups/<int:group_id>/occurrences", methods=["POST"])
+@organiser_required
+def change_occurrence(group_id):
+    group = _group_or_404(group_id)
+    form = OccurrenceForm()
+    if not form.validate_on_submit() or form.action.data not in ("cancel", "move", "restore"):
+        flash(_("Choose what to do with this meeting."), "error")
+        return _render_group(group, status=422)
+    original = _instant(form.original.data)
+    try:
+        if form.action.data == "restore":
+            services.restore_occurrence(group, original)
+        elif form.action.data == "cancel":
+            services.change_occurrence(group, original)
+        else:
+            if not (form.new_date.data and form.new_time.data):
+                raise services.Unprocessable(_("Give the new date and local time."))
+            naive = datetime.combine(form.new_date.data, form.new_time.data)
+            try:
+                new_start = localize(naive, group.timezone)
+            except (NonExistentLocalTime, AmbiguousLocalTime):
+                raise services.Unprocessable(_(
+                    "That local time does not exist or happens twice (the clocks change). "
+                    "Choose another time.")) from None
+            services.change_occurrence(group, original, new_start=new_start)
+    except services.BilateralError as error:
+        _fail(error)
+        return _render_group(_group_or_404(group_id), status=error.status)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("bilaterals.show_group", group_id=group.id))
+
+
+@bp.route("/working-groups/<int:group_id>/members", methods=["POST"])
+@organiser_required
+def set_members(group_id):
+    group = _group_or_404(group_id)
+    form = MembersForm()
+    form.members.choices = _member_choices()
+    if not form.validate_on_submit():
+        flash(_("Choose the members from the list."), "error")
+        return _render_group(group, status=422)
+    try:
+        services.set_members(group, [int(value) for value in form.members.data or []])
+    except services.BilateralError as error:
+        _fail(error)
+        return _render_group(_group_or_404(group_id), status=error.status)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("bilaterals.show_group", group_id=group.id))
+
+
+@bp.route("/working-groups/<int:group_id>/calendar.ics")
+@signed_in
+def group_calendar(group_id):
+    group = _group_or_404(group_id)
+    body = render(services.group_items(group), "PUBLISH", name=group.name)
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="working-group-{group.id}.ics"'})

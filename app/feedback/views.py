@@ -1,0 +1,110 @@
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import _
+from flask_login import current_user
+
+from app.core.access import organiser_required, signed_in
+from app.core.forms import EmptyForm
+from app.events.services import get_visible_event
+from app.extensions import db
+from app.feedback import bp, services
+from app.feedback.forms import feedback_form_for
+from app.feedback.models import Reflection
+
+
+@bp.record_once
+def register_panel_global(state):
+    # The event page (events feature) offers feedback without importing this feature.
+    state.app.jinja_env.globals.update(feedback_is_open=services.is_over)
+
+
+def _event_or_404(event_id):
+    event = get_visible_event(event_id, current_user)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _comments(form, prefix_rating, prefix_worked, prefix_improve) -> services.Comments:
+    rating = form[prefix_rating].data
+    return services.Comments(rating=int(rating) if rating else None,
+                             what_worked=form[prefix_worked].data or "",
+                             to_improve=form[prefix_improve].data or "")
+
+
+@bp.route("/events/<int:event_id>/feedback", methods=["GET", "POST"])
+@signed_in
+def give(event_id):
+    event = _event_or_404(event_id)
+    try:
+        services.check_may_answer(event, current_user)
+    except services.FeedbackError as error:
+        # Looking is fine (the page says why there is no form); sending is refused.
+        return render_template("feedback/give.html", event=event, refused=str(error)), \
+            200 if request.method == "GET" else error.status
+    sessions = services.feedback_sessions(event)
+    form = feedback_form_for(sessions)
+    status = 200
+    if form.validate_on_submit():
+        data = services.FeedbackInput(
+            event=_comments(form, "rating", "what_worked", "to_improve"),
+            sessions={s.id: _comments(form, f"rating_{s.id}", f"worked_{s.id}",
+                                      f"improve_{s.id}") for s in sessions},
+            reflection=form.reflection.data or "", is_anonymous=form.is_anonymous.data)
+        try:
+            services.submit_feedback(event, current_user, data)
+        except services.FeedbackError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("Thank you for your feedback."), "success")
+            return redirect(url_for("events.show_event", event_id=event.id))
+    elif form.errors:
+        status = 400
+    return render_template("feedback/give.html", event=event, form=form,
+                           sessions=sessions), status
+
+
+@bp.route("/events/<int:event_id>/feedback/summary")
+@organiser_required
+def summary(event_id):
+    event = _event_or_404(event_id)
+    return render_template("feedback/summary.html", event=event,
+                           rows=services.summary(event),
+                           respondents=services.respondents(event),
+                           reflections=services.reflections(event), choice_form=EmptyForm())
+
+
+@bp.route("/events/<int:event_id>/feedback/summary.csv")
+@organiser_required
+def summary_csv(event_id):
+    event = _event_or_404(event_id)
+    text = services.summary_csv(services.summary(event), _("The event as a whole"))
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="event-{event.id}-feedback.csv"',
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.route("/events/<int:event_id>/reflections/<int:reflection_id>/"
+          "<any(include, exclude):choice>", methods=["POST"])
+@organiser_required
+def choose_for_report(event_id, reflection_id, choice):
+    event = _event_or_404(event_id)
+    reflection = db.session.get(Reflection, reflection_id)
+    if reflection is None or reflection.event_id != event.id:
+        abort(404)
+    services.mark_for_report(reflection, choice == "include")
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("feedback.summary", event_id=event.id,
+                            _anchor=f"reflection-{reflection.id}"))
+
+
+@bp.route("/events/<int:event_id>/report")
+@signed_in
+def report(event_id):
+    event = _event_or_404(event_id)
+    return render_template("feedback/report.html", event=event,
+                           quotes=services.reflections(event, for_report_only=True))

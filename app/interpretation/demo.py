@@ -1,0 +1,58 @@
+"""Demo interpreting team for the 2027 Jakarta roundtable (part of ``flask seed-demo``;
+idempotent): profiles, Thai and Indonesian channels for the plenaries, a Thai request, and
+proposed teams from auto-assign, so interpreter@example.org has assignments to accept."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.events.models import Event, EventStatus, SessionKind
+from app.extensions import db
+from app.interpretation import services
+from app.interpretation.models import Grade, SessionChannel
+
+# email, name, country, timezone, grades, remote, on site
+INTERPRETERS = [
+    ("interpreter@example.org", "Ingrid Interpreter", "TH", "Asia/Bangkok",
+     {"th": Grade.A, "en": Grade.B}, True, True),
+    ("kanya.interpreter@example.org", "Kanya Interpreter", "TH", "Asia/Bangkok",
+     {"th": Grade.A, "en": Grade.B, "ms": Grade.C}, True, True),
+    ("dewi.interpreter@example.org", "Dewi Interpreter", "ID", "Asia/Jakarta",
+     {"id": Grade.A, "en": Grade.B, "ms": Grade.C}, True, True),
+    ("rahmat.interpreter@example.org", "Rahmat Interpreter", "ID", "Asia/Jakarta",
+     {"id": Grade.A, "en": Grade.B}, True, True),
+    ("aroha.interpreter@example.org", "Aroha Interpreter", "NZ", "Pacific/Auckland",
+     {"mi": Grade.A, "en": Grade.A}, True, False),
+]
+
+
+def seed_interpretation(password_hash: str) -> int:
+    """Returns how many assignments it proposed (0 on a second run)."""
+    for email, name, country, zone, grades, remote, on_site in INTERPRETERS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = User(email=email, display_name=name, password_hash=password_hash,
+                        country_code=country, timezone=zone, locale="en",
+                        languages=sorted(grades))
+            user.set_roles(["interpreter"])
+            db.session.add(user)
+            db.session.flush()
+        if services.profile_of(user) is None:
+            services.save_profile(user, timezone=zone, works_remote=remote,
+                                  works_on_site=on_site, grades=grades)
+    event = db.session.scalar(select(Event).where(Event.status == EventStatus.OPEN,
+                                                  Event.title.like("%Jakarta%")))
+    if event is None:
+        return 0
+    plenaries = [s for s in event.sessions if s.kind == SessionKind.PLENARY]
+    opened = set(db.session.execute(select(SessionChannel.session_id,
+                                           SessionChannel.language_code)).all())
+    for session in plenaries:
+        for code in ("th", "id"):
+            if (session.id, code) not in opened:
+                services.open_channel(session, code)
+    somchai = db.session.scalar(select(User).where(User.email == "somchai@example.org"))
+    if somchai is not None and plenaries:
+        services.request_interpretation(somchai, plenaries[0], "th")
+    return len(services.auto_assign(event, notify_interpreters=False).added)

@@ -1,0 +1,32 @@
+"""The coverage report as CSV for the interpreting team (organisers only)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from app.core.time import to_zone
+from app.registrations.exports import csv_text  # the shared formula-safe writer
+
+
+def coverage_csv(rows, zone: str) -> str:
+    """One line per session and language; times in the event's zone. Cells that look like
+    spreadsheet formulas are neutralised by the shared writer."""
+    header = [_("Session"), _("Starts (event time)"), _("Ends (event time)"),
+              _("Language"), _("Requests"), _("Channel"), _("Team needed"),
+              _("Proposed"), _("Accepted"), _("Interpreters"), _("Issues")]
+    lines = []
+    for row in rows:
+        team = row.team
+        lines.append([
+            row.session.title,
+            to_zone(row.session.start_dt, zone).strftime("%Y-%m-%d %H:%M"),
+            to_zone(row.session.end_dt, zone).strftime("%Y-%m-%d %H:%M"),
+            row.language, row.requests,
+            (f"{row.channel.source_code}>{row.language}" if row.channel else ""),
+            row.needed if row.needed is not None else "",
+            sum(a.status.value == "proposed" for a in team),
+            sum(a.status.value == "accepted" for a in team),
+            "; ".join(a.interpreter.user.display_name for a in team),
+            " | ".join(row.issues),
+        ])
+    return csv_text(header, lines)

@@ -1,0 +1,50 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, RadioField, SelectField, SubmitField, TimeField
+from wtforms.validators import DataRequired, InputRequired, ValidationError
+
+from app.core.forms import CheckboxListField, TimezoneField, as_choices
+
+
+class OpenChannelForm(FlaskForm):
+    session_id = SelectField(_l("Session"), validators=[DataRequired()])
+    language = SelectField(_l("Language"), validators=[DataRequired()])
+    is_retour = BooleanField(_l("Two-way booth (retour into the floor language)"))
+    submit = SubmitField(_l("Open channel"))
+
+
+class AssignForm(FlaskForm):
+    interpreter_id = SelectField(_l("Interpreter"), validators=[DataRequired()])
+    submit = SubmitField(_l("Assign"))
+
+
+class RequestForm(FlaskForm):
+    session_id = SelectField(_l("Session"), validators=[DataRequired()])
+    language = SelectField(_l("Interpretation into"), validators=[DataRequired()])
+    submit = SubmitField(_l("Ask for interpretation"))
+
+
+class ProfileForm(FlaskForm):
+    a_languages = CheckboxListField(_l("A languages (native)"))
+    b_languages = CheckboxListField(_l("B languages (you also work into them)"))
+    c_languages = CheckboxListField(_l("C languages (you work from them)"))
+    timezone = TimezoneField(_l("Home timezone"))
+    works_remote = BooleanField(_l("I work remotely (RSI)"))
+    works_on_site = BooleanField(_l("I work on site"))
+    submit = SubmitField(_l("Save profile"))
+
+    def validate_c_languages(self, field):
+        chosen = [*self.a_languages.data, *self.b_languages.data, *field.data]
+        if len(chosen) != len(set(chosen)):
+            raise ValidationError(_l("Give each language one class only."))
+
+
+class AvailabilityForm(FlaskForm):
+    kind = RadioField(_l("This is"), default="available", validators=[InputRequired()],
+                      choices=as_choices([("available", _l("A time I am available")),
+                                          ("off", _l("Time off"))]))
+    start_date = DateField(_l("From (date)"), validators=[InputRequired()])
+    start_time = TimeField(_l("From (time, your home timezone)"), validators=[InputRequired()])
+    end_date = DateField(_l("Until (date)"), validators=[InputRequired()])
+    end_time = TimeField(_l("Until (time, your home timezone)"), validators=[InputRequired()])
+    submit = SubmitField(_l("Add"))

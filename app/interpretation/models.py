@@ -1,0 +1,179 @@
+"""Languages, interpretation channels and requests, interpreters and their assignments."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.core.models import str_enum
+from app.core.time import UTCDateTime, now_utc
+from app.events.models import EventSession
+from app.extensions import db
+
+
+class Grade(enum.StrEnum):
+    """AIIC language classes: A native, B active (works into it), C passive (from it only)."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class AssignmentStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    RELEASED = "released"  # the organisers took it back; kept so calendars get a CANCEL
+
+
+# Assignments that hold the interpreter's time: the others count for nothing.
+BOOKED = (AssignmentStatus.PROPOSED, AssignmentStatus.ACCEPTED)
+
+
+class Language(db.Model):
+    __tablename__ = "languages"
+
+    code: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+
+
+class SessionChannel(db.Model):
+    """A booth (on site) or online channel interpreting a session into one language.
+
+    Its source is the session's floor language, or the pivot channel when it takes relay.
+    """
+
+    __tablename__ = "session_channels"
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "language_code",
+                            name="uq_session_channels_session_language"),
+        sa.CheckConstraint("relay_via IS NULL OR relay_via <> language_code",
+                           name="relay_not_itself"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"),
+                                            index=True)
+    language_code: Mapped[str] = mapped_column(sa.ForeignKey("languages.code"))
+    # Two-way booth: also interprets questions from the channel's language back to the floor.
+    is_retour: Mapped[bool] = mapped_column(default=False)
+    # Other booths listen to this one (it is their pivot): the team needs one more.
+    gives_relay: Mapped[bool] = mapped_column(default=False)
+    relay_via: Mapped[str | None] = mapped_column(sa.ForeignKey("languages.code"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    session: Mapped[EventSession] = relationship()
+    language: Mapped[Language] = relationship(foreign_keys=[language_code])
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="channel", cascade="all, delete-orphan", order_by="Assignment.id")
+
+    @property
+    def source_code(self) -> str:
+        return self.relay_via or self.session.floor_language
+
+
+class InterpretationRequest(db.Model):
+    """A participant's language for one session; overrides their registration's choice."""
+
+    __tablename__ = "interpretation_requests"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "session_id", name="uq_interpretation_requests_user"),
+        sa.Index("ix_interpretation_requests_session", "session_id", "language_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))
+    language_code: Mapped[str] = mapped_column(sa.ForeignKey("languages.code"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    session: Mapped[EventSession] = relationship()
+
+
+class InterpreterProfile(db.Model):
+    """One per interpreter account: how and where they work."""
+
+    __tablename__ = "interpreter_profiles"
+    __table_args__ = (
+        sa.CheckConstraint("works_remote OR works_on_site", name="works_somehow"),
+    )
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    # Home zone: their days (the daily remote limit) and the availability they enter.
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    works_remote: Mapped[bool] = mapped_column(default=True)
+    works_on_site: Mapped[bool] = mapped_column(default=True)
+
+    user: Mapped[User] = relationship()
+    languages: Mapped[list[InterpreterLanguage]] = relationship(
+        cascade="all, delete-orphan", order_by="InterpreterLanguage.grade")
+    availability: Mapped[list[Availability]] = relationship(
+        cascade="all, delete-orphan", order_by="Availability.start_dt")
+
+    def grades(self) -> dict[str, Grade]:
+        return {row.language_code: row.grade for row in self.languages}
+
+
+class InterpreterLanguage(db.Model):
+    __tablename__ = "interpreter_languages"
+    __table_args__ = (sa.UniqueConstraint("interpreter_id", "language_code",
+                                          name="uq_interpreter_languages_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interpreter_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("interpreter_profiles.user_id", ondelete="CASCADE"))
+    language_code: Mapped[str] = mapped_column(sa.ForeignKey("languages.code"))
+    grade: Mapped[Grade] = mapped_column(str_enum(Grade, length=1))
+
+
+class Availability(db.Model):
+    """A window the interpreter can work in, or (``is_available`` false) time off.
+
+    Without any window an interpreter is available whenever they are not off.
+    """
+
+    __tablename__ = "interpreter_availability"
+    __table_args__ = (
+        sa.CheckConstraint("end_dt > start_dt", name="ends_after_start"),
+        sa.Index("ix_interpreter_availability_interpreter", "interpreter_id", "start_dt"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interpreter_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("interpreter_profiles.user_id", ondelete="CASCADE"))
+    start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    is_available: Mapped[bool] = mapped_column(default=True)
+
+
+class Assignment(db.Model):
+    """An interpreter in a channel's team. ``sequence`` grows with every change so the
+    interpreter's calendar applies each invitation, update and cancellation in order."""
+
+    __tablename__ = "interpretation_assignments"
+    __table_args__ = (
+        sa.UniqueConstraint("channel_id", "interpreter_id",
+                            name="uq_interpretation_assignments_channel"),
+        sa.Index("ix_interpretation_assignments_interpreter", "interpreter_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("session_channels.id", ondelete="CASCADE"))
+    interpreter_id: Mapped[int] = mapped_column(sa.ForeignKey("interpreter_profiles.user_id"))
+    status: Mapped[AssignmentStatus] = mapped_column(str_enum(AssignmentStatus),
+                                                     default=AssignmentStatus.PROPOSED)
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    channel: Mapped[SessionChannel] = relationship(back_populates="assignments")
+    interpreter: Mapped[InterpreterProfile] = relationship()
+
+    @property
+    def is_booked(self) -> bool:
+        return self.status in BOOKED

@@ -1,0 +1,31 @@
+"""Selects other features compose into their own queries (the calendar feed), kept apart
+from ``services`` so importing them pulls in no other feature's services."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.events.models import EventSession
+from app.interpretation.models import BOOKED, Assignment, SessionChannel
+
+
+def booked_session_ids(user_id: int):
+    """Sessions a person interprets (proposed or accepted), as a ``session_id`` column."""
+    return (select(SessionChannel.session_id.label("session_id"))
+            .join(Assignment, Assignment.channel_id == SessionChannel.id)
+            .where(Assignment.interpreter_id == user_id, Assignment.status.in_(BOOKED)))
+
+
+def interpreting_status(user_id: int):
+    """(session id, assignment status) of the sessions a person interprets."""
+    return (select(SessionChannel.session_id, Assignment.status)
+            .join(Assignment, Assignment.channel_id == SessionChannel.id)
+            .where(Assignment.interpreter_id == user_id, Assignment.status.in_(BOOKED)))
+
+
+def interpreters_of_events(event_ids):
+    """Interpreters with booked work in any of the events: their feeds follow its changes."""
+    return (select(Assignment.interpreter_id)
+            .join(SessionChannel, SessionChannel.id == Assignment.channel_id)
+            .join(EventSession, EventSession.id == SessionChannel.session_id)
+            .where(EventSession.event_id.in_(event_ids), Assignment.status.in_(BOOKED)))

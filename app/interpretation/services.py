@@ -1,0 +1,582 @@
+"""Interpretation: channels, requests, interpreter profiles and assignments under the
+staffing rules (``rules.py``). Services flush; callers commit.
+
+Concurrency: an assignment change locks the interpreter's profile row and the channel row
+(``SELECT ... FOR UPDATE`` on PostgreSQL; every POST already holds SQLite's write lock), so
+two organisers cannot both give the same interpreter overlapping work.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.auth.models import User
+from app.core.mail import queue_email
+from app.core.time import fmt_when, localize, now_utc
+from app.core.web import absolute_url
+from app.events.models import (
+    AttendanceMode,
+    Event,
+    EventKind,
+    EventSession,
+    EventStatus,
+    SessionKind,
+    SessionStatus,
+)
+from app.extensions import db
+from app.interpretation import rules
+from app.interpretation.models import (
+    BOOKED,
+    Assignment,
+    AssignmentStatus,
+    Availability,
+    Grade,
+    InterpretationRequest,
+    InterpreterLanguage,
+    InterpreterProfile,
+    Language,
+    SessionChannel,
+)
+from app.registrations.models import ACTIVE, Registration
+
+S = AssignmentStatus
+
+
+class InterpretationError(ValueError):
+    status = 400
+
+
+class RuleBroken(InterpretationError):
+    """A staffing rule refuses the change; the message names the rule."""
+
+    status = 409
+
+
+class NotFound(InterpretationError):
+    status = 404
+
+
+def limits() -> rules.Limits:
+    return rules.Limits.from_config(current_app.config)
+
+
+def languages() -> list[Language]:
+    return list(db.session.scalars(select(Language).order_by(Language.code)))
+
+
+def _lock(query):
+    return query.with_for_update() if db.engine.dialect.name == "postgresql" else query
+
+
+# --- views of the models for the rules ------------------------------------------------------
+
+def is_on_site(session: EventSession) -> bool:
+    """A booth at the venue, unless the session (or the whole event) happens online."""
+    return (session.event.kind != EventKind.VIRTUAL
+            and session.attendance_mode != AttendanceMode.ONLINE)
+
+
+def slot_of(channel: SessionChannel) -> rules.Slot:
+    session = channel.session
+    event = session.event
+    return rules.Slot(
+        channel_id=channel.id, event_id=event.id, title=session.title,
+        start=session.start_dt, end=session.end_dt, floor=session.floor_language,
+        target=channel.language_code, relay_via=channel.relay_via,
+        is_retour=channel.is_retour, gives_relay=channel.gives_relay,
+        on_site=is_on_site(session), place=event.venue, zone=event.timezone,
+        cancelled=session.status == SessionStatus.CANCELLED
+        or event.status == EventStatus.CANCELLED,
+    )
+
+
+def person_of(profile: InterpreterProfile) -> rules.Person:
+    return rules.Person(
+        id=profile.user_id, name=profile.user.public_name, grades=profile.grades(),
+        remote=profile.works_remote, on_site=profile.works_on_site, zone=profile.timezone,
+        windows=tuple((a.start_dt, a.end_dt) for a in profile.availability if a.is_available),
+        off=tuple((a.start_dt, a.end_dt) for a in profile.availability if not a.is_available),
+    )
+
+
+def _booked_assignments(interpreter_ids) -> list[Assignment]:
+    return list(db.session.scalars(
+        select(Assignment).where(Assignment.interpreter_id.in_(list(interpreter_ids)),
+                                 Assignment.status.in_(BOOKED))
+        .options(joinedload(Assignment.channel).joinedload(SessionChannel.session)
+                 .joinedload(EventSession.event))))
+
+
+def booked_slots(interpreter_ids, exclude: Assignment | None = None) -> dict[int, list]:
+    """Each interpreter's proposed and accepted work, as rule slots (one query)."""
+    found = defaultdict(list)
+    for assignment in _booked_assignments(interpreter_ids):
+        if exclude is None or assignment.id != exclude.id:
+            found[assignment.interpreter_id].append(slot_of(assignment.channel))
+    return found
+
+
+def profiles_query():
+    return select(InterpreterProfile).options(
+        joinedload(InterpreterProfile.user), selectinload(InterpreterProfile.languages),
+        selectinload(InterpreterProfile.availability))
+
+
+def all_profiles() -> list[InterpreterProfile]:
+    return list(db.session.scalars(profiles_query().join(InterpreterProfile.user)
+                                   .order_by(User.display_name)).unique())
+
+
+def team_of(channel: SessionChannel, exclude: Assignment | None = None) -> list[Assignment]:
+    return [a for a in channel.assignments if a.is_booked and a is not exclude]
+
+
+def check_assignment(channel: SessionChannel, profile: InterpreterProfile,
+                     exclude: Assignment | None = None) -> None:
+    """Raise ``RuleBroken`` naming the first rule the interpreter in this channel breaks."""
+    slot = slot_of(channel)
+    problem = rules.first_problem(
+        slot, person_of(profile), booked_slots([profile.user_id], exclude)[profile.user_id],
+        len(team_of(channel, exclude)), limits())
+    if problem:
+        raise RuleBroken(problem)
+
+
+# --- channels and relay ---------------------------------------------------------------------
+
+def event_channels(event: Event) -> list[SessionChannel]:
+    return list(db.session.scalars(
+        select(SessionChannel).join(SessionChannel.session)
+        .where(EventSession.event_id == event.id)
+        .order_by(EventSession.start_dt, EventSession.id, SessionChannel.language_code)
+        .options(joinedload(SessionChannel.session).joinedload(EventSession.event),
+                 selectinload(SessionChannel.assignments).joinedload(Assignment.interpreter)
+                 .joinedload(InterpreterProfile.user))).unique())
+
+
+def open_channel(session: EventSession, language_code: str, *,
+                 is_retour: bool = False) -> SessionChannel:
+    if db.session.get(Language, language_code) is None:
+        raise InterpretationError(_("Choose a language from the list."))
+    if session.status == SessionStatus.CANCELLED:
+        raise RuleBroken(_("Rule: cancelled session — %(title)s is cancelled; it needs no "
+                           "interpretation.", title=session.title))
+    if language_code == session.floor_language:
+        raise InterpretationError(_("%(language)s is the floor language of %(title)s: it "
+                                    "needs no channel.", language=rules.lang(language_code),
+                                    title=session.title))
+    exists = db.session.scalar(select(SessionChannel.id).where(
+        SessionChannel.session_id == session.id, SessionChannel.language_code == language_code))
+    if exists:
+        raise RuleBroken(_("%(title)s already has a %(language)s channel.",
+                           title=session.title, language=rules.lang(language_code)))
+    channel = SessionChannel(session=session, language_code=language_code,
+                             is_retour=is_retour)
+    problem = rules.team_problem(slot_of(channel), 0, limits())
+    if problem:
+        raise RuleBroken(problem)
+    db.session.add(channel)
+    db.session.flush()
+    return channel
+
+
+def _who_can(profiles, source: str, target: str) -> list[InterpreterProfile]:
+    return [p for p in profiles if rules.can_interpret(p.grades(), source, target)]
+
+
+def relay_proposal(channel: SessionChannel, profiles) -> str | None:
+    """The pivot to take relay through when nobody interprets the floor into the channel's
+    language directly but enough people cover both legs; None otherwise."""
+    pivot, session = limits().pivot, channel.session
+    if channel.relay_via or pivot in (session.floor_language, channel.language_code):
+        return None
+    if _who_can(profiles, session.floor_language, channel.language_code):
+        return None
+    givers = _who_can(profiles, session.floor_language, pivot)
+    if len(givers) < limits().min_relay_givers or not _who_can(profiles, pivot,
+                                                                channel.language_code):
+        return None
+    return pivot
+
+
+def use_relay(channel: SessionChannel) -> SessionChannel:
+    """Take relay through the pivot: its channel opens (or is marked) as giving relay."""
+    session, pivot = channel.session, limits().pivot
+    profiles = all_profiles()
+    if pivot in (session.floor_language, channel.language_code):
+        raise RuleBroken(_("Rule: relay — %(pivot)s is the floor or the channel's own "
+                           "language; relay through it makes no sense.", pivot=rules.lang(pivot)))
+    givers = _who_can(profiles, session.floor_language, pivot)
+    if len(givers) < limits().min_relay_givers:
+        raise RuleBroken(_("Rule: relay — at least %(n)d interpreters must be able to give "
+                           "relay from %(floor)s into %(pivot)s; there are %(found)d.",
+                           n=limits().min_relay_givers, floor=rules.lang(session.floor_language),
+                           pivot=rules.lang(pivot), found=len(givers)))
+    if not _who_can(profiles, pivot, channel.language_code):
+        raise RuleBroken(_("Rule: relay — nobody interprets from %(pivot)s into %(target)s.",
+                           pivot=rules.lang(pivot), target=rules.lang(channel.language_code)))
+    pivot_channel = db.session.scalar(select(SessionChannel).where(
+        SessionChannel.session_id == session.id, SessionChannel.language_code == pivot))
+    if pivot_channel is None:
+        pivot_channel = open_channel(session, pivot)
+    pivot_channel.gives_relay = True
+    channel.relay_via = pivot
+    db.session.flush()
+    for assignment in team_of(channel):
+        notify(assignment, "changed")
+    return channel
+
+
+# --- demand ---------------------------------------------------------------------------------
+
+@dataclass
+class Demand:
+    sessions: list[EventSession]
+    languages: list[Language]
+    counts: dict[tuple[int, str], int]
+    channels: dict[tuple[int, str], SessionChannel]
+
+
+def demand(event: Event) -> Demand:
+    """Requests per session and language: a session request wins over the language chosen
+    at registration. A constant number of queries, whatever the size of the event."""
+    sessions = [s for s in db.session.scalars(
+        select(EventSession).where(EventSession.event_id == event.id)
+        .order_by(EventSession.start_dt, EventSession.id)) if s.kind != SessionKind.BREAK]
+    at_registration = dict(db.session.execute(
+        select(Registration.user_id, Registration.interpretation_language)
+        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE),
+               Registration.interpretation_language != "")).all())
+    per_session = defaultdict(dict)
+    for session_id, user_id, code in db.session.execute(
+            select(InterpretationRequest.session_id, InterpretationRequest.user_id,
+                   InterpretationRequest.language_code)
+            .join(EventSession, EventSession.id == InterpretationRequest.session_id)
+            .where(EventSession.event_id == event.id)):
+        per_session[session_id][user_id] = code
+    counts: Counter = Counter()
+    for session in sessions:
+        wanted = {**at_registration, **per_session[session.id]}
+        for code in wanted.values():
+            if code != session.floor_language:
+                counts[(session.id, code)] += 1
+    channels = {(c.session_id, c.language_code): c for c in event_channels(event)}
+    return Demand(sessions, languages(), dict(counts), channels)
+
+
+def request_interpretation(user: User, session: EventSession, language_code: str
+                           ) -> InterpretationRequest:
+    if db.session.get(Language, language_code) is None:
+        raise InterpretationError(_("Choose a language from the list."))
+    registered = db.session.scalar(select(Registration.id).where(
+        Registration.event_id == session.event_id, Registration.user_id == user.id,
+        Registration.status.in_(ACTIVE)))
+    if registered is None:
+        raise InterpretationError(_("Register for the event before asking for "
+                                    "interpretation."))
+    request = db.session.scalar(select(InterpretationRequest).where(
+        InterpretationRequest.user_id == user.id,
+        InterpretationRequest.session_id == session.id))
+    if request is None:
+        request = InterpretationRequest(user_id=user.id, session_id=session.id)
+        db.session.add(request)
+    request.language_code = language_code
+    db.session.flush()
+    return request
+
+
+def my_requests(user: User, event: Event) -> list[InterpretationRequest]:
+    return list(db.session.scalars(
+        select(InterpretationRequest).join(InterpretationRequest.session)
+        .where(InterpretationRequest.user_id == user.id, EventSession.event_id == event.id)
+        .options(joinedload(InterpretationRequest.session))
+        .order_by(EventSession.start_dt)))
+
+
+# --- interpreter profiles -------------------------------------------------------------------
+
+def profile_of(user: User) -> InterpreterProfile | None:
+    return db.session.scalar(profiles_query().where(InterpreterProfile.user_id == user.id))
+
+
+def save_profile(user: User, *, timezone: str, works_remote: bool, works_on_site: bool,
+                 grades: dict[str, Grade]) -> InterpreterProfile:
+    if not (works_remote or works_on_site):
+        raise InterpretationError(_("Choose remote, on site, or both."))
+    if Grade.A not in grades.values():
+        raise InterpretationError(_("Give at least one A language: interpreters work into "
+                                    "their A language."))
+    known = {language.code for language in languages()}
+    if set(grades) - known:
+        raise InterpretationError(_("Choose languages from the list."))
+    profile = profile_of(user)
+    if profile is None:
+        profile = InterpreterProfile(user_id=user.id, user=user)
+        db.session.add(profile)
+    profile.timezone, profile.works_remote = timezone, works_remote
+    profile.works_on_site = works_on_site
+    profile.languages = [InterpreterLanguage(language_code=code, grade=grade)
+                         for code, grade in sorted(grades.items())]
+    db.session.flush()
+    return profile
+
+
+def add_availability(profile: InterpreterProfile, start: datetime, end: datetime, *,
+                     is_available: bool) -> Availability:
+    """``start``/``end`` are wall-clock times in the interpreter's home zone."""
+    start_dt, end_dt = localize(start, profile.timezone), localize(end, profile.timezone)
+    if end_dt <= start_dt:
+        raise InterpretationError(_("The end must come after the start."))
+    window = Availability(interpreter_id=profile.user_id, start_dt=start_dt, end_dt=end_dt,
+                          is_available=is_available)
+    db.session.add(window)
+    db.session.flush()
+    return window
+
+
+# --- assignments ----------------------------------------------------------------------------
+
+def assign_interpreter(channel: SessionChannel, profile: InterpreterProfile) -> Assignment:
+    """Propose an interpreter for a channel, under every rule; they are emailed."""
+    db.session.execute(_lock(select(SessionChannel.id).where(SessionChannel.id == channel.id)))
+    db.session.execute(_lock(select(InterpreterProfile.user_id)
+                             .where(InterpreterProfile.user_id == profile.user_id)))
+    assignment = next((a for a in channel.assignments
+                       if a.interpreter_id == profile.user_id), None)
+    if assignment is not None and assignment.is_booked:
+        raise RuleBroken(_("%(name)s is already in this team.", name=profile.user.public_name))
+    check_assignment(channel, profile)
+    if assignment is None:
+        assignment = Assignment(interpreter=profile, interpreter_id=profile.user_id)
+        channel.assignments.append(assignment)
+    else:
+        assignment.sequence += 1
+    assignment.status = S.PROPOSED
+    db.session.flush()
+    notify(assignment, "assigned")
+    return assignment
+
+
+def release_assignment(assignment: Assignment) -> Assignment:
+    """The organisers take an interpreter off a team; their calendar gets a cancellation."""
+    if not assignment.is_booked:
+        raise InterpretationError(_("This assignment is not active."))
+    assignment.status = S.RELEASED
+    assignment.sequence += 1
+    db.session.flush()
+    notify(assignment, "released")
+    return assignment
+
+
+def respond(assignment: Assignment, accept: bool) -> Assignment:
+    """The interpreter's answer. Accepting re-checks the rules: things may have moved."""
+    if accept:
+        if assignment.status != S.PROPOSED:
+            raise InterpretationError(_("Only a proposed assignment can be accepted."))
+        db.session.execute(_lock(select(InterpreterProfile.user_id).where(
+            InterpreterProfile.user_id == assignment.interpreter_id)))
+        check_assignment(assignment.channel, assignment.interpreter, exclude=assignment)
+        assignment.status = S.ACCEPTED
+    else:
+        if not assignment.is_booked:
+            raise InterpretationError(_("This assignment is no longer open."))
+        assignment.status = S.DECLINED
+    db.session.flush()
+    return assignment
+
+
+@dataclass
+class AutoAssignReport:
+    added: list[Assignment] = field(default_factory=list)
+    filled: list[SessionChannel] = field(default_factory=list)
+    unfilled: list[tuple[SessionChannel, str]] = field(default_factory=list)
+    explored: int = 0
+
+
+def auto_assign(event: Event, *, notify_interpreters: bool = True) -> AutoAssignReport:
+    """Fill every open channel of the event with full teams under the rules, least-loaded
+    interpreters first. Accepted (and proposed) assignments stay as they are, so running it
+    twice adds nothing the second time."""
+    channels = event_channels(event)
+    profiles = all_profiles()
+    people = [person_of(p) for p in profiles]
+    booked = booked_slots([p.user_id for p in profiles])
+    teams = {c.id: [a.interpreter_id for a in team_of(c)] for c in channels}
+    plan = rules.plan_assignments([slot_of(c) for c in channels], people, booked, teams,
+                                  limits())
+    by_profile = {p.user_id: p for p in profiles}
+    report = AutoAssignReport(explored=plan.explored)
+    reused = {(a.channel_id, a.interpreter_id): a for c in channels for a in c.assignments}
+    for channel in channels:
+        for pid in plan.added.get(channel.id, ()):
+            assignment = reused.get((channel.id, pid))
+            if assignment is None:
+                assignment = Assignment(interpreter=by_profile[pid], interpreter_id=pid,
+                                        status=S.PROPOSED)
+                channel.assignments.append(assignment)
+            else:
+                assignment.status, assignment.sequence = S.PROPOSED, assignment.sequence + 1
+            report.added.append(assignment)
+        if channel.id in plan.added:
+            report.filled.append(channel)
+        elif channel.id in plan.unfilled:
+            report.unfilled.append((channel, plan.unfilled[channel.id]))
+    db.session.flush()
+    if notify_interpreters:
+        for assignment in report.added:
+            notify(assignment, "assigned")
+    return report
+
+
+# --- what interpreters see ------------------------------------------------------------------
+
+def load_assignment(assignment_id: int) -> Assignment | None:
+    return db.session.scalar(select(Assignment).where(Assignment.id == assignment_id).options(
+        joinedload(Assignment.channel).joinedload(SessionChannel.session)
+        .joinedload(EventSession.event), joinedload(Assignment.interpreter)))
+
+
+def my_assignments(user: User, since: datetime | None = None) -> list[Assignment]:
+    """The interpreter's assignments from sessions not yet over, with their teams (constant
+    number of queries)."""
+    since = since or now_utc()
+    return list(db.session.scalars(
+        select(Assignment).join(Assignment.channel).join(SessionChannel.session)
+        .where(Assignment.interpreter_id == user.id, EventSession.end_dt >= since,
+               Assignment.status != S.RELEASED)
+        .order_by(EventSession.start_dt, Assignment.id)
+        .options(joinedload(Assignment.channel).joinedload(SessionChannel.session)
+                 .joinedload(EventSession.event),
+                 joinedload(Assignment.channel).selectinload(SessionChannel.assignments)
+                 .joinedload(Assignment.interpreter).joinedload(InterpreterProfile.user))
+    ).unique())
+
+
+def turns(channel: SessionChannel):
+    team = [a.interpreter.user.public_name for a in team_of(channel)]
+    return rules.turn_schedule(slot_of(channel), team, limits())
+
+
+def place_of(channel: SessionChannel) -> str:
+    session = channel.session
+    if is_on_site(session):
+        return ", ".join(part for part in (session.room, session.event.venue) if part)
+    return session.online_url or session.event.online_url
+
+
+# --- coverage -------------------------------------------------------------------------------
+
+@dataclass
+class CoverageRow:
+    session: EventSession
+    language: str
+    requests: int
+    channel: SessionChannel | None
+    needed: int | None
+    team: list[Assignment]
+    issues: list[str]
+
+
+def coverage(event: Event) -> list[CoverageRow]:
+    """Per session and language: demand against staffed channels, with gaps and rule
+    warnings (every booked assignment re-checked against the interpreter's other work)."""
+    found = demand(event)
+    profiles = all_profiles()
+    team_ids = {a.interpreter_id for c in found.channels.values() for a in team_of(c)}
+    booked = booked_slots(team_ids)
+    by_profile = {p.user_id: p for p in profiles}
+    settings = limits()
+    rows = []
+    for session in found.sessions:
+        codes = sorted({code for (sid, code) in found.counts if sid == session.id}
+                       | {code for (sid, code) in found.channels if sid == session.id})
+        for code in codes:
+            channel = found.channels.get((session.id, code))
+            requests = found.counts.get((session.id, code), 0)
+            issues, team, needed = [], [], None
+            if channel is None:
+                issues.append(_("Gap: %(n)d requested %(language)s and no channel is open.",
+                                n=requests, language=rules.lang(code)))
+            else:
+                slot = slot_of(channel)
+                team = team_of(channel)
+                needed = rules.slot_team_size(slot, settings)
+                issues += _channel_issues(channel, slot, team, needed, booked, by_profile,
+                                          profiles, settings)
+            rows.append(CoverageRow(session, code, requests, channel, needed, team, issues))
+    return rows
+
+
+def _channel_issues(channel, slot, team, needed, booked, by_profile, profiles, settings):
+    issues = []
+    if needed is None:
+        return [rules.team_problem(slot, 0, settings)]
+    if slot.cancelled and team:
+        issues.append(rules.cancelled_problem(slot))
+    if len(team) < needed:
+        issues.append(_("Gap: the team has %(n)d of the %(needed)d interpreters it needs.",
+                        n=len(team), needed=needed))
+    elif len(team) > needed:
+        issues.append(rules.team_problem(slot, needed, settings))
+    for assignment in team:
+        person = person_of(by_profile[assignment.interpreter_id])
+        others = [s for s in booked[assignment.interpreter_id]
+                  if s.channel_id != channel.id]
+        problem = rules.static_problem(slot, person) or rules.dynamic_problem(
+            slot, person, others, settings)
+        if problem and not slot.cancelled:
+            issues.append(problem)
+    proposal = relay_proposal(channel, profiles)
+    if proposal:
+        issues.append(_("Nobody interprets %(floor)s into %(target)s directly: relay through "
+                        "%(pivot)s is proposed.", floor=rules.lang(slot.floor),
+                        target=rules.lang(slot.target), pivot=rules.lang(proposal)))
+    return issues
+
+
+# --- notifications --------------------------------------------------------------------------
+
+SUBJECTS = {
+    "assigned": lambda title: _("Interpreting assignment: %(title)s", title=title),
+    "changed": lambda title: _("Changed interpreting assignment: %(title)s", title=title),
+    "released": lambda title: _("Released from interpreting: %(title)s", title=title),
+}
+
+
+def notify(assignment: Assignment, kind: str) -> None:
+    """Email the interpreter with an iTIP REQUEST (assigned, changed) or CANCEL (released).
+
+    The item is the session itself (same UID as in their feed); its SEQUENCE adds the
+    assignment's own changes to the session's, so each message supersedes the last."""
+    # Imported here: the calendar feature imports this feature's queries for its feeds.
+    from app.calendar.ical import Attendee
+    from app.calendar.services import render, session_item
+
+    channel, user = assignment.channel, assignment.interpreter.user
+    session = channel.session
+    cancel = kind == "released"
+    with force_locale(user.locale or "en"):
+        attendee = Attendee(user.email, user.display_name,
+                            "DECLINED" if cancel else "NEEDS-ACTION")
+        item = session_item(session, may_join=True, attendee=attendee, cancelled=cancel)
+        item = dataclasses.replace(
+            item, sequence=session.sequence + assignment.sequence,
+            summary=_("Interpreting (%(language)s): %(title)s",
+                      language=rules.lang(channel.language_code), title=session.title))
+        method = "CANCEL" if cancel else "REQUEST"
+        body = render_template(
+            "interpretation/email/assignment.txt", kind=kind, assignment=assignment,
+            channel=channel, session=session, user=user, lang=rules.lang,
+            when=fmt_when(session.start_dt, user.timezone, user.locale or "en"),
+            url=absolute_url("interpretation.my_assignments"))
+        queue_email(user.email, SUBJECTS[kind](session.title), body,
+                    calendar=render([item], method).decode(), calendar_method=method)

@@ -1,0 +1,368 @@
+from datetime import datetime
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import _
+from flask_login import current_user
+
+from app.core.access import Role, organiser_required, roles_required, signed_in
+from app.core.forms import EmptyForm, as_choices
+from app.core.i18n import language_name, select_timezone
+from app.core.templating import current_locale
+from app.core.time import LocalTimeError, fmt_when
+from app.events.models import EventSession
+from app.events.services import get_visible_event
+from app.extensions import db
+from app.interpretation import bp, exports, labels, rules, services
+from app.interpretation.forms import (
+    AssignForm,
+    AvailabilityForm,
+    OpenChannelForm,
+    ProfileForm,
+    RequestForm,
+)
+from app.interpretation.models import Availability, Grade, SessionChannel
+
+
+@bp.record_once
+def register_globals(state):
+    state.app.jinja_env.globals.update(
+        assignment_status_label=labels.STATUSES.get, language_label=rules.lang,
+        grade_label=labels.GRADES.get)
+
+
+def _event_or_404(event_id):
+    event = get_visible_event(event_id, current_user)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _channel_or_404(channel_id) -> SessionChannel:
+    channel = db.session.get(SessionChannel, channel_id)
+    if channel is None:
+        abort(404)
+    return channel
+
+
+def _refused(error, page, **values):
+    """A refused change: nothing is kept, the page shows why, the status says so."""
+    db.session.rollback()
+    flash(str(error), "error")
+    return page(status=error.status, **values)
+
+
+def _language_choices(exclude=()):
+    locale = current_locale()
+    return as_choices((lang.code, language_name(lang.code, locale))
+                      for lang in services.languages() if lang.code not in exclude)
+
+
+def _session_choices(sessions):
+    zone, locale = select_timezone(), current_locale()
+    return as_choices((str(s.id), f"{s.title} · {fmt_when(s.start_dt, zone, locale)}")
+                      for s in sessions)
+
+
+# --- organisers: demand, channels, assignments, coverage -----------------------------------
+
+@bp.route("/events/<int:event_id>/interpretation")
+@organiser_required
+def demand(event_id):
+    return _demand_page(_event_or_404(event_id))
+
+
+def _demand_page(event, status=200):
+    return render_template("interpretation/demand.html", event=event,
+                           demand=services.demand(event), form=EmptyForm()), status
+
+
+@bp.route("/events/<int:event_id>/interpretation/channels", methods=["POST"])
+@organiser_required
+def open_channel(event_id):
+    event = _event_or_404(event_id)
+    form = OpenChannelForm()
+    form.session_id.choices = _session_choices(event.sessions)
+    form.language.choices = _language_choices()
+    if not form.validate_on_submit():
+        flash(_("Choose a session and a language from the lists."), "error")
+        return _demand_page(event, 400)
+    session = db.session.get(EventSession, int(form.session_id.data))
+    try:
+        services.open_channel(session, form.language.data, is_retour=form.is_retour.data)
+    except services.InterpretationError as error:
+        return _refused(error, _demand_page, event=event)
+    db.session.commit()
+    flash(_("Channel opened."), "success")
+    return redirect(url_for("interpretation.demand", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/interpretation/assignments")
+@organiser_required
+def assignments(event_id):
+    return _assignments_page(_event_or_404(event_id))
+
+
+def _assignments_page(event, status=200):
+    channels = services.event_channels(event)
+    profiles = services.all_profiles()
+    form = AssignForm()
+    form.interpreter_id.choices = as_choices(
+        (str(p.user_id), p.user.display_name) for p in profiles)
+    settings = services.limits()
+    return render_template(
+        "interpretation/assignments.html", event=event, channels=channels, form=form,
+        action_form=EmptyForm(), settings=settings,
+        sizes={c.id: rules.slot_team_size(services.slot_of(c), settings) for c in channels},
+        turns={c.id: services.turns(c) for c in channels},
+        places={c.id: services.place_of(c) for c in channels},
+        relays={c.id: services.relay_proposal(c, profiles) for c in channels}), status
+
+
+@bp.route("/interpretation/channels/<int:channel_id>/assign", methods=["POST"])
+@organiser_required
+def assign(channel_id):
+    channel = _channel_or_404(channel_id)
+    event = channel.session.event
+    form = AssignForm()
+    profiles = {str(p.user_id): p for p in services.all_profiles()}
+    form.interpreter_id.choices = as_choices((key, key) for key in profiles)
+    if not form.validate_on_submit():
+        flash(_("Choose an interpreter from the list."), "error")
+        return _assignments_page(event, 400)
+    try:
+        services.assign_interpreter(channel, profiles[form.interpreter_id.data])
+    except services.InterpretationError as error:
+        return _refused(error, _assignments_page, event=event)
+    db.session.commit()
+    flash(_("Interpreter proposed; they have been emailed."), "success")
+    return redirect(url_for("interpretation.assignments", event_id=event.id))
+
+
+@bp.route("/interpretation/assignments/<int:assignment_id>/release", methods=["POST"])
+@organiser_required
+def release(assignment_id):
+    assignment = services.load_assignment(assignment_id)
+    if assignment is None:
+        abort(404)
+    event = assignment.channel.session.event
+    try:
+        services.release_assignment(assignment)
+    except services.InterpretationError as error:
+        return _refused(error, _assignments_page, event=event)
+    db.session.commit()
+    flash(_("Interpreter released; they have been emailed."), "success")
+    return redirect(url_for("interpretation.assignments", event_id=event.id))
+
+
+@bp.route("/interpretation/channels/<int:channel_id>/relay", methods=["POST"])
+@organiser_required
+def use_relay(channel_id):
+    channel = _channel_or_404(channel_id)
+    event = channel.session.event
+    try:
+        services.use_relay(channel)
+    except services.InterpretationError as error:
+        return _refused(error, _assignments_page, event=event)
+    db.session.commit()
+    flash(_("The channel now takes relay."), "success")
+    return redirect(url_for("interpretation.assignments", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/interpretation/auto-assign", methods=["POST"])
+@organiser_required
+def auto_assign(event_id):
+    event = _event_or_404(event_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    report = services.auto_assign(event)
+    db.session.commit()
+    flash(_("%(n)d interpreters proposed; %(filled)d channels filled, %(unfilled)d not.",
+            n=len(report.added), filled=len(report.filled), unfilled=len(report.unfilled)),
+          "success" if not report.unfilled else "warning")
+    for channel, reason in report.unfilled:
+        flash(f"{channel.session.title} · {rules.lang(channel.language_code)}: {reason}",
+              "warning")
+    return redirect(url_for("interpretation.assignments", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/interpretation/coverage")
+@organiser_required
+def coverage(event_id):
+    event = _event_or_404(event_id)
+    return render_template("interpretation/coverage.html", event=event,
+                           rows=services.coverage(event))
+
+
+@bp.route("/events/<int:event_id>/interpretation/coverage.csv")
+@organiser_required
+def coverage_csv(event_id):
+    event = _event_or_404(event_id)
+    text = exports.coverage_csv(services.coverage(event), event.timezone)
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="event-{event.id}-interpretation.csv"',
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.route("/interpretation/interpreters")
+@organiser_required
+def interpreters():
+    return render_template("interpretation/interpreters.html",
+                           profiles=services.all_profiles())
+
+
+# --- participants ---------------------------------------------------------------------------
+
+@bp.route("/events/<int:event_id>/interpretation/requests", methods=["GET", "POST"])
+@signed_in
+def requests(event_id):
+    event = _event_or_404(event_id)
+    form = RequestForm()
+    sessions = {str(s.id): s for s in event.sessions}
+    form.session_id.choices = _session_choices(sessions.values())
+    form.language.choices = _language_choices()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                services.request_interpretation(current_user, sessions[form.session_id.data],
+                                                form.language.data)
+            except services.InterpretationError as error:
+                db.session.rollback()
+                flash(str(error), "error")
+                status = error.status
+            else:
+                db.session.commit()
+                flash(_("Your request is saved."), "success")
+                return redirect(url_for("interpretation.requests", event_id=event.id))
+        else:
+            status = 400
+    return render_template("interpretation/requests.html", event=event, form=form,
+                           mine=services.my_requests(current_user, event)), status
+
+
+# --- interpreters ---------------------------------------------------------------------------
+
+@bp.route("/interpretation/assignments")
+@roles_required(Role.INTERPRETER)
+def my_assignments():
+    return _mine_page()
+
+
+def _mine_page(status=200):
+    mine = services.my_assignments(current_user)
+    return render_template(
+        "interpretation/mine.html", assignments=mine, form=EmptyForm(),
+        turns={a.id: services.turns(a.channel) for a in mine},
+        places={a.id: services.place_of(a.channel) for a in mine},
+        on_site={a.id: services.is_on_site(a.channel.session) for a in mine}), status
+
+
+@bp.route("/interpretation/assignments/<int:assignment_id>/<any(accept, decline):decision>",
+          methods=["POST"])
+@roles_required(Role.INTERPRETER)
+def respond(assignment_id, decision):
+    assignment = services.load_assignment(assignment_id)
+    if assignment is None or assignment.interpreter_id != current_user.id:
+        abort(404)  # someone else's assignment: do not reveal it exists
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.respond(assignment, decision == "accept")
+    except services.InterpretationError as error:
+        return _refused(error, _mine_page)
+    db.session.commit()
+    flash(_("Thank you: accepted.") if decision == "accept" else _("Declined."), "success")
+    return redirect(url_for("interpretation.my_assignments"))
+
+
+def _profile_form(profile, bound=True):
+    codes = _language_choices()
+    if (bound and request.method == "POST") or profile is None:
+        form = ProfileForm()
+        if profile is None and request.method == "GET":
+            form.timezone.data = current_user.timezone
+            form.works_remote.data = form.works_on_site.data = True
+    else:
+        grades = profile.grades()
+        form = ProfileForm(formdata=None, timezone=profile.timezone,
+                           works_remote=profile.works_remote, works_on_site=profile.works_on_site,
+                           **{f"{grade.value.lower()}_languages":
+                              [c for c, g in grades.items() if g == grade] for grade in Grade})
+    for name in ("a_languages", "b_languages", "c_languages"):
+        form[name].choices = codes
+    return form
+
+
+def _profile_page(mine, form, window_form, status=200):
+    return render_template("interpretation/profile.html", form=form, profile=mine,
+                           window_form=window_form, action_form=EmptyForm()), status
+
+
+@bp.route("/interpretation/profile", methods=["GET", "POST"])
+@roles_required(Role.INTERPRETER)
+def profile():
+    mine = services.profile_of(current_user)
+    form = _profile_form(mine)
+    window_form = AvailabilityForm(prefix="window", formdata=None)
+    if request.method == "GET":
+        return _profile_page(mine, form, window_form)
+    if not form.validate_on_submit():
+        return _profile_page(mine, form, window_form, 400)
+    grades = {code: grade for grade in Grade
+              for code in form[f"{grade.value.lower()}_languages"].data}
+    try:
+        services.save_profile(current_user, timezone=form.timezone.data,
+                              works_remote=form.works_remote.data,
+                              works_on_site=form.works_on_site.data, grades=grades)
+    except services.InterpretationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _profile_page(services.profile_of(current_user), form, window_form,
+                             error.status)
+    db.session.commit()
+    flash(_("Your interpreter profile is saved."), "success")
+    return redirect(url_for("interpretation.profile"))
+
+
+@bp.route("/interpretation/profile/availability", methods=["POST"])
+@roles_required(Role.INTERPRETER)
+def add_availability():
+    mine = services.profile_of(current_user)
+    form = AvailabilityForm(prefix="window")
+    page = _profile_form(mine, bound=False) if mine else None
+    if mine is None:
+        flash(_("Save your profile first."), "error")
+        return redirect(url_for("interpretation.profile")), 303
+    if not form.validate_on_submit():
+        return _profile_page(mine, page, form, 400)
+    try:
+        services.add_availability(
+            mine, datetime.combine(form.start_date.data, form.start_time.data),
+            datetime.combine(form.end_date.data, form.end_time.data),
+            is_available=form.kind.data == "available")
+    except LocalTimeError:
+        db.session.rollback()
+        flash(_("That time does not exist or happens twice in your home timezone (a "
+                "daylight-saving change): choose another."), "error")
+        return _profile_page(services.profile_of(current_user), page, form, 422)
+    except services.InterpretationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _profile_page(services.profile_of(current_user), page, form, error.status)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("interpretation.profile"))
+
+
+@bp.route("/interpretation/profile/availability/<int:availability_id>/delete",
+          methods=["POST"])
+@roles_required(Role.INTERPRETER)
+def delete_availability(availability_id):
+    window = db.session.get(Availability, availability_id)
+    if window is None or window.interpreter_id != current_user.id:
+        abort(404)
+    db.session.delete(window)
+    db.session.commit()
+    flash(_("Removed."), "success")
+    return redirect(url_for("interpretation.profile"))

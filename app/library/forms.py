@@ -1,0 +1,32 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.core.forms import CheckboxListField, as_choices
+from app.library import labels
+
+
+def kind_pairs():
+    return [(kind.value, label) for kind, label in labels.KINDS.items()]
+
+
+class UploadForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind of resource"), choices=as_choices(kind_pairs()))
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))],
+                     description=_l("PDF, Word (.docx), PowerPoint (.pptx), PNG or JPEG."))
+    countries = CheckboxListField(_l("Countries it is about"))
+    tags = StringField(_l("Topic tags"), description=_l("Separate tags with commas."),
+                       validators=[Optional(), Length(max=500)])
+    events = CheckboxListField(_l("Key download for these events"))
+    submit = SubmitField(_l("Upload"))
+
+
+class FilterForm(FlaskForm):
+    country = SelectField(_l("Country"), validators=[Optional()])
+    tag = SelectField(_l("Topic tag"), validators=[Optional()], validate_choice=False)
+    kind = SelectField(_l("Kind of resource"), validators=[Optional()])
+    submit = SubmitField(_l("Filter"))

@@ -1,0 +1,20 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+
+class CandidateForm(FlaskForm):
+    country = SelectField(_l("Host country"), validators=[InputRequired()])
+    venue = StringField(_l("City and venue"), validators=[InputRequired(), Length(max=200)])
+    start_date = DateField(_l("First day"), validators=[InputRequired()])
+    end_date = DateField(_l("Last day"), validators=[InputRequired()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    submit_candidate = SubmitField(_l("Add candidate"))
+
+
+class TaskForm(FlaskForm):
+    title = StringField(_l("Task"), validators=[InputRequired(), Length(max=200)])
+    owner = SelectField(_l("Owner"), validators=[Optional()])
+    due_date = DateField(_l("Due"), validators=[Optional()])
+    submit_task = SubmitField(_l("Add task"))

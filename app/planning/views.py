@@ -1,0 +1,181 @@
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.core.access import organiser_required
+from app.core.forms import EmptyForm, as_choices, country_choices
+from app.events.services import get_visible_event
+from app.extensions import db
+from app.planning import bp, exports, services
+from app.planning.forms import CandidateForm, TaskForm
+from app.planning.models import HostCandidate, PlanningTask
+from app.registrations.services import quotas
+
+
+def _event_or_404(event_id):
+    event = get_visible_event(event_id, current_user)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _forms():
+    candidate = CandidateForm(prefix="candidate")
+    candidate.country.choices = as_choices(country_choices())
+    task = TaskForm(prefix="task")
+    organisers = db.session.execute(select(User.id, User.display_name)
+                                    .where(User.is_organiser).order_by(User.display_name))
+    task.owner.choices = as_choices([("", _("Nobody yet")),
+                                     *((str(uid), name) for uid, name in organisers)])
+    return candidate, task
+
+
+@bp.route("/events/<int:event_id>/planning")
+@organiser_required
+def workspace(event_id):
+    event = _event_or_404(event_id)
+    candidate_form, task_form = _forms()
+    checks = [(c, services.holiday_clashes(c.start_date, c.end_date),
+               services.meeting_clashes(c.start_date, c.end_date, excluding=event.id))
+              for c in services.candidates(event)]
+    return render_template(
+        "planning/workspace.html", event=event, checks=checks, tasks=services.tasks(event),
+        today=services.today_in(event), is_overdue=services.is_overdue,
+        quotas=quotas(event), candidate_form=candidate_form, task_form=task_form,
+        action_form=EmptyForm())
+
+
+def _back(event):
+    return redirect(url_for("planning.workspace", event_id=event.id))
+
+
+def _refused(event, error):
+    db.session.rollback()
+    flash(str(error), "error")
+    return _back(event), 303
+
+
+def _invalid(event, form):
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "error")
+    return _back(event), 303
+
+
+@bp.route("/events/<int:event_id>/planning/candidates", methods=["POST"])
+@organiser_required
+def add_candidate(event_id):
+    event = _event_or_404(event_id)
+    form, _task = _forms()
+    if not form.validate_on_submit():
+        return _invalid(event, form)
+    try:
+        services.add_candidate(event, form.country.data, form.venue.data,
+                               form.start_date.data, form.end_date.data, form.notes.data or "")
+    except services.PlanningError as error:
+        return _refused(event, error)
+    db.session.commit()
+    return _back(event)
+
+
+def _candidate_or_404(event, candidate_id) -> HostCandidate:
+    candidate = db.session.get(HostCandidate, candidate_id)
+    if candidate is None or candidate.event_id != event.id:
+        abort(404)
+    return candidate
+
+
+@bp.route("/events/<int:event_id>/planning/candidates/<int:candidate_id>/choose",
+          methods=["POST"])
+@organiser_required
+def choose_candidate(event_id, candidate_id):
+    event = _event_or_404(event_id)
+    candidate = _candidate_or_404(event, candidate_id)
+    try:
+        services.choose_candidate(event, candidate)
+    except services.PlanningError as error:
+        return _refused(event, error)
+    db.session.commit()
+    flash(_("The host, venue and dates are set."), "success")
+    return _back(event)
+
+
+@bp.route("/events/<int:event_id>/planning/candidates/<int:candidate_id>/delete",
+          methods=["POST"])
+@organiser_required
+def delete_candidate(event_id, candidate_id):
+    event = _event_or_404(event_id)
+    db.session.delete(_candidate_or_404(event, candidate_id))
+    db.session.commit()
+    return _back(event)
+
+
+@bp.route("/events/<int:event_id>/planning/tasks", methods=["POST"])
+@organiser_required
+def add_task(event_id):
+    event = _event_or_404(event_id)
+    _candidate, form = _forms()
+    if not form.validate_on_submit():
+        return _invalid(event, form)
+    owner = int(form.owner.data) if form.owner.data else None
+    try:
+        services.add_task(event, form.title.data, owner, form.due_date.data)
+    except services.PlanningError as error:
+        return _refused(event, error)
+    db.session.commit()
+    return _back(event)
+
+
+@bp.route("/events/<int:event_id>/planning/tasks/<int:task_id>/toggle", methods=["POST"])
+@organiser_required
+def toggle_task(event_id, task_id):
+    event = _event_or_404(event_id)
+    task = db.session.get(PlanningTask, task_id)
+    if task is None or task.event_id != event.id:
+        abort(404)
+    services.toggle_task(task)
+    db.session.commit()
+    return _back(event)
+
+
+LISTS = {
+    "manifest": (services.manifest, exports.manifest_csv),
+    "rooming": (services.rooming, exports.rooming_csv),
+    "badges": (services.badges, exports.badges_csv),
+}
+
+
+@bp.route("/events/<int:event_id>/logistics/<any(manifest, rooming, badges, needs):kind>")
+@organiser_required
+def logistics(event_id, kind):
+    event = _event_or_404(event_id)
+    if kind == "needs":
+        dietary, access, people = services.needs_summary(event)
+        return render_template("planning/needs.html", event=event, dietary=dietary,
+                               access=access, people=people)
+    rows = LISTS[kind][0](event)
+    return render_template(f"planning/{kind}.html", event=event, rows=rows,
+                           nights=services.nights)
+
+
+@bp.route("/events/<int:event_id>/logistics/<any(manifest, rooming, badges):kind>.csv")
+@organiser_required
+def logistics_csv(event_id, kind):
+    event = _event_or_404(event_id)
+    build, export = LISTS[kind]
+    return Response(export(build(event)), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="event-{event.id}-{kind}.csv"',
+        "Cache-Control": "no-store"})
+
+
+@bp.route("/events/<int:event_id>/letters/<int:registration_id>")
+@organiser_required
+def letter(event_id, registration_id):
+    event = _event_or_404(event_id)
+    try:
+        registration = services.letter_registration(event, registration_id)
+    except services.PlanningError as error:
+        abort(error.status if error.status != 400 else 404, description=str(error))
+    return render_template("planning/letter.html", event=event, registration=registration)

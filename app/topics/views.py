@@ -1,0 +1,147 @@
+from datetime import date
+
+from babel.dates import format_interval
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import _
+from flask_login import current_user
+
+from app.core.access import Role, organiser_required, roles_required, signed_in
+from app.core.forms import EmptyForm, as_choices
+from app.core.templating import current_locale
+from app.events import services as events
+from app.events.models import SessionKind
+from app.extensions import db
+from app.topics import bp, services
+from app.topics.forms import ScheduleTopicForm, TopicForm
+from app.topics.models import Topic
+
+proposers = roles_required(Role.PARTICIPANT, Role.ORGANISER)
+
+
+def _event_or_404(event_id):
+    event = events.get_visible_event(event_id, current_user)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _topic_or_404(event, topic_id) -> Topic:
+    topic = db.session.get(Topic, topic_id)
+    if topic is None or topic.event_id != event.id:
+        abort(404)
+    return topic
+
+
+def _may_propose(user) -> bool:
+    return user.has_role(Role.PARTICIPANT) or user.has_role(Role.ORGANISER)
+
+
+def _page(event, form, status=200):
+    return render_template("topics/topics.html", event=event, form=form,
+                           ranked=services.ranking(event, current_user),
+                           may_propose=_may_propose(current_user),
+                           is_open=event.status not in services.CLOSED,
+                           vote_form=EmptyForm()), status
+
+
+@bp.route("/events/<int:event_id>/topics")
+@signed_in
+def list_topics(event_id):
+    return _page(_event_or_404(event_id), TopicForm())
+
+
+@bp.route("/events/<int:event_id>/topics", methods=["POST"])
+@proposers
+def propose(event_id):
+    event = _event_or_404(event_id)
+    form = TopicForm()
+    if not form.validate_on_submit():
+        return _page(event, form, 400)
+    try:
+        services.propose_topic(event, current_user, form.title.data,
+                               form.description.data or "")
+    except services.TopicError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _page(event, form, error.status)
+    db.session.commit()
+    flash(_("Thank you: your topic is on the list."), "success")
+    return redirect(url_for("topics.list_topics", event_id=event.id))
+
+
+def _vote_action(event_id, topic_id, action, done_message):
+    event = _event_or_404(event_id)
+    topic = _topic_or_404(event, topic_id)
+    try:
+        action(topic, current_user)
+    except services.TopicError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _page(event, TopicForm(formdata=None), error.status)
+    db.session.commit()
+    flash(done_message, "success")
+    return redirect(url_for("topics.list_topics", event_id=event.id, _anchor=f"topic-{topic.id}"))
+
+
+@bp.route("/events/<int:event_id>/topics/<int:topic_id>/vote", methods=["POST"])
+@proposers
+def vote(event_id, topic_id):
+    return _vote_action(event_id, topic_id, services.cast_vote, _("Your vote is counted."))
+
+
+@bp.route("/events/<int:event_id>/topics/<int:topic_id>/unvote", methods=["POST"])
+@proposers
+def unvote(event_id, topic_id):
+    return _vote_action(event_id, topic_id, services.withdraw_vote,
+                        _("Your vote is withdrawn."))
+
+
+def _schedule_form(event):
+    form = ScheduleTopicForm()
+    locale = current_locale()
+    form.day.choices = as_choices((day.isoformat(), format_interval(day, day, "yMMMEd",
+                                                                     locale=locale))
+                                  for day in events.event_days(event))
+    if not form.is_submitted():
+        form.kind.data = SessionKind.SMALL_GROUP.value
+    return form
+
+
+def _session_input(topic, form) -> events.SessionInput:
+    try:
+        day = date.fromisoformat(form.day.data or "")
+    except ValueError:
+        raise events.EventRuleError(_("The session must be on one of the event's days.")) \
+            from None
+    return events.SessionInput(
+        title=topic.title, kind=SessionKind(form.kind.data),
+        day=day, start_time=form.start_time.data, end_time=form.end_time.data,
+        room=form.room.data or "", occurrence=form.occurrence.data or None)
+
+
+@bp.route("/events/<int:event_id>/topics/<int:topic_id>/schedule", methods=["GET", "POST"])
+@organiser_required
+def schedule(event_id, topic_id):
+    event = _event_or_404(event_id)
+    topic = _topic_or_404(event, topic_id)
+    form = _schedule_form(event)
+    status, ask_occurrence = 200, False
+    if topic.session_id is not None and not form.is_submitted():
+        flash(_("This topic is already on the agenda."), "warning")
+    if form.validate_on_submit():
+        try:
+            session = services.schedule_topic(topic, _session_input(topic, form))
+        except (services.TopicError, events.EventRuleError) as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            status = error.status
+            ask_occurrence = isinstance(error, events.AmbiguousTimeChoiceNeeded)
+        else:
+            db.session.commit()
+            flash(_("The topic is on the agenda."), "success")
+            return redirect(url_for("events.show_session", event_id=event.id,
+                                    session_id=session.id))
+    elif form.errors:
+        status = 400
+    return render_template("topics/schedule.html", event=event, topic=topic, form=form,
+                           ask_occurrence=ask_occurrence), status

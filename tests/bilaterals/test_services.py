@@ -1,0 +1,173 @@
+"""Calls from creation to scheduled session; bad input changes nothing; working groups."""
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+from sqlalchemy import func, select
+
+from app.bilaterals import services
+from app.bilaterals.models import Answer, CallStatus, SlotVote
+from app.core.models import OutboxMessage
+from app.events.models import SessionKind
+from app.extensions import db
+from app.registrations.models import Registration, RegistrationStatus
+
+NOW = datetime(2027, 3, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def people(make_user, organiser, frozen_now):
+    frozen_now(NOW)
+    nz = make_user(("participant",), country="NZ", languages=("en",))
+    th = make_user(("participant",), country="TH", locale="th", languages=("th",))
+    return organiser, nz, th
+
+
+def call_input(nz, th, **changes):
+    fields = dict(country_a="NZ", country_b="TH", topic="Case management follow-up",
+                  duration_minutes=60, first_date=date(2027, 4, 1),
+                  last_date=date(2027, 4, 9), timezone="Asia/Bangkok",
+                  invitee_ids=[nz.id, th.id], interpretation="th-en")
+    fields.update(changes)
+    return services.CallInput(**fields)
+
+
+def test_create_vote_and_pick_schedules_a_bilateral_session(app, people, make_event,
+                                                              make_session):
+    organiser, nz, th = people
+    # Th's other Roundtable session on 1 April 01:00-06:00 UTC blocks that whole window.
+    other = make_event(title="Other", start_date=date(2027, 4, 1))
+    make_session(other, datetime(2027, 4, 1, 1, tzinfo=UTC), datetime(2027, 4, 1, 6, tzinfo=UTC))
+    db.session.add(Registration(event=other, user=th, status=RegistrationStatus.CONFIRMED,
+                                attend_as="online", consented_dt=NOW))
+    db.session.flush()
+    call = services.create_call(call_input(nz, th), organiser)
+    assert 1 <= len(call.slots) <= services.PROPOSED_SLOTS
+    assert all(s.start_dt.date() != date(2027, 4, 1) for s in call.slots)
+    first, second = call.slots[0], call.slots[1]
+    services.vote(call, nz, {first.id: Answer.YES, second.id: Answer.NO})
+    services.vote(call, nz, {second.id: Answer.IF_NEED_BE})  # changed while open
+    services.vote(call, th, {first.id: Answer.YES})
+    counts = services.tally(call)
+    assert (counts[first.id].yes, counts[second.id].if_need_be, counts[second.id].no) == (2, 1, 0)
+    session = services.pick_slot(call, first.id, organiser)
+    assert call.status == CallStatus.SCHEDULED and first.is_chosen
+    assert session.kind == SessionKind.BILATERAL and session.start_dt == first.start_dt
+    event = session.event
+    assert event.title == "Bilateral call: New Zealand–Thailand: Case management follow-up"
+    assert event.is_invitation_only and event.country_codes == ["NZ", "TH"]
+    registrations = db.session.scalars(select(Registration).where(
+        Registration.event_id == event.id)).all()
+    assert {r.user_id: r.status for r in registrations} == {
+        nz.id: RegistrationStatus.CONFIRMED, th.id: RegistrationStatus.CONFIRMED}
+    channels = {r.user_id: r.interpretation_language for r in registrations}
+    assert channels == {nz.id: "en", th.id: "th"}
+    mails = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.calendar_method == "REQUEST")).all()
+    assert {m.recipient for m in mails} == {nz.email, th.email}
+    assert all("METHOD:REQUEST" in m.calendar and session.uid in m.calendar for m in mails)
+    with pytest.raises(services.BilateralConflict):
+        services.vote(call, nz, {first.id: Answer.NO})
+    with pytest.raises(services.BilateralConflict):
+        services.pick_slot(call, second.id, organiser)
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    (dict(first_date=date(2027, 2, 20)), "past"),
+    (dict(last_date=date(2027, 7, 1)), "90 days"),
+    (dict(country_b="NZ"), "two different countries"),
+    (dict(invitee_ids="nz"), "both countries"),
+])
+def test_bad_calls_are_refused(people, changes, message):
+    organiser, nz, th = people
+    changes = dict(changes)  # the parameters are shared by both databases' runs
+    if changes.get("invitee_ids") == "nz":
+        changes["invitee_ids"] = [nz.id]
+    with pytest.raises(services.Unprocessable, match=message):
+        services.create_call(call_input(nz, th, **changes), organiser)
+
+
+def test_picking_a_slot_not_offered_changes_nothing(people):
+    organiser, nz, th = people
+    call = services.create_call(call_input(nz, th), organiser)
+    with pytest.raises(services.Unprocessable):
+        services.pick_slot(call, 999999, organiser)
+    with pytest.raises(services.Unprocessable):
+        services.vote(call, nz, {999999: Answer.YES})
+    assert call.status == CallStatus.OPEN
+    assert db.session.scalar(select(func.count()).select_from(SlotVote)) == 0
+
+
+def test_overrides_change_what_the_finder_avoids(people):
+    organiser, nz, th = people
+    one_day = dict(first_date=date(2027, 4, 6), last_date=date(2027, 4, 6))
+    call = services.create_call(call_input(nz, th, **one_day), organiser)
+    assert call.slots == []  # Chakri Memorial Day
+    [text] = [services.reason_text(r, "en") for r in services.stored_reasons(call)]
+    assert "Chakri" in text and "Asia/Bangkok" in text
+    services.set_override("TH", "", date(2027, 4, 6), "", False, "public", organiser)
+    assert services.create_call(call_input(nz, th, **one_day), organiser).slots
+    services.set_override("NZ", "", date(2027, 4, 7), "Regional day", True, "other", organiser)
+    call = services.create_call(call_input(nz, th, first_date=date(2027, 4, 7),
+                                           last_date=date(2027, 4, 7)), organiser)
+    assert call.slots == []
+
+
+def test_no_overlap_reason_reads_well(app, people, make_user):
+    organiser, nz, _th = people
+    jakarta = make_user(("participant",), country="ID")
+    nz.country.work_end_minute = 12 * 60
+    nz.country.work_start_minute = 8 * 60
+    jakarta.country.work_start_minute = 9 * 60
+    call = services.create_call(services.CallInput(
+        country_a="NZ", country_b="ID", topic="t", duration_minutes=60,
+        first_date=date(2027, 6, 11), last_date=date(2027, 6, 11), timezone="Asia/Jakarta",
+        invitee_ids=[nz.id, jakarta.id]), organiser)
+    with app.test_request_context():
+        texts = [services.reason_text(r, "en") for r in services.stored_reasons(call)]
+    assert texts == ["No overlap of working hours between Pacific/Auckland and Asia/Jakarta "
+                     "on Fridays."]
+
+
+def test_working_group_occurrences_exceptions_and_calendar(people):
+    organiser, nz, _th = people
+    group = services.create_working_group(services.GroupInput(
+        name="Education", country_code="ID", timezone="Australia/Sydney",
+        rrule="FREQ=MONTHLY;BYDAY=2TU", first_date=date(2027, 3, 1), start_time=time(10),
+        duration_minutes=60, until_date=date(2027, 12, 31), member_ids=[nz.id]), organiser)
+    upcoming = services.group_occurrences(group, limit=3)
+    assert [o.start_dt for o in upcoming] == [datetime(2027, 3, 8, 23, tzinfo=UTC),
+                                              datetime(2027, 4, 13, 0, tzinfo=UTC),
+                                              datetime(2027, 5, 11, 0, tzinfo=UTC)]
+    services.change_occurrence(group, upcoming[0].start_dt)
+    moved_to = datetime(2027, 4, 14, 0, tzinfo=UTC)
+    services.change_occurrence(group, upcoming[1].start_dt, new_start=moved_to)
+    again = services.group_occurrences(group, limit=3)
+    assert again[0].is_cancelled and again[1].is_moved and again[1].start_dt == moved_to
+    with pytest.raises(services.Unprocessable):
+        services.change_occurrence(group, datetime(2027, 3, 9, 1, tzinfo=UTC))
+    master, override = services.group_items(group)
+    assert master.exdates == [upcoming[0].start_dt] and override.recurrence_id == \
+        upcoming[1].start_dt
+    assert "UNTIL=20271231T125959Z" in master.rrule
+    from app.calendar.services import render
+
+    text = render([master, override], "PUBLISH").decode()
+    assert "RRULE:FREQ=MONTHLY;UNTIL=20271231T125959Z;BYDAY=2TU" in text
+    assert "EXDATE;TZID=Australia/Sydney:20270309T100000" in text
+    assert "RECURRENCE-ID;TZID=Australia/Sydney:20270413T100000" in text
+    # Members are busy at the group's meetings: the slot finder avoids them.
+    busy = services._busy([nz.id], datetime(2027, 5, 1, tzinfo=UTC),
+                          datetime(2027, 6, 1, tzinfo=UTC))
+    assert busy[nz.id] == [(datetime(2027, 5, 11, 0, tzinfo=UTC),
+                            datetime(2027, 5, 11, 1, tzinfo=UTC))]
+
+
+@pytest.mark.parametrize("rule", ["FREQ=SECONDLY", "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=7"])
+def test_unsupported_rules_are_refused_with_a_message(people, rule):
+    organiser, _nz, _th = people
+    with pytest.raises(services.Unprocessable, match="cannot honour"):
+        services.create_working_group(services.GroupInput(
+            name="x", country_code=None, timezone="Asia/Jakarta", rrule=rule,
+            first_date=date(2027, 3, 1), start_time=time(10), duration_minutes=60),
+            organiser)

@@ -1,0 +1,39 @@
+import pytest
+
+from tests.conftest import screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+SESSION = "Opening and country updates"
+
+
+def test_interpreter_sees_their_assignment_in_their_time_and_accepts(live_server, page,
+                                                                      database):
+    sign_in(page, live_server, "interpreter@example.org")
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="My assignments").click()
+    assert "Times shown in Asia/Bangkok" in page.content()
+    card = page.locator(".assignment", has_text=SESSION).first
+    text = card.inner_text()
+    # 09:00 in Jakarta is 09:00 in Bangkok (both UTC+7) on Tuesday 22 June 2027.
+    assert "Jun 22, 2027, 9:00" in text
+    assert "English → Thai" in text and "Kanya Interpreter" in text
+    assert "Main hall, Jakarta" in text and "Proposed" in text
+    screenshot(page, f"interpreter-assignments-{database[0]}")
+    card.get_by_role("button", name="Accept").click()
+    assert "accepted" in page.locator(".flash").inner_text()
+    assert "Accepted" in page.locator(".assignment", has_text=SESSION).first.inner_text()
+    screenshot(page, f"interpreter-accepted-{database[0]}")
+
+
+def test_organiser_sees_demand_and_coverage(live_server, page, database):
+    sign_in(page, live_server, "organiser@example.org")
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="Events").click()
+    page.get_by_role("link", name="Annual in-person roundtable 2027, Jakarta").click()
+    page.get_by_role("link", name="Interpretation demand").click()
+    assert page.locator("table.grid").is_visible()
+    screenshot(page, f"interpretation-demand-{database[0]}")
+    page.get_by_role("link", name="Coverage", exact=True).click()
+    assert "Ingrid Interpreter" in page.locator("table").inner_text()
+    screenshot(page, f"interpretation-coverage-{database[0]}")
