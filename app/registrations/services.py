@@ -299,8 +299,11 @@ def _limited_sessions(event: Event, session_ids) -> list[int]:
     return sorted(wanted)
 
 
-def _take_session_places(registration: Registration, session_ids: list[int], actor) -> None:
+def _take_session_places(registration: Registration, session_ids: list[int], actor,
+                         *, is_new: bool = False) -> None:
     """Join each chosen session, or its waitlist; leave the ones no longer chosen."""
+    if is_new and not session_ids:
+        return  # nothing chosen and nothing held: not even a look at the places
     sessions = lock_sessions(sorted({*session_ids, *(p.session_id for p in registration.choices)}))
     current = {place.session_id: place for place in registration.choices}
     for session_id, place in current.items():
@@ -383,6 +386,7 @@ def register(event: Event, user: User, data: RegistrationInput) -> Registration:
     else:
         status = S.WAITLISTED
     before = registration.status if registration is not None else None
+    is_new = registration is None
     if registration is None:
         registration = Registration(event=event, user=user, status=status,
                                     attend_as=data.attend_as, consented_dt=now_utc())
@@ -391,7 +395,7 @@ def register(event: Event, user: User, data: RegistrationInput) -> Registration:
     registration.promoted_dt = None
     _apply_details(registration, data)
     _set_status(registration, status, user, "registered", before=before)
-    _take_session_places(registration, session_ids, user)
+    _take_session_places(registration, session_ids, user, is_new=is_new)
     notify(registration, registration.status.value)
     return registration
 

@@ -123,9 +123,10 @@ def register(event_id):
                 flash(str(error), "error")
                 status = error.status
             else:
+                message = _status_message(registration,
+                                          services.waitlist_position(registration))
                 db.session.commit()
-                flash(_status_message(registration,
-                                      services.waitlist_position(registration)), "success")
+                flash(message, "success")
                 return redirect(url_for("registrations.mine"))
         else:
             status = 400
