@@ -9,6 +9,7 @@ from app.core.forms import EmptyForm
 from app.core.ratelimit import over_limit
 from app.events import services as events
 from app.events.models import EventSession
+from app.events.services import visible_event_or_404
 from app.extensions import db
 
 FEED_RENDERS_PER_HOUR = 120
@@ -22,17 +23,12 @@ def _ics(body: bytes, filename: str) -> Response:
     })
 
 
-def _event_or_404(event_id):
-    event = events.get_visible_event(event_id, current_user)
-    if event is None:
-        abort(404)
-    return event
 
 
 @bp.route("/events/<int:event_id>/agenda.ics")
 @signed_in
 def agenda(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     may_join = events.can_see_joining_details(event, current_user)
     return _ics(services.agenda_calendar(event, events.agenda(event), may_join),
                 f"event-{event.id}.ics")
@@ -41,7 +37,7 @@ def agenda(event_id):
 @bp.route("/events/<int:event_id>/sessions/<int:session_id>.ics")
 @signed_in
 def session(event_id, session_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     item = db.session.get(EventSession, session_id)
     if item is None or item.event_id != event.id:
         abort(404)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -53,6 +54,14 @@ def visible_events_query(viewer):
 
 def get_visible_event(event_id: int, viewer) -> Event | None:
     return db.session.scalar(visible_events_query(viewer).where(Event.id == event_id))
+
+
+def visible_event_or_404(event_id: int, viewer) -> Event:
+    """The loader every feature's event pages share: a draft looks like nothing (404)."""
+    event = get_visible_event(event_id, viewer)
+    if event is None:
+        abort(404)
+    return event
 
 
 def timeline(viewer) -> list[tuple[Event, datetime | None]]:

@@ -34,6 +34,7 @@ from app.events.models import (
     SessionKind,
     SessionStatus,
 )
+from app.events.services import visible_event_or_404
 from app.extensions import db
 
 
@@ -56,11 +57,6 @@ def register_label_globals(state):
     )
 
 
-def _event_or_404(event_id: int) -> Event:
-    event = services.get_visible_event(event_id, current_user)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _session_or_404(event: Event, session_id: int) -> EventSession:
@@ -142,7 +138,7 @@ def list_events():
 @bp.route("/events/<int:event_id>")
 @signed_in
 def show_event(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     sessions = services.agenda(event)
     countries = services.participating_countries(event)
     times = _times_for(event, sessions, countries)
@@ -229,7 +225,7 @@ def create_event():
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 @organiser_required
 def edit_event(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     form = _event_form(event)
     status = 200
     if form.validate_on_submit():
@@ -253,7 +249,7 @@ def edit_event(event_id):
 @bp.route("/events/<int:event_id>/cancel", methods=["POST"])
 @organiser_required
 def cancel_event(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     services.cancel_event(event)
     calendar.announce_event_change(event, cancelled=True)
     db.session.commit()
@@ -328,7 +324,7 @@ def _save_session(event, form, session=None):
 @bp.route("/events/<int:event_id>/sessions/new", methods=["GET", "POST"])
 @organiser_required
 def create_session(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     form = _session_form(event)
     status, preview, ask_occurrence = 200, None, False
     if form.validate_on_submit():
@@ -344,7 +340,7 @@ def create_session(event_id):
 @bp.route("/events/<int:event_id>/sessions/<int:session_id>")
 @signed_in
 def show_session(event_id, session_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     session = _session_or_404(event, session_id)
     countries = services.participating_countries(event)
     return render_template(
@@ -358,7 +354,7 @@ def show_session(event_id, session_id):
 @bp.route("/events/<int:event_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @organiser_required
 def edit_session(event_id, session_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     session = _session_or_404(event, session_id)
     form = _session_form(event, session)
     status, preview, ask_occurrence = 200, None, False
@@ -375,7 +371,7 @@ def edit_session(event_id, session_id):
 @bp.route("/events/<int:event_id>/sessions/<int:session_id>/cancel", methods=["POST"])
 @organiser_required
 def cancel_session(event_id, session_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     session = _session_or_404(event, session_id)
     services.cancel_session(session)
     db.session.commit()

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from app.core.access import organiser_required, signed_in
 from app.core.forms import EmptyForm
-from app.events.services import get_visible_event
+from app.events.services import visible_event_or_404
 from app.extensions import db
 from app.feedback import bp, services
 from app.feedback.forms import feedback_form_for
@@ -17,11 +17,6 @@ def register_panel_global(state):
     state.app.jinja_env.globals.update(feedback_is_open=services.is_over)
 
 
-def _event_or_404(event_id):
-    event = get_visible_event(event_id, current_user)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _comments(form, prefix_rating, prefix_worked, prefix_improve) -> services.Comments:
@@ -34,7 +29,7 @@ def _comments(form, prefix_rating, prefix_worked, prefix_improve) -> services.Co
 @bp.route("/events/<int:event_id>/feedback", methods=["GET", "POST"])
 @signed_in
 def give(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     try:
         services.check_may_answer(event, current_user)
     except services.FeedbackError as error:
@@ -69,7 +64,7 @@ def give(event_id):
 @bp.route("/events/<int:event_id>/feedback/summary")
 @organiser_required
 def summary(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     return render_template("feedback/summary.html", event=event,
                            rows=services.summary(event),
                            respondents=services.respondents(event),
@@ -79,7 +74,7 @@ def summary(event_id):
 @bp.route("/events/<int:event_id>/feedback/summary.csv")
 @organiser_required
 def summary_csv(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     text = services.summary_csv(services.summary(event), _("The event as a whole"))
     return Response(text, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="event-{event.id}-feedback.csv"',
@@ -91,7 +86,7 @@ def summary_csv(event_id):
           "<any(include, exclude):choice>", methods=["POST"])
 @organiser_required
 def choose_for_report(event_id, reflection_id, choice):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     reflection = db.session.get(Reflection, reflection_id)
     if reflection is None or reflection.event_id != event.id:
         abort(404)
@@ -105,6 +100,6 @@ def choose_for_report(event_id, reflection_id, choice):
 @bp.route("/events/<int:event_id>/report")
 @signed_in
 def report(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     return render_template("feedback/report.html", event=event,
                            quotes=services.reflections(event, for_report_only=True))

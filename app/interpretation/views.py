@@ -10,7 +10,7 @@ from app.core.i18n import language_name, select_timezone
 from app.core.templating import current_locale
 from app.core.time import LocalTimeError, fmt_when
 from app.events.models import EventSession
-from app.events.services import get_visible_event
+from app.events.services import visible_event_or_404
 from app.extensions import db
 from app.interpretation import bp, exports, labels, rules, services
 from app.interpretation.forms import (
@@ -30,11 +30,6 @@ def register_globals(state):
         grade_label=labels.GRADES.get)
 
 
-def _event_or_404(event_id):
-    event = get_visible_event(event_id, current_user)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _channel_or_404(channel_id) -> SessionChannel:
@@ -68,7 +63,7 @@ def _session_choices(sessions):
 @bp.route("/events/<int:event_id>/interpretation")
 @organiser_required
 def demand(event_id):
-    return _demand_page(_event_or_404(event_id))
+    return _demand_page(visible_event_or_404(event_id, current_user))
 
 
 def _demand_page(event, status=200):
@@ -79,7 +74,7 @@ def _demand_page(event, status=200):
 @bp.route("/events/<int:event_id>/interpretation/channels", methods=["POST"])
 @organiser_required
 def open_channel(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     form = OpenChannelForm()
     form.session_id.choices = _session_choices(event.sessions)
     form.language.choices = _language_choices()
@@ -99,7 +94,7 @@ def open_channel(event_id):
 @bp.route("/events/<int:event_id>/interpretation/assignments")
 @organiser_required
 def assignments(event_id):
-    return _assignments_page(_event_or_404(event_id))
+    return _assignments_page(visible_event_or_404(event_id, current_user))
 
 
 def _assignments_page(event, status=200):
@@ -171,7 +166,7 @@ def use_relay(channel_id):
 @bp.route("/events/<int:event_id>/interpretation/auto-assign", methods=["POST"])
 @organiser_required
 def auto_assign(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
     report = services.auto_assign(event)
@@ -188,7 +183,7 @@ def auto_assign(event_id):
 @bp.route("/events/<int:event_id>/interpretation/coverage")
 @organiser_required
 def coverage(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     return render_template("interpretation/coverage.html", event=event,
                            rows=services.coverage(event))
 
@@ -196,7 +191,7 @@ def coverage(event_id):
 @bp.route("/events/<int:event_id>/interpretation/coverage.csv")
 @organiser_required
 def coverage_csv(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     text = exports.coverage_csv(services.coverage(event), event.timezone)
     return Response(text, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="event-{event.id}-interpretation.csv"',
@@ -216,7 +211,7 @@ def interpreters():
 @bp.route("/events/<int:event_id>/interpretation/requests", methods=["GET", "POST"])
 @signed_in
 def requests(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     form = RequestForm()
     sessions = {str(s.id): s for s in event.sessions}
     form.session_id.choices = _session_choices(sessions.values())

@@ -6,19 +6,12 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.core.access import organiser_required
 from app.core.forms import EmptyForm, as_choices, country_choices
-from app.events.services import get_visible_event
+from app.events.services import visible_event_or_404
 from app.extensions import db
 from app.planning import bp, exports, services
 from app.planning.forms import CandidateForm, TaskForm
 from app.planning.models import HostCandidate, PlanningTask
 from app.registrations.services import quotas
-
-
-def _event_or_404(event_id):
-    event = get_visible_event(event_id, current_user)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _forms():
@@ -35,7 +28,7 @@ def _forms():
 @bp.route("/events/<int:event_id>/planning")
 @organiser_required
 def workspace(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     candidate_form, task_form = _forms()
     checks = [(c, services.holiday_clashes(c.start_date, c.end_date),
                services.meeting_clashes(c.start_date, c.end_date, excluding=event.id))
@@ -67,7 +60,7 @@ def _invalid(event, form):
 @bp.route("/events/<int:event_id>/planning/candidates", methods=["POST"])
 @organiser_required
 def add_candidate(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     form, _task = _forms()
     if not form.validate_on_submit():
         return _invalid(event, form)
@@ -91,7 +84,7 @@ def _candidate_or_404(event, candidate_id) -> HostCandidate:
           methods=["POST"])
 @organiser_required
 def choose_candidate(event_id, candidate_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     candidate = _candidate_or_404(event, candidate_id)
     try:
         services.choose_candidate(event, candidate)
@@ -106,7 +99,7 @@ def choose_candidate(event_id, candidate_id):
           methods=["POST"])
 @organiser_required
 def delete_candidate(event_id, candidate_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     db.session.delete(_candidate_or_404(event, candidate_id))
     db.session.commit()
     return _back(event)
@@ -115,7 +108,7 @@ def delete_candidate(event_id, candidate_id):
 @bp.route("/events/<int:event_id>/planning/tasks", methods=["POST"])
 @organiser_required
 def add_task(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     _candidate, form = _forms()
     if not form.validate_on_submit():
         return _invalid(event, form)
@@ -131,7 +124,7 @@ def add_task(event_id):
 @bp.route("/events/<int:event_id>/planning/tasks/<int:task_id>/toggle", methods=["POST"])
 @organiser_required
 def toggle_task(event_id, task_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     task = db.session.get(PlanningTask, task_id)
     if task is None or task.event_id != event.id:
         abort(404)
@@ -150,7 +143,7 @@ LISTS = {
 @bp.route("/events/<int:event_id>/logistics/<any(manifest, rooming, badges, needs):kind>")
 @organiser_required
 def logistics(event_id, kind):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     if kind == "needs":
         dietary, access, people = services.needs_summary(event)
         return render_template("planning/needs.html", event=event, dietary=dietary,
@@ -163,7 +156,7 @@ def logistics(event_id, kind):
 @bp.route("/events/<int:event_id>/logistics/<any(manifest, rooming, badges):kind>.csv")
 @organiser_required
 def logistics_csv(event_id, kind):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     build, export = LISTS[kind]
     return Response(export(build(event)), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="event-{event.id}-{kind}.csv"',
@@ -173,7 +166,7 @@ def logistics_csv(event_id, kind):
 @bp.route("/events/<int:event_id>/letters/<int:registration_id>")
 @organiser_required
 def letter(event_id, registration_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     try:
         registration = services.letter_registration(event, registration_id)
     except services.PlanningError as error:

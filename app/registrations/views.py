@@ -9,7 +9,7 @@ from app.core.i18n import language_name, select_timezone
 from app.core.templating import current_locale
 from app.core.time import fmt_when
 from app.events.models import EventKind, EventSession
-from app.events.services import get_visible_event
+from app.events.services import visible_event_or_404
 from app.extensions import db
 from app.registrations import bp, exports, labels, services
 from app.registrations.forms import (
@@ -47,11 +47,6 @@ def registration_panel(event):
     }
 
 
-def _event_or_404(event_id):
-    event = get_visible_event(event_id, current_user)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _own_registration_or_404(registration_id) -> Registration:
@@ -108,7 +103,7 @@ def _status_message(registration, position):
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
 @signed_in
 def register(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     form = _prepare(RegistrationForm(), event)
     status = 200
     if request.method == "POST":
@@ -207,7 +202,7 @@ def _roster_forms(event):
 @bp.route("/events/<int:event_id>/registrations")
 @organiser_required
 def roster(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     registrations = services.roster(event)
     capacity, quota, invitee = _roster_forms(event)
     waiting = [r for r in registrations if r.status.value == "waitlisted"]
@@ -234,7 +229,7 @@ ACTIONS = {
           methods=["POST"])
 @organiser_required
 def act(event_id, registration_id, action):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id or action not in ACTIONS:
         abort(404)
@@ -274,7 +269,7 @@ def _form_errors(form, event):
 @bp.route("/events/<int:event_id>/capacity", methods=["POST"])
 @organiser_required
 def set_capacity(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     form, _quota, _invitee = _roster_forms(event)
     if not form.validate_on_submit():
         return _form_errors(form, event)
@@ -285,7 +280,7 @@ def set_capacity(event_id):
 @bp.route("/events/<int:event_id>/quotas", methods=["POST"])
 @organiser_required
 def set_quota(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     _capacity, form, _invitee = _roster_forms(event)
     if not form.validate_on_submit():
         return _form_errors(form, event)
@@ -296,7 +291,7 @@ def set_quota(event_id):
 @bp.route("/events/<int:event_id>/invitees", methods=["POST"])
 @organiser_required
 def add_invitee(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     _capacity, _quota, form = _roster_forms(event)
     if not form.validate_on_submit():
         return _form_errors(form, event)
@@ -327,7 +322,7 @@ def _csv_response(event, name, text):
 @bp.route("/events/<int:event_id>/registrations/<any(roster, needs, travel):kind>.csv")
 @organiser_required
 def export(event_id, kind):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     registrations = services.roster(event)
     if kind == "roster":
         waiting = sorted((r for r in registrations if r.status.value == "waitlisted"),
@@ -344,7 +339,7 @@ def export(event_id, kind):
 @bp.route("/events/<int:event_id>/sessions/<int:session_id>/members", methods=["GET", "POST"])
 @organiser_required
 def members(event_id, session_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     session = db.session.get(EventSession, session_id)
     if session is None or session.event_id != event.id:
         abort(404)

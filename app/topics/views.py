@@ -10,6 +10,7 @@ from app.core.forms import EmptyForm, as_choices
 from app.core.templating import current_locale
 from app.events import services as events
 from app.events.models import SessionKind
+from app.events.services import visible_event_or_404
 from app.extensions import db
 from app.topics import bp, services
 from app.topics.forms import ScheduleTopicForm, TopicForm
@@ -18,11 +19,6 @@ from app.topics.models import Topic
 proposers = roles_required(Role.PARTICIPANT, Role.ORGANISER)
 
 
-def _event_or_404(event_id):
-    event = events.get_visible_event(event_id, current_user)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _topic_or_404(event, topic_id) -> Topic:
@@ -47,13 +43,13 @@ def _page(event, form, status=200):
 @bp.route("/events/<int:event_id>/topics")
 @signed_in
 def list_topics(event_id):
-    return _page(_event_or_404(event_id), TopicForm())
+    return _page(visible_event_or_404(event_id, current_user), TopicForm())
 
 
 @bp.route("/events/<int:event_id>/topics", methods=["POST"])
 @proposers
 def propose(event_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     form = TopicForm()
     if not form.validate_on_submit():
         return _page(event, form, 400)
@@ -70,7 +66,7 @@ def propose(event_id):
 
 
 def _vote_action(event_id, topic_id, action, done_message):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     topic = _topic_or_404(event, topic_id)
     try:
         action(topic, current_user)
@@ -122,7 +118,7 @@ def _session_input(topic, form) -> events.SessionInput:
 @bp.route("/events/<int:event_id>/topics/<int:topic_id>/schedule", methods=["GET", "POST"])
 @organiser_required
 def schedule(event_id, topic_id):
-    event = _event_or_404(event_id)
+    event = visible_event_or_404(event_id, current_user)
     topic = _topic_or_404(event, topic_id)
     form = _schedule_form(event)
     status, ask_occurrence = 200, False
