@@ -43,6 +43,7 @@ def create_app(config_class=None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     with app.app_context():
         configure_engine(db.engine)
+        engine = db.engine
 
     @app.before_request
     def writers_take_the_lock_first():
@@ -57,6 +58,9 @@ def create_app(config_class=None) -> Flask:
 
     init_templating(app)
     require_declared_rules(app)
+    from app.calendar.fastpath import ConditionalFeed, engine_lookup
+
+    app.wsgi_app = ConditionalFeed(app.wsgi_app, engine_lookup(engine))
     return app
 
 
