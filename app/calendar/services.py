@@ -28,6 +28,7 @@ from app.events.models import (
     Event,
     EventSession,
     EventStatus,
+    SessionKind,
     SessionStatus,
 )
 from app.extensions import db
@@ -325,3 +326,46 @@ def send_reminders(now: datetime | None = None) -> int:
         db.session.commit()
         sent += 1
     return sent
+
+
+def send_session_invitation(user: User, session: EventSession, *, cancel: bool) -> None:
+    """One session as an iTIP message to one person (bilateral calls are invited this way)."""
+    method = "CANCEL" if cancel else "REQUEST"
+    with force_locale(user.locale or "en"):
+        attendee = Attendee(user.email, user.display_name,
+                            "DECLINED" if cancel else "ACCEPTED")
+        ics = render([session_item(session, may_join=True, attendee=attendee,
+                                   cancelled=cancel)], method).decode()
+        subject = (_("Cancelled: %(event)s", event=session.title) if cancel
+                   else _("Updated: %(event)s", event=session.title))
+        body = render_template("calendar/email/invitation.txt", event=session.event,
+                               cancel=cancel, agenda_url=absolute_url(
+                                   "events.show_session", event_id=session.event_id,
+                                   session_id=session.id))
+        queue_email(user.email, subject, body, calendar=ics, calendar_method=method)
+
+
+def announce_session_change(session: EventSession) -> int:
+    """A moved or cancelled session reaches everyone holding an invitation to it: the
+    interpreters of its channels (their REQUEST, or CANCEL when it is cancelled) and, for a
+    bilateral call, its invitees. Others follow it through their feed."""
+    from app.interpretation.models import AssignmentStatus, SessionChannel
+    from app.interpretation.services import notify as notify_interpreter
+
+    cancelled = session.status == SessionStatus.CANCELLED
+    assignments = db.session.scalars(
+        select(Assignment).join(SessionChannel, SessionChannel.id == Assignment.channel_id)
+        .where(SessionChannel.session_id == session.id,
+               Assignment.status.in_([AssignmentStatus.PROPOSED, AssignmentStatus.ACCEPTED]))
+    ).all()
+    for assignment in assignments:
+        notify_interpreter(assignment, "released" if cancelled else "changed")
+    invitees = []
+    if session.kind == SessionKind.BILATERAL:
+        invitees = db.session.scalars(
+            select(User).join(Registration, Registration.user_id == User.id)
+            .where(Registration.event_id == session.event_id,
+                   Registration.status == RegistrationStatus.CONFIRMED)).all()
+        for user in invitees:
+            send_session_invitation(user, session, cancel=cancelled)
+    return len(assignments) + len(invitees)

@@ -306,7 +306,10 @@ def _save_session(event, form, session=None):
         if session is None:
             session = services.schedule_session(event, data)
         else:
+            sequence = session.sequence
             services.update_session(session, data)
+            if session.sequence != sequence:
+                calendar.announce_session_change(session)
     except services.AmbiguousTimeChoiceNeeded as error:
         db.session.rollback()
         flash(str(error), "warning")
@@ -374,6 +377,7 @@ def cancel_session(event_id, session_id):
     event = visible_event_or_404(event_id, current_user)
     session = _session_or_404(event, session_id)
     services.cancel_session(session)
+    calendar.announce_session_change(session)
     db.session.commit()
     flash(_("The session is cancelled."), "success")
     return redirect(url_for("events.show_event", event_id=event.id))
