@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -199,14 +200,13 @@ def authenticate(email: str, password: str, address: str) -> User:
     return user
 
 
-_DECOY: dict[str, str] = {}
-
-
 def _decoy_hash() -> str:
-    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-    if method not in _DECOY:
-        _DECOY[method] = generate_password_hash(secrets.token_hex(8), method=method)
-    return _DECOY[method]
+    return _decoy_for(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
+@lru_cache(maxsize=4)
+def _decoy_for(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(8), method=method)
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
-import holidays
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.bilaterals.services import holidays_for, overrides_for
 from app.core.models import Country
 from app.core.time import now_utc, to_zone
 from app.events.models import Event, EventStatus
@@ -40,25 +39,18 @@ class Clash:
     name: str
 
 
-@lru_cache(maxsize=256)
-def _holidays(country_code: str, subdivision: str, year: int) -> dict[date, str]:
-    try:
-        calendar = holidays.country_holidays(country_code, subdiv=subdivision or None,
-                                             years=year)
-    except (NotImplementedError, KeyError):
-        return {}
-    return dict(calendar.items())
-
-
 def holiday_clashes(start: date, end: date) -> list[Clash]:
-    """Public holidays of every participating country between two dates."""
+    """Public holidays of every participating country between two dates, with the
+    organisers' holiday overrides and joint leave days applied (the calendar the slot
+    finder uses)."""
     countries = db.session.scalars(select(Country).order_by(Country.code)).all()
-    clashes = []
-    for country in countries:
-        for year in range(start.year, end.year + 1):
-            for day, name in _holidays(country.code, country.holiday_subdivision, year).items():
-                if start <= day <= end:
-                    clashes.append(Clash(day, country.code, name))
+    overrides = overrides_for([country.code for country in countries], start, end)
+    clashes = [
+        Clash(day, country.code, name)
+        for country in countries
+        for day, name in holidays_for(country.code, country.holiday_subdivision, start, end,
+                                      overrides, joint_leave=True).items()
+    ]
     return sorted(clashes, key=lambda clash: (clash.day, clash.country_code))
 
 
