@@ -9,6 +9,7 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
     TimeField,
     URLField,
 )
@@ -121,3 +122,11 @@ class OccurrenceForm(FlaskForm):
 class MembersForm(FlaskForm):
     members = CheckboxListField(_l("Members"))
     submit = SubmitField(_l("Save members"))
+
+
+class AskForm(FlaskForm):
+    country = SelectField(_l("With which country's delegation?"), validators=[InputRequired()])
+    topic = StringField(_l("Topic"), validators=[InputRequired(), Length(max=200)])
+    note = TextAreaField(_l("Anything the organisers should know (optional)"),
+                         validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Ask for the call"))

@@ -205,3 +205,22 @@ class WorkingGroupException(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.new_start_dt is None
+
+
+class CallRequest(db.Model):
+    """A participant asks the organisers for a follow-up call with another delegation."""
+
+    __tablename__ = "call_requests"
+    __table_args__ = (sa.CheckConstraint("country_a <> country_b", name="two_countries"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requester_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    country_a: Mapped[str] = mapped_column(sa.ForeignKey("countries.code"))
+    country_b: Mapped[str] = mapped_column(sa.ForeignKey("countries.code"))
+    topic: Mapped[str] = mapped_column(sa.String(200))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # The call the organisers planned from it; None while the request waits.
+    call_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bilateral_calls.id"))
+
+    requester: Mapped[User] = relationship()

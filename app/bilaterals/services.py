@@ -24,6 +24,7 @@ from app.bilaterals.models import (
     Answer,
     BilateralCall,
     CallInvitee,
+    CallRequest,
     CallStatus,
     CandidateSlot,
     HolidayOverride,
@@ -246,6 +247,7 @@ class CallInput:
     interpretation: str = ""  # "th-en"
     avoid_joint_leave: bool = True
     online_url: str = ""
+    request_id: int | None = None  # the participant's request this call answers
 
 
 def _check_call(data: CallInput) -> list[User]:
@@ -297,8 +299,48 @@ def create_call(data: CallInput, actor: User) -> BilateralCall:
         invitees=[CallInvitee(user_id=user.id) for user in users])
     db.session.add(call)
     db.session.flush()
+    if data.request_id is not None:
+        request = db.session.get(CallRequest, data.request_id)
+        if request is not None and request.call_id is None:
+            request.call_id = call.id
     propose_slots(call, users)
     return call
+
+
+def ask_for_call(user: User, other_country: str, topic: str, note: str = "") -> CallRequest:
+    """A participant asks for a follow-up call between their delegation and another one;
+    the organisers are told by email and plan it (invitees, dates) from the request."""
+    if not user.country_code:
+        raise Unprocessable(_("Set your country in your profile first: a bilateral call is "
+                              "between your delegation and another one."))
+    if db.session.get(Country, other_country) is None:
+        raise Unprocessable(_("Choose a country from the list."))
+    if other_country == user.country_code:
+        raise Unprocessable(_("Choose the other country: a bilateral call is between two "
+                              "countries."))
+    if not topic.strip():
+        raise Unprocessable(_("Say what the call should be about."))
+    request = CallRequest(requester_id=user.id, country_a=user.country_code,
+                          country_b=other_country, topic=topic.strip()[:200],
+                          note=note.strip())
+    db.session.add(request)
+    db.session.flush()
+    for organiser in db.session.scalars(select(User).where(User.is_organiser)):
+        with force_locale(organiser.locale or "en"):
+            pair = "–".join(country_name(code, organiser.locale or "en")
+                            for code in (request.country_a, request.country_b))
+            queue_email(organiser.email,
+                        _("A participant asks for a bilateral call: %(countries)s",
+                          countries=pair),
+                        render_template("bilaterals/email/call_request.txt", request=request,
+                                        pair=pair, url=absolute_url("bilaterals.list_calls")))
+    return request
+
+
+def open_requests() -> list[CallRequest]:
+    return list(db.session.scalars(
+        select(CallRequest).where(CallRequest.call_id.is_(None))
+        .options(joinedload(CallRequest.requester)).order_by(CallRequest.created_dt)))
 
 
 def propose_slots(call: BilateralCall, users: list[User] | None = None) -> list[CandidateSlot]:

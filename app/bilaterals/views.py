@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.bilaterals import bp, labels, services
 from app.bilaterals.forms import (
+    AskForm,
     CallForm,
     GroupForm,
     HolidayFilterForm,
@@ -21,11 +22,12 @@ from app.bilaterals.models import (
     Answer,
     BilateralCall,
     CallInvitee,
+    CallRequest,
     HolidayOverride,
     WorkingGroup,
 )
 from app.calendar.services import render
-from app.core.access import organiser_required, signed_in
+from app.core.access import Role, organiser_required, roles_required, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices
 from app.core.i18n import country_name, language_name, select_timezone
 from app.core.models import Country
@@ -76,7 +78,34 @@ def _call_or_404(call_id: int) -> BilateralCall:
 @bp.route("/bilaterals")
 @signed_in
 def list_calls():
-    return render_template("bilaterals/list.html", calls=services.calls_for(current_user))
+    requests = services.open_requests() if current_user.is_organiser else []
+    return render_template("bilaterals/list.html", calls=services.calls_for(current_user),
+                           requests=requests)
+
+
+@bp.route("/bilaterals/ask", methods=["GET", "POST"])
+@roles_required(Role.PARTICIPANT, Role.ORGANISER)
+def ask_for_call():
+    form = AskForm()
+    form.country.choices = as_choices(
+        (code, name) for code, name in country_choices() if code != current_user.country_code)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.ask_for_call(current_user, form.country.data, form.topic.data,
+                                  form.note.data or "")
+        except services.BilateralError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("Thank you: the organisers have your request and will propose times."),
+                  "success")
+            return redirect(url_for("bilaterals.list_calls"))
+    elif form.errors:
+        status = 422
+    return render_template("bilaterals/ask.html", form=form), status
 
 
 def _prepare_call_form(form: CallForm) -> CallForm:
@@ -102,6 +131,13 @@ def _prepare_call_form(form: CallForm) -> CallForm:
 @organiser_required
 def create_call():
     form = _prepare_call_form(CallForm(timezone=current_user.timezone))
+    asked = request.args.get("request", type=int)
+    if request.method == "GET" and asked:
+        call_request = db.session.get(CallRequest, asked)
+        if call_request is not None:
+            form.country_a.data, form.country_b.data = (call_request.country_a,
+                                                         call_request.country_b)
+            form.topic.data = call_request.topic
     if request.method == "GET" or not form.validate_on_submit():
         status = 200 if request.method == "GET" else 422
         return render_template("bilaterals/call_form.html", form=form), status
@@ -112,7 +148,8 @@ def create_call():
         invitee_ids=[int(value) for value in form.invitees.data],
         follow_up_event_id=int(form.follow_up_event.data) if form.follow_up_event.data
         else None, interpretation=form.interpretation.data or "",
-        avoid_joint_leave=form.avoid_joint_leave.data, online_url=form.online_url.data or "")
+        avoid_joint_leave=form.avoid_joint_leave.data, online_url=form.online_url.data or "",
+        request_id=asked)
     try:
         call = services.create_call(data, current_user)
     except services.BilateralError as error:
