@@ -185,10 +185,20 @@ def feed_etag(token: str, changed: datetime) -> str:
 def follow_changes(session, _flush_context) -> None:
     """After each flush, move the feeds that just changed (SQLAlchemy ``after_flush``): a
     session or event edited touches its participants' and the organisers' feeds; a
-    registration touches its owner's. Nobody has to remember to call this."""
-    event_ids, user_ids = set(), set()
+    registration touches its owner's; a working group its members' and the organisers'.
+    Nobody has to remember to call this."""
+    # Imported here: bilaterals' models load events, whose views load this module.
+    from app.bilaterals.models import WorkingGroup, WorkingGroupException, WorkingGroupMember
+
+    event_ids, user_ids, group_ids = set(), set(), set()
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, EventSession):
+        if isinstance(obj, WorkingGroup):
+            group_ids.add(obj.id)
+        elif isinstance(obj, WorkingGroupException | WorkingGroupMember):
+            group_ids.add(obj.group_id)
+            if isinstance(obj, WorkingGroupMember):
+                user_ids.add(obj.user_id)  # also someone who just left the group
+        elif isinstance(obj, EventSession):
             event_ids.add(obj.event_id)
         elif isinstance(obj, Event):
             event_ids.add(obj.id)
@@ -198,9 +208,16 @@ def follow_changes(session, _flush_context) -> None:
             user_ids.add(obj.interpreter_id)
     event_ids.discard(None)
     user_ids.discard(None)
-    if not (event_ids or user_ids):
+    group_ids.discard(None)
+    if not (event_ids or user_ids or group_ids):
         return
     touched = [CalendarFeed.user_id.in_(user_ids)] if user_ids else []
+    if group_ids:
+        touched += [
+            CalendarFeed.user_id.in_(select(WorkingGroupMember.user_id).where(
+                WorkingGroupMember.group_id.in_(group_ids))),
+            CalendarFeed.user_id.in_(select(User.id).where(User.is_organiser)),
+        ]
     if event_ids:
         touched += [
             CalendarFeed.user_id.in_(select(Registration.user_id).where(
@@ -213,7 +230,8 @@ def follow_changes(session, _flush_context) -> None:
 
 
 def feed_calendar(user: User) -> bytes:
-    """Everything a person is registered for or organising; cancellations stay 30 days."""
+    """Everything a person is registered for, interpreting, organising or a member of;
+    cancellations stay 30 days."""
     since = now_utc() - KEEP_CANCELLED
     ids = _relevant_sessions(user.id, user.is_organiser, since).subquery()
     sessions = db.session.scalars(
@@ -240,6 +258,12 @@ def feed_calendar(user: User) -> bytes:
                             PARTSTAT[registration.status], rsvp=False) if registration else None
         items.append(session_item(session, may_join=confirmed or user.is_organiser,
                                   attendee=attendee, cancelled=gone))
+    # Working groups recur: the series with its RRULE, cancelled meetings as EXDATE and
+    # moved ones as RECURRENCE-ID overrides. (Imported here: bilaterals builds on calendar.)
+    from app.bilaterals.services import group_items, groups_for
+
+    for group in groups_for(user):
+        items.extend(group_items(group))
     return render(items, "PUBLISH", name=_("Roundtable: %(name)s", name=user.display_name))
 
 
