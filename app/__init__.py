@@ -9,7 +9,7 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 
 from app.core.access import require_declared_rules
-from app.core.db import begin_write_transaction, configure_engine
+from app.core.db import begin_read_only_request, begin_write_transaction, configure_engine
 from app.core.i18n import select_locale, select_timezone
 from app.extensions import babel, csrf, db, login_manager, migrate
 
@@ -51,6 +51,8 @@ def create_app(config_class=None) -> Flask:
         # read, or a concurrent writer makes it fail instead of wait.
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             begin_write_transaction()
+        else:
+            begin_read_only_request()
 
     register_blueprints(app)
     register_commands(app)

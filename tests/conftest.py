@@ -115,6 +115,14 @@ def db_session(app):
             connection.close()
 
 
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Rolled-back tests reuse ids and frozen clocks: no rendered page may outlive its test."""
+    from app.events import pagecache
+
+    pagecache.clear()
+
+
 @pytest.fixture
 def client(app, db_session):
     return app.test_client()

@@ -91,6 +91,9 @@ class Event(db.Model):
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+    # Moved by any change to a row that belongs to the event (sessions, registrations,
+    # invitees, key downloads...): the event page's cached copy is only used while it holds.
+    activity_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     host_country: Mapped[Country | None] = relationship()
     sessions: Mapped[list[EventSession]] = relationship(

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as cookie_session
 from flask_babel import _
 from flask_login import current_user
 
@@ -23,7 +24,7 @@ from app.core.forms import EmptyForm, as_choices, country_choices
 from app.core.i18n import country_name, language_name, select_timezone
 from app.core.templating import current_locale
 from app.core.time import now_utc, to_zone
-from app.events import bp, labels, services
+from app.events import bp, labels, pagecache, services
 from app.events.display import session_times, strip_zones_for
 from app.events.forms import EventForm, SessionForm
 from app.events.models import (
@@ -139,14 +140,21 @@ def list_events():
 @signed_in
 def show_event(event_id):
     event = visible_event_or_404(event_id, current_user)
+    key = pagecache.key_for(event, current_user, request.full_path)
+    reusable = not cookie_session.get("_flashes")  # a message to show makes this render unique
+    if reusable and (page := pagecache.cached(key)) is not None:
+        return page
     sessions = services.agenda(event)
     countries = services.participating_countries(event)
     times = _times_for(event, sessions, countries)
-    return render_template(
+    page = render_template(
         "events/event.html", event=event, agenda_html=_agenda_for(event, sessions, times),
         show_joining=services.can_see_joining_details(event, current_user),
         cancel_form=EmptyForm(),
     )
+    if reusable:
+        pagecache.keep(key, page)
+    return page
 
 
 def _event_form(event=None):

@@ -1,0 +1,83 @@
+"""The event page, kept rendered per viewer while nothing it shows has changed.
+
+The page is most of what participants open, and most of its cost is rendering the same
+agenda, strips and panels again. A rendered copy is reused only while the event's own row
+(``updated_dt``) and everything that belongs to it (``activity_dt``, moved by ``touch_events``
+on every flush) are unchanged, for the same viewer, language, zone and URL, and for at most
+a minute (bounding anything outside the event that a page shows, such as a country's working
+hours). The copy lives in the worker's memory; the database decides whether it is still good,
+so every worker and host agrees. CSRF tokens are put back fresh on every use.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import or_, select
+
+from app.core.time import now_utc
+from app.events.models import Event, EventSession
+
+TTL_SECONDS = 60
+MAX_PAGES = 256
+TOKEN_MARK = "\x00csrf-token\x00"  # noqa: S105 (a placeholder, not a secret)
+
+_pages: OrderedDict[tuple, tuple[str, float]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def clear() -> None:
+    with _lock:
+        _pages.clear()
+
+
+def key_for(event: Event, viewer, path: str) -> tuple:
+    return (event.id, event.updated_dt, event.activity_dt, viewer.id, viewer.locale,
+            viewer.timezone, tuple(viewer.roles), path)
+
+
+def cached(key: tuple) -> str | None:
+    with _lock:
+        entry = _pages.get(key)
+        if entry is None or time.monotonic() - entry[1] > TTL_SECONDS:
+            return None
+        _pages.move_to_end(key)
+    return entry[0].replace(TOKEN_MARK, generate_csrf())
+
+
+def keep(key: tuple, html: str) -> None:
+    stored = html.replace(generate_csrf(), TOKEN_MARK)
+    with _lock:
+        _pages[key] = (stored, time.monotonic())
+        _pages.move_to_end(key)
+        while len(_pages) > MAX_PAGES:
+            _pages.popitem(last=False)
+
+
+def touch_events(session, _flush_context) -> None:
+    """After each flush, move ``activity_dt`` of every event a flushed row belongs to
+    (through ``event_id``, or through ``session_id`` for rows of one session)."""
+    event_ids, session_ids = set(), set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Event):
+            continue  # its own changes move updated_dt
+        if (event_id := getattr(obj, "event_id", None)) is not None:
+            event_ids.add(event_id)
+        elif (session_id := getattr(obj, "session_id", None)) is not None:
+            session_ids.add(session_id)
+    if not (event_ids or session_ids):
+        return
+    table = Event.__table__
+    touched = []
+    if event_ids:
+        touched.append(table.c.id.in_(event_ids))
+    if session_ids:
+        touched.append(table.c.id.in_(select(EventSession.event_id).where(
+            EventSession.id.in_(session_ids))))
+    # updated_dt set to itself: this is not an edit of the event, so its onupdate must not run.
+    session.connection().execute(
+        table.update().where(or_(*touched))
+        .values(activity_dt=now_utc(), updated_dt=table.c.updated_dt))

@@ -1,0 +1,73 @@
+"""The event page is reused while nothing it shows has changed, and never across viewers."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from app.events.models import EventKind
+from app.extensions import db
+from app.registrations import services as registrations
+from tests.conftest import login_as
+
+
+@pytest.fixture
+def workshop(make_event, make_session):
+    event = make_event(title="Workshop", kind=EventKind.VIRTUAL, timezone="Australia/Sydney",
+                       start_date=date(2027, 4, 6), is_invitation_only=False, capacity=10)
+    make_session(event, datetime(2027, 4, 6, 3, tzinfo=UTC),
+                 datetime(2027, 4, 6, 5, tzinfo=UTC), title="Plenary")
+    return event
+
+
+def test_a_repeat_view_reads_only_the_viewer_and_the_event(client, participant, workshop,
+                                                           query_counter):
+    login_as(client, participant)
+    url = f"/events/{workshop.id}"
+    first = client.get(url).get_data(as_text=True)
+    with query_counter() as statements:
+        again = client.get(url).get_data(as_text=True)
+    assert len(statements) == 2, statements
+    assert again.count("Plenary") == first.count("Plenary") >= 1
+    assert "\x00" not in again  # the CSRF placeholder never reaches a browser
+
+
+def test_changes_to_the_event_and_its_rows_show_at_once(client, participant, organiser,
+                                                        make_user, workshop):
+    login_as(client, participant)
+    url = f"/events/{workshop.id}"
+    assert "No confirmed registrations yet." in client.get(url).get_data(as_text=True)
+    registrations.register(workshop, make_user(country="TH"), registrations.RegistrationInput(
+        consent_chatham=True, consent_data=True))
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "Thailand: 1" in page
+    workshop.sessions[0].title = "Plenary, moved"
+    db.session.commit()
+    assert "Plenary, moved" in client.get(url).get_data(as_text=True)
+    workshop.title = "Workshop (renamed)"
+    db.session.commit()
+    assert "Workshop (renamed)" in client.get(url).get_data(as_text=True)
+
+
+def test_viewers_never_share_a_page(client, app, participant, make_user, workshop):
+    login_as(client, participant)
+    url = f"/events/{workshop.id}"
+    client.get(url)
+    registrations.register(workshop, participant, registrations.RegistrationInput(
+        consent_chatham=True, consent_data=True))
+    db.session.commit()
+    mine = client.get(url).get_data(as_text=True)
+    assert "My registrations" in mine.split('id="registration-heading"')[1]
+    other = app.test_client()
+    login_as(other, make_user())
+    theirs = other.get(url).get_data(as_text=True)
+    assert "meet.example.org" not in theirs
+    assert ">Register<" in theirs
+
+
+def test_a_flash_message_is_shown_even_on_a_cached_page(client, organiser, workshop):
+    login_as(client, organiser)
+    url = f"/events/{workshop.id}"
+    client.get(url)
+    client.post(f"/events/{workshop.id}/sessions/{workshop.sessions[0].id}/cancel")
+    assert "The session is cancelled." in client.get(url).get_data(as_text=True)
