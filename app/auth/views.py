@@ -18,7 +18,7 @@ from app.core.forms import EmptyForm, as_choices, country_choices, timezone_choi
 from app.core.i18n import language_name
 from app.core.templating import current_locale
 from app.core.time import now_utc
-from app.core.web import redirect_back, safe_next
+from app.core.web import flash_form_errors, redirect_back, safe_next
 from app.extensions import db, login_manager
 
 
@@ -146,9 +146,7 @@ def profile():
 def change_password():
     form = PasswordForm(prefix="pw")
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+        flash_form_errors(form)
         return redirect(url_for("auth.profile")), 303
     try:
         services.change_password(current_user, form.current.data, form.new.data)

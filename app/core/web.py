@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, redirect, request, url_for
+from flask import current_app, flash, has_request_context, redirect, request, url_for
 
 
 def safe_next(target: str | None, default_endpoint: str = "events.timeline") -> str:
@@ -27,3 +27,10 @@ def absolute_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         return url_for(endpoint, _external=True, **values)
+
+
+def flash_form_errors(form) -> None:
+    """Every validation message of a form posted from another page, to show after redirect."""
+    for messages in form.errors.values():
+        for message in messages:
+            flash(message, "error")

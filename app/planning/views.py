@@ -6,6 +6,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.core.access import organiser_required
 from app.core.forms import EmptyForm, as_choices, country_choices
+from app.core.web import flash_form_errors
 from app.events.services import visible_event_or_404
 from app.extensions import db
 from app.planning import bp, exports, services
@@ -51,9 +52,7 @@ def _refused(event, error):
 
 
 def _invalid(event, form):
-    for errors in form.errors.values():
-        for message in errors:
-            flash(message, "error")
+    flash_form_errors(form)
     return _back(event), 303
 
 

@@ -115,6 +115,14 @@ def waitlist_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
+def waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
+    """Queue positions of a loaded roster, in the same first-in-first-out order as
+    ``waitlist_position`` (earliest waitlisted, then lowest id)."""
+    waiting = sorted((r for r in registrations if r.status == S.WAITLISTED),
+                     key=lambda r: (r.waitlisted_dt, r.id))
+    return {r.id: n for n, r in enumerate(waiting, start=1)}
+
+
 def my_registrations(user: User) -> list[tuple[Registration, int | None]]:
     """A person's registrations with their waitlist positions, in two queries."""
     registrations = list(db.session.scalars(

@@ -8,6 +8,7 @@ from app.core.forms import EmptyForm, as_choices, country_choices
 from app.core.i18n import language_name, select_timezone
 from app.core.templating import current_locale
 from app.core.time import fmt_when
+from app.core.web import flash_form_errors
 from app.events.models import EventKind, EventSession
 from app.events.services import visible_event_or_404
 from app.extensions import db
@@ -205,12 +206,10 @@ def roster(event_id):
     event = visible_event_or_404(event_id, current_user)
     registrations = services.roster(event)
     capacity, quota, invitee = _roster_forms(event)
-    waiting = [r for r in registrations if r.status.value == "waitlisted"]
-    waiting.sort(key=lambda r: (r.waitlisted_dt, r.id))
     seats, counts = services.roster_counts(event, registrations)
     return render_template(
         "registrations/roster.html", event=event, registrations=registrations,
-        positions={r.id: n for n, r in enumerate(waiting, start=1)},
+        positions=services.waitlist_positions(registrations),
         counts=counts, seats=seats,
         quotas=services.quotas(event), invitees=services.invitees(event),
         capacity_form=capacity, quota_form=quota, invitee_form=invitee, action_form=EmptyForm(),
@@ -260,9 +259,7 @@ def _settle(event, action):
 
 
 def _form_errors(form, event):
-    for errors in form.errors.values():
-        for message in errors:
-            flash(message, "error")
+    flash_form_errors(form)
     return redirect(url_for("registrations.roster", event_id=event.id)), 303
 
 
@@ -325,10 +322,7 @@ def export(event_id, kind):
     event = visible_event_or_404(event_id, current_user)
     registrations = services.roster(event)
     if kind == "roster":
-        waiting = sorted((r for r in registrations if r.status.value == "waitlisted"),
-                         key=lambda r: (r.waitlisted_dt, r.id))
-        text = exports.roster_csv(registrations,
-                                  {r.id: n for n, r in enumerate(waiting, start=1)})
+        text = exports.roster_csv(registrations, services.waitlist_positions(registrations))
     elif kind == "needs":
         text = exports.needs_csv(registrations)
     else:
