@@ -54,7 +54,3 @@ def begin_read_only_request() -> None:
         return  # joined to a transaction someone else owns (as the tests do): keep it
     if db.engine.dialect.name == "postgresql" and not session.in_transaction():
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-
-
-def is_postgresql() -> bool:
-    return db.engine.dialect.name == "postgresql"

@@ -6,7 +6,7 @@ from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 
 from app.core.i18n import LANGUAGE_NAMES, select_timezone
-from app.core.time import fmt_date, fmt_datetime, fmt_time, fmt_when, utc_offset_label
+from app.core.time import fmt_datetime, fmt_time, fmt_when
 
 
 def current_locale() -> str:
@@ -34,14 +34,6 @@ def init_templating(app: Flask) -> None:
     def viewer_when(instant):
         return fmt_when(instant, select_timezone(), current_locale())
 
-    @app.template_filter("viewer_date")
-    def viewer_date(instant, fmt="medium"):
-        return fmt_date(instant, select_timezone(), current_locale(), fmt)
-
     @app.template_filter("viewer_time")
     def viewer_time(instant):
         return fmt_time(instant, select_timezone(), current_locale())
-
-    @app.template_filter("utc_offset")
-    def utc_offset(instant, zone_name):
-        return utc_offset_label(instant, zone_name)

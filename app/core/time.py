@@ -161,7 +161,3 @@ def fmt_when(instant: datetime, zone_name: str, locale: str) -> str:
     local = to_zone(instant, zone_name)
     day = format_date(local.date(), format="medium", locale=locale)
     return f"{day}, {format_time(local, format='short', locale=locale)}"
-
-
-def fmt_day(day: date, locale: str, fmt: str = "full") -> str:
-    return format_date(day, format=fmt, locale=locale)
