@@ -4,15 +4,28 @@ BIN     := $(VENV)/bin
 PYTHON  ?= $(shell command -v python3.11 || command -v python3)
 export FLASK_APP := wsgi
 
-.PHONY: install run test lint translations compile-translations bench clean
+LOCK_VENV := .venv-lock
 
-$(BIN)/.installed: pyproject.toml
+.PHONY: install run test lint translations compile-translations bench upgrade clean
+
+# Installs exactly what requirements.lock names, every file checked against its hash. The app runs
+# from this directory (FLASK_APP=wsgi, pytest's pythonpath), so the project itself is not installed.
+$(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements.lock
 	touch $@
 
 install: $(BIN)/.installed
+
+# Refreshes the lock deliberately: the newest releases pyproject.toml allows, from PyPI alone (any
+# local pip configuration is ignored so the hashes are PyPI's). Review the diff, run `make test`.
+upgrade:
+	test -x $(LOCK_VENV)/bin/pip-compile || \
+		($(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install --quiet pip-tools)
+	PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= $(LOCK_VENV)/bin/pip-compile --quiet --upgrade --generate-hashes \
+		--allow-unsafe --strip-extras --extra test --index-url https://pypi.org/simple \
+		--no-emit-index-url --no-emit-find-links \
+		--output-file requirements.lock pyproject.toml
 
 compile-translations: install
 	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v "^compiling" || true
@@ -40,4 +53,4 @@ bench: install
 	$(BIN)/python bench/agenda.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.interpretation import services
 from app.interpretation.models import Assignment, AssignmentStatus, SessionChannel
 from tests.conftest import login_as
+from tests.formatting import clock
 from tests.interpretation.conftest import at
 
 
@@ -23,7 +24,7 @@ def test_interpreter_sees_only_their_own_assignments_in_their_time(
     db.session.commit()
     login_as(client, auckland.user)
     page = client.get("/interpretation/assignments").get_data(as_text=True)
-    assert channel.session.title in page and "4:00" in page  # 16:00 NZDT
+    assert channel.session.title in page and clock(16, 0, "en") in page  # NZDT
     assert "Room 2, Bangkok" in page and "English → Thai" in page
     assert theirs.channel.session.title not in page
     assert client.post(f"/interpretation/assignments/{theirs.id}/accept").status_code == 404
