@@ -24,9 +24,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     # None means "a SQLite file under instance/", resolved by create_app once the path is known.
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
-    # Recycle instead of pinging before every checkout: a ping is one more round trip on
-    # every request, and a dropped connection is replaced on its first failure anyway.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800}
+    # Ping before every checkout: after a database restart or failover every pooled connection
+    # is dead, and without the ping each worker would fail one request per stale connection.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 1800}
 
     LANGUAGES = ("en", "id", "ms", "th")
     BABEL_DEFAULT_LOCALE = "en"
@@ -38,8 +38,20 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
 
-    # Where people reach the app: used for links in emails sent outside a web request.
-    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Where people reach the app. Every absolute link (emails, calendar items, feed and
+    # invitation links) is built from it, never from a request's Host header, which anyone
+    # can forge. Required in production.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL") or "http://127.0.0.1:5000"
+    # How many reverse proxies stand in front of the app. Their X-Forwarded-For/-Proto headers
+    # are believed for exactly that many hops; with 0 they are ignored (anyone can send them).
+    TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+    # "text" for people reading a terminal, "json" (one object per line) for log collectors.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # `flask jobs`: how often the loop wakes to run the periodic tasks that are due.
+    JOBS_TICK_SECONDS = env_int("JOBS_TICK_SECONDS", 15)
+    OUTBOX_EVERY_SECONDS = env_int("OUTBOX_EVERY_SECONDS", 30)
+    REMINDERS_EVERY_SECONDS = env_int("REMINDERS_EVERY_SECONDS", 600)
     INVITATION_TTL_HOURS = env_int("INVITATION_TTL_HOURS", 72)
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 10)
     LOGIN_WINDOW_MINUTES = env_int("LOGIN_WINDOW_MINUTES", 15)
@@ -77,11 +89,17 @@ class Config:
     MAIL_TIMEOUT_SECONDS = env_int("MAIL_TIMEOUT_SECONDS", 10)
     OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 
-    REQUIRE_SECRET_KEY = False
+    # Production refuses to start unless these are set properly (see app.core.service).
+    PRODUCTION_CHECKS = False
+    HSTS = False
+
+
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (refused in production)
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class DevelopmentConfig(Config):
-    SECRET_KEY = Config.SECRET_KEY or "dev-only-not-secret"
+    SECRET_KEY = Config.SECRET_KEY or DEVELOPMENT_SECRET_KEY
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
 
 
@@ -92,10 +110,13 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     MAIL_BACKEND = "smtp"
     SERVER_NAME = None
+    LOG_LEVEL = "WARNING"  # a line per request would bury a failing test's own output
 
 
 class ProductionConfig(Config):
-    REQUIRE_SECRET_KEY = True
+    PRODUCTION_CHECKS = True
+    PUBLIC_URL = os.environ.get("PUBLIC_URL")  # no default: links must point at the real site
+    HSTS = True
     MAIL_BACKEND = "smtp"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from app.core.access import require_declared_rules
 from app.core.db import begin_read_only_request, begin_write_transaction, configure_engine
 from app.core.i18n import select_locale, select_timezone
+from app.core.service import init_service, refuse_bad_production_config
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -21,12 +22,8 @@ def create_app(config_class=None) -> Flask:
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config_class or config_from_env())
-    if app.config["REQUIRE_SECRET_KEY"] and not app.config.get("SECRET_KEY"):
-        raise SystemExit(
-            "Roundtable refuses to start: SECRET_KEY is not set. Set the SECRET_KEY environment "
-            "variable to a long random value (python -c 'import secrets; "
-            "print(secrets.token_hex(32))')."
-        )
+    refuse_bad_production_config(app)
+    init_service(app)  # first, so every later before_request (CSRF too) has a request id
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
@@ -89,10 +86,14 @@ def register_blueprints(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.auth.cli import create_organiser_command
     from app.calendar.cli import send_reminders_command
-    from app.core.mail import send_outbox_command
+    from app.calendar.services import send_reminders
+    from app.core.jobs import jobs_command, periodic
+    from app.core.mail import send_outbox, send_outbox_command
     from app.demo import seed_demo_command
     from app.interpretation.cli import assign_interpreters_command
 
     for command in (send_outbox_command, create_organiser_command, seed_demo_command,
-                    send_reminders_command, assign_interpreters_command):
+                    send_reminders_command, assign_interpreters_command, jobs_command):
         app.cli.add_command(command)
+    periodic("outbox", "OUTBOX_EVERY_SECONDS", send_outbox)
+    periodic("reminders", "REMINDERS_EVERY_SECONDS", send_reminders)

@@ -18,7 +18,7 @@ from app.core.forms import EmptyForm, as_choices, country_choices, timezone_choi
 from app.core.i18n import language_name
 from app.core.templating import current_locale
 from app.core.time import now_utc
-from app.core.web import flash_form_errors, redirect_back, safe_next
+from app.core.web import absolute_url, flash_form_errors, redirect_back, safe_next
 from app.extensions import db, login_manager
 
 
@@ -173,7 +173,7 @@ def invitations():
             flash(str(error), "error")
             status = 409
         else:
-            join_url = url_for("auth.join", token=token, _external=True)
+            join_url = absolute_url("auth.join", token=token)
             services.queue_invitation_email(invitation, join_url, current_locale())
             db.session.commit()
             flash(_("Invitation sent to %(email)s. You can also pass on this link: %(url)s",

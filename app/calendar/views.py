@@ -7,6 +7,7 @@ from app.calendar import bp, services
 from app.core.access import secret_link, signed_in
 from app.core.forms import EmptyForm
 from app.core.ratelimit import over_limit
+from app.core.web import absolute_url
 from app.events import services as events
 from app.events.models import EventSession
 from app.events.services import visible_event_or_404
@@ -96,7 +97,7 @@ def new_feed():
     flash(_("Your new calendar link is ready. Any earlier link no longer works."), "success")
     return render_template("calendar/manage.html", feed=services.feed_of(current_user),
                            form=EmptyForm(),
-                           new_url=url_for("calendar.feed", token=token, _external=True))
+                           new_url=absolute_url("calendar.feed", token=token))
 
 
 @bp.route("/calendar/feed/revoke", methods=["POST"])

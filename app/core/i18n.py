@@ -26,6 +26,13 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
+    return browser_locale()
+
+
+def browser_locale() -> str:
+    """This browser's choice, then Accept-Language, then English: what a request asks for
+    without the database (the 503 page uses it when the database is down)."""
+    languages = current_app.config["LANGUAGES"]
     if session.get("locale") in languages:
         return session["locale"]
     return request.accept_languages.best_match(languages) or current_app.config[

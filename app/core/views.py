@@ -2,12 +2,14 @@ from flask import abort, current_app, flash, render_template, request, session
 from flask_babel import _, refresh
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from app.core import bp
 from app.core.access import public
 from app.core.forms import PreferencesForm
 from app.core.i18n import select_locale, select_timezone
+from app.core.service import current_request_id
 from app.core.web import redirect_back
 from app.extensions import db
 
@@ -24,6 +26,15 @@ def switch_language():
     session["locale"] = locale
     refresh()
     return redirect_back()
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """For load balancers and monitors: 200 while this worker reaches the database. When it
+    cannot, the query raises and the database-unavailable handler answers 503."""
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok", "database": "ok"}, 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/preferences", methods=["GET", "POST"])
@@ -59,8 +70,10 @@ ERROR_TITLES = {
 
 def render_error(status: int, description: str | None = None):
     title = ERROR_TITLES.get(status, ERROR_TITLES[500])()
+    if status >= 500 or status in (400, 409, 422):
+        current_app.logger.warning("answered %s: %s", status, description or title)
     return render_template("core/error.html", status=status, title=title,
-                           description=description), status
+                           description=description, request_id=current_request_id()), status
 
 
 @bp.app_errorhandler(CSRFError)

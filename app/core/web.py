@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, has_request_context, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
+from werkzeug.routing import MapAdapter
 
 
 def safe_next(target: str | None, default_endpoint: str = "events.timeline") -> str:
@@ -22,11 +23,24 @@ def redirect_back(default_endpoint: str = "events.timeline"):
 
 
 def absolute_url(endpoint: str, **values) -> str:
-    """A full link for emails, also from commands that run outside any web request."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        return url_for(endpoint, _external=True, **values)
+    """A full link for emails, calendars and pages to copy, built from ``PUBLIC_URL`` alone.
+
+    Never from the request: its Host header is whatever the sender typed, and a link built
+    from it (an invitation or a password reset) would hand the token to the sender's site.
+    Works the same inside a request and in a command.
+    """
+    return public_urls().build(endpoint, values, force_external=True)
+
+
+def public_urls() -> MapAdapter:
+    """The URL map bound to the public address (scheme, host and any path prefix)."""
+    adapter = current_app.extensions.get("public_urls")
+    if adapter is None:
+        public = urlsplit(current_app.config["PUBLIC_URL"])
+        adapter = current_app.url_map.bind(public.netloc, script_name=public.path or "/",
+                                           url_scheme=public.scheme or "https")
+        current_app.extensions["public_urls"] = adapter
+    return adapter
 
 
 def flash_form_errors(form) -> None:
