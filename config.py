@@ -88,6 +88,9 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "roundtable@localhost")
     MAIL_TIMEOUT_SECONDS = env_int("MAIL_TIMEOUT_SECONDS", 10)
     OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+    # How long a sender may hold one message before another sender may take it: far longer
+    # than SMTP can take for one message (MAIL_TIMEOUT_SECONDS per exchange).
+    OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 120)
 
     # Production refuses to start unless these are set properly (see app.core.service).
     PRODUCTION_CHECKS = False

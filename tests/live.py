@@ -58,6 +58,15 @@ def flask_command(env: dict, *args: str) -> str:
     return result.stdout
 
 
+def app_python(env: dict, code: str) -> str:
+    """Run statements (separated by "; ") inside the app, as a deploy script would, and
+    return what they printed."""
+    body = "".join(f"    {line}\n" for line in code.split("; "))
+    script = f"from wsgi import app\nwith app.app_context():\n{body}"
+    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120, check=True).stdout
+
+
 @contextmanager
 def gunicorn(env: dict, port: int, workers: int = 2):
     log = open(ROOT / "instance" / f"gunicorn-{port}.log", "w")  # noqa: SIM115

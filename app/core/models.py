@@ -74,9 +74,13 @@ class OutboxMessage(db.Model):
     calendar_method: Mapped[str | None] = mapped_column(sa.String(16))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    # A sender leases a message while it talks to SMTP, so two hosts never send it twice.
+    # A sender leases one message while it talks to SMTP, so two hosts never send it twice;
+    # a sender that dies holds back only that message, and only until the lease runs out.
     leased_until_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Given up on (it cannot be built, the server refused the recipient, or every retry
+    # failed): a dead letter that organisers see and can send again; it never blocks others.
+    dead_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
 
     __table_args__ = (

@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, render_template, request, session
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import _, refresh
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -6,9 +6,11 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from app.core import bp
-from app.core.access import public
-from app.core.forms import PreferencesForm
+from app.core.access import organiser_required, public
+from app.core.forms import EmptyForm, PreferencesForm
 from app.core.i18n import select_locale, select_timezone
+from app.core.mail import outbox_problems, retry_dead_letter
+from app.core.models import OutboxMessage
 from app.core.service import current_request_id
 from app.core.web import redirect_back
 from app.extensions import db
@@ -53,6 +55,23 @@ def preferences():
         return redirect_back()
     status = 400 if form.errors else 200
     return render_template("core/preferences.html", form=form), status
+
+
+@bp.route("/outbox")
+@organiser_required
+def outbox():
+    return render_template("core/outbox.html", messages=outbox_problems(), form=EmptyForm())
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@organiser_required
+def retry_message(message_id: int):
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    retry_dead_letter(message)
+    db.session.commit()
+    flash(_("The email to %(recipient)s will be sent again.", recipient=message.recipient),
+          "success")
+    return redirect(url_for("core.outbox"))
 
 
 ERROR_TITLES = {

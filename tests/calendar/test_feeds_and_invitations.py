@@ -6,7 +6,7 @@ import vobject
 from sqlalchemy import select
 
 from app.calendar import services
-from app.core.mail import send_outbox
+from app.core.mail import OutboxResult, send_outbox
 from app.core.models import OutboxMessage
 from app.events.models import EventKind
 from app.extensions import db
@@ -115,7 +115,7 @@ def test_confirmation_sends_request_and_cancellation_sends_cancel(
     registration = _register(workshop, participant)
     registrations.cancel_registration(registration, participant)
     db.session.commit()
-    assert send_outbox() == (2, 0)
+    assert send_outbox() == OutboxResult(sent=2)
     request, cancel = smtp_server.messages
     methods = []
     for message in (request, cancel):

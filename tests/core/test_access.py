@@ -83,6 +83,10 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     candidate = add_candidate(event, "TH", "Bangkok", event.start_date, event.end_date)
     task = add_task(event, "Book the venue", None, None)
     call, group, override = _bilaterals(users, make_user(("participant",), country="TH"))
+    from app.core.mail import queue_email
+
+    outbox_message = queue_email("someone@example.org", "Hello", "Body")
+    db.session.flush()
     values = {
         "reflection_id": reflection.id,
         "choice": "include",
@@ -104,6 +108,7 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
         "invitation_id": invitation.id,
         "token": "not-a-real-token",
         "filename": "style.css",
+        "message_id": outbox_message.id,
     }
     return users, values
 

@@ -10,7 +10,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
@@ -235,14 +234,6 @@ def test_production_adds_hsts(tmp_path):
 
 # --- the jobs loop ----------------------------------------------------------------------------
 
-def _python(env: dict, code: str) -> str:
-    """Run ``code`` inside the app (as a deploy script would) and return what it printed."""
-    return subprocess.run([sys.executable, "-c", "from wsgi import app\nwith app.app_context():\n"
-                           + "".join(f"    {line}\n" for line in code.split("; "))],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-                          check=True).stdout
-
-
 def test_jobs_loop_sends_the_outbox_and_stops_cleanly_on_sigterm(tmp_path):
     url = f"sqlite:///{tmp_path}/jobs.db"
     env = live.server_env(url, MAIL_BACKEND="console", JOBS_TICK_SECONDS="1",
@@ -250,7 +241,7 @@ def test_jobs_loop_sends_the_outbox_and_stops_cleanly_on_sigterm(tmp_path):
     live.flask_command(env, "db", "upgrade")
     queue = ("from app.core.mail import queue_email; from app.extensions import db; "
              "queue_email('someone@example.org', 'Hello', 'Body'); db.session.commit()")
-    _python(env, queue)
+    live.app_python(env, queue)
     process = subprocess.Popen([str(live.BIN / "flask"), "jobs"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -258,7 +249,7 @@ def test_jobs_loop_sends_the_outbox_and_stops_cleanly_on_sigterm(tmp_path):
         sent = False
         while not sent and time.monotonic() < deadline:
             time.sleep(0.5)
-            sent = "sent=1" in _python(env, (
+            sent = "sent=1" in live.app_python(env, (
                 "from app.core.models import OutboxMessage; from app.extensions import db; "
                 "print('sent=%d' % db.session.query(OutboxMessage)"
                 ".filter(OutboxMessage.sent_dt.isnot(None)).count())"))
