@@ -44,6 +44,7 @@ from app.bilaterals.slots import (
 from app.calendar.ical import Attendee, CalendarItem
 from app.calendar.services import render, session_item
 from app.core.i18n import country_name, language_name
+from app.core.locking import lock_row
 from app.core.mail import queue_email
 from app.core.models import AuditRecord, Country
 from app.core.time import (
@@ -393,8 +394,7 @@ def is_invited(call: BilateralCall, user: User) -> bool:
 
 
 def lock_call(call: BilateralCall) -> BilateralCall:
-    return db.session.scalar(select(BilateralCall).where(BilateralCall.id == call.id)
-                             .with_for_update().execution_options(populate_existing=True))
+    return lock_row(BilateralCall, call.id)
 
 
 def my_answers(call: BilateralCall, user: User) -> dict[int, Answer]:

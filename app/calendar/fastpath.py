@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import create_engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.http import http_date, parse_etags, quote_etag
 
 from app.calendar.services import FEED_STAMP, _hash, feed_etag
@@ -31,7 +32,7 @@ def engine_lookup(engine) -> Lookup:
     if engine.dialect.name == "postgresql":
         engine = create_engine(engine.url, isolation_level="AUTOCOMMIT",
                                pool_reset_on_return=None, pool_size=2, max_overflow=2,
-                               pool_recycle=1800)
+                               pool_recycle=1800, pool_pre_ping=True)
 
     def lookup(token: str):
         with engine.connect() as connection:
@@ -49,7 +50,10 @@ class ConditionalFeed:
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         if if_none_match and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             match = FEED_PATH.match(environ.get("PATH_INFO", ""))
-            stamp = self.lookup(match.group(1)) if match else None
+            try:
+                stamp = self.lookup(match.group(1)) if match else None
+            except (OperationalError, InterfaceError):
+                stamp = None  # the app itself answers: a 503 page while the database is down
             if stamp is not None:
                 etag = feed_etag(match.group(1), stamp[1])
                 if parse_etags(if_none_match).contains(etag):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import click
+from flask import has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
@@ -32,8 +34,17 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        mode = connection.get_execution_options().get("sqlite_begin") or (
+            "IMMEDIATE" if running_a_command() else "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def running_a_command() -> bool:
+    """A ``flask`` command (outside any request): its transactions start as writers on
+    SQLite. Commands read, then write; a read transaction that later writes is refused at once
+    ("database is locked") when another process wrote meanwhile, whereas a writer waits its
+    turn (busy_timeout). So two copies of a command wait for each other instead of crashing."""
+    return click.get_current_context(silent=True) is not None and not has_request_context()
 
 
 def begin_write_transaction() -> None:

@@ -32,6 +32,16 @@ def as_choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def refuse(form, message: str, field: str | None = None) -> None:
+    """Show a refusal on the form's page: beside the field at fault (highlighted, and linked
+    from the error summary) when the form has that field, else at the top of the summary."""
+    target = form._fields.get(field) if field else None
+    if target is not None:
+        target.errors = [*target.errors, message]
+    else:
+        form.form_errors = [*form.form_errors, message]
+
+
 def country_choices() -> list[tuple[str, str]]:
     """(code, name in the reader's language) for every country, sorted by that name."""
     from app.core.models import Country

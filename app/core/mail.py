@@ -12,7 +12,7 @@ import re
 import smtplib
 import sys
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -55,7 +55,7 @@ def queue_email(
     return message
 
 
-def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
+def build_email(message: OutboxMessage | ClaimedMessage, sender: str) -> EmailMessage:
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message.recipient
@@ -120,7 +120,26 @@ class OutboxResult:
         return f"sent={self.sent} failed={self.failed} dead={self.dead}"
 
 
-def _claim_next() -> OutboxMessage | None:
+@dataclass(frozen=True)
+class ClaimedMessage:
+    """What sending needs, read once under the claim: talking to SMTP must not open a
+    transaction (on SQLite a command's transactions hold the database's write lock)."""
+
+    id: int
+    created_dt: datetime
+    recipient: str
+    subject: str
+    body: str
+    calendar: str | None
+    calendar_method: str | None
+    attempts: int
+
+    @classmethod
+    def of(cls, message: OutboxMessage) -> ClaimedMessage:
+        return cls(**{name: getattr(message, name) for name in cls.__dataclass_fields__})
+
+
+def _claim_next() -> ClaimedMessage | None:
     """Lease the oldest due message and count the attempt, committed before SMTP is called.
 
     One message at a time: a slow server can then never outlast a lease that covered a whole
@@ -145,11 +164,12 @@ def _claim_next() -> OutboxMessage | None:
         message.leased_until_dt = now + timedelta(
             seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
         message.attempts += 1
+        message = ClaimedMessage.of(message)
     db.session.commit()
     return message
 
 
-def _attempt(message: OutboxMessage, sender: str) -> tuple[str, Exception | None]:
+def _attempt(message: ClaimedMessage, sender: str) -> tuple[str, Exception | None]:
     """Build and hand one message to SMTP; no database writes. ("sent" | "failed" | "dead")."""
     try:
         email = build_email(message, sender)

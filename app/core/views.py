@@ -1,3 +1,5 @@
+import logging
+
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import _, refresh
 from flask_login import current_user
@@ -89,8 +91,10 @@ ERROR_TITLES = {
 
 def render_error(status: int, description: str | None = None):
     title = ERROR_TITLES.get(status, ERROR_TITLES[500])()
-    if status >= 500 or status in (400, 409, 422):
-        current_app.logger.warning("answered %s: %s", status, description or title)
+    # Every handled error is logged with its request id (added by the log handler); the
+    # ordinary ones (signed out, no access, not found) at INFO so they do not page anyone.
+    level = logging.INFO if status in (401, 403, 404, 405) else logging.WARNING
+    current_app.logger.log(level, "answered %s: %s", status, description or title)
     return render_template("core/error.html", status=status, title=title,
                            description=description, request_id=current_request_id()), status
 

@@ -15,7 +15,8 @@ from wtforms import (
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from app.core.forms import CheckboxListField, TimezoneField, as_choices
-from app.events import labels
+from app.events import labels, services
+from app.events.models import AttendanceMode
 
 
 class EventForm(FlaskForm):
@@ -70,7 +71,8 @@ class SessionForm(FlaskForm):
     online_url = URLField(_l("Online link for this session"),
                           validators=[Optional(), URL(require_tld=False), Length(max=500)])
     attendance_mode = SelectField(_l("Who attends how"), choices=as_choices(
-        (mode.value, label) for mode, label in labels.ATTENDANCE_MODES.items()))
+        (mode.value, label) for mode, label in labels.ATTENDANCE_MODES.items()),
+        default=AttendanceMode.BOTH.value)
     floor_language = SelectField(_l("Floor language"))
     capacity = IntegerField(_l("Places (leave empty for no own limit)"),
                             validators=[Optional(), NumberRange(min=1, max=10000)])
@@ -79,3 +81,19 @@ class SessionForm(FlaskForm):
     transport = StringField(_l("Transport (site visits)"), validators=[Optional(), Length(max=200)])
     preview = SubmitField(_l("Preview times"))
     submit = SubmitField(_l("Save session"))
+
+
+def session_form_for(event, **kwargs) -> SessionForm:
+    """The session form with exactly the fields this kind of event asks for: the page renders
+    these and the handler reads these, so neither can require what the other leaves out.
+
+    "Who attends how" is asked in hybrid events only (otherwise the event's kind says it); an
+    online link and the preview of every delegation's time only where someone joins online.
+    """
+    form = SessionForm(**kwargs)
+    if services.implied_attendance_mode(event) is not None:
+        del form.attendance_mode
+    if not event.is_online:
+        del form.online_url
+        del form.preview
+    return form

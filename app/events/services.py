@@ -9,6 +9,7 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.core.locking import lock_row
 from app.core.models import Country
 from app.core.time import (
     AmbiguousLocalTime,
@@ -27,13 +28,21 @@ from app.events.models import (
     SessionKind,
     SessionStatus,
 )
+from app.events.signals import session_places_changed, session_places_changing
 from app.extensions import db
 
 
 class EventRuleError(ValueError):
-    """Input that breaks a rule of events or agendas; the message is for the user."""
+    """Input that breaks a rule of events or agendas; the message is for the user.
+
+    ``field`` names the form field at fault (shown beside it), None when no one field is.
+    """
 
     status = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class ConflictError(EventRuleError):
@@ -140,17 +149,20 @@ def registration_window(opens: date | None, closes: date | None, zone: str):
     opens_dt = local_day_bounds(opens, zone)[0] if opens else None
     closes_dt = local_day_bounds(closes, zone)[1] if closes else None
     if opens_dt and closes_dt and closes_dt <= opens_dt:
-        raise EventRuleError(_("Registration cannot close before it opens."))
+        raise EventRuleError(_("Registration cannot close before it opens."),
+                             field="registration_closes")
     return opens_dt, closes_dt
 
 
 def _check_event(fields: dict, sessions: list[EventSession]) -> None:
     if not is_valid_timezone(fields["timezone"]):
-        raise EventRuleError(_("Choose a timezone from the list, such as Asia/Jakarta."))
+        raise EventRuleError(_("Choose a timezone from the list, such as Asia/Jakarta."),
+                             field="timezone")
     if fields["end_date"] < fields["start_date"]:
-        raise EventRuleError(_("The last day cannot be before the first day."))
+        raise EventRuleError(_("The last day cannot be before the first day."),
+                             field="end_date")
     if (fields["end_date"] - fields["start_date"]).days > 31:
-        raise EventRuleError(_("An event can last at most 31 days."))
+        raise EventRuleError(_("An event can last at most 31 days."), field="end_date")
     outside = [s for s in sessions if s.status == SessionStatus.SCHEDULED and not (
         fields["start_date"] <= to_zone(s.start_dt, fields["timezone"]).date()
         and to_zone(s.end_dt, fields["timezone"]).date() <= fields["end_date"])]
@@ -213,12 +225,26 @@ class SessionInput:
     occurrence: str | None = None  # "earlier" / "later" when the time happens twice
 
 
+def implied_attendance_mode(event: Event) -> AttendanceMode | None:
+    """How everyone attends the sessions of this kind of event: online in a virtual event, in
+    person in an in-person one; None in a hybrid event, where the organiser chooses per session
+    (the session form asks "Who attends how" there only)."""
+    if event.kind == EventKind.VIRTUAL:
+        return AttendanceMode.ONLINE
+    if event.kind == EventKind.IN_PERSON:
+        return AttendanceMode.IN_PERSON
+    return None
+
+
 def event_days(event: Event) -> list[date]:
     days = (event.end_date - event.start_date).days + 1
     return [event.start_date + timedelta(days=n) for n in range(max(days, 0))]
 
 
-def to_utc_instant(day: date, wall: time, zone: str, occurrence: str | None) -> datetime:
+def to_utc_instant(day: date, wall: time, zone: str, occurrence: str | None,
+                   field: str | None = None) -> datetime:
+    """The instant of a wall-clock time; a time the clocks skip is refused (blaming
+    ``field``), one they repeat asks which occurrence is meant (the ``occurrence`` field)."""
     naive = datetime.combine(day, wall)
     prefer_later = None if not occurrence else occurrence == "later"
     try:
@@ -227,21 +253,24 @@ def to_utc_instant(day: date, wall: time, zone: str, occurrence: str | None) -> 
         raise EventRuleError(_(
             "%(time)s does not exist on %(date)s in %(zone)s: the clocks skip that hour when "
             "daylight saving starts. Choose another time.",
-            time=wall.strftime("%H:%M"), date=day.isoformat(), zone=zone)) from None
+            time=wall.strftime("%H:%M"), date=day.isoformat(), zone=zone), field=field) from None
     except AmbiguousLocalTime:
         raise AmbiguousTimeChoiceNeeded(_(
             "%(time)s happens twice on %(date)s in %(zone)s because the clocks go back. "
             "Choose which one you mean.",
-            time=wall.strftime("%H:%M"), date=day.isoformat(), zone=zone)) from None
+            time=wall.strftime("%H:%M"), date=day.isoformat(), zone=zone),
+            field="occurrence") from None
 
 
 def session_instants(event: Event, data: SessionInput) -> tuple[datetime, datetime]:
     if data.day not in event_days(event):
-        raise EventRuleError(_("The session must be on one of the event's days."))
-    start_dt = to_utc_instant(data.day, data.start_time, event.timezone, data.occurrence)
-    end_dt = to_utc_instant(data.day, data.end_time, event.timezone, data.occurrence)
+        raise EventRuleError(_("The session must be on one of the event's days."), field="day")
+    start_dt = to_utc_instant(data.day, data.start_time, event.timezone, data.occurrence,
+                              field="start_time")
+    end_dt = to_utc_instant(data.day, data.end_time, event.timezone, data.occurrence,
+                            field="end_time")
     if end_dt <= start_dt:
-        raise EventRuleError(_("The session must end after it starts."))
+        raise EventRuleError(_("The session must end after it starts."), field="end_time")
     return start_dt, end_dt
 
 
@@ -260,18 +289,18 @@ def _check_room_free(event: Event, start_dt, end_dt, room: str, session_id: int 
     )
     if clash is not None:
         raise ConflictError(_("%(room)s is already used by “%(title)s” at that time.",
-                              room=room, title=clash.title))
+                              room=room, title=clash.title), field="room")
 
 
 def _apply(session: EventSession, event: Event, data: SessionInput) -> None:
     if event.status == EventStatus.CANCELLED:
         raise ConflictError(_("This event is cancelled."))
     if data.capacity is not None and data.capacity < 1:
-        raise EventRuleError(_("Places must be at least 1, or empty for no own limit."))
+        raise EventRuleError(_("Places must be at least 1, or empty for no own limit."),
+                             field="capacity")
     start_dt, end_dt = session_instants(event, data)
     _check_room_free(event, start_dt, end_dt, data.room, session.id)
-    mode = data.attendance_mode if event.kind == EventKind.HYBRID else (
-        AttendanceMode.ONLINE if event.kind == EventKind.VIRTUAL else AttendanceMode.IN_PERSON)
+    mode = implied_attendance_mode(event) or AttendanceMode(data.attendance_mode)
     session.title = data.title.strip()
     session.description = data.description
     session.kind = data.kind
@@ -299,10 +328,21 @@ SEQUENCED = ("start_dt", "end_dt", "room", "online_url", "status", "title")
 
 
 def update_session(session: EventSession, data: SessionInput) -> EventSession:
+    """Change a session. Its places are changed under the locks of the event and the session
+    (the order of ``app.core.locking``): other features refuse fewer places than are taken and
+    fill places that were added, in their waiting order."""
+    event = lock_row(Event, session.event_id)
+    session = lock_row(EventSession, session.id)
     before = {name: getattr(session, name) for name in SEQUENCED}
-    _apply(session, session.event, data)
+    places_before = session.capacity
+    if data.capacity != places_before:
+        session_places_changing.send(session, capacity=data.capacity)
+    _apply(session, event, data)
     if any(getattr(session, name) != value for name, value in before.items()):
         session.sequence += 1
+    if session.capacity != places_before:
+        db.session.flush()
+        session_places_changed.send(session)
     return session
 
 

@@ -20,13 +20,13 @@ from flask_login import current_user
 from app.auth.services import SPOKEN_LANGUAGES
 from app.calendar import services as calendar
 from app.core.access import organiser_required, public, signed_in
-from app.core.forms import EmptyForm, as_choices, country_choices
+from app.core.forms import EmptyForm, as_choices, country_choices, refuse
 from app.core.i18n import country_name, language_name, select_timezone
 from app.core.templating import current_locale
 from app.core.time import now_utc, to_zone
 from app.events import bp, labels, pagecache, services
 from app.events.display import session_times, strip_zones_for
-from app.events.forms import EventForm, SessionForm
+from app.events.forms import EventForm, session_form_for
 from app.events.models import (
     AttendanceMode,
     Event,
@@ -202,7 +202,7 @@ def _event_fields_checked(form) -> dict:
     fields = _event_fields(form)
     if not services.is_valid_timezone(fields["timezone"]):
         raise services.EventRuleError(_("Choose a timezone from the list, such as "
-                                        "Asia/Jakarta."))
+                                        "Asia/Jakarta."), field="timezone")
     fields["registration_opens_dt"], fields["registration_closes_dt"] = \
         services.registration_window(form.registration_opens.data,
                                      form.registration_closes.data, fields["timezone"])
@@ -219,7 +219,7 @@ def create_event():
             event = services.create_event(**_event_fields_checked(form))
         except services.EventRuleError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            refuse(form, str(error), error.field)
             status = error.status
         else:
             db.session.commit()
@@ -241,7 +241,7 @@ def edit_event(event_id):
             announce = services.update_event(event, **_event_fields_checked(form))
         except services.EventRuleError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            refuse(form, str(error), error.field)
             status = error.status
         else:
             if announce:
@@ -266,8 +266,8 @@ def cancel_event(event_id):
 
 
 def _session_form(event, session=None):
-    form = SessionForm(data=services.session_input_from(session)) if (
-        session and request.method == "GET") else SessionForm()
+    form = session_form_for(event, data=services.session_input_from(session)) if (
+        session and request.method == "GET") else session_form_for(event)
     locale = current_locale()
     form.day.choices = as_choices((day.isoformat(), format_interval(day, day, "yMMMEd",
                                                                      locale=locale))
@@ -279,17 +279,22 @@ def _session_form(event, session=None):
     return form
 
 
-def _session_input(form) -> services.SessionInput:
+def _session_input(form, session=None) -> services.SessionInput:
+    """What the organiser entered; a field the page does not show (see ``session_form_for``)
+    keeps its stored value, or is implied by the event's kind."""
     try:
         day = date.fromisoformat(form.day.data or "")
     except ValueError:
-        raise services.EventRuleError(_("The session must be on one of the event's days.")) \
-            from None
+        raise services.EventRuleError(_("The session must be on one of the event's days."),
+                                      field="day") from None
+    online_url = (form.online_url.data or "") if "online_url" in form else (
+        session.online_url if session else "")
+    mode = form.attendance_mode.data if "attendance_mode" in form else AttendanceMode.BOTH
     return services.SessionInput(
         title=form.title.data, kind=SessionKind(form.kind.data), day=day,
         start_time=form.start_time.data, end_time=form.end_time.data,
         description=form.description.data or "", room=form.room.data or "",
-        online_url=form.online_url.data or "", attendance_mode=form.attendance_mode.data,
+        online_url=online_url, attendance_mode=AttendanceMode(mode),
         floor_language=form.floor_language.data, capacity=form.capacity.data,
         meeting_point=form.meeting_point.data or "", transport=form.transport.data or "",
         occurrence=form.occurrence.data or None,
@@ -307,8 +312,8 @@ def _preview(event, data: services.SessionInput):
 def _save_session(event, form, session=None):
     """Validate, then preview or save; returns (response or None, status, preview)."""
     try:
-        data = _session_input(form)
-        if form.preview.data:
+        data = _session_input(form, session)
+        if "preview" in form and form.preview.data:
             preview = _preview(event, data)
             return None, 200, preview, False
         if session is None:
@@ -318,14 +323,11 @@ def _save_session(event, form, session=None):
             services.update_session(session, data)
             if session.sequence != sequence:
                 calendar.announce_session_change(session)
-    except services.AmbiguousTimeChoiceNeeded as error:
-        db.session.rollback()
-        flash(str(error), "warning")
-        return None, 422, None, True
     except services.EventRuleError as error:
         db.session.rollback()
-        flash(str(error), "error")
-        return None, error.status, None, False
+        refuse(form, str(error), error.field)
+        ask_occurrence = isinstance(error, services.AmbiguousTimeChoiceNeeded)
+        return None, 422 if ask_occurrence else error.status, None, ask_occurrence
     db.session.commit()
     flash(_("Session saved."), "success")
     return redirect(url_for("events.show_event", event_id=event.id,

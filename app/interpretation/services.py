@@ -1,9 +1,11 @@
 """Interpretation: channels, requests, interpreter profiles and assignments under the
 staffing rules (``rules.py``). Services flush; callers commit.
 
-Concurrency: an assignment change locks the interpreter's profile row and the channel row
-(``SELECT ... FOR UPDATE`` on PostgreSQL; every POST already holds SQLite's write lock), so
-two organisers cannot both give the same interpreter overlapping work.
+Concurrency: an assignment change locks, in the order of ``app.core.locking``, the session
+of the channel and then the interpreters it touches, and re-reads the team under those locks;
+auto-assign locks the event, its sessions and every interpreter it may choose. So two
+organisers (or two auto-assign runs for events at the same hours) can never both give one
+interpreter overlapping work, and a second run sees what the first one planned.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
+from app.core.locking import lock_row, lock_rows
 from app.core.mail import queue_email
 from app.core.time import fmt_when, localize, now_utc
 from app.core.web import absolute_url
@@ -73,8 +76,12 @@ def languages() -> list[Language]:
     return list(db.session.scalars(select(Language).order_by(Language.code)))
 
 
-def _lock(query):
-    return query.with_for_update() if db.engine.dialect.name == "postgresql" else query
+def _lock_team(channel: SessionChannel, interpreter_id: int) -> InterpreterProfile:
+    """The channel's session, then the interpreter; the team is re-read under the locks."""
+    lock_row(EventSession, channel.session_id)
+    profile = lock_row(InterpreterProfile, interpreter_id)
+    db.session.expire(channel, ["assignments"])
+    return profile
 
 
 # --- views of the models for the rules ------------------------------------------------------
@@ -347,9 +354,7 @@ def add_availability(profile: InterpreterProfile, start: datetime, end: datetime
 
 def assign_interpreter(channel: SessionChannel, profile: InterpreterProfile) -> Assignment:
     """Propose an interpreter for a channel, under every rule; they are emailed."""
-    db.session.execute(_lock(select(SessionChannel.id).where(SessionChannel.id == channel.id)))
-    db.session.execute(_lock(select(InterpreterProfile.user_id)
-                             .where(InterpreterProfile.user_id == profile.user_id)))
+    profile = _lock_team(channel, profile.user_id)
     assignment = next((a for a in channel.assignments
                        if a.interpreter_id == profile.user_id), None)
     if assignment is not None and assignment.is_booked:
@@ -368,6 +373,8 @@ def assign_interpreter(channel: SessionChannel, profile: InterpreterProfile) -> 
 
 def release_assignment(assignment: Assignment) -> Assignment:
     """The organisers take an interpreter off a team; their calendar gets a cancellation."""
+    _lock_team(assignment.channel, assignment.interpreter_id)
+    db.session.refresh(assignment)
     if not assignment.is_booked:
         raise InterpretationError(_("This assignment is not active."))
     assignment.status = S.RELEASED
@@ -379,11 +386,11 @@ def release_assignment(assignment: Assignment) -> Assignment:
 
 def respond(assignment: Assignment, accept: bool) -> Assignment:
     """The interpreter's answer. Accepting re-checks the rules: things may have moved."""
+    _lock_team(assignment.channel, assignment.interpreter_id)
+    db.session.refresh(assignment)
     if accept:
         if assignment.status != S.PROPOSED:
             raise InterpretationError(_("Only a proposed assignment can be accepted."))
-        db.session.execute(_lock(select(InterpreterProfile.user_id).where(
-            InterpreterProfile.user_id == assignment.interpreter_id)))
         check_assignment(assignment.channel, assignment.interpreter, exclude=assignment)
         assignment.status = S.ACCEPTED
     else:
@@ -402,10 +409,22 @@ class AutoAssignReport:
     explored: int = 0
 
 
+def _lock_for_planning(event: Event) -> None:
+    """The event, its sessions and every interpreter, then everything re-read: a plan is made
+    from the whole picture, so nobody else may change any of it meanwhile (auto-assign is a
+    rare, organiser-started job; waiting a moment for it is cheap)."""
+    lock_row(Event, event.id)
+    lock_rows(EventSession, db.session.scalars(
+        select(EventSession.id).where(EventSession.event_id == event.id)))
+    lock_rows(InterpreterProfile, db.session.scalars(select(InterpreterProfile.user_id)))
+    db.session.expire_all()
+
+
 def auto_assign(event: Event, *, notify_interpreters: bool = True) -> AutoAssignReport:
     """Fill every open channel of the event with full teams under the rules, least-loaded
     interpreters first. Accepted (and proposed) assignments stay as they are, so running it
     twice adds nothing the second time."""
+    _lock_for_planning(event)
     channels = event_channels(event)
     profiles = all_profiles()
     people = [person_of(p) for p in profiles]

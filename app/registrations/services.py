@@ -1,7 +1,8 @@
-"""Registration rules. Capacity is enforced inside the database transaction: the event row
-(and each limited session row) is locked with SELECT ... FOR UPDATE on PostgreSQL, and every
-POST already holds SQLite's write lock (BEGIN IMMEDIATE), so counts read here cannot go stale
-before the write. Callers commit."""
+"""Registration rules. Every change locks, through ``app.core.locking`` and in its order, the
+event, then the sessions whose places it touches, then the registration, re-reads them under
+the locks and only then checks whether the change is still allowed: a cancellation racing an
+approval, or two clicks on Cancel, decide on what is true now, one after the other. Callers
+commit."""
 
 from __future__ import annotations
 
@@ -10,17 +11,20 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from flask import g, render_template
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, format_datetime, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import Organisation, User
+from app.core.locking import lock_row, lock_rows
 from app.core.mail import queue_email
 from app.core.models import AuditRecord
 from app.core.time import now_utc
 from app.core.web import absolute_url
 from app.events.models import Event, EventKind, EventSession, EventStatus, SessionStatus
+from app.events.services import ConflictError
+from app.events.signals import session_places_changed, session_places_changing
 from app.extensions import db
 from app.registrations.models import (
     ACTIVE,
@@ -205,17 +209,18 @@ def quota_for(event: Event, country_code: str | None) -> DelegationQuota | None:
 
 def lock_event(event: Event) -> Event:
     """Hold the event row until commit: all capacity decisions for it happen one at a time."""
-    return db.session.scalar(select(Event).where(Event.id == event.id)
-                             .with_for_update().execution_options(populate_existing=True))
+    return lock_row(Event, event.id)
 
 
-def lock_sessions(session_ids) -> dict[int, EventSession]:
-    if not session_ids:
-        return {}
-    rows = db.session.scalars(select(EventSession).where(EventSession.id.in_(session_ids))
-                              .order_by(EventSession.id).with_for_update()
-                              .execution_options(populate_existing=True))
-    return {session.id: session for session in rows}
+def lock_for_change(registration: Registration) -> tuple[Event, Registration]:
+    """The event, the sessions the registration holds places in, then the registration,
+    locked in that order and re-read: what the request read before it waited may be stale."""
+    event = lock_row(Event, registration.event_id)
+    lock_rows(EventSession, db.session.scalars(select(SessionPlace.session_id).where(
+        SessionPlace.registration_id == registration.id)))
+    registration = lock_row(Registration, registration.id)
+    db.session.expire(registration, ["choices"])
+    return event, registration
 
 
 # --- changing ----------------------------------------------------------------------------
@@ -307,12 +312,17 @@ def _limited_sessions(event: Event, session_ids) -> list[int]:
     return sorted(wanted)
 
 
-def _take_session_places(registration: Registration, session_ids: list[int], actor,
-                         *, is_new: bool = False) -> None:
-    """Join each chosen session, or its waitlist; leave the ones no longer chosen."""
-    if is_new and not session_ids:
-        return  # nothing chosen and nothing held: not even a look at the places
-    sessions = lock_sessions(sorted({*session_ids, *(p.session_id for p in registration.choices)}))
+def _lock_places(registration: Registration | None, session_ids: list[int]) -> dict:
+    """The sessions chosen now and those the registration held places in, locked (after the
+    event, before the registration)."""
+    held = [] if registration is None else [p.session_id for p in registration.choices]
+    return lock_rows(EventSession, {*session_ids, *held})
+
+
+def _take_session_places(registration: Registration, session_ids: list[int],
+                         sessions: dict[int, EventSession]) -> None:
+    """Join each chosen session, or its waitlist; leave the ones no longer chosen. The
+    caller holds the locks of ``sessions`` (see ``_lock_places``)."""
     current = {place.session_id: place for place in registration.choices}
     for session_id, place in current.items():
         if session_id not in session_ids and place.status in ACTIVE:
@@ -338,8 +348,8 @@ def _take_session_places(registration: Registration, session_ids: list[int], act
 def promote_session_waitlist(session: EventSession) -> None:
     taken = db.session.scalar(select(func.count()).select_from(SessionPlace).where(
         SessionPlace.session_id == session.id, SessionPlace.status == S.CONFIRMED))
-    free = (session.capacity or 0) - taken
-    if free <= 0:
+    free = None if session.capacity is None else session.capacity - taken
+    if free is not None and free <= 0:
         return
     waiting = db.session.scalars(select(SessionPlace).where(
         SessionPlace.session_id == session.id, SessionPlace.status == S.WAITLISTED)
@@ -348,6 +358,24 @@ def promote_session_waitlist(session: EventSession) -> None:
         place.status = S.CONFIRMED
         place.waitlisted_dt = None
     db.session.flush()
+
+
+@session_places_changing.connect
+def _refuse_fewer_places_than_taken(session: EventSession, capacity: int | None) -> None:
+    if capacity is None:
+        return
+    taken = db.session.scalar(select(func.count()).select_from(SessionPlace).where(
+        SessionPlace.session_id == session.id, SessionPlace.status == S.CONFIRMED))
+    if capacity < taken:
+        raise ConflictError(ngettext(
+            "%(num)d person already has a place in this session: it cannot have fewer places.",
+            "%(num)d people already have a place in this session: it cannot have fewer places.",
+            taken), field="capacity")
+
+
+@session_places_changed.connect
+def _fill_added_places(session: EventSession) -> None:
+    promote_session_waitlist(session)
 
 
 def _apply_details(registration: Registration, data: RegistrationInput) -> None:
@@ -381,6 +409,7 @@ def register(event: Event, user: User, data: RegistrationInput) -> Registration:
     event = lock_event(event)
     _check_window(event)  # the event may have closed while we waited for the lock
     registration = registration_for(event, user)  # after the lock: a twin request has ended
+    sessions = _lock_places(registration, session_ids)
     if registration is not None and registration.is_active:
         raise RegistrationConflict(_("You are already registered for this event."))
     if not _quota_allows(event, data.attend_as, user.country_code):
@@ -394,7 +423,6 @@ def register(event: Event, user: User, data: RegistrationInput) -> Registration:
     else:
         status = S.WAITLISTED
     before = registration.status if registration is not None else None
-    is_new = registration is None
     if registration is None:
         registration = Registration(event=event, user=user, status=status,
                                     attend_as=data.attend_as, consented_dt=now_utc())
@@ -403,7 +431,7 @@ def register(event: Event, user: User, data: RegistrationInput) -> Registration:
     registration.promoted_dt = None
     _apply_details(registration, data)
     _set_status(registration, status, user, "registered", before=before)
-    _take_session_places(registration, session_ids, user, is_new=is_new)
+    _take_session_places(registration, session_ids, sessions)
     notify(registration, registration.status.value)
     return registration
 
@@ -411,48 +439,60 @@ def register(event: Event, user: User, data: RegistrationInput) -> Registration:
 def update_registration(registration: Registration, data: RegistrationInput) -> Registration:
     """Change needs, travel and session choices; the place in the event is kept."""
     event = lock_event(registration.event)
+    session_ids = _limited_sessions(event, data.session_ids)
+    sessions = _lock_places(registration, session_ids)
+    registration = lock_row(Registration, registration.id)
+    db.session.expire(registration, ["choices"])
     if not registration.is_active:
         raise RegistrationConflict(_("This registration is no longer active."))
     data.consent_chatham = data.consent_data = True
     previous_mode = registration.attend_as
     _validate(event, registration.user, data)
-    session_ids = _limited_sessions(event, data.session_ids)
     if data.attend_as != previous_mode and registration.status == S.CONFIRMED:
         raise RegistrationConflict(_("To switch between in person and online, cancel and "
                                      "register again, or ask the organisers."))
     _apply_details(registration, data)
-    _take_session_places(registration, session_ids, registration.user)
+    _take_session_places(registration, session_ids, sessions)
     return registration
 
 
-def _release(registration: Registration, actor, status: S, action: str) -> list[Registration]:
-    event = lock_event(registration.event)
+def _release(event: Event, registration: Registration, actor, status: S,
+             action: str) -> list[Registration]:
+    """Called with the locks of ``lock_for_change`` held."""
     held_seat = registration.status == S.CONFIRMED
     _set_status(registration, status, actor, action)
     for place in registration.choices:
         if place.status in ACTIVE:
             place.status = S.CANCELLED
             db.session.flush()
-            promote_session_waitlist(lock_sessions([place.session_id])[place.session_id])
+            promote_session_waitlist(db.session.get(EventSession, place.session_id))
     notify(registration, action, had_place=held_seat)
     return promote_waitlist(event, actor) if held_seat else []
 
 
 def cancel_registration(registration: Registration, actor) -> list[Registration]:
-    """Cancel and hand the seat to the first person waiting; returns those promoted."""
+    """Cancel and hand the seat to the first person waiting; returns those promoted.
+
+    Idempotent: cancelling what is already cancelled (a second click, a twin request that
+    waited for the lock) changes nothing, sends nothing and writes no audit record.
+    """
+    event, registration = lock_for_change(registration)
+    if registration.status == S.CANCELLED:
+        return []
     if not registration.is_active:
-        raise RegistrationConflict(_("This registration is already cancelled."))
-    return _release(registration, actor, S.CANCELLED, "cancelled")
+        raise RegistrationConflict(_("This registration is no longer active."))
+    return _release(event, registration, actor, S.CANCELLED, "cancelled")
 
 
 def decline_registration(registration: Registration, actor) -> list[Registration]:
+    event, registration = lock_for_change(registration)
     if registration.status not in ACTIVE:
         raise RegistrationConflict(_("Only active registrations can be declined."))
-    return _release(registration, actor, S.DECLINED, "declined")
+    return _release(event, registration, actor, S.DECLINED, "declined")
 
 
 def approve_registration(registration: Registration, actor) -> Registration:
-    event = lock_event(registration.event)
+    event, registration = lock_for_change(registration)
     if registration.status != S.PENDING:
         raise RegistrationConflict(_("Only registrations waiting for approval can be approved."))
     if _seat_and_quota(event, registration):
@@ -465,7 +505,7 @@ def approve_registration(registration: Registration, actor) -> Registration:
 
 def promote_registration(registration: Registration, actor) -> Registration:
     """An organiser moves one person off the waitlist, when a seat and their quota allow."""
-    event = lock_event(registration.event)
+    event, registration = lock_for_change(registration)
     if registration.status != S.WAITLISTED:
         raise RegistrationConflict(_("Only people on the waitlist can be moved off it."))
     if not _has_free_seat(event, registration.attend_as):
@@ -599,10 +639,17 @@ def notify(registration: Registration, kind: str, *, had_place: bool = False) ->
 
 def assign_to_session(session: EventSession, registration: Registration, actor) -> SessionPlace:
     """An organiser puts a registered participant into a small group (within its places)."""
-    if registration.event_id != session.event_id or registration.status != S.CONFIRMED:
+    if registration.event_id != session.event_id:
         raise RegistrationError(_("Only confirmed participants of this event can be "
                                   "assigned."))
-    locked = lock_sessions([session.id])[session.id]
+    # The order every registration change keeps (event, session, registration): taking the
+    # session first, as this once did, deadlocked against people registering for it.
+    lock_row(Event, session.event_id)
+    locked = lock_row(EventSession, session.id)
+    registration = lock_row(Registration, registration.id)
+    if registration.status != S.CONFIRMED:
+        raise RegistrationError(_("Only confirmed participants of this event can be "
+                                  "assigned."))
     place = db.session.scalar(select(SessionPlace).where(
         SessionPlace.registration_id == registration.id, SessionPlace.session_id == session.id))
     if place is not None and place.status == S.CONFIRMED:

@@ -6,7 +6,7 @@ from flask_babel import _
 from flask_login import current_user
 
 from app.core.access import Role, organiser_required, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices
+from app.core.forms import EmptyForm, as_choices, refuse
 from app.core.templating import current_locale
 from app.events import services as events
 from app.events.models import SessionKind
@@ -107,8 +107,8 @@ def _session_input(topic, form) -> events.SessionInput:
     try:
         day = date.fromisoformat(form.day.data or "")
     except ValueError:
-        raise events.EventRuleError(_("The session must be on one of the event's days.")) \
-            from None
+        raise events.EventRuleError(_("The session must be on one of the event's days."),
+                                    field="day") from None
     return events.SessionInput(
         title=topic.title, kind=SessionKind(form.kind.data),
         day=day, start_time=form.start_time.data, end_time=form.end_time.data,
@@ -129,7 +129,7 @@ def schedule(event_id, topic_id):
             session = services.schedule_topic(topic, _session_input(topic, form))
         except (services.TopicError, events.EventRuleError) as error:
             db.session.rollback()
-            flash(str(error), "error")
+            refuse(form, str(error), getattr(error, "field", None))
             status = error.status
             ask_occurrence = isinstance(error, events.AmbiguousTimeChoiceNeeded)
         else:

@@ -1,15 +1,19 @@
 """The poll over HTTP: invitees answer in their own zone, organisers pick; bad input is a 4xx
 that changes nothing; list pages run a constant number of queries."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
+import icalendar
 import pytest
 from sqlalchemy import func, select
 
 from app.bilaterals import services
 from app.bilaterals.models import BilateralCall, CallStatus, SlotVote, WorkingGroup
+from app.core.models import OutboxMessage
+from app.events.models import AttendanceMode, EventSession
 from app.extensions import db
 from app.registrations.models import Registration
+from tests.forms import rendered_form
 
 NOW = datetime(2027, 3, 1, tzinfo=UTC)
 
@@ -146,3 +150,42 @@ def test_list_pages_run_a_constant_number_of_queries(client, login, call_world, 
     with query_counter() as groups:
         assert client.get("/working-groups").status_code == 200
     assert len(groups) < 10
+
+
+def test_organiser_moves_a_scheduled_call_through_its_pages(client, login, call_world):
+    """The call is a bilateral session of its own virtual event: the session form there asks
+    only what a virtual event needs, and the move reaches both invitees' calendars."""
+    organiser, nz, th, call = call_world
+    login(client, organiser)
+    pick = rendered_form(client, f"/bilaterals/{call.id}", action=f"/bilaterals/{call.id}/pick",
+                         index=0)
+    assert pick.values["slot_id"] == [str(call.slots[0].id)]
+    assert pick.submit().status_code == 302
+    db.session.expire_all()
+    session = db.session.get(BilateralCall, call.id).session
+    event_url = f"/events/{session.event_id}"
+    assert f'href="{event_url}"' in client.get(f"/bilaterals/{call.id}").get_data(as_text=True)
+    edit_url = f"{event_url}/sessions/{session.id}/edit"
+    assert f'href="{edit_url}"' in client.get(
+        f"{event_url}/sessions/{session.id}").get_data(as_text=True)
+
+    form = rendered_form(client, edit_url)
+    assert "attendance_mode" not in form.names and form.values["kind"] == ["bilateral"]
+    start = datetime.combine(date.min, time.fromisoformat(form.values["start_time"][0]))
+    end = datetime.combine(date.min, time.fromisoformat(form.values["end_time"][0]))
+    later = timedelta(hours=1)
+    response = form.fill(start_time=f"{start + later:%H:%M}",
+                         end_time=f"{end + later:%H:%M}").submit("submit")
+    assert response.status_code == 302
+    db.session.expire_all()
+    moved = db.session.get(EventSession, session.id)
+    assert moved.start_dt == call.slots[0].start_dt + later and moved.sequence == 1
+    assert moved.attendance_mode == AttendanceMode.ONLINE
+    for person in (nz, th):
+        [latest] = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.recipient == person.email,
+                                        OutboxMessage.calendar_method.is_not(None))
+            .order_by(OutboxMessage.id.desc()).limit(1)).all()
+        invitation = icalendar.Calendar.from_ical(latest.calendar).walk("VEVENT")[0]
+        assert latest.calendar_method == "REQUEST" and invitation["SEQUENCE"] == 1
+        assert invitation.decoded("DTSTART") == moved.start_dt

@@ -13,10 +13,7 @@ from app.interpretation.models import Grade
 from app.interpretation.services import assign_interpreter, open_channel, save_profile
 from app.registrations import services as registrations
 from tests.conftest import login_as
-
-FORM = {"title": "Plenary", "kind": "plenary", "day": "2027-06-22", "start_time": "10:00",
-        "end_time": "11:00", "room": "", "online_url": "", "attendance_mode": "online",
-        "floor_language": "en", "capacity": "", "description": ""}
+from tests.forms import rendered_form
 
 
 @pytest.fixture
@@ -42,8 +39,8 @@ def test_interpreters_get_an_update_then_a_cancel(client, organiser, interpreter
     db.session.commit()
     login_as(client, organiser)
     url = f"/events/{plenary.event_id}/sessions/{plenary.id}"
-    assert client.post(f"{url}/edit", data={**FORM, "start_time": "10:30",
-                                            "end_time": "11:30"}).status_code == 302
+    edit = rendered_form(client, f"{url}/edit").fill(start_time="10:30", end_time="11:30")
+    assert edit.submit("submit").status_code == 302
     assert client.post(f"{url}/cancel").status_code == 302
     sent = _calendars(interpreter.email)
     assert [method for method, _event in sent] == ["REQUEST", "REQUEST", "CANCEL"]
@@ -58,7 +55,8 @@ def test_bilateral_invitees_follow_their_call(client, organiser, participant, pl
         consent_chatham=True, consent_data=True))
     db.session.commit()
     login_as(client, organiser)
-    client.post(f"/events/{plenary.event_id}/sessions/{plenary.id}/edit",
-                data={**FORM, "kind": "bilateral", "start_time": "08:00", "end_time": "09:00"})
+    edit = rendered_form(client, f"/events/{plenary.event_id}/sessions/{plenary.id}/edit")
+    assert edit.values["kind"] == ["bilateral"]
+    assert edit.fill(start_time="08:00", end_time="09:00").submit("submit").status_code == 302
     method, event = _calendars(participant.email)[-1]
     assert method == "REQUEST" and str(event["UID"]) == plenary.uid and event["SEQUENCE"] == 1

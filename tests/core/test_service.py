@@ -271,3 +271,10 @@ def test_the_documented_gunicorn_config_loads_the_production_app():
                              "deploy/gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_feed_poll_while_the_database_is_down_gets_the_503_page():
+    down = create_app(make_test_config(UNREACHABLE))
+    response = down.test_client().get("/calendar/" + "a" * 32 + ".ics",
+                                      headers={"If-None-Match": '"x"'})
+    assert response.status_code == 503

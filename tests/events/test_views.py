@@ -3,10 +3,18 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, insert, select
 
-from app.events.models import Event, EventKind, EventSession, EventStatus, SessionKind
+from app.events.models import (
+    AttendanceMode,
+    Event,
+    EventKind,
+    EventSession,
+    EventStatus,
+    SessionKind,
+)
 from app.extensions import db
 from tests.conftest import login_as
 from tests.formatting import clock_range
+from tests.forms import form_in, refusal, rendered_form
 
 
 @pytest.fixture
@@ -91,53 +99,174 @@ def test_bad_event_input_is_a_4xx_and_saves_nothing(client, organiser, overrides
     assert db.session.scalar(select(func.count()).select_from(Event)) == before
 
 
-def _session_form(**overrides):
-    data = {"title": "Opening", "kind": "plenary", "day": "2022-04-05", "start_time": "13:00",
-            "end_time": "14:00", "room": "", "online_url": "", "attendance_mode": "online",
-            "floor_language": "en", "capacity": "", "description": ""}
-    data.update(overrides)
-    return data
+OPENING = {"title": "Opening", "start_time": "13:00", "end_time": "14:00"}
+
+
+def _new_session(client, event, **values):
+    """The event's add-a-session page with ``values`` typed in: only fields it renders."""
+    return rendered_form(client, f"/events/{event.id}/sessions/new").fill(**values)
 
 
 def test_organiser_adds_previews_and_edits_a_session(client, organiser, workshop):
     login_as(client, organiser)
-    url = f"/events/{workshop.id}/sessions/new"
-    preview = client.post(url, data=_session_form(preview="Preview times", start_time="17:00",
-                                                  end_time="18:00"))
+    preview = _new_session(client, workshop, **{**OPENING, "start_time": "17:00",
+                                                "end_time": "18:00"}).submit("preview")
     assert preview.status_code == 200
     page = preview.get_data(as_text=True)
     assert "Preview: the time for every delegation" in page and "outside working hours" in page
     assert db.session.scalar(select(func.count()).select_from(EventSession)) == 1
-    assert client.post(url, data=_session_form()).status_code == 302
+    assert _new_session(client, workshop, **OPENING).submit("submit").status_code == 302
     session = db.session.scalar(select(EventSession).where(EventSession.title == "Opening"))
     assert session.start_dt == datetime(2022, 4, 5, 3, 0, tzinfo=UTC)
-    edit = client.post(f"/events/{workshop.id}/sessions/{session.id}/edit",
-                       data=_session_form(start_time="14:00", end_time="15:00"))
-    assert edit.status_code == 302
+    edit = rendered_form(client, f"/events/{workshop.id}/sessions/{session.id}/edit")
+    assert edit.values["title"] == ["Opening"] and edit.values["start_time"] == ["13:00"]
+    assert edit.fill(start_time="14:00", end_time="15:00").submit("submit").status_code == 302
     db.session.refresh(session)
     assert session.start_dt == datetime(2022, 4, 5, 4, 0, tzinfo=UTC) and session.sequence == 1
 
 
-def test_session_bad_input(client, organiser, workshop, make_event):
+@pytest.mark.parametrize("kind, mode, asks_mode, online", [
+    (EventKind.VIRTUAL, AttendanceMode.ONLINE, False, True),
+    (EventKind.IN_PERSON, AttendanceMode.IN_PERSON, False, False),
+    (EventKind.HYBRID, AttendanceMode.BOTH, True, True),
+])
+def test_sessions_are_added_and_edited_through_the_page_in_every_kind_of_event(
+        client, organiser, make_event, kind, mode, asks_mode, online):
+    """The page asks "Who attends how" in hybrid events only; elsewhere the kind says it."""
+    event = make_event(kind=kind, timezone="Asia/Jakarta", start_date=date(2027, 6, 22),
+                       end_date=date(2027, 6, 24))
     login_as(client, organiser)
-    url = f"/events/{workshop.id}/sessions/new"
-    assert client.post(url, data=_session_form(end_time="12:00")).status_code == 400
-    assert client.post(url, data=_session_form(day="2022-04-09")).status_code == 400
-    assert client.post(url, data=_session_form(day="garbage")).status_code == 400
-    assert client.post(url, data=_session_form(start_time="25:00")).status_code == 400
-    client.post(url, data=_session_form(room="Zoom A"))
-    clash = client.post(url, data=_session_form(room="Zoom A", title="Clash"))
-    assert clash.status_code == 409 and "already used" in clash.get_data(as_text=True)
-    auckland = make_event(timezone="Pacific/Auckland", start_date=date(2023, 4, 2))
-    ambiguous = client.post(f"/events/{auckland.id}/sessions/new",
-                            data=_session_form(day="2023-04-02", start_time="02:30",
-                                               end_time="03:30"))
-    assert ambiguous.status_code == 422
-    assert "happens twice" in ambiguous.get_data(as_text=True)
-    chosen = client.post(f"/events/{auckland.id}/sessions/new",
-                         data=_session_form(day="2023-04-02", start_time="02:30",
-                                            end_time="03:30", occurrence="later"))
+    form = rendered_form(client, f"/events/{event.id}/sessions/new")
+    assert ("attendance_mode" in form.names) is asks_mode
+    assert ("online_url" in form.names) is online
+    assert ("preview" in {button.name for button in form.parsed.buttons}) is online
+    assert "occurrence" not in form.names and '="None"' not in form.html
+    response = form.fill(title="Opening", day="2027-06-23", start_time="09:00",
+                         end_time="10:30", room="Hall A").submit("submit")
+    assert response.status_code == 302
+    session = db.session.scalar(select(EventSession).where(EventSession.event_id == event.id))
+    assert session.attendance_mode == mode and session.room == "Hall A"
+    assert session.start_dt == datetime(2027, 6, 23, 2, tzinfo=UTC)
+
+    session.online_url = "https://meet.example.org/kept"  # say, from when it was hybrid
+    db.session.commit()
+    edit = rendered_form(client, f"/events/{event.id}/sessions/{session.id}/edit")
+    assert edit.names == form.names
+    assert edit.values["day"] == ["2027-06-23"] and edit.values["start_time"] == ["09:00"]
+    if asks_mode:
+        assert edit.values["attendance_mode"] == ["both"]
+        edit.fill(attendance_mode="online")
+    assert edit.fill(start_time="11:00", end_time="12:00").submit("submit").status_code == 302
+    db.session.refresh(session)
+    assert session.start_dt == datetime(2027, 6, 23, 4, tzinfo=UTC) and session.sequence == 1
+    assert session.attendance_mode == (AttendanceMode.ONLINE if asks_mode else mode)
+    assert session.room == "Hall A" and session.online_url == "https://meet.example.org/kept"
+
+
+@pytest.mark.parametrize("kind", list(EventKind))
+def test_a_time_the_clocks_skip_is_refused_beside_its_field(client, organiser, make_event,
+                                                             kind):
+    """02:30 on 4 October 2026 does not exist in Sydney (02:00 becomes 03:00)."""
+    event = make_event(kind=kind, timezone="Australia/Sydney", start_date=date(2026, 10, 3),
+                       end_date=date(2026, 10, 5))
+    login_as(client, organiser)
+    url = f"/events/{event.id}/sessions/new"
+    response = rendered_form(client, url).fill(
+        title="Early", day="2026-10-04", start_time="02:30", end_time="03:30").submit("submit")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    shown = refusal(page)
+    assert shown.errors["start_time"].startswith(
+        "02:30 does not exist on 2026-10-04 in Australia/Sydney")
+    assert "daylight saving" in shown.errors["start_time"]
+    assert shown.invalid == {"start_time"} and shown.summary_links == ["start_time"]
+    assert "Please correct the highlighted fields." in shown.summary
+    assert db.session.scalar(select(func.count()).select_from(EventSession)) == 0
+
+    again = form_in(client, url, page)  # the refused page keeps what was typed
+    assert again.values["start_time"] == ["02:30"] and again.values["title"] == ["Early"]
+    assert again.fill(start_time="03:00", end_time="04:00").submit("submit").status_code == 302
+    session = db.session.scalar(select(EventSession).where(EventSession.event_id == event.id))
+    assert session.start_dt == datetime(2026, 10, 3, 16, tzinfo=UTC)  # 03:00 AEDT (+11)
+
+
+def test_an_end_the_clocks_skip_marks_the_end(client, organiser, make_event):
+    event = make_event(kind=EventKind.VIRTUAL, timezone="Australia/Sydney",
+                       start_date=date(2026, 10, 4))
+    login_as(client, organiser)
+    response = _new_session(client, event, title="Night", start_time="01:00",
+                            end_time="02:15").submit("submit")
+    assert response.status_code == 400
+    shown = refusal(response.get_data(as_text=True))
+    assert shown.invalid == {"end_time"} and "02:15 does not exist" in shown.errors["end_time"]
+
+
+def test_a_time_that_happens_twice_asks_which_one(client, organiser, make_event):
+    """02:30 on 2 April 2023 happens twice in Auckland (03:00 NZDT becomes 02:00 NZST)."""
+    event = make_event(kind=EventKind.IN_PERSON, timezone="Pacific/Auckland",
+                       start_date=date(2023, 4, 2))
+    login_as(client, organiser)
+    url = f"/events/{event.id}/sessions/new"
+    response = _new_session(client, event, title="Late", start_time="02:30",
+                            end_time="03:30").submit("submit")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    shown = refusal(page)
+    assert "happens twice" in shown.errors["occurrence"]
+    assert shown.invalid == {"occurrence-0", "occurrence-1"}
+    assert shown.summary_links == ["occurrence-0"]
+    chosen = form_in(client, url, page).fill(occurrence="later").submit("submit")
     assert chosen.status_code == 302
+    session = db.session.scalar(select(EventSession).where(EventSession.event_id == event.id))
+    assert session.start_dt == datetime(2023, 4, 1, 14, 30, tzinfo=UTC)  # 02:30 NZST (+12)
+
+
+def test_session_bad_input_marks_the_field_at_fault(client, organiser, workshop):
+    login_as(client, organiser)
+    for values, field, status in [
+        ({"end_time": "12:00"}, "end_time", 400),  # before it starts
+        ({"start_time": "25:00"}, "start_time", 400),
+        ({"capacity": "0"}, "capacity", 400),
+    ]:
+        response = _new_session(client, workshop, **{**OPENING, **values}).submit("submit")
+        assert response.status_code == status, values
+        shown = refusal(response.get_data(as_text=True))
+        assert shown.invalid == {field} and shown.summary_links == [field], values
+        assert shown.errors[field], values
+    for day in ("2022-04-09", "garbage"):  # a stale or tampered page
+        response = _new_session(client, workshop, **OPENING).forge(day=day).submit("submit")
+        assert response.status_code == 400
+        assert refusal(response.get_data(as_text=True)).invalid == {"day"}
+    assert _new_session(client, workshop, **OPENING, room="Zoom A").submit(
+        "submit").status_code == 302
+    clash = _new_session(client, workshop, **{**OPENING, "title": "Clash"},
+                         room="Zoom A").submit("submit")
+    assert clash.status_code == 409
+    shown = refusal(clash.get_data(as_text=True))
+    assert shown.invalid == {"room"} and "already used" in shown.errors["room"]
+
+
+def test_a_refusal_of_no_one_field_is_shown_at_the_top(client, organiser, workshop):
+    login_as(client, organiser)
+    form = _new_session(client, workshop, **OPENING)
+    workshop.status = EventStatus.CANCELLED
+    db.session.commit()
+    response = form.submit("submit")
+    assert response.status_code == 409
+    shown = refusal(response.get_data(as_text=True))
+    assert "This event is cancelled." in shown.summary
+    assert shown.invalid == set() and shown.summary_links == []
+
+
+def test_the_form_helper_refuses_fields_the_page_does_not_render(client, organiser,
+                                                                 make_event):
+    event = make_event(kind=EventKind.VIRTUAL)
+    login_as(client, organiser)
+    form = rendered_form(client, f"/events/{event.id}/sessions/new")
+    with pytest.raises(KeyError, match="attendance_mode"):
+        form.fill(attendance_mode="online")
+    with pytest.raises(ValueError, match="offers"):
+        form.fill(kind="party")
 
 
 def test_session_of_another_event_is_404(client, participant, workshop, make_event):

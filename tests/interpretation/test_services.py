@@ -18,6 +18,23 @@ from tests.interpretation.conftest import at
 RuleBroken = services.RuleBroken
 
 
+def assign(channel, profile):
+    """One organiser request: a transaction of its own, as in the app, so its locks (in the
+    order of app.core.locking) end before the next request takes its own."""
+    try:
+        return services.assign_interpreter(channel, profile)
+    finally:
+        db.session.commit()
+
+
+def respond(assignment, accept):
+    """One interpreter request, in its own transaction."""
+    try:
+        return services.respond(assignment, accept)
+    finally:
+        db.session.commit()
+
+
 def on_site_event(make_event, venue="Bangkok", **fields):
     return make_event(kind=EventKind.IN_PERSON, venue=venue, **fields)
 
@@ -30,31 +47,31 @@ def test_direction_into_a_from_b_or_c_and_retour_into_b_from_a(app, make_event, 
     into_indonesian = make_channel(event, at(7), at(7, 40), "id")
     thai_a = make_interpreter({"th": "A", "en": "B"})
     thai_c = make_interpreter({"en": "A", "th": "C"})
-    services.assign_interpreter(into_thai, thai_a)  # into A from B
-    services.assign_interpreter(into_english, thai_a)  # retour: into B from A
+    assign(into_thai, thai_a)  # into A from B
+    assign(into_english, thai_a)  # retour: into B from A
     with pytest.raises(RuleBroken, match="Rule: direction"):
-        services.assign_interpreter(into_indonesian, thai_a)  # no Indonesian at all
+        assign(into_indonesian, thai_a)  # no Indonesian at all
     with pytest.raises(RuleBroken, match="Rule: direction"):
-        services.assign_interpreter(make_channel(event, at(9), at(9, 40), "th"), thai_c)
+        assign(make_channel(event, at(9), at(9, 40), "th"), thai_c)
 
 
 def test_two_way_booth_needs_the_retour_direction_too(app, make_event, make_channel,
                                                      make_interpreter):
     event = make_event()
     booth = make_channel(event, at(3), at(3, 40), "th", is_retour=True)
-    services.assign_interpreter(booth, make_interpreter({"th": "A", "en": "B"}))
+    assign(booth, make_interpreter({"th": "A", "en": "B"}))
     with pytest.raises(RuleBroken, match="two-way booth"):
-        services.assign_interpreter(booth, make_interpreter({"th": "A", "en": "C"}))
+        assign(booth, make_interpreter({"th": "A", "en": "C"}))
 
 
 def test_no_overlap_back_to_back_is_fine_one_minute_over_is_not(app, make_event, make_channel,
                                                                make_interpreter):
     event = make_event()
     person = make_interpreter()
-    services.assign_interpreter(make_channel(event, at(3), at(3, 40)), person)
-    services.assign_interpreter(make_channel(event, at(3, 40), at(4, 20)), person)
+    assign(make_channel(event, at(3), at(3, 40)), person)
+    assign(make_channel(event, at(3, 40), at(4, 20)), person)
     with pytest.raises(RuleBroken, match="Rule: no overlap"):
-        services.assign_interpreter(make_channel(event, at(4, 19), at(4, 50)), person)
+        assign(make_channel(event, at(4, 19), at(4, 50)), person)
 
 
 def test_travel_time_between_venue_and_remote_work(app, make_event, make_channel,
@@ -62,10 +79,10 @@ def test_travel_time_between_venue_and_remote_work(app, make_event, make_channel
     venue = on_site_event(make_event)
     online = make_event()
     person = make_interpreter()
-    services.assign_interpreter(make_channel(venue, at(3), at(3, 40)), person)
-    services.assign_interpreter(make_channel(online, at(4, 40), at(5, 20)), person)  # 60 min
+    assign(make_channel(venue, at(3), at(3, 40)), person)
+    assign(make_channel(online, at(4, 40), at(5, 20)), person)  # 60 min
     with pytest.raises(RuleBroken, match="Rule: travel time"):
-        services.assign_interpreter(make_channel(online, at(2), at(2, 1)), person)  # 59 min
+        assign(make_channel(online, at(2), at(2, 1)), person)  # 59 min
 
 
 def test_team_strength_by_session_length(app, make_event, make_channel, make_interpreter):
@@ -73,13 +90,13 @@ def test_team_strength_by_session_length(app, make_event, make_channel, make_int
     short = make_channel(event, at(3), at(3, 40))  # 40 minutes: one interpreter
     longer = make_channel(event, at(5), at(5, 41))  # 41 minutes: two
     people = [make_interpreter() for _ in range(3)]
-    services.assign_interpreter(short, people[0])
+    assign(short, people[0])
     with pytest.raises(RuleBroken, match="Rule: team strength"):
-        services.assign_interpreter(short, people[1])
-    services.assign_interpreter(longer, people[0])
-    services.assign_interpreter(longer, people[1])
+        assign(short, people[1])
+    assign(longer, people[0])
+    assign(longer, people[1])
     with pytest.raises(RuleBroken, match="Rule: team strength"):
-        services.assign_interpreter(longer, people[2])
+        assign(longer, people[2])
 
 
 @pytest.mark.parametrize(("minutes", "size"), [(40, 1), (41, 2), (240, 2), (241, 3),
@@ -107,32 +124,32 @@ def test_remote_daily_limit_counts_each_interpreters_share(app, make_event, make
     four_hours = make_channel(event, at(1), at(5))  # team of 2: 120 minutes each
     two_hours = make_channel(event, at(6), at(8))  # team of 2: 60 minutes each
     for channel in (four_hours, two_hours):
-        services.assign_interpreter(channel, person)
-        services.assign_interpreter(channel, partner)  # exactly 180: allowed
+        assign(channel, person)
+        assign(channel, partner)  # exactly 180: allowed
     with pytest.raises(RuleBroken, match="Rule: remote daily limit"):
-        services.assign_interpreter(make_channel(event, at(9), at(9, 1)), person)
+        assign(make_channel(event, at(9), at(9, 1)), person)
     # 17:00 UTC is already the next day in Bangkok: a fresh allowance.
-    services.assign_interpreter(make_channel(event, at(17), at(17, 30)), person)
+    assign(make_channel(event, at(17), at(17, 30)), person)
 
 
 def test_one_on_site_engagement_a_day(app, make_event, make_channel, make_interpreter):
     jakarta = on_site_event(make_event, venue="Jakarta", timezone="Asia/Jakarta")
     bangkok = on_site_event(make_event, venue="Bangkok")
     person = make_interpreter()
-    services.assign_interpreter(make_channel(jakarta, at(1), at(1, 40)), person)
-    services.assign_interpreter(make_channel(jakarta, at(3), at(3, 40)), person)  # same one
+    assign(make_channel(jakarta, at(1), at(1, 40)), person)
+    assign(make_channel(jakarta, at(3), at(3, 40)), person)  # same one
     with pytest.raises(RuleBroken, match="Rule: one on-site engagement a day"):
-        services.assign_interpreter(make_channel(bangkok, at(9), at(9, 40)), person)
-    services.assign_interpreter(make_channel(bangkok, at(3, day=11), at(3, 40, day=11)), person)
+        assign(make_channel(bangkok, at(9), at(9, 40)), person)
+    assign(make_channel(bangkok, at(3, day=11), at(3, 40, day=11)), person)
 
 
 def test_working_mode(app, make_event, make_channel, make_interpreter):
     booth = make_channel(on_site_event(make_event), at(3), at(3, 40))
     online = make_channel(make_event(), at(6), at(6, 40))
     with pytest.raises(RuleBroken, match="Rule: working mode"):
-        services.assign_interpreter(booth, make_interpreter(on_site=False))
+        assign(booth, make_interpreter(on_site=False))
     with pytest.raises(RuleBroken, match="Rule: working mode"):
-        services.assign_interpreter(online, make_interpreter(remote=False))
+        assign(online, make_interpreter(remote=False))
 
 
 def test_availability_windows_and_time_off(app, make_event, make_channel, make_interpreter):
@@ -141,14 +158,14 @@ def test_availability_windows_and_time_off(app, make_event, make_channel, make_i
     # 10:00-10:40 Bangkok is 03:00-03:40 UTC: a window that just covers it.
     services.add_availability(person, datetime(2027, 3, 10, 10), datetime(2027, 3, 10, 10, 40),
                               is_available=True)
-    services.assign_interpreter(make_channel(event, at(3), at(3, 40)), person)
+    assign(make_channel(event, at(3), at(3, 40)), person)
     with pytest.raises(RuleBroken, match="Rule: availability"):
-        services.assign_interpreter(make_channel(event, at(3, 40), at(3, 41)), person)
+        assign(make_channel(event, at(3, 40), at(3, 41)), person)
     other = make_interpreter()
     services.add_availability(other, datetime(2027, 3, 11, 0), datetime(2027, 3, 12, 0),
                               is_available=False)
     with pytest.raises(RuleBroken, match="is off"):
-        services.assign_interpreter(make_channel(event, at(17), at(17, 30)), other)
+        assign(make_channel(event, at(17), at(17, 30)), other)
 
 
 def test_cancelled_session_refused_and_nothing_changes(app, make_event, make_channel,
@@ -156,7 +173,7 @@ def test_cancelled_session_refused_and_nothing_changes(app, make_event, make_cha
     channel = make_channel(make_event(), at(3), at(3, 40))
     cancel_session(channel.session)
     with pytest.raises(RuleBroken, match="Rule: cancelled session"):
-        services.assign_interpreter(channel, make_interpreter())
+        assign(channel, make_interpreter())
     db.session.rollback()
     assert db.session.scalar(select(func.count(Assignment.id))) == 0
 
@@ -164,12 +181,12 @@ def test_cancelled_session_refused_and_nothing_changes(app, make_event, make_cha
 def test_declined_work_frees_the_time(app, make_event, make_channel, make_interpreter):
     event = make_event()
     person = make_interpreter()
-    first = services.assign_interpreter(make_channel(event, at(3), at(3, 40)), person)
+    first = assign(make_channel(event, at(3), at(3, 40)), person)
     overlapping = make_channel(event, at(3, 10), at(3, 50))
     with pytest.raises(RuleBroken):
-        services.assign_interpreter(overlapping, person)
-    services.respond(first, accept=False)
-    services.assign_interpreter(overlapping, person)
+        assign(overlapping, person)
+    respond(first, accept=False)
+    assign(overlapping, person)
 
 
 def test_relay_needs_two_interpreters_able_to_give_it(app, make_event, make_channel,
@@ -194,9 +211,9 @@ def test_assignment_release_and_change_are_emailed_as_itip(app, make_event, make
                                                           make_interpreter):
     channel = make_channel(make_event(), at(3), at(3, 40))
     person = make_interpreter()
-    assignment = services.assign_interpreter(channel, person)
+    assignment = assign(channel, person)
     services.release_assignment(assignment)
-    services.assign_interpreter(channel, person)
+    assign(channel, person)
     messages = db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.recipient == person.user.email).order_by(OutboxMessage.id)).all()
     assert [m.calendar_method for m in messages] == ["REQUEST", "CANCEL", "REQUEST"]
@@ -209,10 +226,10 @@ def test_assignment_release_and_change_are_emailed_as_itip(app, make_event, make
 def test_accepting_rechecks_the_rules(app, make_event, make_channel, make_interpreter):
     event = make_event()
     person = make_interpreter()
-    assignment = services.assign_interpreter(make_channel(event, at(3), at(3, 40)), person)
-    assert services.respond(assignment, accept=True).status == AssignmentStatus.ACCEPTED
+    assignment = assign(make_channel(event, at(3), at(3, 40)), person)
+    assert respond(assignment, accept=True).status == AssignmentStatus.ACCEPTED
     with pytest.raises(services.InterpretationError):
-        services.respond(assignment, accept=True)
+        respond(assignment, accept=True)
 
 
 def test_demand_counts_registrations_and_session_requests(app, make_event, make_session,
@@ -240,8 +257,8 @@ def test_auto_assign_fills_balances_keeps_accepted_and_is_idempotent(
     event = make_event()
     channels = [make_channel(event, at(1 + 2 * n), at(1 + 2 * n, 40)) for n in range(4)]
     people = [make_interpreter() for _ in range(2)]
-    kept = services.assign_interpreter(channels[0], people[0])
-    services.respond(kept, accept=True)
+    kept = assign(channels[0], people[0])
+    respond(kept, accept=True)
     unfillable = make_channel(event, at(12), at(12, 40), "mi")
     report = services.auto_assign(event)
     assert {c.id for c in report.filled} == {c.id for c in channels[1:]}
@@ -263,7 +280,7 @@ def test_feed_lists_the_sessions_an_interpreter_works(app, make_event, make_chan
                            at(3, 40))
     person = make_interpreter()
     assert channel.session.uid not in feed_calendar(person.user).decode()
-    services.assign_interpreter(channel, person)
+    assign(channel, person)
     feed = feed_calendar(person.user).decode()
     assert channel.session.uid in feed and "meet.example.org/x" in feed
 

@@ -1,0 +1,13 @@
+"""What the events feature announces, so other features act on it without events importing
+them (blinker signals, as Indico's and pretix's plugins use)."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+session_places_changing = _signals.signal("session-places-changing")
+"""Sent with a session, locked, and ``capacity`` (its new number of places; None: no own
+limit) before the change is made. A receiver refuses by raising ``EventRuleError``."""
+
+session_places_changed = _signals.signal("session-places-changed")
+"""Sent with a session after its places changed (still under the lock): fill what was freed."""

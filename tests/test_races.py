@@ -1,0 +1,342 @@
+"""Conflicting requests at the same moment, each pair repeated: two threads, each with its own
+connection and transaction as two gunicorn workers have, released together by a barrier after
+each has read what it will act on (the stale read the locks must make harmless).
+
+Runs on SQLite (writers take turns, BEGIN IMMEDIATE) and on PostgreSQL (row locks in the order
+of ``app.core.locking``), where the interleavings are real.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from app import create_app
+from app.auth.models import User
+from app.core.db import begin_write_transaction
+from app.core.models import AuditRecord, OutboxMessage
+from app.events.models import Event, EventKind, EventSession, EventStatus, SessionKind
+from app.extensions import db
+from app.interpretation import services as interpretation
+from app.interpretation.models import Assignment, AssignmentStatus, Grade
+from app.registrations import services as registrations
+from app.registrations.models import Registration, RegistrationStatus, SessionPlace
+from tests import live
+from tests.conftest import FAST_HASH, make_test_config, seed_countries
+
+S = RegistrationStatus
+REPEAT = 20
+SOON = date.today() + timedelta(days=60)
+
+
+@pytest.fixture(scope="module")
+def race_app(database, tmp_path_factory):
+    """An app on a database of its own: the threads' commits are real and seen by each other."""
+    kind, url = database
+    own = live.fresh_database(kind, url, tmp_path_factory.mktemp("races"), "races")
+    application = create_app(make_test_config(own))
+    with application.app_context():
+        upgrade()
+        seed_countries()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+    if kind == "postgresql":
+        live.drop_database(url, own)
+
+
+_serial = iter(range(1, 10**6))
+
+
+def _person(roles=("participant",), country="NZ") -> User:
+    n = next(_serial)
+    user = User(email=f"race{n}@example.org", display_name=f"Racer {n}", password_hash=FAST_HASH,
+                country_code=country, timezone="Pacific/Auckland", locale="en", languages=["en"])
+    user.set_roles(roles)
+    db.session.add(user)
+    return user
+
+
+def _event(**fields) -> Event:
+    fields.setdefault("kind", EventKind.IN_PERSON)
+    event = Event(title=f"Race {next(_serial)}", status=EventStatus.OPEN, timezone="Asia/Bangkok",
+                  start_date=SOON, end_date=SOON, is_invitation_only=False, **fields)
+    db.session.add(event)
+    return event
+
+
+def _consent(**fields):
+    return registrations.RegistrationInput(consent_chatham=True, consent_data=True, **fields)
+
+
+def both_at_once(app, first, second):
+    """Run two units of work at the same moment. Each is ``prepare() -> act(prepared)``:
+    prepare reads (outside the lock, like a view loading its objects), then both act."""
+    barrier = threading.Barrier(2, timeout=30)
+    outcomes = [None, None]
+
+    def run(index, unit):
+        prepare, act = unit
+        with app.app_context():
+            begin_write_transaction()
+            try:
+                prepared = prepare()
+                barrier.wait()
+                result = act(prepared)
+                db.session.commit()
+                outcomes[index] = ("ok", result)
+            except (registrations.RegistrationError, interpretation.InterpretationError) as error:
+                db.session.rollback()
+                outcomes[index] = ("refused", str(error))
+            except Exception as error:  # anything else is a 500 in the app
+                db.session.rollback()
+                outcomes[index] = ("error", repr(error))
+            finally:
+                db.session.remove()
+
+    # SQLite: the first writer holds the database until it commits, so the second cannot even
+    # prepare before the first acts; the barrier would wait forever. Let it act alone first.
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            barrier = threading.Barrier(1)
+    threads = [threading.Thread(target=run, args=(i, unit)) for i, unit in
+               enumerate((first, second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert all(outcome is not None for outcome in outcomes), outcomes
+    assert not [o for o in outcomes if o[0] == "error"], outcomes
+    return outcomes
+
+
+def _as(user_id, service):
+    """Act on the prepared registration as this user (read in the acting thread)."""
+    return lambda registration: service(registration, db.session.get(User, user_id))
+
+
+def _load(model, row_id):
+    return lambda: db.session.get(model, row_id)
+
+
+def _audit_actions(registration_id) -> list[str]:
+    return list(db.session.scalars(select(AuditRecord.action).where(
+        AuditRecord.subject_type == "registration", AuditRecord.subject_id == registration_id)
+        .order_by(AuditRecord.id)))
+
+
+def _emails_to(user_id) -> int:
+    email = db.session.get(User, user_id).email
+    return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.recipient == email))
+
+
+# --- registrations --------------------------------------------------------------------------
+
+def test_cancel_racing_approve_never_confirms_a_cancelled_person(race_app):
+    for _ in range(REPEAT):
+        with race_app.app_context():
+            organiser = _person(("organiser",), "AU")
+            person = _person()
+            event = _event(capacity=10, requires_approval=True)
+            db.session.commit()
+            registration = registrations.register(event, person, _consent())
+            db.session.commit()
+            ids = registration.id, person.id, organiser.id
+        outcomes = both_at_once(
+            race_app,
+            (_load(Registration, ids[0]),
+             _as(ids[1], registrations.cancel_registration)),
+            (_load(Registration, ids[0]),
+             _as(ids[2], registrations.approve_registration)))
+        with race_app.app_context():
+            assert db.session.get(Registration, ids[0]).status == S.CANCELLED, outcomes
+            actions = _audit_actions(ids[0])
+            # Approved before the cancellation, or refused after it; never approved after.
+            assert actions[-1] == "cancelled", actions
+            assert actions.count("cancelled") == 1
+
+
+def test_head_of_the_waitlist_cancelling_while_promoted_leaves_no_seat_empty(race_app):
+    for _ in range(REPEAT):
+        with race_app.app_context():
+            event = _event(capacity=1)
+            people = [_person() for _ in range(3)]
+            db.session.commit()
+            regs = [registrations.register(event, p, _consent()) for p in people]
+            db.session.commit()
+            assert [r.status for r in regs] == [S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
+            (holder, head, _next), event_id = ([(r.id, r.user_id) for r in regs], event.id)
+        # The seat holder leaves (promoting the head) while the head leaves too.
+        both_at_once(
+            race_app,
+            (_load(Registration, holder[0]),
+             _as(holder[1], registrations.cancel_registration)),
+            (_load(Registration, head[0]),
+             _as(head[1], registrations.cancel_registration)))
+        with race_app.app_context():
+            statuses = dict(db.session.execute(select(Registration.user_id, Registration.status)
+                                               .where(Registration.event_id == event_id)).all())
+            assert statuses[holder[1]] == statuses[head[1]] == S.CANCELLED
+            assert statuses[_next[1]] == S.CONFIRMED, statuses  # the seat went on to them
+
+
+def test_two_clicks_on_cancel_cancel_once_with_one_email_and_one_audit_record(race_app):
+    for _ in range(REPEAT):
+        with race_app.app_context():
+            person = _person()
+            event = _event(capacity=5)
+            db.session.commit()
+            registration = registrations.register(event, person, _consent())
+            db.session.commit()
+            ids = registration.id, person.id
+            emails_before = _emails_to(person.id)
+        cancel = (_load(Registration, ids[0]),
+                  _as(ids[1], registrations.cancel_registration))
+        outcomes = both_at_once(race_app, cancel, cancel)
+        assert [o[0] for o in outcomes] == ["ok", "ok"]  # a second click is not an error
+        with race_app.app_context():
+            assert _audit_actions(ids[0]).count("cancelled") == 1
+            assert _emails_to(ids[1]) == emails_before + 1
+
+
+def test_assigning_to_a_site_visit_racing_a_registration_for_it_never_deadlocks(race_app):
+    for _ in range(REPEAT):
+        with race_app.app_context():
+            organiser = _person(("organiser",), "AU")
+            event = _event(capacity=20)
+            start = datetime.combine(SOON, datetime.min.time(), tzinfo=UTC) + timedelta(hours=3)
+            visit = EventSession(event=event, title="Site visit", kind=SessionKind.SITE_VISIT,
+                                 start_dt=start, end_dt=start + timedelta(hours=2), capacity=5)
+            member, newcomer = _person(), _person()
+            db.session.add(visit)
+            db.session.commit()
+            confirmed = registrations.register(event, member, _consent())
+            db.session.commit()
+            ids = dict(visit=visit.id, reg=confirmed.id, org=organiser.id, event=event.id,
+                       newcomer=newcomer.id)
+        outcomes = both_at_once(
+            race_app,
+            (_load(EventSession, ids["visit"]),
+             lambda s, ids=ids: registrations.assign_to_session(
+                 s, db.session.get(Registration, ids["reg"]),
+                 db.session.get(User, ids["org"]))),
+            (_load(Event, ids["event"]),
+             lambda e, ids=ids: registrations.register(e, db.session.get(User, ids["newcomer"]),
+                                              _consent(session_ids=[ids["visit"]]))))
+        assert [o[0] for o in outcomes] == ["ok", "ok"], outcomes
+        with race_app.app_context():
+            places = db.session.scalar(select(func.count()).select_from(SessionPlace).where(
+                SessionPlace.session_id == ids["visit"], SessionPlace.status == S.CONFIRMED))
+            assert places == 2
+
+
+def test_places_of_a_session_cannot_drop_below_who_has_one_and_raising_them_promotes(
+        race_app):
+    from app.events import services as events
+
+    with race_app.app_context():
+        event = _event(capacity=20)
+        start = datetime.combine(SOON, datetime.min.time(), tzinfo=UTC) + timedelta(hours=3)
+        visit = EventSession(event=event, title="Site visit", kind=SessionKind.SITE_VISIT,
+                             start_dt=start, end_dt=start + timedelta(hours=2), capacity=2)
+        people = [_person() for _ in range(4)]
+        db.session.add(visit)
+        db.session.commit()
+        regs = [registrations.register(event, p, _consent(session_ids=[visit.id]))
+                for p in people]
+        db.session.commit()
+        states = [r.choices[0].status for r in regs]
+        assert states == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
+        form = events.session_input_from(visit)
+        data = events.SessionInput(**{**form, "day": date.fromisoformat(form["day"]),
+                                      "capacity": 1})
+        with pytest.raises(events.ConflictError, match="2 people"):
+            events.update_session(visit, data)
+        db.session.rollback()
+        data.capacity = 3
+        events.update_session(db.session.get(EventSession, visit.id), data)
+        db.session.commit()
+        places = db.session.scalars(select(SessionPlace).where(
+            SessionPlace.session_id == visit.id).order_by(SessionPlace.id)).all()
+        assert [p.status for p in places] == [S.CONFIRMED] * 3 + [S.WAITLISTED]
+
+
+# --- interpretation -------------------------------------------------------------------------
+
+def _interpreters(count: int) -> list[int]:
+    ids = []
+    for _ in range(count):
+        user = _person(("interpreter",), "TH")
+        db.session.flush()
+        interpretation.save_profile(user, timezone="Asia/Bangkok", works_remote=True,
+                                    works_on_site=True, grades={"th": Grade.A, "en": Grade.B})
+        ids.append(user.id)
+    return ids
+
+
+def _event_with_channels(hours) -> int:
+    event = _event(kind=EventKind.VIRTUAL)
+    for hour in hours:
+        start = datetime.combine(SOON, datetime.min.time(), tzinfo=UTC) + timedelta(hours=hour)
+        session = EventSession(event=event, title=f"Plenary {hour}", kind=SessionKind.PLENARY,
+                               start_dt=start, end_dt=start + timedelta(minutes=90),
+                               floor_language="en")
+        db.session.add(session)
+        db.session.flush()
+        interpretation.open_channel(session, "th")
+    db.session.flush()
+    return event.id
+
+
+def _overlapping_bookings(interpreter_ids) -> list:
+    booked = db.session.scalars(select(Assignment).where(
+        Assignment.interpreter_id.in_(interpreter_ids),
+        Assignment.status.in_([AssignmentStatus.PROPOSED, AssignmentStatus.ACCEPTED]))).all()
+    clashes = []
+    by_person = {}
+    for assignment in booked:
+        by_person.setdefault(assignment.interpreter_id, []).append(assignment.channel.session)
+    for person, sessions in by_person.items():
+        sessions.sort(key=lambda s: s.start_dt)
+        clashes += [(person, a.id, b.id) for a, b in itertools.pairwise(sessions)
+                    if b.start_dt < a.end_dt]
+    return clashes
+
+
+def test_auto_assign_of_two_events_at_the_same_hours_never_double_books(race_app):
+    for _ in range(REPEAT // 2):
+        with race_app.app_context():
+            pool = _interpreters(3)
+            first, second = _event_with_channels([2, 5]), _event_with_channels([2, 5])
+            db.session.commit()
+        outcomes = both_at_once(
+            race_app,
+            (_load(Event, first), lambda e: len(interpretation.auto_assign(e).added)),
+            (_load(Event, second), lambda e: len(interpretation.auto_assign(e).added)))
+        with race_app.app_context():
+            assert _overlapping_bookings(pool) == [], outcomes
+
+
+def test_auto_assign_twice_for_one_event_at_once_adds_each_interpreter_once(race_app):
+    for _ in range(REPEAT // 2):
+        with race_app.app_context():
+            _interpreters(3)
+            event_id = _event_with_channels([2])
+            db.session.commit()
+        run = (_load(Event, event_id), lambda e: len(interpretation.auto_assign(e).added))
+        outcomes = both_at_once(race_app, run, run)
+        added = sorted(result for _ok, result in outcomes)
+        assert added[0] == 0, outcomes  # the second run found the team already planned
+        with race_app.app_context():
+            pairs = Counter(db.session.execute(
+                select(Assignment.channel_id, Assignment.interpreter_id).join(
+                    Assignment.channel).join(EventSession).where(
+                    EventSession.event_id == event_id)).all())
+            assert all(count == 1 for count in pairs.values()), pairs
