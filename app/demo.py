@@ -235,12 +235,22 @@ def seed_demo() -> dict[str, int]:
 
     seed_library(created, db.session.scalar(select(Event).where(
         Event.status == EventStatus.OPEN, Event.capacity.is_not(None))))
+    # A transaction takes its locks in one order only (app.core.locking): scheduling a call
+    # (its poll) and then staffing it (its session) run as the two requests they are in use.
+    from app.bilaterals.demo import schedule_demo_call
+    from app.interpretation.demo import interpret_scheduled_call
+
+    db.session.commit()
+    schedule_demo_call(created)
+    db.session.commit()
+    created["interpreting assignments"] += interpret_scheduled_call()
     return created
 
 
 def _open_registration(created: dict) -> None:
-    """The upcoming roundtable: five delegations invited, 7 in-person places each, and two
-    demo participants already registered (the New Zealand one is left to register)."""
+    """The upcoming roundtable: five delegations invited, 7 in-person places each, two
+    demo participants already registered in person and the youth advocate online (the New
+    Zealand one is left to register)."""
     from app.registrations import services as registrations
 
     event = db.session.scalar(select(Event).where(Event.status == EventStatus.OPEN,
@@ -264,6 +274,14 @@ def _open_registration(created: dict) -> None:
                 passport_name=passport_name, interpretation_language="en",
                 consent_chatham=True, consent_data=True))
             created["registrations"] = created.get("registrations", 0) + 1
+    # The youth advocate joins online under their pseudonym (badges and counts show it).
+    advocate = db.session.scalar(select(User).where(User.email == "advocate@example.org"))
+    if advocate is not None and registrations.registration_for(event, advocate) is None:
+        from app.registrations.models import AttendAs
+
+        registrations.register(event, advocate, registrations.RegistrationInput(
+            attend_as=AttendAs.ONLINE, consent_chatham=True, consent_data=True))
+        created["registrations"] = created.get("registrations", 0) + 1
     _plan(event)
 
 

@@ -13,6 +13,9 @@ from app.core.time import now_utc, to_zone
 from app.extensions import db
 
 DEMO_TOPIC = "Follow-up: community placement for unaccompanied children"
+# Already scheduled between Indonesia and Thailand: only its invitees (sari@, somchai@),
+# organisers and its interpreter see it (a private event).
+SCHEDULED_TOPIC = "Follow-up: screening and referral at the border"
 DEMO_GROUP = "Indonesian Working Group on Access to Education"
 
 
@@ -42,3 +45,23 @@ def seed_bilaterals(created: dict) -> None:
             rrule="FREQ=MONTHLY;BYDAY=2TU", first_date=date(2021, 10, 1),
             start_time=time(10, 0), duration_minutes=90, member_ids=[sari.id]), organiser)
         created["working_groups"] = created.get("working_groups", 0) + 1
+
+
+def schedule_demo_call(created: dict) -> None:
+    """An Indonesia-Thailand call between sari@ and somchai@, polled and scheduled on its
+    first slot: a private event only they, organisers and its interpreter see. Picking the
+    slot locks the poll, so the caller runs this in a transaction of its own."""
+    organiser = _user("organiser@example.org")
+    sari, somchai = _user("sari@example.org"), _user("somchai@example.org")
+    if not all((organiser, sari, somchai)) or db.session.scalar(
+            select(BilateralCall.id).where(BilateralCall.topic == SCHEDULED_TOPIC)):
+        return
+    first = to_zone(now_utc(), "Asia/Jakarta").date() + timedelta(days=7)
+    call = services.create_call(services.CallInput(
+        country_a="ID", country_b="TH", topic=SCHEDULED_TOPIC, duration_minutes=60,
+        first_date=first, last_date=first + timedelta(days=20), timezone="Asia/Jakarta",
+        invitee_ids=[sari.id, somchai.id], interpretation="th-en",
+        online_url="https://meet.example.org/bilateral-id-th"), organiser)
+    if call.slots:
+        services.pick_slot(call, call.slots[0].id, organiser)
+    created["bilateral_calls"] = created.get("bilateral_calls", 0) + 1

@@ -491,6 +491,7 @@ def pick_slot(call: BilateralCall, slot_id: int, actor: User) -> EventSession:
     event = Event(title=call_title(call), kind=EventKind.VIRTUAL, status=EventStatus.OPEN,
                   timezone=call.timezone, start_date=day, end_date=day,
                   description="\n".join(description), is_invitation_only=True,
+                  is_private=True,  # its invitees, organisers and interpreters only
                   is_chatham_house=True, country_codes=[call.country_a, call.country_b],
                   online_url=call.online_url)
     session = EventSession(event=event, title=call.topic[:200], kind=SessionKind.BILATERAL,

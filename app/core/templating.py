@@ -7,6 +7,7 @@ from flask_babel import get_locale
 
 from app.core.i18n import LANGUAGE_NAMES, select_timezone
 from app.core.time import fmt_datetime, fmt_time, fmt_when
+from app.core.visibility import init_visibility
 
 
 def current_locale() -> str:
@@ -16,6 +17,7 @@ def current_locale() -> str:
 def init_templating(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    init_visibility(app)  # who may see which meeting and person: asked by every template
 
     @app.context_processor
     def viewer_context():

@@ -84,6 +84,10 @@ class Event(db.Model):
     # In-person places (every place, for a virtual event); None means no limit.
     capacity: Mapped[int | None] = mapped_column()
     requires_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Seen only by its invitees, organisers and the interpreters assigned to it (a scheduled
+    # bilateral call): listed nowhere else, and "not found" to anyone else. The rule itself
+    # lives in ``app.core.visibility``.
+    is_private: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     registration_opens_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The event as one all-day calendar item (the registration invitation): UID and SEQUENCE.
@@ -106,7 +110,8 @@ class Event(db.Model):
 
     @property
     def is_visible_to_all(self) -> bool:
-        return self.status != EventStatus.DRAFT
+        """Listed for everyone: neither a draft nor private (see ``app.core.visibility``)."""
+        return self.status != EventStatus.DRAFT and not self.is_private
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r}>"

@@ -9,6 +9,7 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.core import visibility
 from app.core.locking import lock_row
 from app.core.models import Country
 from app.core.time import (
@@ -54,11 +55,10 @@ class AmbiguousTimeChoiceNeeded(EventRuleError):
 
 
 def visible_events_query(viewer):
-    """Events a viewer may see: drafts belong to organisers only."""
-    query = select(Event)
-    if not (viewer.is_authenticated and viewer.is_organiser):
-        query = query.where(Event.status != EventStatus.DRAFT)
-    return query
+    """Events a viewer may see: drafts belong to organisers only, and a private event (a
+    scheduled bilateral call) to its invitees, organisers and assigned interpreters. The rule
+    is ``app.core.visibility``'s; the timeline, the events list and every event page use it."""
+    return select(Event).where(visibility.event_visibility_clause(viewer))
 
 
 def get_visible_event(event_id: int, viewer) -> Event | None:
@@ -66,7 +66,9 @@ def get_visible_event(event_id: int, viewer) -> Event | None:
 
 
 def visible_event_or_404(event_id: int, viewer) -> Event:
-    """The loader every feature's event pages share: a draft looks like nothing (404)."""
+    """The loader every feature's event pages share (event and session pages, calendar
+    downloads, registration, topics...): an event the viewer may not see, a draft or someone
+    else's bilateral call, looks like nothing (404)."""
     event = get_visible_event(event_id, viewer)
     if event is None:
         abort(404)

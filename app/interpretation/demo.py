@@ -56,3 +56,24 @@ def seed_interpretation(password_hash: str) -> int:
     if somchai is not None and plenaries:
         services.request_interpretation(somchai, plenaries[0], "th")
     return len(services.auto_assign(event, notify_interpreters=False).added)
+
+
+def interpret_scheduled_call() -> int:
+    """interpreter@ interprets the scheduled bilateral call into English (so sees it)."""
+    from app.bilaterals.demo import SCHEDULED_TOPIC
+    from app.bilaterals.models import BilateralCall
+
+    call = db.session.scalar(select(BilateralCall).where(BilateralCall.topic == SCHEDULED_TOPIC,
+                                                         BilateralCall.session_id.is_not(None)))
+    ingrid = db.session.scalar(select(User).where(User.email == "interpreter@example.org"))
+    profile = services.profile_of(ingrid) if ingrid is not None else None
+    if call is None or profile is None:
+        return 0
+    channel = db.session.scalar(select(SessionChannel).where(
+        SessionChannel.session_id == call.session_id, SessionChannel.language_code == "en"))
+    if channel is None:
+        channel = services.open_channel(call.session, "en")
+    if any(a.interpreter_id == profile.user_id for a in channel.assignments):
+        return 0
+    services.assign_interpreter(channel, profile)
+    return 1

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.core.forms import CheckboxListField, as_choices
@@ -22,6 +22,9 @@ class UploadForm(FlaskForm):
     tags = StringField(_l("Topic tags"), description=_l("Separate tags with commas."),
                        validators=[Optional(), Length(max=500)])
     events = CheckboxListField(_l("Key download for these events"))
+    show_uploader = BooleanField(
+        _l("Show my name to members as the person who shared it"),
+        description=_l("Otherwise only the organisers see who shared it."))
     submit = SubmitField(_l("Upload"))
 
 

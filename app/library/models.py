@@ -53,6 +53,8 @@ class Resource(db.Model):
     media_type: Mapped[str] = mapped_column(sa.String(120))
     size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
     uploader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # The uploader chose to be named to every member; otherwise only organisers see who it was.
+    show_uploader: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
 
     uploader: Mapped[User | None] = relationship()

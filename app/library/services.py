@@ -46,6 +46,7 @@ class ResourceInput:
     country_codes: list[str] = field(default_factory=list)
     topic_tags: list[str] = field(default_factory=list)
     event_ids: list[int] = field(default_factory=list)
+    show_uploader: bool = False  # the uploader opts in to being named to every member
 
 
 def parse_tags(text: str) -> list[str]:
@@ -103,6 +104,7 @@ def add_resource(data: ResourceInput, uploader: User) -> Resource:
         stored_name=storage.new_stored_name(kind),
         original_name=display_name(data.filename, kind), media_type=kind.media_type,
         size_bytes=storage.size_of(data.stream), uploader_id=uploader.id,
+        show_uploader=bool(data.show_uploader),
         tags=[ResourceTag(kind=TagKind.COUNTRY, value=code)
               for code in sorted(set(data.country_codes))]
         + [ResourceTag(kind=TagKind.TOPIC, value=tag) for tag in data.topic_tags],

@@ -67,7 +67,8 @@ def upload():
             description=form.description.data or "", filename=upload.filename or "",
             stream=upload.stream, country_codes=list(form.countries.data or []),
             topic_tags=services.parse_tags(form.tags.data),
-            event_ids=[int(v) for v in (form.events.data or [])] if "events" in form else [])
+            event_ids=[int(v) for v in (form.events.data or [])] if "events" in form else [],
+            show_uploader=bool(form.show_uploader.data))
         resource = None
         try:
             resource = services.add_resource(data, current_user)

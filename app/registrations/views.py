@@ -3,7 +3,8 @@ from flask_babel import _
 from flask_login import current_user
 
 from app.auth.services import SPOKEN_LANGUAGES, user_by_email
-from app.core.access import organiser_required, signed_in
+from app.core import visibility
+from app.core.access import Role, organiser_required, roles_required, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices
 from app.core.i18n import language_name, select_timezone
 from app.core.templating import current_locale
@@ -23,6 +24,9 @@ from app.registrations.forms import (
 )
 from app.registrations.models import AttendAs, Registration
 
+# Who takes part in meetings (and so may register); interpreters work at them.
+PARTICIPATING_ROLES = (Role.PARTICIPANT, Role.ORGANISER)
+
 
 @bp.record_once
 def register_panel_global(state):
@@ -36,14 +40,16 @@ def register_panel_global(state):
 
 
 def registration_panel(event):
-    """What the event page shows about registration to the current viewer."""
+    """What the event page shows about registration to the current viewer: the numbers as
+    ``visibility`` lets them read them (small ones suppressed for all but organisers)."""
     registration = services.viewer_registration(event, current_user)
     active = registration is not None and registration.is_active
     return {
         "registration": registration,
         "position": services.waitlist_position(registration) if registration else None,
-        "counts": services.attendance_counts(event),
-        "may_register": not active and current_user.is_authenticated
+        "counts": visibility.shown_counts(current_user, services.attendance_counts(event)),
+        "takes_part": visibility.may_register_as_participant(current_user),
+        "may_register": not active and visibility.may_register_as_participant(current_user)
         and services.may_register(event, current_user),
     }
 
@@ -102,7 +108,7 @@ def _status_message(registration, position):
 
 
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
-@signed_in
+@roles_required(*PARTICIPATING_ROLES)  # interpreter-only accounts work at meetings: 403
 def register(event_id):
     event = visible_event_or_404(event_id, current_user)
     form = _prepare(RegistrationForm(), event)

@@ -206,3 +206,48 @@ def test_library_page_runs_a_constant_number_of_queries(client, make_user, make_
             assert client.get("/library").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 8, counts
+
+
+# --- who shared it ----------------------------------------------------------------------
+
+def test_uploaders_are_named_to_organisers_only_unless_they_opt_in(client, make_user,
+                                                                  organiser, interpreter):
+    quiet = make_user(display_name="Quiet Uploader")
+    named = make_user(display_name="Named Real", pseudonym="Named Pseudonym")
+    services.add_resource(_input(files.PDF, "a.pdf", title="Quiet toolkit"), quiet)
+    services.add_resource(_input(files.PDF, "b.pdf", title="Named toolkit",
+                                 show_uploader=True), named)
+    db.session.commit()
+    for viewer in (make_user(), interpreter):
+        login_as(client, viewer)
+        page = client.get("/library").get_data(as_text=True)
+        assert "Quiet toolkit" in page and "Quiet Uploader" not in page
+        assert "Named Pseudonym" in page and "Named Real" not in page
+    login_as(client, quiet)
+    assert "Quiet Uploader" in client.get("/library").get_data(as_text=True)
+    login_as(client, organiser)
+    page = client.get("/library").get_data(as_text=True)
+    assert "Quiet Uploader" in page and "Named Real" in page
+
+
+def test_the_upload_form_asks_whether_to_name_the_uploader(client, participant):
+    login_as(client, participant)
+    assert "Show my name to members" in client.get("/library/upload").get_data(as_text=True)
+    assert _upload(client, files.PDF, "a.pdf", title="Opted in",
+                   show_uploader="y").status_code == 302
+    assert _upload(client, files.PDF, "b.pdf", title="Left out").status_code == 302
+    shown = dict(db.session.execute(select(Resource.title, Resource.show_uploader)).all())
+    assert shown == {"Opted in": True, "Left out": False}
+
+
+def test_key_downloads_link_only_to_meetings_the_reader_may_see(client, participant,
+                                                                organiser, make_event):
+    call = make_event(title="Bilateral call: private", is_private=True)
+    services.add_resource(_input(files.PDF, "t.pdf", title="Call notes",
+                                 event_ids=[call.id]), organiser)
+    db.session.commit()
+    login_as(client, participant)
+    page = client.get("/library").get_data(as_text=True)
+    assert "Call notes" in page and "Bilateral call: private" not in page
+    login_as(client, organiser)
+    assert "Bilateral call: private" in client.get("/library").get_data(as_text=True)

@@ -125,13 +125,73 @@ def test_chatham_house_roster(client, participant, organiser, make_user, roundta
     login_as(client, participant)
     page = client.get(f"/events/{roundtable.id}").get_data(as_text=True)
     assert "Real Name Hidden" not in page and "Youth advocate" not in page
-    assert "Malaysia: 1" in page
+    assert "Malaysia: fewer than 3" in page and "Malaysia: 1" not in page
     for url in (f"/events/{roundtable.id}/registrations",
                 f"/events/{roundtable.id}/registrations/roster.csv"):
         assert client.get(url).status_code == 403
     login_as(client, organiser)
     roster = client.get(f"/events/{roundtable.id}/registrations").get_data(as_text=True)
     assert "Real Name Hidden" in roster and "Youth advocate" in roster
+
+
+def _confirmed(event, make_user, *countries):
+    for country in countries:
+        services.register(event, make_user(country=country), services.RegistrationInput(
+            consent_chatham=True, consent_data=True))
+    db.session.commit()
+
+
+def test_small_numbers_are_suppressed_for_all_but_organisers(client, participant, organiser,
+                                                             make_user, interpreter,
+                                                             make_event):
+    roundtable = make_event(title="Big roundtable", kind=EventKind.HYBRID,
+                            is_invitation_only=False, start_date=date(2027, 6, 22))
+    _confirmed(roundtable, make_user, "TH", "TH", "TH", "MY", "ID", "ID")
+    for viewer in (participant, interpreter):
+        login_as(client, viewer)
+        page = client.get(f"/events/{roundtable.id}").get_data(as_text=True)
+        assert "6 people confirmed" in page and "Thailand: 3" in page
+        assert "Malaysia: fewer than 3" in page and "Indonesia: fewer than 3" in page
+        assert "Malaysia: 1" not in page and "Indonesia: 2" not in page
+    login_as(client, organiser)
+    page = client.get(f"/events/{roundtable.id}").get_data(as_text=True)
+    assert "Malaysia: 1" in page and "Indonesia: 2" in page and "Thailand: 3" in page
+
+
+def test_numbers_that_could_be_worked_out_are_left_out(client, participant, organiser,
+                                                       make_user, make_event):
+    # Four people, three from Thailand: "Malaysia: fewer than 3" would be Malaysia: 1.
+    roundtable = make_event(title="Roundtable", is_invitation_only=False)
+    _confirmed(roundtable, make_user, "TH", "TH", "TH", "MY")
+    login_as(client, participant)
+    page = client.get(f"/events/{roundtable.id}").get_data(as_text=True)
+    assert "4 people confirmed" in page
+    assert "Malaysia:" not in page and "Thailand: 3" not in page
+    assert "left out" in page
+    login_as(client, organiser)
+    assert "Malaysia: 1" in client.get(f"/events/{roundtable.id}").get_data(as_text=True)
+    # One person: the total too is "fewer than 3".
+    lonely = make_event(title="Small call", is_invitation_only=False)
+    _confirmed(lonely, make_user, "MY")
+    login_as(client, participant)
+    page = client.get(f"/events/{lonely.id}").get_data(as_text=True)
+    assert "Fewer than 3 people confirmed" in page and "1 person confirmed" not in page
+    assert "Malaysia: fewer than 3" in page
+
+
+def test_interpreter_only_accounts_cannot_register(client, interpreter, make_user, roundtable):
+    login_as(client, interpreter)
+    page = client.get(f"/events/{roundtable.id}").get_data(as_text=True)
+    assert f"/events/{roundtable.id}/register" not in page
+    assert "Interpreters do not register as participants." in page
+    assert client.get(f"/events/{roundtable.id}/register").status_code == 403
+    assert client.post(f"/events/{roundtable.id}/register", data=FORM).status_code == 403
+    assert _count() == 0
+    # One who also takes part (both roles) registers as anyone else does.
+    both = make_user(("participant", "interpreter"), country="TH")
+    login_as(client, both)
+    assert client.post(f"/events/{roundtable.id}/register", data=FORM).status_code == 302
+    assert _count() == 1
 
 
 def test_csv_exports_have_the_columns_logistics_needs(client, organiser, participant,

@@ -105,16 +105,22 @@ def test_scheduling_outside_the_event_days_is_refused(roundtable, participant):
 
 # --- pages ------------------------------------------------------------------------------
 
-def test_participants_see_the_pseudonym_organisers_the_name(client, roundtable, make_user,
-                                                           organiser):
+def test_only_organisers_see_who_proposed_a_topic(client, roundtable, make_user, organiser,
+                                                 interpreter):
     advocate = make_user(display_name="Real Name", pseudonym="River")
+    plain = make_user(display_name="Plain Proposer")
     services.propose_topic(roundtable, advocate, "Lived experience")
+    services.propose_topic(roundtable, plain, "Screening")
     db.session.commit()
-    login_as(client, make_user())
-    page = client.get(f"/events/{roundtable.id}/topics").get_data(as_text=True)
-    assert "River" in page and "Real Name" not in page
+    for viewer in (make_user(), interpreter, make_user(country="MY")):
+        login_as(client, viewer)
+        page = client.get(f"/events/{roundtable.id}/topics").get_data(as_text=True)
+        assert "Lived experience" in page and "Screening" in page
+        for name in ("River", "Real Name", "Plain Proposer", "Proposed by"):
+            assert name not in page, (viewer, name)
     login_as(client, organiser)
-    assert "Real Name" in client.get(f"/events/{roundtable.id}/topics").get_data(as_text=True)
+    page = client.get(f"/events/{roundtable.id}/topics").get_data(as_text=True)
+    assert "Real Name (River)" in page and "Plain Proposer" in page
 
 
 def test_propose_vote_twice_and_withdraw_through_the_pages(client, roundtable, participant):

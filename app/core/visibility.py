@@ -1,0 +1,222 @@
+"""Who may see which meeting and which person: the one place that decides.
+
+Meetings are closed door under the Chatham House Rule. Who attends is known to organisers
+only; a lived-experience expert who took a pseudonym is known to everyone else by it alone;
+numbers that would point at a person ("Malaysia: 1") are not shown to participants. Listing
+queries, page loaders, templates and exports ask the functions below instead of deciding for
+themselves; templates reach them as globals and filters registered by ``init_visibility``.
+
+The rules, in short:
+
+* a person's identity (name, email, organisation): organisers, and the person themselves;
+  otherwise only in the few places listed in ``Seen`` with their own rule;
+* a meeting: everyone once it is no longer a draft (organisers see drafts), except a private
+  one (a scheduled bilateral call), which only its invitees, organisers and the interpreters
+  assigned to it see; to anyone else it does not exist (404);
+* a count of people by country, organisation kind or attendance: exact for organisers, and
+  "fewer than 3" for everyone else when it is 1 or 2; a breakdown whose small numbers could be
+  worked out from the total is not shown to them at all.
+
+Feature models are imported inside the functions: those features' packages load their views,
+which load the events services, which load this module.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import and_, false, or_, select, true, union
+
+SMALL_COUNT = 3  # counts of people below this are shown as "fewer than 3"
+SMALL_COUNT_MAX = SMALL_COUNT - 1
+
+
+class Seen(enum.StrEnum):
+    """Where a person shows up on a page or in an export, each with its own rule."""
+
+    ATTENDEE = "attendee"  # rosters, logistics lists, invitees: organisers only
+    PROPOSER = "proposer"  # who proposed a topic: organisers only
+    UPLOADER = "uploader"  # who shared a library resource: organisers, or all if they opted in
+    BOOTH_PARTNER = "booth_partner"  # interpreters of one channel see each other (they share
+    # the booth and the turn schedule): the caller passes only people of the viewer's team
+
+
+def _signed_in(viewer) -> bool:
+    return viewer is not None and bool(getattr(viewer, "is_authenticated", False))
+
+
+def is_organiser(viewer) -> bool:
+    return _signed_in(viewer) and bool(viewer.is_organiser)
+
+
+def is_self(viewer, person) -> bool:
+    return _signed_in(viewer) and person is not None and viewer.id == person.id
+
+
+# --- people ----------------------------------------------------------------------------------
+
+def can_see_person(viewer, person, context: Seen | str, *, opted_in: bool = False) -> bool:
+    """May ``viewer`` learn who ``person`` is, where ``context`` shows them?
+
+    ``opted_in``: the person chose to be named there (only ``Seen.UPLOADER`` offers that).
+    """
+    if person is None or not _signed_in(viewer):
+        return False
+    if is_self(viewer, person) or is_organiser(viewer):
+        return True
+    context = Seen(context)
+    if context == Seen.UPLOADER:
+        return opted_in
+    if context == Seen.BOOTH_PARTNER:
+        return bool(viewer.is_interpreter)
+    return False
+
+
+def visible_name(viewer, person, context: Seen | str, *, opted_in: bool = False) -> str | None:
+    """The name to show, or None when the viewer may not know who it is.
+
+    Organisers and the person themselves read the real name; anyone else allowed to see the
+    person reads the public name (the pseudonym, when one is set).
+    """
+    if not can_see_person(viewer, person, context, opted_in=opted_in):
+        return None
+    if is_organiser(viewer) or is_self(viewer, person):
+        return person.display_name
+    return person.public_name
+
+
+def may_register_as_participant(user) -> bool:
+    """Interpreter-only accounts work at meetings; they do not take part in them (the
+    register route's access rule says the same: ``PARTICIPATING_ROLES``)."""
+    return _signed_in(user) and bool(user.is_participant or user.is_organiser)
+
+
+# --- meetings --------------------------------------------------------------------------------
+
+def audience_event_ids(viewer):
+    """The private events ``viewer`` belongs to, as a select of event ids: invited (in person,
+    or with their delegation when they are a participant), registered, or interpreting."""
+    from app.events.models import EventSession
+    from app.interpretation.models import BOOKED, Assignment, SessionChannel
+    from app.registrations.models import EventInvitee, Registration
+
+    invited = EventInvitee.user_id == viewer.id
+    if viewer.is_participant and viewer.country_code:
+        invited = or_(invited, EventInvitee.country_code == viewer.country_code)
+    return union(
+        select(EventInvitee.event_id).where(invited),
+        select(Registration.event_id).where(Registration.user_id == viewer.id),
+        select(EventSession.event_id)
+        .join(SessionChannel, SessionChannel.session_id == EventSession.id)
+        .join(Assignment, Assignment.channel_id == SessionChannel.id)
+        .where(Assignment.interpreter_id == viewer.id, Assignment.status.in_(BOOKED)),
+    )
+
+
+def event_visibility_clause(viewer):
+    """A WHERE clause on ``Event``: the events ``viewer`` may see (anonymous included)."""
+    from app.events.models import Event, EventStatus
+
+    if is_organiser(viewer):
+        return true()
+    public = and_(Event.status != EventStatus.DRAFT, Event.is_private.is_(false()))
+    if not _signed_in(viewer):
+        return public
+    audience = audience_event_ids(viewer).subquery()
+    return and_(Event.status != EventStatus.DRAFT,
+                or_(Event.is_private.is_(false()), Event.id.in_(select(audience.c.event_id))))
+
+
+def can_see_event(viewer, event) -> bool:
+    """The same rule for one loaded event (no query unless the event is private)."""
+    from app.events.models import Event, EventStatus
+    from app.extensions import db
+
+    if event is None:
+        return False
+    if is_organiser(viewer):
+        return True
+    if event.status == EventStatus.DRAFT:
+        return False
+    if not event.is_private:
+        return True
+    if not _signed_in(viewer):
+        return False
+    return db.session.scalar(select(Event.id).where(
+        Event.id == event.id, event_visibility_clause(viewer))) is not None
+
+
+def visible_events(viewer, events) -> list:
+    """``events`` without those the viewer may not see (links to other meetings)."""
+    return [event for event in events if can_see_event(viewer, event)]
+
+
+# --- counts ----------------------------------------------------------------------------------
+
+def small_count(n: int):
+    """A count of people as a participant may read it: 1 and 2 become "fewer than 3" (a
+    zero points at nobody and stays)."""
+    if 0 < n < SMALL_COUNT:
+        return _l("fewer than %(num)d", num=SMALL_COUNT)
+    return n
+
+
+def is_small(n: int) -> bool:
+    return 0 < n < SMALL_COUNT
+
+
+def shown_count(viewer, n: int):
+    """Exact for organisers (their own pages and the shared ones), suppressed for others."""
+    return n if is_organiser(viewer) else small_count(n)
+
+
+def _works_out(cells: dict, total: int) -> bool:
+    """Could a reader work out the exact value behind a "fewer than 3" in this breakdown
+    from the total and the other numbers shown? ("3 people confirmed", and three countries
+    at "fewer than 3" each, is one each: "Malaysia: 1" again.)"""
+    small = [n for n in cells.values() if is_small(n)]
+    if not small:
+        return False
+    if is_small(total):  # the total reads "fewer than 3" as well: one small cell stays vague
+        return len(small) > 1  # several under a total of at most 2 are one each
+    rest = total - sum(n for n in cells.values() if not is_small(n))
+    return len(small) == 1 or rest in (len(small), SMALL_COUNT_MAX * len(small))
+
+
+def shown_counts(viewer, counts: dict) -> dict:
+    """A tally of confirmed people (``total`` and breakdowns ``by_*``) as ``viewer`` may read
+    it. Organisers read it exactly. Others read 1 and 2 as "fewer than 3", and a breakdown
+    whose small numbers could be worked out from the total (see ``_works_out``) is left out
+    whole: it is emptied and named in ``hidden``. ``total_is_small``: the total reads
+    "fewer than 3"."""
+    if is_organiser(viewer):
+        return {**counts, "total_is_small": False, "hidden": []}
+    total = counts.get("total", 0)
+    shown = {"total": total, "total_is_small": is_small(total), "hidden": []}
+    for key, cells in counts.items():
+        if not isinstance(cells, dict):
+            continue
+        if _works_out(cells, total):
+            shown[key] = {}
+            shown["hidden"].append(key)
+        else:
+            shown[key] = {k: small_count(n) for k, n in cells.items()}
+    return shown
+
+
+# --- templates -------------------------------------------------------------------------------
+
+def init_visibility(app: Flask) -> None:
+    """Templates ask the same rules, for the current viewer."""
+    app.jinja_env.globals.update(
+        can_see_event=lambda event: can_see_event(current_user, event),
+        visible_events=lambda events: visible_events(current_user, events),
+        visible_name=lambda person, context, opted_in=False: visible_name(
+            current_user, person, context, opted_in=opted_in),
+        shown_count=lambda n: shown_count(current_user, n),
+        small_count_limit=SMALL_COUNT,
+    )
+    app.jinja_env.filters["small_count"] = small_count
