@@ -26,7 +26,14 @@ MIN_PASSWORD_LENGTH = 10
 
 
 class AccountError(ValueError):
-    """A request about accounts that cannot be honoured; the message is for the user."""
+    """A request about accounts that cannot be honoured; the message is for the user.
+
+    ``field`` names the form field at fault (shown beside it), None when no one field is.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class InvitationUnusable(AccountError):
@@ -63,7 +70,7 @@ def invite(email: str, roles, invited_by: User | None, country_code: str | None 
     """Create an invitation and return it with its token (shown once, never stored)."""
     email = normalise_email(email)
     if user_by_email(email):
-        raise AccountError(_("%(email)s already has an account.", email=email))
+        raise AccountError(_("%(email)s already has an account.", email=email), field="email")
     roles = sorted({Role(role).value for role in roles}) or [Role.PARTICIPANT.value]
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
@@ -129,9 +136,10 @@ def apply_profile(user: User, *, display_name: str, pseudonym: str, country_code
     """Validate and store profile fields; an empty timezone means the country's default."""
     timezone = timezone or default_timezone_for(country_code)
     if not is_valid_timezone(timezone):
-        raise AccountError(_("Choose a timezone from the list, such as Asia/Jakarta."))
+        raise AccountError(_("Choose a timezone from the list, such as Asia/Jakarta."),
+                           field="timezone")
     if locale not in current_app.config["LANGUAGES"]:
-        raise AccountError(_("That language is not available."))
+        raise AccountError(_("That language is not available."), field="locale")
     user.display_name = display_name.strip()
     user.pseudonym = (pseudonym or "").strip()
     user.country_code = country_code or None
@@ -164,10 +172,10 @@ def accept_invitation(token: str, password: str, **profile) -> User:
     return user
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(password: str, field: str = "password") -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise AccountError(_("Use a password of at least %(n)d characters.",
-                             n=MIN_PASSWORD_LENGTH))
+                             n=MIN_PASSWORD_LENGTH), field=field)
 
 
 def recent_failures(email: str, address: str) -> tuple[int, int]:
@@ -211,8 +219,8 @@ def _decoy_for(method: str) -> str:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current or ""):
-        raise AccountError(_("Your current password is not correct."))
-    check_password_strength(new)
+        raise AccountError(_("Your current password is not correct."), field="current")
+    check_password_strength(new, field="new")
     user.password_hash = hash_password(new)
 
 

@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -14,11 +14,11 @@ from app.auth.forms import (
 )
 from app.auth.models import Invitation, User
 from app.core.access import organiser_required, public, secret_link, signed_in
-from app.core.forms import EmptyForm, as_choices, country_choices, timezone_choices
+from app.core.forms import EmptyForm, as_choices, country_choices, refuse, timezone_choices
 from app.core.i18n import language_name
 from app.core.templating import current_locale
 from app.core.time import now_utc
-from app.core.web import absolute_url, flash_form_errors, redirect_back, safe_next
+from app.core.web import absolute_url, redirect_back, safe_next
 from app.extensions import db, login_manager
 
 
@@ -96,7 +96,7 @@ def join(token):
             )
         except services.AccountError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            refuse(form, str(error), error.field)
             status = 409 if isinstance(error, services.InvitationUnusable) else 400
         else:
             db.session.commit()
@@ -109,15 +109,27 @@ def join(token):
     return render_template("auth/join.html", form=form, invitation=invitation), status
 
 
-@bp.route("/profile", methods=["GET", "POST"])
-@signed_in
-def profile():
+def _profile_form(formdata=None) -> ProfileForm:
+    """The profile form, filled from the account (``formdata``: what was posted, if any)."""
     user = current_user._get_current_object()
-    form = ProfileForm(obj=user, country=user.country_code or "",
+    form = ProfileForm(formdata=formdata, obj=user, country=user.country_code or "",
                        organisation_name=user.organisation.name if user.organisation else "",
                        organisation_kind=(user.organisation.kind.value if user.organisation
                                           else "government"))
     form.set_choices(country_choices(), _language_choices())
+    return form
+
+
+def _profile_page(form, password_form, status=200):
+    return render_template("auth/profile.html", form=form,
+                           password_form=password_form), status
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@signed_in
+def profile():
+    user = current_user._get_current_object()
+    form = _profile_form(request.form if request.method == "POST" else None)
     status = 200
     if form.validate_on_submit():
         try:
@@ -129,7 +141,7 @@ def profile():
             )
         except services.AccountError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            refuse(form, str(error), error.field)
             status = 400
         else:
             db.session.commit()
@@ -137,8 +149,7 @@ def profile():
             return redirect(url_for("auth.profile"))
     elif form.errors:
         status = 400
-    return render_template("auth/profile.html", form=form,
-                           password_form=PasswordForm(prefix="pw")), status
+    return _profile_page(form, PasswordForm(prefix="pw", formdata=None), status)
 
 
 @bp.route("/profile/password", methods=["POST"])
@@ -146,13 +157,13 @@ def profile():
 def change_password():
     form = PasswordForm(prefix="pw")
     if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for("auth.profile")), 303
+        return _profile_page(_profile_form(), form, 400)
     try:
         services.change_password(current_user, form.current.data, form.new.data)
     except services.AccountError as error:
-        flash(str(error), "error")
-        abort(400, description=str(error))
+        db.session.rollback()
+        refuse(form, str(error), error.field)
+        return _profile_page(_profile_form(), form, 400)
     db.session.commit()
     flash(_("Password changed."), "success")
     return redirect(url_for("auth.profile"))
@@ -170,7 +181,7 @@ def invitations():
                                                 form.country.data)
         except services.AccountError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            refuse(form, str(error), error.field)
             status = 409
         else:
             join_url = absolute_url("auth.join", token=token)

@@ -28,7 +28,7 @@ from app.bilaterals.models import (
 )
 from app.calendar.services import render
 from app.core.access import Role, organiser_required, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices, country_choices
+from app.core.forms import EmptyForm, as_choices, country_choices, refuse
 from app.core.i18n import country_name, language_name, select_timezone
 from app.core.models import Country
 from app.core.templating import current_locale
@@ -53,9 +53,15 @@ def register_label_globals(state):
 
 
 def _fail(error: services.BilateralError, template: str | None = None, **context):
-    """Nothing of a refused change is kept; the reason is shown with the right status."""
+    """Nothing of a refused change is kept; the reason is shown with the right status: in the
+    error summary of the page's ``form`` (beside the field the error names, if any), else as
+    a message."""
     db.session.rollback()
-    flash(str(error), "error")
+    form = context.get("form")
+    if form is not None:
+        refuse(form, str(error), getattr(error, "field", None))
+    else:
+        flash(str(error), "error")
     if template:
         return render_template(template, **context), error.status
     return None
@@ -95,8 +101,7 @@ def ask_for_call():
             services.ask_for_call(current_user, form.country.data, form.topic.data,
                                   form.note.data or "")
         except services.BilateralError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+            _fail(error, form=form)
             status = error.status
         else:
             db.session.commit()
@@ -281,7 +286,7 @@ def holidays():
                     form.day.data, form.name.data or "", form.is_holiday.data == "yes",
                     form.category.data, current_user)
             except services.BilateralError as error:
-                _fail(error)
+                _fail(error, form=form)
                 status = error.status
             else:
                 db.session.commit()
@@ -368,15 +373,19 @@ def show_group(group_id):
     return _render_group(group)
 
 
-def _render_group(group, status=200):
-    members_form = MembersForm(members=[str(m.user_id) for m in group.members])
+def _render_group(group, status=200, occurrence_form=None, members_form=None):
+    """The group's page; a refused change of a meeting or of the members comes back marked."""
+    if members_form is None:
+        members_form = MembersForm(members=[str(m.user_id) for m in group.members],
+                                   formdata=None)
     members_form.members.choices = _member_choices() if current_user.is_organiser else []
     local_first = to_zone(group.first_start_dt, group.timezone)
     return render_template(
         "bilaterals/group.html", group=group,
         occurrences=services.group_occurrences(group, limit=8),
         member_count=len(group.members), members_form=members_form,
-        occurrence_form=OccurrenceForm(), local_time=local_first.strftime("%H:%M"),
+        occurrence_form=occurrence_form or OccurrenceForm(formdata=None),
+        local_time=local_first.strftime("%H:%M"),
         group_country=country_name(group.country_code, current_locale())), status
 
 
@@ -396,9 +405,10 @@ def change_occurrence(group_id):
     group = _group_or_404(group_id)
     form = OccurrenceForm()
     if not form.validate_on_submit() or form.action.data not in ("cancel", "move", "restore"):
-        flash(_("Choose what to do with this meeting."), "error")
-        return _render_group(group, status=422)
+        refuse(form, _("Choose what to do with this meeting."))
+        return _render_group(group, status=422, occurrence_form=form)
     original = _instant(form.original.data)
+    field = None  # the form field a refusal is about
     try:
         if form.action.data == "restore":
             services.restore_occurrence(group, original)
@@ -406,18 +416,21 @@ def change_occurrence(group_id):
             services.change_occurrence(group, original)
         else:
             if not (form.new_date.data and form.new_time.data):
+                field = "new_time" if form.new_date.data else "new_date"
                 raise services.Unprocessable(_("Give the new date and local time."))
             naive = datetime.combine(form.new_date.data, form.new_time.data)
             try:
                 new_start = localize(naive, group.timezone)
             except (NonExistentLocalTime, AmbiguousLocalTime):
+                field = "new_time"
                 raise services.Unprocessable(_(
                     "That local time does not exist or happens twice (the clocks change). "
                     "Choose another time.")) from None
             services.change_occurrence(group, original, new_start=new_start)
     except services.BilateralError as error:
-        _fail(error)
-        return _render_group(_group_or_404(group_id), status=error.status)
+        db.session.rollback()
+        refuse(form, str(error), field or getattr(error, "field", None))
+        return _render_group(_group_or_404(group_id), status=error.status, occurrence_form=form)
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("bilaterals.show_group", group_id=group.id))
@@ -430,13 +443,13 @@ def set_members(group_id):
     form = MembersForm()
     form.members.choices = _member_choices()
     if not form.validate_on_submit():
-        flash(_("Choose the members from the list."), "error")
-        return _render_group(group, status=422)
+        return _render_group(group, status=422, members_form=form)
     try:
         services.set_members(group, [int(value) for value in form.members.data or []])
     except services.BilateralError as error:
-        _fail(error)
-        return _render_group(_group_or_404(group_id), status=error.status)
+        db.session.rollback()
+        refuse(form, str(error), getattr(error, "field", None) or "members")
+        return _render_group(_group_or_404(group_id), status=error.status, members_form=form)
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("bilaterals.show_group", group_id=group.id))

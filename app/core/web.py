@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, redirect, request, url_for
 from werkzeug.routing import MapAdapter
 
 
@@ -41,10 +41,3 @@ def public_urls() -> MapAdapter:
                                            url_scheme=public.scheme or "https")
         current_app.extensions["public_urls"] = adapter
     return adapter
-
-
-def flash_form_errors(form) -> None:
-    """Every validation message of a form posted from another page, to show after redirect."""
-    for messages in form.errors.values():
-        for message in messages:
-            flash(message, "error")

@@ -331,8 +331,16 @@ def save_profile(user: User, *, timezone: str, works_remote: bool, works_on_site
         db.session.add(profile)
     profile.timezone, profile.works_remote = timezone, works_remote
     profile.works_on_site = works_on_site
-    profile.languages = [InterpreterLanguage(language_code=code, grade=grade)
-                         for code, grade in sorted(grades.items())]
+    # Change the rows in place: replacing the list would insert the new (profile, language)
+    # rows before deleting the old ones, and the unique key refuses that on an unchanged save.
+    current = {row.language_code: row for row in profile.languages}
+    for code in set(current) - set(grades):
+        profile.languages.remove(current[code])
+    for code, grade in sorted(grades.items()):
+        if code in current:
+            current[code].grade = grade
+        else:
+            profile.languages.append(InterpreterLanguage(language_code=code, grade=grade))
     db.session.flush()
     return profile
 

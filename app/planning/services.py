@@ -23,7 +23,14 @@ from app.registrations.services import roster
 
 
 class PlanningError(ValueError):
+    """A rule of planning broken; the message is for the user. ``field`` names the form
+    field at fault (shown beside it), None when no one field is."""
+
     status = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class PlanningConflict(PlanningError):
@@ -65,11 +72,12 @@ def meeting_clashes(start: date, end: date, excluding: int | None = None) -> lis
 def add_candidate(event: Event, country_code: str, venue: str, start: date, end: date,
                   notes: str = "") -> HostCandidate:
     if end < start:
-        raise PlanningError(_("The last day cannot be before the first day."))
+        raise PlanningError(_("The last day cannot be before the first day."),
+                            field="end_date")
     if (end - start).days > 14:
-        raise PlanningError(_("A roundtable lasts at most 14 days."))
+        raise PlanningError(_("A roundtable lasts at most 14 days."), field="end_date")
     if db.session.get(Country, country_code) is None:
-        raise PlanningError(_("Choose one of the participating countries."))
+        raise PlanningError(_("Choose one of the participating countries."), field="country")
     candidate = HostCandidate(event_id=event.id, country_code=country_code,
                               venue=venue.strip(), start_date=start, end_date=end,
                               notes=notes.strip())
@@ -101,7 +109,7 @@ def choose_candidate(event: Event, candidate: HostCandidate) -> Event:
 
 def add_task(event: Event, title: str, owner_id: int | None, due: date | None) -> PlanningTask:
     if not title.strip():
-        raise PlanningError(_("Give the task a title."))
+        raise PlanningError(_("Give the task a title."), field="title")
     task = PlanningTask(event_id=event.id, title=title.strip(), owner_id=owner_id, due_date=due)
     db.session.add(task)
     db.session.flush()

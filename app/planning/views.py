@@ -5,8 +5,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.core.access import organiser_required
-from app.core.forms import EmptyForm, as_choices, country_choices
-from app.core.web import flash_form_errors
+from app.core.forms import EmptyForm, as_choices, country_choices, refuse
 from app.events.services import visible_event_or_404
 from app.extensions import db
 from app.planning import bp, exports, services
@@ -29,8 +28,11 @@ def _forms():
 @bp.route("/events/<int:event_id>/planning")
 @organiser_required
 def workspace(event_id):
-    event = visible_event_or_404(event_id, current_user)
-    candidate_form, task_form = _forms()
+    return _workspace(visible_event_or_404(event_id, current_user), *_forms())
+
+
+def _workspace(event, candidate_form, task_form, status=200):
+    """The planning page; a refused add form comes back marked, with what was typed."""
     checks = [(c, services.holiday_clashes(c.start_date, c.end_date),
                services.meeting_clashes(c.start_date, c.end_date, excluding=event.id))
               for c in services.candidates(event)]
@@ -38,7 +40,7 @@ def workspace(event_id):
         "planning/workspace.html", event=event, checks=checks, tasks=services.tasks(event),
         today=services.today_in(event), is_overdue=services.is_overdue,
         quotas=quotas(event), candidate_form=candidate_form, task_form=task_form,
-        action_form=EmptyForm())
+        action_form=EmptyForm()), status
 
 
 def _back(event):
@@ -51,23 +53,28 @@ def _refused(event, error):
     return _back(event), 303
 
 
-def _invalid(event, form):
-    flash_form_errors(form)
-    return _back(event), 303
+def _refused_form(event, forms, form, error=None):
+    """The planning page again, ``form`` (one of ``forms``) marked: by its own validation, or
+    by ``error``, a rule's refusal shown beside its field."""
+    db.session.rollback()
+    if error is not None:
+        refuse(form, str(error), error.field)
+    return _workspace(event, *forms, status=error.status if error is not None else 400)
 
 
 @bp.route("/events/<int:event_id>/planning/candidates", methods=["POST"])
 @organiser_required
 def add_candidate(event_id):
     event = visible_event_or_404(event_id, current_user)
-    form, _task = _forms()
+    forms = _forms()
+    form = forms[0]
     if not form.validate_on_submit():
-        return _invalid(event, form)
+        return _refused_form(event, forms, form)
     try:
         services.add_candidate(event, form.country.data, form.venue.data,
                                form.start_date.data, form.end_date.data, form.notes.data or "")
     except services.PlanningError as error:
-        return _refused(event, error)
+        return _refused_form(event, forms, form, error)
     db.session.commit()
     return _back(event)
 
@@ -108,14 +115,15 @@ def delete_candidate(event_id, candidate_id):
 @organiser_required
 def add_task(event_id):
     event = visible_event_or_404(event_id, current_user)
-    _candidate, form = _forms()
+    forms = _forms()
+    form = forms[1]
     if not form.validate_on_submit():
-        return _invalid(event, form)
+        return _refused_form(event, forms, form)
     owner = int(form.owner.data) if form.owner.data else None
     try:
         services.add_task(event, form.title.data, owner, form.due_date.data)
     except services.PlanningError as error:
-        return _refused(event, error)
+        return _refused_form(event, forms, form, error)
     db.session.commit()
     return _back(event)
 

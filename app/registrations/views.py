@@ -5,11 +5,10 @@ from flask_login import current_user
 from app.auth.services import SPOKEN_LANGUAGES, user_by_email
 from app.core import visibility
 from app.core.access import Role, organiser_required, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices, country_choices
+from app.core.forms import EmptyForm, as_choices, country_choices, refuse
 from app.core.i18n import language_name, select_timezone
 from app.core.templating import current_locale
 from app.core.time import fmt_when
-from app.core.web import flash_form_errors
 from app.events.models import EventKind, EventSession
 from app.events.services import visible_event_or_404
 from app.extensions import db
@@ -210,8 +209,13 @@ def _roster_forms(event):
 @organiser_required
 def roster(event_id):
     event = visible_event_or_404(event_id, current_user)
+    return _roster_page(event, _roster_forms(event))
+
+
+def _roster_page(event, forms, status=200):
+    """The roster; a refused capacity, quota or invitee form comes back marked."""
+    capacity, quota, invitee = forms
     registrations = services.roster(event)
-    capacity, quota, invitee = _roster_forms(event)
     seats, counts = services.roster_counts(event, registrations)
     return render_template(
         "registrations/roster.html", event=event, registrations=registrations,
@@ -219,7 +223,7 @@ def roster(event_id):
         counts=counts, seats=seats,
         quotas=services.quotas(event), invitees=services.invitees(event),
         capacity_form=capacity, quota_form=quota, invitee_form=invitee, action_form=EmptyForm(),
-    )
+    ), status
 
 
 ACTIONS = {
@@ -249,14 +253,13 @@ def act(event_id, registration_id, action):
     return redirect(url_for("registrations.roster", event_id=event.id))
 
 
-def _settle(event, action):
-    """Run an organiser change; a refused one is reported and nothing is kept."""
+def _settle(event, forms, form, field, action):
+    """Run an organiser change; a refused one is shown beside ``field`` of ``form`` (one of
+    the roster's ``forms``), and nothing is kept."""
     try:
         promoted = action()
     except services.RegistrationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("registrations.roster", event_id=event.id)), 303
+        return _roster_refused(event, forms, form, str(error), field, error.status)
     db.session.commit()
     flash(_("Saved."), "success")
     if promoted:
@@ -264,52 +267,59 @@ def _settle(event, action):
     return redirect(url_for("registrations.roster", event_id=event.id))
 
 
-def _form_errors(form, event):
-    flash_form_errors(form)
-    return redirect(url_for("registrations.roster", event_id=event.id)), 303
+def _roster_refused(event, forms, form, message=None, field=None, status=400):
+    """The roster again with ``form`` marked: by its own validation, or by ``message``."""
+    db.session.rollback()
+    if message is not None:
+        refuse(form, message, field)
+    return _roster_page(event, forms, status)
 
 
 @bp.route("/events/<int:event_id>/capacity", methods=["POST"])
 @organiser_required
 def set_capacity(event_id):
     event = visible_event_or_404(event_id, current_user)
-    form, _quota, _invitee = _roster_forms(event)
+    forms = _roster_forms(event)
+    form = forms[0]
     if not form.validate_on_submit():
-        return _form_errors(form, event)
-    return _settle(event, lambda: services.set_capacity(event, form.capacity.data,
-                                                        current_user))
+        return _roster_refused(event, forms, form)
+    return _settle(event, forms, form, "capacity",
+                   lambda: services.set_capacity(event, form.capacity.data, current_user))
 
 
 @bp.route("/events/<int:event_id>/quotas", methods=["POST"])
 @organiser_required
 def set_quota(event_id):
     event = visible_event_or_404(event_id, current_user)
-    _capacity, form, _invitee = _roster_forms(event)
+    forms = _roster_forms(event)
+    form = forms[1]
     if not form.validate_on_submit():
-        return _form_errors(form, event)
-    return _settle(event, lambda: services.set_quota(event, form.country.data,
-                                                     form.max_in_person.data, current_user))
+        return _roster_refused(event, forms, form)
+    return _settle(event, forms, form, "max_in_person",
+                   lambda: services.set_quota(event, form.country.data,
+                                              form.max_in_person.data, current_user))
 
 
 @bp.route("/events/<int:event_id>/invitees", methods=["POST"])
 @organiser_required
 def add_invitee(event_id):
     event = visible_event_or_404(event_id, current_user)
-    _capacity, _quota, form = _roster_forms(event)
+    forms = _roster_forms(event)
+    form = forms[2]
     if not form.validate_on_submit():
-        return _form_errors(form, event)
+        return _roster_refused(event, forms, form)
     if form.email.data:
         user = user_by_email(form.email.data)
         if user is None:
-            flash(_("No account uses that email. Invite the person to Roundtable first."),
-                  "error")
-            return redirect(url_for("registrations.roster", event_id=event.id)), 303
+            return _roster_refused(event, forms, form, _(
+                "No account uses that email. Invite the person to Roundtable first."),
+                "email", 422)
         services.invite_to_event(event, user=user)
     elif form.country.data:
         services.invite_to_event(event, country_code=form.country.data)
     else:
-        flash(_("Choose a delegation or enter an email."), "error")
-        return redirect(url_for("registrations.roster", event_id=event.id)), 303
+        return _roster_refused(event, forms, form,
+                               _("Choose a delegation or enter an email."), None, 422)
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("registrations.roster", event_id=event.id))

@@ -58,3 +58,27 @@ def test_it_sends_what_a_browser_sends_and_nothing_the_page_lacks():
     assert sent.getlist("countries") == ["AU", "TH"] and sent["approval"] == "y"
     assert sent["kind"] == "Break" and sent["day"] == "garbage"
     assert sent["occurrence"] == "later"
+
+
+UPLOAD = """<main><form method="post" enctype="multipart/form-data">
+  <input name="title" required value="">
+  <input type="file" name="file" id="file" required>
+  <input type="checkbox" name="consent" value="y" required>
+  <select name="kind"><option value="toolkit">Toolkit</option></select>
+  <button type="submit">Upload</button>
+</form></main>"""
+
+
+def test_it_knows_required_fields_and_sends_a_chosen_file():
+    client = Recorder()
+    form = form_in(client, "/library/upload", UPLOAD)
+    controls = form.parsed.controls
+    assert (controls["title"].required, controls["consent"].required,
+            controls["kind"].required) == (True, True, False)
+    assert form.parsed.files["file"].required and "file" not in form.data()
+    with pytest.raises(KeyError, match="no file field 'photo'"):
+        form.attach("photo", b"x", "x.png")
+    form.attach("file", b"%PDF-1.4", "brief.pdf").submit()
+    _url, sent = client.sent
+    stream, filename = sent["file"]
+    assert (stream.read(), filename) == (b"%PDF-1.4", "brief.pdf")

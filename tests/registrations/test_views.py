@@ -13,6 +13,7 @@ from app.extensions import db
 from app.registrations import services
 from app.registrations.models import Registration, RegistrationStatus
 from tests.conftest import ROOT, login_as
+from tests.forms import refusal
 
 FORM = {"attend_as": "in_person", "consent_chatham": "y", "consent_data": "y",
         "dietary_needs": "Halal", "access_needs": "Step-free access",
@@ -232,7 +233,8 @@ def test_organiser_actions(client, organiser, make_user, roundtable):
                        data={"quota-country": "TH", "quota-max_in_person": "0"}
                        ).status_code == 302
     low = client.post(f"/events/{roundtable.id}/capacity", data={"capacity-capacity": "0"})
-    assert low.status_code == 303
+    assert low.status_code == 409  # the roster again, the capacity marked and linked
+    assert "capacity-capacity" in refusal(low.get_data(as_text=True)).summary_links
     db.session.refresh(roundtable)
     assert roundtable.capacity == 2
 
