@@ -40,7 +40,15 @@ run: compile-translations
 lint: install
 	$(BIN)/ruff check .
 
-test: lint compile-translations
+# ical.js, the calendar parser Thunderbird uses, for the interoperability test; from its
+# lock with integrity hashes. Without node the test says so and skips that parser.
+ICALJS := tests/calendar/js/node_modules/.installed
+$(ICALJS): tests/calendar/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund --silent --prefix tests/calendar/js && touch $@; \
+	else echo "npm not found: the calendar interop test will skip ical.js"; fi
+
+test: lint compile-translations $(ICALJS)
 	$(BIN)/pytest
 
 translations: install

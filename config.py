@@ -86,6 +86,9 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "roundtable@localhost")
+    # The ORGANIZER of every calendar item: a mailbox the organisers read (calendar clients
+    # show it and send declines there). Falls back to MAIL_DEFAULT_SENDER.
+    ORGANISER_EMAIL = os.environ.get("ORGANISER_EMAIL", "")
     MAIL_TIMEOUT_SECONDS = env_int("MAIL_TIMEOUT_SECONDS", 10)
     OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
     # How long a sender may hold one message before another sender may take it: far longer

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.parametrize("name", sorted(CONFIGS))
 def test_every_config_builds_an_app(name, tmp_path):
     overrides = {"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/a.db",
-                 "PUBLIC_URL": "https://roundtable.example.org"}
+                 "PUBLIC_URL": "https://roundtable.example.org",
+                 "MAIL_DEFAULT_SENDER": "roundtable@example.org"}
     config = type("C", (CONFIGS[name],), overrides)
     app = create_app(config)
     assert app.config["SECRET_KEY"] == "x" * 32

@@ -9,6 +9,7 @@ the first occurrence.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
@@ -91,6 +92,16 @@ def occurrences(rule: str, first_start_dt: datetime, zone: str, *,
                 limit: int = 10) -> list[datetime]:
     """Up to ``limit`` occurrence starts (aware UTC) strictly after ``after``, none after
     the local date ``until``, keeping the first start's wall-clock time."""
+    return [instant for _wall, instant in wall_occurrences(
+        rule, first_start_dt, zone, until=until, after=after, limit=limit)]
+
+
+def wall_occurrences(rule: str, first_start_dt: datetime, zone: str, *,
+                     until: date | None = None, after: datetime | None = None,
+                     limit: int = 10) -> list[tuple[datetime, datetime]]:
+    """As ``occurrences``, each with its nominal wall-clock time (naive, in ``zone``): the
+    time the rule names, which a calendar's RRULE expansion also names (02:30 in a gap,
+    although the meeting is at 03:30)."""
     local_first = to_zone(first_start_dt, zone).replace(tzinfo=None)
     recurrence = rrulestr(rule, dtstart=local_first)
     end = datetime.combine(until, time.max) if until else \
@@ -104,7 +115,7 @@ def occurrences(rule: str, first_start_dt: datetime, zone: str, *,
         instant = local_wall_time(naive, zone)
         if after is not None and instant <= after:
             continue
-        found.append(instant)
+        found.append((naive, instant))
         if len(found) >= limit:
             break
     return found
@@ -115,3 +126,74 @@ def first_occurrence(rule: str, first_start_dt: datetime, zone: str,
     found = occurrences(rule, first_start_dt, zone, until=until,
                         after=first_start_dt - timedelta(seconds=1), limit=1)
     return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class ClockChange:
+    """A meeting of a series that a clock change touches: its nominal wall-clock time is
+    skipped ("gap": it is held at ``start_dt``, the offset before the gap) or repeated
+    ("fold": held at the first), or the clocks change while it runs ("during")."""
+
+    wall: datetime  # naive, in the series' zone
+    start_dt: datetime
+    end_dt: datetime
+    kind: str
+
+
+def _transition_instants(zone: str, first: datetime, last: datetime) -> list[datetime]:
+    """UTC instants where the zone's offset changes, between two UTC instants."""
+    tz = get_zone(zone)
+    found = []
+    times = getattr(tz, "_utc_transition_times", [])
+    infos = getattr(tz, "_transition_info", [])
+    for index in range(1, len(times)):
+        when = times[index].replace(tzinfo=UTC)
+        if first <= when <= last and infos[index][0] != infos[index - 1][0]:
+            found.append(when)
+    return found
+
+
+def clock_changes(rule: str, first_start_dt: datetime, zone: str, duration: timedelta, *,
+                  until: date | None = None) -> list[ClockChange]:
+    """The meetings of the series that a clock change touches, in order. Calendar clients
+    read such wall-clock times differently; the series' export pins each one to UTC."""
+    local_first = to_zone(first_start_dt, zone).replace(tzinfo=None)
+    recurrence = rrulestr(rule, dtstart=local_first)
+    last = local_wall_time(datetime.combine(until, time.max), zone) if until else \
+        first_start_dt + timedelta(days=366 * HORIZON_YEARS)
+    found: dict[datetime, ClockChange] = {}
+    for change in _transition_instants(zone, first_start_dt - duration, last):
+        # Every meeting that could start within a day of the change, before or after it.
+        local = to_zone(change, zone).replace(tzinfo=None)
+        window = (local - duration - timedelta(days=1), local + timedelta(days=1))
+        for naive in recurrence.between(*window, inc=True):
+            if naive < local_first or (until and naive.date() > until):
+                continue
+            start = local_wall_time(naive, zone)
+            end = start + duration
+            if _is_gap_or_fold(naive, zone):
+                kind = "gap" if _is_gap(naive, zone) else "fold"
+            elif start <= change <= end or _is_gap_or_fold(
+                    to_zone(end, zone).replace(tzinfo=None), zone):
+                kind = "during"
+            else:
+                continue
+            found.setdefault(naive, ClockChange(naive, start, end, kind))
+    return [found[wall] for wall in sorted(found)]
+
+
+def _is_gap(naive: datetime, zone: str) -> bool:
+    try:
+        localize(naive, zone, prefer_later=False)
+    except NonExistentLocalTime:
+        return True
+    return False
+
+
+def _is_gap_or_fold(naive: datetime, zone: str) -> bool:
+    try:
+        localize(naive, zone)
+    except (NonExistentLocalTime, AmbiguousLocalTime):
+        return True
+    return False
+

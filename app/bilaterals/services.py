@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import render_template
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
@@ -42,7 +42,7 @@ from app.bilaterals.slots import (
     working_days_of,
 )
 from app.calendar.ical import Attendee, CalendarItem
-from app.calendar.services import render, session_item
+from app.calendar.services import SESSION, itip_calendar, session_item
 from app.core.i18n import country_name, language_name
 from app.core.locking import lock_row
 from app.core.mail import queue_email
@@ -50,10 +50,13 @@ from app.core.models import AuditRecord, Country
 from app.core.time import (
     AmbiguousLocalTime,
     NonExistentLocalTime,
+    fmt_date,
+    fmt_time,
     fmt_when,
     localize,
     now_utc,
     to_zone,
+    utc_offset_label,
 )
 from app.core.web import absolute_url
 from app.events.models import (
@@ -524,8 +527,9 @@ def _invite(session: EventSession, user: User) -> None:
     locale = user.locale or "en"
     with force_locale(locale):
         attendee = Attendee(user.email, user.display_name, "ACCEPTED")
-        ics = render([session_item(session, may_join=True, attendee=attendee)],
-                     "REQUEST").decode()
+        ics = itip_calendar(user, session_item(session, may_join=True, attendee=attendee),
+                            "REQUEST", kind=SESSION, event_id=session.event_id,
+                            session_id=session.id)
         body = render_template(
             "bilaterals/email/scheduled.txt", session=session,
             when=fmt_when(session.start_dt, user.timezone, locale), zone=user.timezone,
@@ -706,27 +710,88 @@ def is_member(group: WorkingGroup, user: User) -> bool:
 
 def group_items(group: WorkingGroup) -> list[CalendarItem]:
     """The series as calendar items: the master with its RRULE, cancelled meetings as
-    EXDATE, moved ones as RECURRENCE-ID overrides."""
+    EXDATE, moved ones as RECURRENCE-ID overrides.
+
+    The master starts at the first real meeting (a first date off the rule would be a
+    phantom meeting: RFC 5545 counts DTSTART as one), at its nominal wall-clock time. A
+    meeting that a clock change touches (its time skipped or repeated, or the clocks changing
+    while it runs) is read differently by different clients, so it gets an override with
+    its instants in UTC; EXDATE and RECURRENCE-ID name meetings by their nominal wall-clock
+    time, the value every client compares with its own expansion."""
+    zone = group.timezone
+    duration = timedelta(minutes=group.duration_minutes)
+    first = recurrence.wall_occurrences(group.rrule, group.first_start_dt, zone,
+                                        until=group.until_date,
+                                        after=group.first_start_dt - timedelta(seconds=1),
+                                        limit=1)
+    if not first:
+        return []
+    first_wall = first[0][0]
     rule = group.rrule
     if group.until_date:
         end = datetime.combine(group.until_date, time(23, 59, 59))
-        until = localize(end, group.timezone, prefer_later=True)
+        until = localize(end, zone, prefer_later=True)
         rule += ";UNTIL=" + until.strftime("%Y%m%dT%H%M%SZ")
-    duration = timedelta(minutes=group.duration_minutes)
+    changes = recurrence.clock_changes(group.rrule, group.first_start_dt, zone, duration,
+                                       until=group.until_date)
+    nominal = {change.start_dt: change.wall for change in changes}
+
+    def wall(instant: datetime) -> datetime:
+        return nominal.get(instant) or to_zone(instant, zone).replace(tzinfo=None)
+
+    def override(start: datetime, end: datetime, original: datetime, *,
+                 in_utc: bool = False) -> CalendarItem:
+        return CalendarItem(
+            uid=group.uid, sequence=group.sequence, summary=group.name, start=start, end=end,
+            timezone=zone, recurrence_id=wall(original), url=group.online_url,
+            location=group.online_url, last_modified=group.updated_dt, in_utc=in_utc)
+
     master = CalendarItem(
         uid=group.uid, sequence=group.sequence, summary=group.name,
-        start=group.first_start_dt, end=group.first_start_dt + duration,
-        timezone=group.timezone, rrule=rule, url=group.online_url,
+        start=first_wall, end=first_wall + duration,
+        timezone=zone, rrule=rule, url=group.online_url,
         location=group.online_url, categories=[_("Working group")],
-        exdates=[e.original_start_dt for e in group.exceptions if e.is_cancelled],
+        exdates=[wall(e.original_start_dt) for e in group.exceptions if e.is_cancelled],
         last_modified=group.updated_dt)
-    moved = [CalendarItem(
-        uid=group.uid, sequence=group.sequence, summary=group.name, start=e.new_start_dt,
-        end=e.new_end_dt, timezone=group.timezone, recurrence_id=e.original_start_dt,
-        url=group.online_url, location=group.online_url, last_modified=group.updated_dt)
-        for e in group.exceptions if not e.is_cancelled]
-    return [master, *moved]
+    changed = {e.original_start_dt for e in group.exceptions}
+    moved = [override(e.new_start_dt, e.new_end_dt, e.original_start_dt)
+             for e in group.exceptions if not e.is_cancelled]
+    pinned = [override(change.start_dt, change.end_dt, change.start_dt, in_utc=True)
+              for change in changes if change.start_dt not in changed]
+    return [master, *sorted(moved + pinned, key=lambda item: item.recurrence_id)]
 
+
+def clock_change_warnings(group: WorkingGroup, limit: int = 6) -> list[str]:
+    """What the organiser should know about meetings of the series that a clock change
+    touches: when each one really is (calendars all show that time)."""
+    zone = group.timezone
+    changes = recurrence.clock_changes(group.rrule, group.first_start_dt, zone,
+                                       timedelta(minutes=group.duration_minutes),
+                                       until=group.until_date)
+    locale = str(get_locale() or "en")
+    warnings = []
+    for change in changes[:limit]:
+        day = fmt_date(change.start_dt, zone, locale)
+        nominal = change.wall.strftime("%H:%M")
+        held = fmt_time(change.start_dt, zone, locale)
+        if change.kind == "gap":
+            warnings.append(_("%(day)s: %(time)s does not exist in %(zone)s (the clocks go "
+                              "forward), so this meeting is at %(held)s.", day=day,
+                              time=nominal, zone=zone, held=held))
+        elif change.kind == "fold":
+            warnings.append(_("%(day)s: %(time)s happens twice in %(zone)s (the clocks go "
+                              "back), so this meeting is at the first %(time)s (%(offset)s).",
+                              day=day, time=nominal, zone=zone,
+                              offset=utc_offset_label(change.start_dt, zone)))
+        else:
+            warnings.append(_("%(day)s: the clocks change in %(zone)s during this meeting; "
+                              "it starts at %(held)s and ends at %(end)s.", day=day,
+                              zone=zone, held=held, end=fmt_time(change.end_dt, zone, locale)))
+    if len(changes) > limit:
+        warnings.append(ngettext("%(num)d more meeting of this series meets a clock change.",
+                                 "%(num)d more meetings of this series meet a clock change.",
+                                 len(changes) - limit))
+    return warnings
 
 
 def participants_by_country() -> list[User]:

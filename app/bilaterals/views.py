@@ -363,6 +363,8 @@ def create_group():
         return _fail(error, "bilaterals/group_form.html", form=form)
     db.session.commit()
     flash(_("The working group is created."), "success")
+    for warning in services.clock_change_warnings(group):  # calendars show these times
+        flash(warning, "warning")
     return redirect(url_for("bilaterals.show_group", group_id=group.id))
 
 

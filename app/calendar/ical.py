@@ -3,12 +3,20 @@
 Times go out as wall-clock times with the event's TZID and a VTIMEZONE written in the
 rule-based form Outlook reads (a STANDARD and a DAYLIGHT block, each with a yearly RRULE),
 derived from the same tz database pytz uses everywhere else in the app.
+
+A wall-clock time that names two instants (the hour repeated when the clocks go back) or none
+(the hour skipped when they go forward) is read differently by different clients (RFC 5545
+asks for the first / the offset before the gap; ical.js, Thunderbird's parser, does
+otherwise). Such times never go out as TZID times: a single item is written in UTC, and a
+series meeting at such a time gets an override (RECURRENCE-ID at its nominal wall-clock time,
+which every client matches to its own expansion) whose DTSTART/DTEND are UTC.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from icalendar import (
     Alarm,
@@ -21,7 +29,7 @@ from icalendar import (
 )
 from icalendar import Event as VEvent
 
-from app.core.time import get_zone, to_zone
+from app.core.time import LocalTimeError, get_zone, localize, to_zone
 
 PRODID = "-//Roundtable//Roundtable peer-learning logistics//EN"
 
@@ -31,12 +39,16 @@ class Attendee:
     email: str
     name: str
     partstat: str = "NEEDS-ACTION"  # ACCEPTED, TENTATIVE, DECLINED
-    rsvp: bool = True
+    # No replies are processed: answers go through the links in the email, so clients are
+    # not asked to send an iTIP REPLY that would change nothing.
+    rsvp: bool = False
 
 
 @dataclass
 class CalendarItem:
-    """What a VEVENT says; ``start``/``end`` are aware UTC unless ``all_day`` (then dates)."""
+    """What a VEVENT says; ``start``/``end`` are aware UTC unless ``all_day`` (then dates),
+    or, for a series (``rrule``), naive wall-clock times in ``timezone``: the nominal time of
+    its first meeting, from which every client expands the rule."""
 
     uid: str
     sequence: int
@@ -50,12 +62,18 @@ class CalendarItem:
     status: str = "CONFIRMED"  # TENTATIVE, CANCELLED
     all_day: bool = False
     rrule: str = ""  # e.g. "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20271231T000000Z"
+    # EXDATE and RECURRENCE-ID name an occurrence of the series: an aware instant, or a naive
+    # wall-clock time in ``timezone`` (the nominal time, also for one in a gap or a fold).
     exdates: list[datetime] = field(default_factory=list)
     recurrence_id: datetime | None = None
     attendees: list[Attendee] = field(default_factory=list)
     alarm_minutes: int | None = 30
     categories: list[str] = field(default_factory=list)
     last_modified: datetime | None = None
+    # TRANSP:TRANSPARENT: shown, but the time is not busy (an all-day item for a whole event).
+    transparent: bool = False
+    # DTSTART/DTEND in UTC even where the TZID form would be unambiguous.
+    in_utc: bool = False
 
 
 def _transitions(zone_name: str, first_year: int, last_year: int):
@@ -147,6 +165,35 @@ def _local(instant: datetime, zone_name: str) -> datetime:
     return to_zone(instant, zone_name)
 
 
+@lru_cache(maxsize=65536)
+def is_ambiguous_wall_time(naive: datetime, zone_name: str) -> bool:
+    """True when the wall-clock time happens twice in the zone or not at all (cached: a feed
+    asks for every start and end)."""
+    if zone_name == "UTC":
+        return False
+    try:
+        localize(naive, zone_name)
+    except LocalTimeError:
+        return True
+    return False
+
+
+def needs_utc(instant: datetime, zone_name: str) -> bool:
+    """True when the instant's wall-clock time in the zone does not name it alone."""
+    return is_ambiguous_wall_time(to_zone(instant, zone_name).replace(tzinfo=None), zone_name)
+
+
+def _add_occurrence(vevent: VEvent, name: str, when: datetime, zone_name: str) -> None:
+    """EXDATE / RECURRENCE-ID: the occurrence's nominal wall-clock time with its TZID, the
+    value each client compares with its own expansion of the rule."""
+    if when.tzinfo is not None:
+        vevent.add(name, _local(when, zone_name))
+    elif zone_name == "UTC":
+        vevent.add(name, when.replace(tzinfo=UTC))
+    else:
+        vevent.add(name, when, parameters={"TZID": zone_name})
+
+
 def _vevent(item: CalendarItem, stamp: datetime, organiser: tuple[str, str]) -> VEvent:
     vevent = VEvent()
     vevent.add("uid", item.uid)
@@ -156,15 +203,30 @@ def _vevent(item: CalendarItem, stamp: datetime, organiser: tuple[str, str]) -> 
     if item.all_day:
         vevent.add("dtstart", item.start)  # VALUE=DATE
         vevent.add("dtend", item.end)  # exclusive: the day after the last day
+    elif item.start.tzinfo is None:  # a series from its nominal wall-clock time
+        vevent.add("dtstart", item.start, parameters={"TZID": item.timezone})
+        if is_ambiguous_wall_time(item.start, item.timezone) or \
+                is_ambiguous_wall_time(item.end, item.timezone):
+            # Clients would disagree on DTEND - DTSTART: say the length itself.
+            vevent.add("duration", item.end - item.start)
+        else:
+            vevent.add("dtend", item.end, parameters={"TZID": item.timezone})
+    elif item.in_utc or (not item.rrule and (needs_utc(item.start, item.timezone)
+                                             or needs_utc(item.end, item.timezone))):
+        # In a fold the TZID form names two instants: UTC names one, for every client.
+        vevent.add("dtstart", item.start.astimezone(UTC))
+        vevent.add("dtend", item.end.astimezone(UTC))
     else:
         vevent.add("dtstart", _local(item.start, item.timezone))
         vevent.add("dtend", _local(item.end, item.timezone))
     if item.recurrence_id is not None:
-        vevent.add("recurrence-id", _local(item.recurrence_id, item.timezone))
+        _add_occurrence(vevent, "recurrence-id", item.recurrence_id, item.timezone)
     if item.rrule:
         vevent.add("rrule", _parse_rrule(item.rrule))
     for exdate in item.exdates:
-        vevent.add("exdate", _local(exdate, item.timezone))
+        _add_occurrence(vevent, "exdate", exdate, item.timezone)
+    if item.transparent:
+        vevent.add("transp", "TRANSPARENT")
     if item.description:
         vevent.add("description", item.description)
     if item.location:
@@ -185,8 +247,7 @@ def _vevent(item: CalendarItem, stamp: datetime, organiser: tuple[str, str]) -> 
         address.params["cn"] = attendee.name
         address.params["role"] = "REQ-PARTICIPANT"
         address.params["partstat"] = attendee.partstat
-        if attendee.rsvp:
-            address.params["rsvp"] = "TRUE"
+        address.params["rsvp"] = "TRUE" if attendee.rsvp else "FALSE"
         vevent.add("attendee", address, encode=0)
     if item.alarm_minutes and item.status != "CANCELLED":
         alarm = Alarm()
@@ -208,6 +269,10 @@ def _parse_rrule(text: str) -> dict:
     return rule
 
 
+def _year(when: datetime, zone_name: str) -> int:
+    return when.year if when.tzinfo is None else to_zone(when, zone_name).year
+
+
 def build_calendar(items: list[CalendarItem], *, method: str, organiser: tuple[str, str],
                    stamp: datetime, name: str = "") -> bytes:
     """A complete VCALENDAR: every TZID used gets its VTIMEZONE, nothing floats."""
@@ -222,10 +287,11 @@ def build_calendar(items: list[CalendarItem], *, method: str, organiser: tuple[s
     for item in items:
         if not item.all_day:
             span = years.setdefault(item.timezone, [])
-            span += [to_zone(item.start, item.timezone).year,
-                     to_zone(item.end, item.timezone).year]
+            span += [_year(item.start, item.timezone), _year(item.end, item.timezone)]
             if item.rrule:
-                span.append(to_zone(item.start, item.timezone).year + 2)
+                span.append(_year(item.start, item.timezone) + 2)
+            span += [_year(when, item.timezone)
+                     for when in (item.recurrence_id, *item.exdates) if when]
     for zone_name, span in sorted(years.items()):
         if zone_name != "UTC":
             calendar.add_component(vtimezone(zone_name, min(span), max(span)))

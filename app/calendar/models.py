@@ -37,3 +37,27 @@ class ReminderSent(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))
     sent_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class CalendarDelivery(db.Model):
+    """One row per person and calendar item (UID) ever emailed to them as an iTIP message: the
+    SEQUENCE and METHOD last sent. Every REQUEST and CANCEL goes out with a SEQUENCE above the
+    one before it, and cancelling an event reaches every item still standing for it (a
+    participant's registration, a bilateral invitee's session, an interpreter's assignment),
+    each by its own UID. ``kind`` says which it is, so the item can be built again."""
+
+    __tablename__ = "calendar_deliveries"
+    __table_args__ = (sa.UniqueConstraint("user_id", "uid",
+                                          name="uq_calendar_deliveries_user_uid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    uid: Mapped[str] = mapped_column(sa.String(120))
+    kind: Mapped[str] = mapped_column(sa.String(16))  # registration, session, assignment
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"),
+                                          index=True)
+    session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"))
+    sequence: Mapped[int] = mapped_column()
+    method: Mapped[str] = mapped_column(sa.String(16))  # REQUEST or CANCEL
+    sent_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

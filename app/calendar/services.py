@@ -6,6 +6,7 @@ see and what each says, in that person's language.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -13,13 +14,13 @@ from datetime import datetime, timedelta
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, or_, select, union_all, update
+from sqlalchemy import bindparam, func, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.calendar.ical import Attendee, CalendarItem, build_calendar
-from app.calendar.models import CalendarFeed, ReminderSent
+from app.calendar.models import CalendarDelivery, CalendarFeed, ReminderSent
 from app.core.mail import queue_email
 from app.core.time import fmt_when, now_utc
 from app.core.web import absolute_url
@@ -34,9 +35,9 @@ from app.events.models import (
 from app.extensions import db
 from app.interpretation.models import Assignment
 from app.interpretation.queries import (
+    booked_assignments,
     booked_session_ids,
     interpreters_of_events,
-    interpreting_status,
 )
 from app.registrations.models import ACTIVE, Registration, RegistrationStatus
 
@@ -52,7 +53,12 @@ PARTSTAT = {
 
 
 def organiser_address() -> tuple[str, str]:
-    return current_app.config["MAIL_DEFAULT_SENDER"], _("Roundtable organisers")
+    """The ORGANIZER of every item: the organisers' real mailbox (``ORGANISER_EMAIL``), else
+    the sender address. Nobody is asked to reply (RSVP=FALSE): answers go through the links
+    in each email, so an iTIP REPLY never has to be read."""
+    config = current_app.config
+    return (config.get("ORGANISER_EMAIL") or config["MAIL_DEFAULT_SENDER"],
+            _("Roundtable organisers"))
 
 
 # --- items ---------------------------------------------------------------------------------
@@ -100,6 +106,7 @@ def event_item(event: Event, attendee: Attendee | None = None,
         else "CONFIRMED",
         attendees=[attendee] if attendee else [], alarm_minutes=None,
         last_modified=event.updated_dt,
+        transparent=True,  # days of the event, not hours: the sessions say when one is busy
     )
 
 
@@ -229,9 +236,28 @@ def follow_changes(session, _flush_context) -> None:
         update(CalendarFeed).where(or_(*touched)).values(changed_dt=now_utc()))
 
 
+def delivered_sequences(user_id: int) -> dict[str, int]:
+    """The SEQUENCE last emailed to a person, per UID."""
+    return dict(db.session.execute(select(CalendarDelivery.uid, CalendarDelivery.sequence)
+                                   .where(CalendarDelivery.user_id == user_id)).all())
+
+
 def feed_calendar(user: User) -> bytes:
     """Everything a person is registered for, interpreting, organising or a member of;
-    cancellations stay 30 days."""
+    cancellations stay 30 days; in the person's language, whoever fetches it.
+
+    A feed is METHOD:PUBLISH, so it names no ATTENDEE (RFC 5546 3.2.1). Where the person was
+    also emailed the item, it says what the last email said: the same title and a SEQUENCE
+    never below it."""
+    with force_locale(user.locale or "en"):
+        return _feed_calendar(user)
+
+
+def _feed_calendar(user: User) -> bytes:
+    # Imported here: interpretation and bilaterals build on calendar.
+    from app.bilaterals.services import group_items, groups_for
+    from app.interpretation.services import assignment_item
+
     since = now_utc() - KEEP_CANCELLED
     ids = _relevant_sessions(user.id, user.is_organiser, since).subquery()
     sessions = db.session.scalars(
@@ -239,29 +265,31 @@ def feed_calendar(user: User) -> bytes:
         .options(joinedload(EventSession.event)).order_by(EventSession.start_dt)).unique().all()
     registrations = {r.event_id: r for r in db.session.scalars(
         select(Registration).where(Registration.user_id == user.id))}
-    interpreting = dict(db.session.execute(interpreting_status(user.id)).all())
+    interpreting = {}
+    for assignment in db.session.scalars(booked_assignments(user.id)).unique():
+        interpreting.setdefault(assignment.channel.session_id, assignment)
+    sent = delivered_sequences(user.id)
     items = []
     for session in sessions:
         if session.id in interpreting:
-            partstat = "ACCEPTED" if interpreting[session.id] == "accepted" else "NEEDS-ACTION"
-            items.append(session_item(session, may_join=True, attendee=Attendee(
-                user.email, user.display_name, partstat, rsvp=False)))
-            continue
-        registration = registrations.get(session.event_id)
-        gone = registration is not None and not registration.is_active and not user.is_organiser
-        if (gone or session.status == SessionStatus.CANCELLED) and session.updated_dt < since \
-                and (registration is None or registration.updated_dt < since):
-            continue
-        confirmed = registration is not None and registration.status == \
-            RegistrationStatus.CONFIRMED
-        attendee = Attendee(user.email, user.display_name,
-                            PARTSTAT[registration.status], rsvp=False) if registration else None
-        items.append(session_item(session, may_join=confirmed or user.is_organiser,
-                                  attendee=attendee, cancelled=gone))
+            item = assignment_item(interpreting[session.id])
+        else:
+            registration = registrations.get(session.event_id)
+            gone = registration is not None and not registration.is_active and \
+                not user.is_organiser
+            if (gone or session.status == SessionStatus.CANCELLED) and \
+                    session.updated_dt < since and \
+                    (registration is None or registration.updated_dt < since):
+                continue
+            confirmed = registration is not None and registration.status == \
+                RegistrationStatus.CONFIRMED
+            item = session_item(session, may_join=confirmed or user.is_organiser,
+                                cancelled=gone)
+        if sent.get(item.uid, -1) > item.sequence:
+            item = dataclasses.replace(item, sequence=sent[item.uid])
+        items.append(item)
     # Working groups recur: the series with its RRULE, cancelled meetings as EXDATE and
-    # moved ones as RECURRENCE-ID overrides. (Imported here: bilaterals builds on calendar.)
-    from app.bilaterals.services import group_items, groups_for
-
+    # moved ones as RECURRENCE-ID overrides.
     for group in groups_for(user):
         items.extend(group_items(group))
     return render(items, "PUBLISH", name=_("Roundtable: %(name)s", name=user.display_name))
@@ -269,11 +297,66 @@ def feed_calendar(user: User) -> bytes:
 
 # --- iTIP email ------------------------------------------------------------------------------
 
+# What a delivery is, so it can be built again to cancel it.
+REGISTRATION, SESSION, ASSIGNMENT = "registration", "session", "assignment"
+
+
+def itip_calendar(user: User, item: CalendarItem, method: str, *, kind: str, event_id: int,
+                  session_id: int | None = None) -> str:
+    """One item as an iTIP message (REQUEST or CANCEL) to one person, and the record of it.
+
+    Its SEQUENCE is the item's own or, when that is not higher, one above the last message
+    for this UID to this person: a CANCEL outranks its REQUEST, a REQUEST after a CANCEL
+    outranks both, so SEQUENCE never stands still or goes back. One upsert decides it, so two
+    transactions never send the same number."""
+    table = CalendarDelivery.__table__
+    on_sqlite = db.session.get_bind().dialect.name == "sqlite"
+    insert = (sqlite if on_sqlite else postgresql).insert(table).values(
+        user_id=user.id, uid=item.uid, kind=kind, event_id=event_id, session_id=session_id,
+        sequence=item.sequence, method=method, sent_dt=now_utc())
+    higher = func.max if on_sqlite else func.greatest
+    statement = insert.on_conflict_do_update(
+        index_elements=[table.c.user_id, table.c.uid],
+        set_={"sequence": higher(insert.excluded.sequence, table.c.sequence + 1),
+              "method": insert.excluded.method, "kind": insert.excluded.kind,
+              "event_id": insert.excluded.event_id, "session_id": insert.excluded.session_id,
+              "sent_dt": insert.excluded.sent_dt},
+    ).returning(table.c.sequence)
+    sequence = db.session.execute(statement).scalar_one()
+    return render([dataclasses.replace(item, sequence=sequence)], method).decode()
+
+
+def _standing(event_id: int, kind: str, session_id: int | None = None) -> set[int]:
+    """People whose last message of this kind for the event (or session) was a REQUEST."""
+    query = select(CalendarDelivery.user_id).where(
+        CalendarDelivery.event_id == event_id, CalendarDelivery.kind == kind,
+        CalendarDelivery.method == "REQUEST")
+    if session_id is not None:
+        query = query.where(CalendarDelivery.session_id == session_id)
+    return set(db.session.scalars(query))
+
+
+def _last_methods(uid: str) -> dict[int, str]:
+    """Who was ever emailed this item, with the METHOD of the last message."""
+    return dict(db.session.execute(select(CalendarDelivery.user_id, CalendarDelivery.method)
+                                   .where(CalendarDelivery.uid == uid)).all())
+
+
+def _holds_scheduled_call(event: Event) -> bool:
+    """A scheduled bilateral call's event: its invitees got the session, never the event."""
+    from app.bilaterals.models import BilateralCall  # bilaterals builds on calendar
+
+    return db.session.scalar(select(BilateralCall.id).join(
+        EventSession, EventSession.id == BilateralCall.session_id).where(
+        EventSession.event_id == event.id).limit(1)) is not None
+
+
 def event_invitation(registration: Registration, *, cancel: bool) -> tuple[str, str]:
     """The event as an iTIP message for one participant: (calendar text, method).
 
     REQUEST on confirmation or change; CANCEL (never a REQUEST marked cancelled) when the
-    place is given up. Both carry ORGANIZER, or Outlook files a duplicate.
+    place is given up. Both carry ORGANIZER, or Outlook files a duplicate. Each one is
+    recorded, so the SEQUENCE of the next one for this person is higher.
     """
     user, event = registration.user, registration.event
     method = "CANCEL" if cancel else "REQUEST"
@@ -281,7 +364,9 @@ def event_invitation(registration: Registration, *, cancel: bool) -> tuple[str, 
         attendee = Attendee(user.email, user.display_name,
                             "DECLINED" if cancel else PARTSTAT.get(registration.status,
                                                                    "NEEDS-ACTION"))
-        return render([event_item(event, attendee, cancelled=cancel)], method).decode(), method
+        ics = itip_calendar(user, event_item(event, attendee, cancelled=cancel), method,
+                            kind=REGISTRATION, event_id=event.id)
+        return ics, method
 
 
 def send_event_invitation(registration: Registration, *, cancel: bool = False) -> None:
@@ -296,16 +381,37 @@ def send_event_invitation(registration: Registration, *, cancel: bool = False) -
         queue_email(user.email, subject, body, calendar=ics, calendar_method=method)
 
 
-def announce_event_change(event: Event, *, cancelled: bool = False) -> int:
-    """Tell every confirmed participant that the event moved or was cancelled."""
-    event.sequence += 1
+def _registration_item_holders(event: Event) -> list[Registration]:
+    """Registrations whose owner holds the event's own item: it was emailed to them and not
+    cancelled since. Items sent before deliveries were recorded count for confirmed places,
+    except in a scheduled bilateral call (its invitees were sent the session instead)."""
+    standing = _standing(event.id, REGISTRATION)
+    recorded = _last_methods(event.uid)
+    legacy = not _holds_scheduled_call(event)
     registrations = db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id,
-                                   Registration.status == RegistrationStatus.CONFIRMED)
-        .options(joinedload(Registration.user), joinedload(Registration.event))).all()
-    for registration in registrations:
+        select(Registration).where(Registration.event_id == event.id)
+        .options(joinedload(Registration.user), joinedload(Registration.event))
+        .order_by(Registration.id)).unique().all()
+    return [r for r in registrations if r.user_id in standing or (
+        legacy and r.user_id not in recorded and r.status == RegistrationStatus.CONFIRMED)]
+
+
+def announce_event_change(event: Event, *, cancelled: bool = False) -> int:
+    """Tell everyone holding an invitation that the event changed or was cancelled.
+
+    A change updates the event's own item for the participants who hold it. Cancelling
+    cancels every item ever sent for the event and still standing, each by its own UID:
+    participants' registration items, bilateral invitees' session invitations and
+    interpreters' assignments (``announce_session_change`` for each session)."""
+    event.sequence += 1
+    sent = 0
+    if cancelled:
+        for session in event.sessions:
+            sent += announce_session_change(session, cancelled=True)
+    for registration in _registration_item_holders(event):
         send_event_invitation(registration, cancel=cancelled)
-    return len(registrations)
+        sent += 1
+    return sent
 
 
 # --- reminders -----------------------------------------------------------------------------
@@ -358,8 +464,9 @@ def send_session_invitation(user: User, session: EventSession, *, cancel: bool) 
     with force_locale(user.locale or "en"):
         attendee = Attendee(user.email, user.display_name,
                             "DECLINED" if cancel else "ACCEPTED")
-        ics = render([session_item(session, may_join=True, attendee=attendee,
-                                   cancelled=cancel)], method).decode()
+        ics = itip_calendar(user, session_item(session, may_join=True, attendee=attendee,
+                                               cancelled=cancel), method,
+                            kind=SESSION, event_id=session.event_id, session_id=session.id)
         subject = (_("Cancelled: %(event)s", event=session.title) if cancel
                    else _("Updated: %(event)s", event=session.title))
         body = render_template("calendar/email/invitation.txt", event=session.event,
@@ -369,27 +476,50 @@ def send_session_invitation(user: User, session: EventSession, *, cancel: bool) 
         queue_email(user.email, subject, body, calendar=ics, calendar_method=method)
 
 
-def announce_session_change(session: EventSession) -> int:
+def announce_session_change(session: EventSession, *, cancelled: bool | None = None) -> int:
     """A moved or cancelled session reaches everyone holding an invitation to it: the
     interpreters of its channels (their REQUEST, or CANCEL when it is cancelled) and, for a
-    bilateral call, its invitees. Others follow it through their feed."""
-    from app.interpretation.models import AssignmentStatus, SessionChannel
+    bilateral call, its invitees. Others follow it through their feed.
+
+    A cancellation (of the session, or of its whole event: ``cancelled=True``) goes to every
+    invitation for it still standing, whoever holds it now: one CANCEL per person and UID."""
+    from app.interpretation.models import BOOKED, SessionChannel
     from app.interpretation.services import notify as notify_interpreter
 
-    cancelled = session.status == SessionStatus.CANCELLED
+    if cancelled is None:
+        cancelled = session.status == SessionStatus.CANCELLED or \
+            session.event.status == EventStatus.CANCELLED
     assignments = db.session.scalars(
         select(Assignment).join(SessionChannel, SessionChannel.id == Assignment.channel_id)
-        .where(SessionChannel.session_id == session.id,
-               Assignment.status.in_([AssignmentStatus.PROPOSED, AssignmentStatus.ACCEPTED]))
-    ).all()
-    for assignment in assignments:
-        notify_interpreter(assignment, "released" if cancelled else "changed")
-    invitees = []
+        .where(SessionChannel.session_id == session.id).order_by(Assignment.id)).all()
+    last = _last_methods(session.uid)
+    # Cancelled already (the session, before its event): nothing more to say.
+    told = {user_id for user_id, method in last.items() if method == "CANCEL"} \
+        if cancelled else set()
+    standing = _standing(session.event_id, ASSIGNMENT, session.id) if cancelled else set()
+    interpreters = []
+    for assignment in sorted(assignments, key=lambda a: not a.is_booked):
+        if assignment.interpreter_id in told:
+            continue  # one item per person: two channels of theirs share the session's UID
+        if assignment.status in BOOKED or assignment.interpreter_id in standing:
+            notify_interpreter(assignment, "released" if cancelled else "changed")
+            told.add(assignment.interpreter_id)
+            interpreters.append(assignment)
+    confirmed = []
     if session.kind == SessionKind.BILATERAL:
-        invitees = db.session.scalars(
+        confirmed = db.session.scalars(
             select(User).join(Registration, Registration.user_id == User.id)
             .where(Registration.event_id == session.event_id,
                    Registration.status == RegistrationStatus.CONFIRMED)).all()
-        for user in invitees:
-            send_session_invitation(user, session, cancel=cancelled)
-    return len(assignments) + len(invitees)
+    invitees = [user for user in confirmed if user.id not in told]
+    if cancelled:
+        # Also those who hold it and are no longer registered; invitations sent before
+        # deliveries were recorded count for the confirmed invitees.
+        standing = _standing(session.event_id, SESSION, session.id) - told
+        invitees = [user for user in invitees if user.id in standing or user.id not in last]
+        known = {user.id for user in invitees}
+        invitees += db.session.scalars(select(User).where(
+            User.id.in_(standing - known)).order_by(User.id)).all()
+    for user in invitees:
+        send_session_invitation(user, session, cancel=cancelled)
+    return len(interpreters) + len(invitees)

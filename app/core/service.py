@@ -37,6 +37,10 @@ def production_problems(config) -> list[str]:
         problems.append("SECRET_KEY is the development default.")
     elif len(key) < MIN_SECRET_KEY_LENGTH:
         problems.append(f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters.")
+    organiser_mailbox = config.get("ORGANISER_EMAIL") or config.get("MAIL_DEFAULT_SENDER") or ""
+    if organiser_mailbox.rstrip(">").endswith("@localhost"):
+        problems.append("ORGANISER_EMAIL (or MAIL_DEFAULT_SENDER) is not a real mailbox: "
+                        "calendar invitations name it as their organiser.")
     if not config.get("PUBLIC_URL"):
         problems.append("PUBLIC_URL is not set (e.g. https://roundtable.example.org): every "
                         "link in emails and calendars is built from it.")

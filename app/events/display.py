@@ -61,6 +61,12 @@ def time_range(start_dt: datetime, end_dt: datetime, zone: str, locale: str) -> 
     return f"{start}–{end}" + (f" (+{extra})" if extra else "")
 
 
+def offset_range(start_dt: datetime, end_dt: datetime, zone: str) -> str:
+    """'UTC+13', or 'UTC+13 → UTC+12' for a session across a clock change."""
+    start, end = utc_offset_label(start_dt, zone), utc_offset_label(end_dt, zone)
+    return start if start == end else f"{start} → {end}"
+
+
 def _minutes(instant: datetime, zone: str) -> int:
     local = to_zone(instant, zone)
     return local.hour * 60 + local.minute
@@ -87,7 +93,7 @@ def session_times(start_dt: datetime, end_dt: datetime, event_zone: str, viewer_
     strip = tuple(
         ZoneTime(zone=z.zone, city=city_name(z.zone, locale), country_code=z.country_code,
                  time_range=time_range(start_dt, end_dt, z.zone, locale),
-                 offset=utc_offset_label(start_dt, z.zone),
+                 offset=offset_range(start_dt, end_dt, z.zone),
                  day_shift=day_shift(start_dt, z.zone, event_zone),
                  off_hours=is_off_hours(start_dt, end_dt, z))
         for z in strip_zones
@@ -97,7 +103,7 @@ def session_times(start_dt: datetime, end_dt: datetime, event_zone: str, viewer_
         viewer_range=time_range(start_dt, end_dt, viewer_zone, locale),
         viewer_date=fmt_date(start_dt, viewer_zone, locale, "full"),
         viewer_day_shift=day_shift(start_dt, viewer_zone, event_zone),
-        viewer_offset=utc_offset_label(start_dt, viewer_zone),
+        viewer_offset=offset_range(start_dt, end_dt, viewer_zone),
         event_range=None if same_clock else time_range(start_dt, end_dt, event_zone, locale),
         event_city=city_name(event_zone, locale),
         strip=strip,

@@ -4,6 +4,7 @@ from ``services`` so importing them pulls in no other feature's services."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.events.models import EventSession
 from app.interpretation.models import BOOKED, Assignment, SessionChannel
@@ -16,11 +17,13 @@ def booked_session_ids(user_id: int):
             .where(Assignment.interpreter_id == user_id, Assignment.status.in_(BOOKED)))
 
 
-def interpreting_status(user_id: int):
-    """(session id, assignment status) of the sessions a person interprets."""
-    return (select(SessionChannel.session_id, Assignment.status)
-            .join(Assignment, Assignment.channel_id == SessionChannel.id)
-            .where(Assignment.interpreter_id == user_id, Assignment.status.in_(BOOKED)))
+def booked_assignments(user_id: int):
+    """A person's booked assignments with their channels and sessions (their feed's items)."""
+    return (select(Assignment)
+            .where(Assignment.interpreter_id == user_id, Assignment.status.in_(BOOKED))
+            .options(joinedload(Assignment.channel).joinedload(SessionChannel.session)
+                     .joinedload(EventSession.event))
+            .order_by(Assignment.id))
 
 
 def interpreters_of_events(event_ids):

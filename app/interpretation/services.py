@@ -579,14 +579,30 @@ SUBJECTS = {
 }
 
 
+def assignment_item(assignment: Assignment, *, attendee=None, cancel: bool = False):
+    """The interpreter's calendar item: the session itself (the same UID in their feed and
+    their emails), titled with the channel; its SEQUENCE adds the assignment's own changes to
+    the session's, so each message supersedes the last."""
+    # Imported here: the calendar feature imports this feature's queries for its feeds.
+    from app.calendar.services import session_item
+
+    channel = assignment.channel
+    session = channel.session
+    item = session_item(session, may_join=True, attendee=attendee, cancelled=cancel)
+    return dataclasses.replace(
+        item, sequence=session.sequence + assignment.sequence,
+        summary=_("Interpreting (%(language)s): %(title)s",
+                  language=rules.lang(channel.language_code), title=session.title))
+
+
 def notify(assignment: Assignment, kind: str) -> None:
     """Email the interpreter with an iTIP REQUEST (assigned, changed) or CANCEL (released).
 
-    The item is the session itself (same UID as in their feed); its SEQUENCE adds the
-    assignment's own changes to the session's, so each message supersedes the last."""
-    # Imported here: the calendar feature imports this feature's queries for its feeds.
+    The SEQUENCE is never below the last one sent to them for the session (see
+    ``calendar.services.itip_calendar``). Nobody is asked to reply by calendar: the email
+    links to their assignments, where they accept or decline."""
     from app.calendar.ical import Attendee
-    from app.calendar.services import render, session_item
+    from app.calendar.services import ASSIGNMENT, itip_calendar
 
     channel, user = assignment.channel, assignment.interpreter.user
     session = channel.session
@@ -594,16 +610,14 @@ def notify(assignment: Assignment, kind: str) -> None:
     with force_locale(user.locale or "en"):
         attendee = Attendee(user.email, user.display_name,
                             "DECLINED" if cancel else "NEEDS-ACTION")
-        item = session_item(session, may_join=True, attendee=attendee, cancelled=cancel)
-        item = dataclasses.replace(
-            item, sequence=session.sequence + assignment.sequence,
-            summary=_("Interpreting (%(language)s): %(title)s",
-                      language=rules.lang(channel.language_code), title=session.title))
         method = "CANCEL" if cancel else "REQUEST"
+        ics = itip_calendar(user, assignment_item(assignment, attendee=attendee, cancel=cancel),
+                            method, kind=ASSIGNMENT, event_id=session.event_id,
+                            session_id=session.id)
         body = render_template(
             "interpretation/email/assignment.txt", kind=kind, assignment=assignment,
             channel=channel, session=session, user=user, lang=rules.lang,
             when=fmt_when(session.start_dt, user.timezone, user.locale or "en"),
             url=absolute_url("interpretation.my_assignments"))
         queue_email(user.email, SUBJECTS[kind](session.title), body,
-                    calendar=render([item], method).decode(), calendar_method=method)
+                    calendar=ics, calendar_method=method)

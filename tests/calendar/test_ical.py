@@ -110,3 +110,60 @@ def test_recurring_item_with_exception_and_override():
     assert "RECURRENCE-ID;TZID=Asia/Jakarta:20270309T100000" in text
     parsed = vobject.readComponents(text)
     assert next(parsed).vevent_list[0].rruleset is not None
+
+
+@pytest.mark.parametrize("later", [False, True], ids=["first 02:30", "second 02:30"])
+def test_a_time_in_the_fold_goes_out_in_utc(later):
+    # 02:30 on 3 April 2022 happens twice in Auckland: a TZID line would name both.
+    start = localize(datetime(2022, 4, 3, 2, 30), "Pacific/Auckland", prefer_later=later)
+    end = start + timedelta(hours=1)
+    text = _calendar([_item(start, end, "Pacific/Auckland")]).decode()
+    assert f"DTSTART:{start:%Y%m%dT%H%M%S}Z" in text and f"DTEND:{end:%Y%m%dT%H%M%S}Z" in text
+    assert vobject.readOne(text).vevent.dtstart.value == start
+    event = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
+    assert (event.decoded("dtstart"), event.decoded("dtend")) == (start, end)
+
+
+def test_unambiguous_times_keep_their_tzid_and_a_span_across_the_change_lands():
+    start = localize(datetime(2022, 4, 3, 1, 30), "Pacific/Auckland")
+    end = localize(datetime(2022, 4, 3, 4, 0), "Pacific/Auckland")  # 3.5 hours later
+    text = _calendar([_item(start, end, "Pacific/Auckland")]).decode()
+    assert "DTSTART;TZID=Pacific/Auckland:20220403T013000" in text
+    assert "DTEND;TZID=Pacific/Auckland:20220403T040000" in text
+    event = vobject.readOne(text).vevent
+    assert event.dtend.value.astimezone(UTC) - event.dtstart.value.astimezone(UTC) == \
+        timedelta(hours=3, minutes=30)
+
+
+def test_whole_event_items_leave_the_days_free_and_nobody_is_asked_to_reply():
+    item = CalendarItem(uid="e@roundtable", sequence=0, summary="Roundtable", all_day=True,
+                        start=date(2027, 6, 22), end=date(2027, 6, 25), timezone="Asia/Jakarta",
+                        transparent=True, attendees=[Attendee("dewi@example.org", "Dewi")])
+    event = icalendar.Calendar.from_ical(_calendar([item], "REQUEST")).walk("VEVENT")[0]
+    assert event["TRANSP"] == "TRANSPARENT"
+    assert event["ATTENDEE"].params["RSVP"] == "FALSE"
+
+
+def test_series_name_meetings_by_their_nominal_wall_clock_time():
+    # Weekly at 02:30 in Sydney: on 3 October 2027 that time is skipped. The EXDATE and
+    # RECURRENCE-ID say 02:30, which each client matches with its own expansion.
+    series = CalendarItem(uid="wg@roundtable", sequence=0, summary="WG",
+                          start=datetime(2027, 9, 26, 2, 30), end=datetime(2027, 9, 26, 3, 30),
+                          timezone="Australia/Sydney", rrule="FREQ=WEEKLY;COUNT=4",
+                          exdates=[datetime(2027, 10, 10, 2, 30)])
+    pinned = _item(datetime(2027, 10, 2, 16, 30, tzinfo=UTC),
+                   datetime(2027, 10, 2, 17, 30, tzinfo=UTC), "Australia/Sydney",
+                   uid="wg@roundtable", recurrence_id=datetime(2027, 10, 3, 2, 30), in_utc=True)
+    text = _calendar([series, pinned]).decode()
+    assert "DTSTART;TZID=Australia/Sydney:20270926T023000" in text
+    assert "EXDATE;TZID=Australia/Sydney:20271010T023000" in text
+    assert "RECURRENCE-ID;TZID=Australia/Sydney:20271003T023000" in text
+    assert "DTSTART:20271002T163000Z" in text
+
+
+def test_a_series_starting_in_a_gap_says_its_length_not_a_wall_clock_end():
+    series = CalendarItem(uid="wg@roundtable", sequence=0, summary="WG",
+                          start=datetime(2027, 10, 3, 2, 30), end=datetime(2027, 10, 3, 3, 30),
+                          timezone="Australia/Sydney", rrule="FREQ=WEEKLY;COUNT=4")
+    text = _calendar([series]).decode()
+    assert "DURATION:PT1H" in text and "DTEND" not in text

@@ -50,7 +50,8 @@ def outbox_env(database, tmp_path):
     env = live.server_env(own_url, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1",
                           MAIL_PORT=str(port), OUTBOX_LEASE_SECONDS="3")
     env["ROUNDTABLE_ENV"] = "production"
-    env.update(SECRET_KEY="k" * 40, PUBLIC_URL="https://roundtable.example.org")
+    env.update(SECRET_KEY="k" * 40, PUBLIC_URL="https://roundtable.example.org",
+               MAIL_DEFAULT_SENDER="roundtable@example.org")
     try:
         live.flask_command(env, "db", "upgrade")
         live.app_python(env, "from app.core.mail import queue_email; "

@@ -45,9 +45,14 @@ def test_production_refuses_weak_settings(key, public_url, problem, tmp_path):
         create_app(config)
 
 
-def test_production_starts_with_a_long_key_and_a_public_url(tmp_path):
-    config = {"SECRET_KEY": "k" * 40, "PUBLIC_URL": "https://r.example.org"}
+def test_production_starts_with_a_long_key_a_public_url_and_a_real_mailbox():
+    config = {"SECRET_KEY": "k" * 40, "PUBLIC_URL": "https://r.example.org",
+              "MAIL_DEFAULT_SENDER": "roundtable@example.org"}
     assert production_problems(config) == []
+    problems = production_problems({**config, "MAIL_DEFAULT_SENDER": "roundtable@localhost"})
+    assert any("ORGANISER_EMAIL" in problem for problem in problems)
+    assert production_problems({**config, "MAIL_DEFAULT_SENDER": "roundtable@localhost",
+                                "ORGANISER_EMAIL": "organisers@example.org"}) == []
 
 
 # --- links come from PUBLIC_URL, never from the Host header -----------------------------------
@@ -227,6 +232,7 @@ def test_security_headers_on_every_response(client):
 def test_production_adds_hsts(tmp_path):
     config = type("P", (ProductionConfig,), {
         "SECRET_KEY": "k" * 40, "PUBLIC_URL": "https://r.example.org",
+        "MAIL_DEFAULT_SENDER": "roundtable@example.org",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
     headers = create_app(config).test_client().get("/login", base_url="https://r.example.org")
     assert headers.headers["Strict-Transport-Security"].startswith("max-age=31536000")
@@ -266,7 +272,8 @@ def test_jobs_loop_sends_the_outbox_and_stops_cleanly_on_sigterm(tmp_path):
 
 def test_the_documented_gunicorn_config_loads_the_production_app():
     env = live.server_env("sqlite://", ROUNDTABLE_ENV="production", SECRET_KEY="k" * 40,
-                          PUBLIC_URL="https://roundtable.example.org")
+                          PUBLIC_URL="https://roundtable.example.org",
+                          MAIL_DEFAULT_SENDER="roundtable@example.org")
     result = subprocess.run([str(live.BIN / "gunicorn"), "--check-config", "-c",
                              "deploy/gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60, check=False)

@@ -79,3 +79,14 @@ def test_strip_lists_every_zone_of_a_country_west_to_east():
                              Country("AU", ["Australia/Sydney", "Australia/Perth"])])
     assert [z.zone for z in zones] == ["Asia/Jakarta", "Asia/Makassar", "Australia/Perth",
                                        "Asia/Jayapura", "Australia/Sydney"]
+
+
+def test_a_session_across_the_clock_change_shows_both_offsets():
+    # 01:30-04:00 in Auckland on 3 April 2022: daylight time (UTC+13) ends at 03:00.
+    start = datetime(2022, 4, 2, 12, 30, tzinfo=UTC)
+    end = datetime(2022, 4, 2, 16, 0, tzinfo=UTC)
+    times = session_times(start, end, "Pacific/Auckland", "Pacific/Auckland", "en", FIVE)
+    assert times.viewer_offset == "UTC+13 → UTC+12"
+    by_zone = {z.zone: z for z in times.strip}
+    assert by_zone["Pacific/Auckland"].offset == "UTC+13 → UTC+12"
+    assert by_zone["Asia/Bangkok"].offset == "UTC+7"
