@@ -6,7 +6,8 @@ dates), series expanded with RRULE, EXDATE and RECURRENCE-ID overrides:
 
 - ``icalendar_occurrences``: the icalendar library, series expanded with dateutil;
 - ``vobject_occurrences``: vobject, series expanded by its own ``getrruleset`` (dateutil);
-- ``icaljs_read``: ical.js, the parser Thunderbird uses, through ``js/read_ics.mjs`` in node.
+- ``icaljs_read``: ical.js, the parser Thunderbird uses, through ``js/read_ics.mjs`` in node;
+- ``CalDAVServer``: a CalDAV server (Radicale) that stores each item and expands it itself.
 
 Expansions follow RFC 5545: DTSTART is the first instance, and an occurrence lasts the exact
 duration DTEND - DTSTART (or DURATION) of the master.
@@ -14,12 +15,19 @@ duration DTEND - DTSTART (or DURATION) of the master.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import http.client
 import json
 import shutil
+import socket
 import subprocess
+import sys
+import time
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 import icalendar
 import vobject
@@ -192,3 +200,82 @@ def utc(value: datetime) -> str:
 
 def span_of(start: datetime, minutes: int) -> tuple[str, str]:
     return utc(start), utc(start + timedelta(minutes=minutes))
+
+
+# --- a CalDAV server ------------------------------------------------------------------------
+
+class CalDAVServer:
+    """Radicale on loopback: each item is stored as a calendar object resource (one UID per
+    resource, as RFC 4791 requires) and read back expanded by the server itself
+    (``calendar-query`` with ``expand``), as a CalDAV client syncing our feed would see it."""
+
+    AUTH = {"Authorization": "Basic " + base64.b64encode(b"roundtable:x").decode()}
+    QUERY = (
+        '<?xml version="1.0"?><C:calendar-query xmlns:D="DAV:" '
+        'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data>'
+        '<C:expand start="20000101T000000Z" end="20400101T000000Z"/></C:calendar-data>'
+        '</D:prop><C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">'
+        '<C:time-range start="20000101T000000Z" end="20400101T000000Z"/></C:comp-filter>'
+        "</C:comp-filter></C:filter></C:calendar-query>")
+
+    def __init__(self, folder: Path):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "radicale", "--server-hosts", f"127.0.0.1:{self.port}",
+             "--auth-type", "none", "--storage-filesystem-folder", str(folder),
+             "--logging-level", "error"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                self.request("OPTIONS", "/")
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("radicale did not start")
+
+    def request(self, method: str, path: str, body: bytes = b"",
+                headers: dict | None = None) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request(method, path, body=body, headers={**self.AUTH, **(headers or {})})
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    def store_and_expand(self, name: str, text: str) -> set[tuple[str, str, str]]:
+        """PUT every UID of ``text`` into a new calendar; the occurrences the server expands."""
+        calendar = f"/roundtable/{hashlib.sha1(name.encode()).hexdigest()[:16]}/"  # noqa: S324
+        status, _ = self.request("MKCALENDAR", calendar)
+        assert status == 201, (name, status)
+        parsed = icalendar.Calendar.from_ical(text)
+        zones = [c for c in parsed.subcomponents if c.name == "VTIMEZONE"]
+        by_uid = defaultdict(list)
+        for component in parsed.walk("VEVENT"):
+            by_uid[str(component["UID"])].append(component)
+        for uid, components in by_uid.items():
+            resource = icalendar.Calendar()
+            resource.add("PRODID", "-//Roundtable interop test//EN")
+            resource.add("VERSION", "2.0")
+            for component in [*zones, *components]:
+                resource.add_component(component)
+            path = calendar + hashlib.sha1(uid.encode()).hexdigest()[:16] + ".ics"  # noqa: S324
+            status, body = self.request("PUT", path, resource.to_ical(),
+                                        {"Content-Type": "text/calendar; charset=utf-8"})
+            assert status == 201, (name, uid, status, body[:500])
+        status, body = self.request("REPORT", calendar, self.QUERY.encode(),
+                                    {"Content-Type": "application/xml", "Depth": "1"})
+        assert status == 207, (name, status)
+        found = set()
+        for data in ElementTree.fromstring(body).iter(  # noqa: S314 (our own loopback server)
+                "{urn:ietf:params:xml:ns:caldav}calendar-data"):
+            for component in icalendar.Calendar.from_ical(data.text).walk("VEVENT"):
+                start, end = _ical_times(component)
+                found.add((str(component["UID"]), instant(start), instant(end)))
+        return found
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
