@@ -55,6 +55,13 @@ class Config:
     INVITATION_TTL_HOURS = env_int("INVITATION_TTL_HOURS", 72)
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 10)
     LOGIN_WINDOW_MINUTES = env_int("LOGIN_WINDOW_MINUTES", 15)
+    # The slower limits of the sign-in throttle (app/auth/services.py authenticate): one
+    # account from everywhere, and one address over all accounts; a browser or address that
+    # signed in to the account before is held only to the per-source limit above.
+    LOGIN_ACCOUNT_MAX_FAILURES = env_int("LOGIN_ACCOUNT_MAX_FAILURES", 20)
+    LOGIN_ACCOUNT_WINDOW_MINUTES = env_int("LOGIN_ACCOUNT_WINDOW_MINUTES", 60)
+    LOGIN_ADDRESS_MAX_FAILURES = env_int("LOGIN_ADDRESS_MAX_FAILURES", 50)
+    LOGIN_TRUSTED_DAYS = env_int("LOGIN_TRUSTED_DAYS", 90)
 
     # The resource library: the largest upload, and where files live (None: instance/library).
     LIBRARY_MAX_BYTES = env_int("LIBRARY_MAX_BYTES", 20 * 1024 * 1024)

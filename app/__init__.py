@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.access import require_declared_rules
 from app.core.db import begin_read_only_request, begin_write_transaction, configure_engine
+from app.core.hardening import init_hardening
 from app.core.i18n import select_locale, select_timezone
 from app.core.service import init_service, refuse_bad_production_config
 from app.extensions import babel, csrf, db, login_manager, migrate
@@ -37,6 +38,7 @@ def create_app(config_class=None) -> Flask:
     login_manager.login_message = _l("Please sign in to see that page.")
     login_manager.login_message_category = "warning"
     csrf.init_app(app)
+    init_hardening(app)  # before the blueprints: their <int:...> rules take its converter
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     with app.app_context():
         configure_engine(db.engine)

@@ -262,11 +262,12 @@ def count_queries(app, event_ids: dict[int, int], sizes: tuple[int, ...]) -> dic
     from app.extensions import db
 
     with app.app_context():
-        user_id = db.session.scalar(select(User.id).where(User.email == PARTICIPANT))
+        session_token = db.session.scalar(
+            select(User.session_token).where(User.email == PARTICIPANT))
         engine = db.engine
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = session_token  # what signing in stores (User.get_id)
         session["_fresh"] = True
     statements: list[str] = []
 

@@ -215,9 +215,16 @@ def make_session(db_session):
 
 
 def login_as(client, user):
-    """Sign a test client in without the password round trip (covered by the auth tests)."""
+    """Sign a test client in without the password round trip (covered by the auth tests).
+
+    The session holds the account's current session token (User.get_id), read afresh: a
+    request may have replaced it (signing out, a password change) since ``user`` was loaded.
+    """
+    from sqlalchemy import select
+
+    token = db.session.scalar(select(User.session_token).where(User.id == user.id))
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = token
         session["_fresh"] = True
     return client
 

@@ -94,8 +94,15 @@ def gunicorn(env: dict, port: int, workers: int = 2):
         log.close()
 
 
+def load_test_session_token(user_id: int) -> str:
+    """The session token ``setup_rush`` gives each account it makes (User.session_token):
+    known in advance, so a load test can forge their sessions. Only in throwaway databases."""
+    return f"load-test-{user_id}"
+
+
 def signed_in_session(secret_key: str, user_id: int) -> tuple[str, str]:
-    """The session cookie and CSRF token a browser holds after signing in as ``user_id``.
+    """The session cookie and CSRF token a browser holds after signing in as ``user_id`` (an
+    account made by ``setup_rush``).
 
     Forged with the server's own secret, so a load test can sign in hundreds of people
     without hundreds of password hashes.
@@ -109,7 +116,7 @@ def signed_in_session(secret_key: str, user_id: int) -> tuple[str, str]:
     app = Flask("forge")
     app.secret_key = secret_key
     cookie = app.session_interface.get_signing_serializer(app).dumps(
-        {"_user_id": str(user_id), "_fresh": True, "csrf_token": raw})
+        {"_user_id": load_test_session_token(user_id), "_fresh": True, "csrf_token": raw})
     token = URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").dumps(raw)
     return cookie, token
 
@@ -117,7 +124,7 @@ def signed_in_session(secret_key: str, user_id: int) -> tuple[str, str]:
 SETUP_RUSH = r"""
 import json, sys
 from datetime import date
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from app import create_app
 from app.auth.models import User
 from app.events.models import Event, EventKind, EventStatus
@@ -137,6 +144,9 @@ with app.app_context():
     db.session.commit()
     ids = db.session.scalars(select(User.id).where(User.email.like("rush%"))
                              .order_by(User.id)).all()
+    # Known session tokens (tests.live.load_test_session_token): sessions forged, not signed in.
+    db.session.execute(update(User), [{"id": i, "session_token": f"load-test-{i}"} for i in ids])
+    db.session.commit()
     print(json.dumps({"event_id": event.id, "user_ids": ids}))
 """
 

@@ -213,6 +213,9 @@ FORMS: dict[tuple[str, str], Form] = {
     ("auth.invitations", "auth.invitations"): Form(
         "organiser", fill={"email": "colleague@example.org"},
         bad={"email": _email_of("participant")}),  # already has an account
+    ("auth.invitations", "auth.account_status"): Form(
+        "organiser", button="Deactivate", fill={"account-email": _email_of("participant")},
+        bad={"account-email": _email_of("organiser")}),  # not one's own account
     ("core.preferences", "core.preferences"): Form("anonymous", fill={"locale": "th"}),
     ("events.create_event", "events.create_event"): Form(
         "organiser", bad={"end_date": "2027-03-01"}),

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,6 +14,7 @@ from app.auth.services import MIN_PASSWORD_LENGTH
 from app.core.access import Role
 from app.core.forms import (
     CheckboxListField,
+    Form,
     LocaleField,
     TimezoneField,
     as_choices,
@@ -34,14 +34,14 @@ ROLE_LABELS = {
 }
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[InputRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[InputRequired()])
     remember = BooleanField(_l("Keep me signed in on this device"))
     submit = SubmitField(_l("Sign in"))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(_l("Email address to invite"),
                        validators=[InputRequired(), Email(), Length(max=254)])
     roles = CheckboxListField(_l("Roles"), choices=as_choices(ROLE_LABELS.items()),
@@ -51,7 +51,7 @@ class InviteForm(FlaskForm):
     submit = SubmitField(_l("Send invitation"))
 
 
-class ProfileFields(FlaskForm):
+class ProfileFields(Form):
     display_name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=120)])
     pseudonym = StringField(
         _l("Pseudonym (optional)"),
@@ -94,10 +94,19 @@ class ProfileForm(ProfileFields):
     submit = SubmitField(_l("Save profile"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField(_l("Current password"), validators=[InputRequired()])
     new = PasswordField(_l("New password"),
                         validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH)])
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[EqualTo("new", _l("The passwords do not match."))])
     submit = SubmitField(_l("Change password"))
+
+
+class AccountStatusForm(Form):
+    """An organiser deactivates an account (signing it out everywhere) or reactivates it."""
+
+    email = EmailField(_l("Email address of the account"),
+                       validators=[InputRequired(), Email(), Length(max=254)])
+    deactivate = SubmitField(_l("Deactivate"))
+    reactivate = SubmitField(_l("Reactivate"))

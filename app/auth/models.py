@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -32,6 +33,10 @@ class Organisation(db.Model):
     country_code: Mapped[str | None] = mapped_column(sa.ForeignKey("countries.code"))
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -51,6 +56,13 @@ class User(UserMixin, db.Model):
     # ISO 639-1 codes of the languages the person speaks.
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # What a signed-in browser holds (in its session and "remember me" cookies) instead of
+    # the id: replacing it ends every session of the account at once (sign-out, a password
+    # change, deactivation). See ``get_id`` and app.auth.views.load_user.
+    session_token: Mapped[str] = mapped_column(sa.String(64), unique=True, index=True,
+                                               default=new_session_token, server_default="")
+    # Set by an organiser: the account can no longer sign in; None while it may.
+    deactivated_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     country: Mapped[Country | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
@@ -72,6 +84,21 @@ class User(UserMixin, db.Model):
         wanted = {Role(role) for role in roles}
         for role, column in self._ROLE_COLUMNS.items():
             setattr(self, column, role in wanted)
+
+    def get_id(self) -> str:
+        """Flask-Login's alternative id: the session token, never the (guessable,
+        permanent) primary key."""
+        if self.session_token is None:  # a new account not yet flushed
+            self.session_token = new_session_token()
+        return self.session_token
+
+    def end_every_session(self) -> None:
+        """Sign the account out everywhere: every cookie naming the old token stops working."""
+        self.session_token = new_session_token()
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_dt is None
 
     @property
     def public_name(self) -> str:
@@ -103,12 +130,32 @@ class Invitation(db.Model):
 
 
 class SignInFailure(db.Model):
-    """Failed sign-ins, kept in the database so every worker and host throttles alike."""
+    """Failed sign-ins, kept in the database so every worker and host throttles alike (the
+    policy is in app.auth.services.authenticate)."""
 
     __tablename__ = "sign_in_failures"
-    __table_args__ = (sa.Index("ix_sign_in_failures_lookup", "email", "address", "created_dt"),)
+    __table_args__ = (
+        sa.Index("ix_sign_in_failures_lookup", "email", "address", "created_dt"),
+        sa.Index("ix_sign_in_failures_address", "address", "created_dt"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254))
     address: Mapped[str] = mapped_column(sa.String(64))
+    # The browser's device id when it showed this account's device cookie, else None.
+    device: Mapped[str | None] = mapped_column(sa.String(32))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class KnownSignInAddress(db.Model):
+    """An address from which an account has signed in: strangers' failures there or on the
+    account do not lock the account's owner out (see app.auth.services.authenticate)."""
+
+    __tablename__ = "known_sign_in_addresses"
+    __table_args__ = (sa.UniqueConstraint("user_id", "address",
+                                          name="uq_known_sign_in_addresses_user_address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    address: Mapped[str] = mapped_column(sa.String(64))
+    last_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -1,22 +1,33 @@
-"""Accounts: invitations, sign-in with a shared throttle, profiles. Callers commit."""
+"""Accounts: invitations, sign-in with a shared throttle, sessions, profiles. Callers commit."""
 
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth.models import Invitation, Organisation, OrganisationKind, SignInFailure, User
+from app.auth.models import (
+    Invitation,
+    KnownSignInAddress,
+    Organisation,
+    OrganisationKind,
+    SignInFailure,
+    User,
+)
 from app.core.access import Role
 from app.core.mail import queue_email
-from app.core.models import Country
+from app.core.models import AuditRecord, Country
 from app.core.time import is_valid_timezone, now_utc
 from app.extensions import db
 
@@ -45,7 +56,9 @@ class SignInRefused(AccountError):
 
 
 class SignInThrottled(AccountError):
-    pass
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds, for the Retry-After header
 
 
 def normalise_email(email: str) -> str:
@@ -178,34 +191,168 @@ def check_password_strength(password: str, field: str = "password") -> None:
                              n=MIN_PASSWORD_LENGTH), field=field)
 
 
-def recent_failures(email: str, address: str) -> tuple[int, int]:
-    """Failures in the window for this account from this address, and from the address."""
-    since = now_utc() - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-    pair, from_address = db.session.execute(
-        select(
-            func.count().filter(SignInFailure.email == email),
-            func.count(),
-        ).where(SignInFailure.address == address, SignInFailure.created_dt > since)
-    ).one()
-    return pair, from_address
+# --- signing in: the throttle --------------------------------------------------------------
+#
+# Failed sign-ins are counted in the database (every worker and host alike) and three limits
+# apply, each over a sliding window, before any password is checked:
+#
+# 1. The pair: one account from one source, LOGIN_MAX_FAILURES (10) per LOGIN_WINDOW_MINUTES
+#    (15). The source is the browser's device when it shows this account's device cookie
+#    (issued at each successful sign-in), else the client address. It applies to everyone.
+# 2. The account, from all sources together: LOGIN_ACCOUNT_MAX_FAILURES (20) per
+#    LOGIN_ACCOUNT_WINDOW_MINUTES (60), the slower, global limit: twelve addresses cannot
+#    make 120 guesses at one account.
+# 3. The address, over all accounts: LOGIN_ADDRESS_MAX_FAILURES (50) per LOGIN_WINDOW_MINUTES
+#    (guessing one common password at many accounts).
+#
+# Limits 2 and 3 are the ones a stranger can fill with their own failures, so they do not
+# apply to a trusted source: a browser holding the account's device cookie, or an address the
+# account signed in from successfully within LOGIN_TRUSTED_DAYS (90). The owner of an account
+# is therefore never locked out by someone else's guesses at it or from a shared address
+# (behind one proxy or NAT); only their own source's pair limit binds them. Someone signing in
+# for the first time from an address under attack may have to wait for the window to pass.
+# A locked-out source is told how many minutes until enough failures have aged out of the
+# window (the answer also carries Retry-After); attempts made while locked out are not
+# counted, so waiting always ends it. A success clears its own pair's failures.
+#
+# Unknown and known emails take the same path and the same password-hash work (a decoy hash
+# in the configured method for unknown ones), so neither the answer nor its timing tells
+# whether an account exists.
+
+DEVICE_COOKIE = "rt_device"
+_DEVICE_SALT = "sign-in-device"
 
 
-def authenticate(email: str, password: str, address: str) -> User:
-    """The user whose credentials these are; failures are recorded and throttled."""
+@dataclass(frozen=True)
+class SignInSource:
+    """Where a sign-in comes from: the client address and, when the browser showed a device
+    cookie for the account being signed in to, that device."""
+
+    address: str
+    device: str | None = None
+
+
+def _setting(name: str, default: int) -> int:
+    return int(current_app.config.get(name, default))
+
+
+def _limits() -> dict[str, tuple[int, timedelta]]:
+    pair = _setting("LOGIN_MAX_FAILURES", 10)
+    window = timedelta(minutes=_setting("LOGIN_WINDOW_MINUTES", 15))
+    return {
+        "pair": (pair, window),
+        "account": (_setting("LOGIN_ACCOUNT_MAX_FAILURES", 2 * pair),
+                    timedelta(minutes=_setting("LOGIN_ACCOUNT_WINDOW_MINUTES", 60))),
+        "address": (_setting("LOGIN_ADDRESS_MAX_FAILURES", 5 * pair), window),
+    }
+
+
+def _device_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=_DEVICE_SALT)
+
+
+def device_cookie_for(user: User, current: str | None = None) -> str:
+    """The device cookie to give a browser that just signed in as ``user`` (the same device
+    id again when its cookie already names one for this account)."""
+    device = _device_of(current, user) or secrets.token_urlsafe(16)
+    return _device_serializer().dumps([user.id, device])
+
+
+def device_cookie_max_age() -> int:
+    return _setting("LOGIN_TRUSTED_DAYS", 90) * 24 * 3600
+
+
+def _device_of(cookie: str | None, user: User | None) -> str | None:
+    """The device id of a device cookie issued to ``user``; None for anything else."""
+    if not cookie or user is None:
+        return None
+    try:
+        user_id, device = _device_serializer().loads(cookie)
+    except (BadSignature, TypeError, ValueError):
+        return None
+    if user_id != user.id or not isinstance(device, str) or len(device) > 32:
+        return None
+    return device
+
+
+def _is_known_address(user: User | None, address: str) -> bool:
+    """Whether ``user`` signed in from ``address`` within the trusted days (the query runs
+    for an unknown email too: the same work either way)."""
+    since = now_utc() - timedelta(days=_setting("LOGIN_TRUSTED_DAYS", 90))
+    found = db.session.scalar(select(KnownSignInAddress.id).where(
+        KnownSignInAddress.user_id == (user.id if user else 0),
+        KnownSignInAddress.address == address, KnownSignInAddress.last_dt > since))
+    return user is not None and found is not None
+
+
+def _pair_filter(email: str, source: SignInSource):
+    if source.device:
+        return (SignInFailure.email == email) & (SignInFailure.device == source.device)
+    return ((SignInFailure.email == email) & (SignInFailure.address == source.address)
+            & SignInFailure.device.is_(None))
+
+
+def _wait_if_over(condition, limit: int, window: timedelta) -> timedelta | None:
+    """How long until fewer than ``limit`` failures matching ``condition`` remain in the
+    window; None while fewer than ``limit`` are in it."""
+    now = now_utc()
+    times = db.session.scalars(
+        select(SignInFailure.created_dt).where(condition, SignInFailure.created_dt > now - window)
+        .order_by(SignInFailure.created_dt.desc()).limit(limit)
+    ).all()
+    if len(times) < limit:
+        return None
+    return times[-1] + window - now  # the limit-th newest failure leaves the window then
+
+
+def throttle_wait(email: str, source: SignInSource, trusted: bool) -> timedelta | None:
+    """How long this source must wait before trying this account again; None: it may try."""
+    limits = _limits()
+    checks = [(_pair_filter(email, source), *limits["pair"])]
+    if not trusted:
+        checks += [(SignInFailure.email == email, *limits["account"]),
+                   (SignInFailure.address == source.address, *limits["address"])]
+    waits = [wait for wait in (_wait_if_over(*check) for check in checks) if wait is not None]
+    return max(waits) if waits else None
+
+
+def authenticate(email: str, password: str, address: str, device_cookie: str | None = None
+                 ) -> User:
+    """The user whose credentials these are; failures are recorded and throttled (the policy
+    is described above). ``device_cookie``: what the browser sent as ``DEVICE_COOKIE``."""
     email = normalise_email(email)
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    pair, from_address = recent_failures(email, address)
-    if pair >= limit or from_address >= limit * 5:
-        raise SignInThrottled(_("Too many failed sign-ins. Please wait %(minutes)d minutes "
-                                "and try again.",
-                                minutes=current_app.config["LOGIN_WINDOW_MINUTES"]))
+    address = (address or "unknown")[:64]
     user = user_by_email(email)
-    # Check a hash even for unknown emails so response time does not reveal who has an account.
+    source = SignInSource(address, _device_of(device_cookie, user))
+    trusted = _is_known_address(user, address) or source.device is not None
+    wait = throttle_wait(email, source, trusted)
+    if wait is not None:
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        raise SignInThrottled(_("Too many failed sign-ins. Please wait %(minutes)d minutes "
+                                "and try again.", minutes=minutes), retry_after=minutes * 60)
+    # The same hash work whether or not the account exists: response time tells nothing.
     stored = user.password_hash if user else _decoy_hash()
-    if user is None or not check_password_hash(stored, password or ""):
-        db.session.add(SignInFailure(email=email, address=address))
+    if not check_password_hash(stored, password or "") or user is None:
+        db.session.add(SignInFailure(email=email, address=address, device=source.device))
         raise SignInRefused(_("That email and password do not match an account."))
+    if not user.is_active:
+        raise SignInRefused(_("This account has been deactivated. Ask the organisers if you "
+                              "need it again."))
+    db.session.execute(delete(SignInFailure).where(_pair_filter(email, source)))
+    remember_address(user, address)
     return user
+
+
+def remember_address(user: User, address: str) -> None:
+    """Note a successful sign-in from ``address`` (one atomic upsert: concurrent sign-ins
+    never collide)."""
+    dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
+    now = now_utc()
+    db.session.execute(
+        dialect.insert(KnownSignInAddress)
+        .values(user_id=user.id, address=(address or "unknown")[:64], last_dt=now)
+        .on_conflict_do_update(index_elements=["user_id", "address"], set_={"last_dt": now})
+    )
 
 
 def _decoy_hash() -> str:
@@ -217,11 +364,54 @@ def _decoy_for(method: str) -> str:
     return generate_password_hash(secrets.token_hex(8), method=method)
 
 
+# --- sessions ------------------------------------------------------------------------------
+
+def load_signed_in(token: str) -> User | None:
+    """The active account whose session token a cookie holds; None for a token that was
+    replaced (signed out, password changed, deactivated) or never existed."""
+    if not token or len(token) > 64:
+        return None
+    user = db.session.scalar(select(User).where(User.session_token == token))
+    return user if user is not None and user.is_active else None
+
+
+def sign_out_everywhere(user: User) -> None:
+    user.end_every_session()
+
+
+def set_active(email: str, active: bool, actor: User) -> User:
+    """Deactivate an account or reactivate it. Deactivating ends every session at once and
+    revokes the personal calendar link (a secret URL that would keep showing the agenda)."""
+    from app.calendar.services import revoke_feed  # calendar imports this module's models
+    user = user_by_email(email)
+    if user is None:
+        raise AccountError(_("No account uses %(email)s.", email=normalise_email(email)),
+                           field="email")
+    if not active and user.id == actor.id:
+        raise AccountError(_("You cannot deactivate your own account."), field="email")
+    if active:
+        user.deactivated_dt = None
+    else:
+        user.deactivated_dt = user.deactivated_dt or now_utc()
+        user.end_every_session()
+        revoke_feed(user)
+    db.session.add(AuditRecord(actor_id=actor.id,
+                               action="account_reactivated" if active else "account_deactivated",
+                               subject_type="user", subject_id=user.id, detail={}))
+    return user
+
+
+def deactivated_accounts() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.deactivated_dt.is_not(None))
+                                   .order_by(User.email)))
+
+
 def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current or ""):
         raise AccountError(_("Your current password is not correct."), field="current")
     check_password_strength(new, field="new")
     user.password_hash = hash_password(new)
+    user.end_every_session()  # a copied cookie or "remember me" elsewhere stops working
 
 
 def create_organiser(email: str, display_name: str, password: str) -> User:
@@ -234,5 +424,6 @@ def create_organiser(email: str, display_name: str, password: str) -> User:
         db.session.add(user)
     user.is_organiser = True
     user.password_hash = hash_password(password)
+    user.end_every_session()
     db.session.flush()
     return user

@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -6,6 +6,7 @@ from sqlalchemy import select
 from app.auth import bp, services
 from app.auth.forms import (
     ORGANISATION_KINDS,
+    AccountStatusForm,
     InviteForm,
     JoinForm,
     LoginForm,
@@ -29,8 +30,21 @@ def register_label_globals(state):
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_token: str) -> User | None:
+    """Session and "remember me" cookies hold the account's session token (User.get_id)."""
+    return services.load_signed_in(session_token)
+
+
+def _start_session(user: User, remember: bool = False) -> None:
+    """Sign ``user`` in on this browser with a fresh CSRF secret: a token planted or read
+    before sign-in is worth nothing after it."""
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
+    login_user(user, remember=remember)
+
+
+def _remembered() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 def _language_choices():
@@ -46,28 +60,43 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        device_cookie = request.cookies.get(services.DEVICE_COOKIE)
         try:
             user = services.authenticate(form.email.data, form.password.data,
-                                         request.remote_addr or "unknown")
+                                         request.remote_addr or "unknown", device_cookie)
         except services.SignInThrottled as error:
             flash(str(error), "error")
-            status = 429
+            return render_template("auth/login.html", form=form), 429, {
+                "Retry-After": str(error.retry_after)}
         except services.SignInRefused as error:
             db.session.commit()  # the failure must count even though we answer with an error
             flash(str(error), "error")
             status = 401
         else:
-            login_user(user, remember=form.remember.data)
+            _start_session(user, remember=form.remember.data)
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")))
+            response = redirect(safe_next(request.args.get("next")))
+            _set_device_cookie(response, user, device_cookie)
+            return response
     elif form.errors:
         status = 400
     return render_template("auth/login.html", form=form), status
 
 
+def _set_device_cookie(response, user: User, current: str | None = None) -> None:
+    """Mark this browser as one the account signs in from (see services.authenticate)."""
+    response.set_cookie(services.DEVICE_COOKIE, services.device_cookie_for(user, current),
+                        max_age=services.device_cookie_max_age(), httponly=True,
+                        samesite="Lax",
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+
+
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout():
+    """Signing out ends every session of the account, on every device."""
+    services.sign_out_everywhere(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "success")
     return redirect(url_for("events.timeline"))
@@ -99,11 +128,14 @@ def join(token):
             refuse(form, str(error), error.field)
             status = 409 if isinstance(error, services.InvitationUnusable) else 400
         else:
+            services.remember_address(user, request.remote_addr or "unknown")
             db.session.commit()
-            login_user(user)
+            _start_session(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name),
                   "success")
-            return redirect(url_for("events.timeline"))
+            response = redirect(url_for("events.timeline"))
+            _set_device_cookie(response, user)
+            return response
     elif form.errors:
         status = 400
     return render_template("auth/join.html", form=form, invitation=invitation), status
@@ -165,15 +197,32 @@ def change_password():
         refuse(form, str(error), error.field)
         return _profile_page(_profile_form(), form, 400)
     db.session.commit()
+    # Every other session has just ended; this one carries on under the new session token.
+    _start_session(current_user._get_current_object(), remember=_remembered())
     flash(_("Password changed."), "success")
     return redirect(url_for("auth.profile"))
+
+
+def _invite_form(formdata=None) -> InviteForm:
+    form = InviteForm(formdata=formdata)
+    form.country.choices = as_choices([("", _("None")), *country_choices()])
+    return form
+
+
+def _invitations_page(form, account_form, status=200):
+    pending = db.session.scalars(
+        select(Invitation).where(Invitation.used_dt.is_(None))
+        .order_by(Invitation.created_dt.desc()).limit(200)
+    ).all()
+    return render_template("auth/invitations.html", form=form, pending=pending,
+                           now=now_utc(), revoke_form=EmptyForm(), account_form=account_form,
+                           deactivated=services.deactivated_accounts()), status
 
 
 @bp.route("/invitations", methods=["GET", "POST"])
 @organiser_required
 def invitations():
-    form = InviteForm()
-    form.country.choices = as_choices([("", _("None")), *country_choices()])
+    form = _invite_form(request.form if request.method == "POST" else None)
     status = 200
     if form.validate_on_submit():
         try:
@@ -192,12 +241,30 @@ def invitations():
             return redirect(url_for("auth.invitations"))
     elif form.errors:
         status = 400
-    pending = db.session.scalars(
-        select(Invitation).where(Invitation.used_dt.is_(None))
-        .order_by(Invitation.created_dt.desc()).limit(200)
-    ).all()
-    return render_template("auth/invitations.html", form=form, pending=pending,
-                           now=now_utc(), revoke_form=EmptyForm()), status
+    return _invitations_page(form, AccountStatusForm(prefix="account", formdata=None), status)
+
+
+@bp.route("/accounts/status", methods=["POST"])
+@organiser_required
+def account_status():
+    """Deactivate an account (every session of it ends) or reactivate it."""
+    form = AccountStatusForm(prefix="account")
+    if not form.validate_on_submit():
+        return _invitations_page(_invite_form(), form, 400)
+    active = bool(form.reactivate.data)
+    try:
+        user = services.set_active(form.email.data, active, current_user)
+    except services.AccountError as error:
+        db.session.rollback()
+        refuse(form, str(error), error.field)
+        return _invitations_page(_invite_form(), form, 400)
+    db.session.commit()
+    if active:
+        flash(_("%(email)s can sign in again.", email=user.email), "success")
+    else:
+        flash(_("%(email)s is deactivated and signed out everywhere.", email=user.email),
+              "success")
+    return redirect(url_for("auth.invitations"))
 
 
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])

@@ -1,17 +1,126 @@
-"""Form building blocks shared by every feature."""
+"""Form building blocks shared by every feature.
+
+Every form of the app derives from ``Form`` (a test walks them all), which hardens each field
+it binds, whatever the feature declared:
+
+- single-line text (``StringField`` and kin: email, URL, hidden, search...; passwords
+  excepted) and a select's value lose line breaks (each run becomes one space), NUL and
+  other control characters, and surrounding blanks. A line break in a title can never reach
+  an email header or a calendar line. Text areas keep their line breaks and lose only NUL,
+  which PostgreSQL cannot store;
+- a URL must be an http(s) link with a host and no blank or control character inside;
+- a date must fall in the years ``FIRST_YEAR`` to ``LAST_YEAR``: year 1 or 9999 gets a clear
+  message instead of breaking every calendar built from it;
+- a whole number must fit the database's integer column.
+"""
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 import pytz
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectChoice, SelectField, SelectMultipleField, SubmitField, ValidationError
+from wtforms import (
+    DateField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+    ValidationError,
+)
+from wtforms.validators import URL
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.i18n import LANGUAGE_NAMES, country_name
 from app.core.time import is_valid_timezone
+from app.core.validation_messages import AppTranslations
 from app.extensions import db
+
+APP_TRANSLATIONS = AppTranslations()
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+MAX_INT = 2**31 - 1  # PostgreSQL's integer; SQLite would store more, the app never needs it
+
+# Every character str.splitlines() breaks on, so no reader of the text sees two lines.
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+
+def single_line(value):
+    """Text as one line: line breaks become a space; NUL, tabs and other control characters
+    go; surrounding blanks are dropped. Anything but text passes through."""
+    if not isinstance(value, str):
+        return value
+    value = _LINE_BREAKS.sub(" ", value).replace("\t", " ")
+    return "".join(c for c in value if unicodedata.category(c) != "Cc").strip()
+
+
+def without_nul(value):
+    """Multi-line text without NUL (which PostgreSQL refuses to store)."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def validate_web_link(_form, field) -> None:
+    """An http(s) link with a host: no blank or control character anywhere in it."""
+    if not field.data or field.errors:  # empty, or already refused by the field's own check
+        return
+    message = _l("Enter a web link that starts with https:// and has no spaces.")
+    if any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in field.data):
+        raise ValidationError(message)
+    URL(require_tld=False, message=message)(_form, field)
+
+
+def validate_year_range(_form, field) -> None:
+    if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(_l("Enter a date between the years %(first)d and %(last)d.",
+                                 first=FIRST_YEAR, last=LAST_YEAR))
+
+
+def validate_int_range(_form, field) -> None:
+    if field.data is not None and not -MAX_INT <= field.data <= MAX_INT:
+        raise ValidationError(_l("That number is out of range."))
+
+
+def harden(field) -> None:
+    """Add the app-wide filters and checks to one bound field (see the module's notes)."""
+    if isinstance(field, TextAreaField):
+        field.filters = (*field.filters, without_nul)
+    elif isinstance(field, StringField | SelectField) and not isinstance(field, PasswordField):
+        # A select's value too: " " would pass Optional() (which clears the "not a valid
+        # choice" error) and reach the database as a country code.
+        field.filters = (*field.filters, single_line)
+    extra = []
+    if isinstance(field, URLField):
+        extra.append(validate_web_link)
+    if isinstance(field, DateField):
+        extra.append(validate_year_range)
+    if isinstance(field, IntegerField):
+        extra.append(validate_int_range)
+    if extra:
+        field.validators = [*field.validators, *extra]
+
+
+class Form(FlaskForm):
+    """The base of every form in the app: FlaskForm (CSRF included) with ``harden`` applied
+    to each field as it is bound, and validation messages in the page's language."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            harden(field)
+            return field
+
+        def get_translations(self, form):
+            """WTForms' own messages ("This field is required.") from the app's catalogs,
+            in the page's language (WTForms ships no Indonesian, Malay or Thai)."""
+            return APP_TRANSLATIONS
 
 
 class CheckboxListField(SelectMultipleField):
@@ -21,7 +130,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A bare POST button: carries only the CSRF token."""
 
     submit = SubmitField(_l("Confirm"))
@@ -84,7 +193,7 @@ class LocaleField(SelectField):
         super().__init__(label, validators=validators, choices=locale_choices(), **kwargs)
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     locale = LocaleField(_l("Language"))
     timezone = TimezoneField(_l("Timezone"))
     submit = SubmitField(_l("Save preferences"))

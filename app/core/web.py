@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import current_app, redirect, request, url_for
 from werkzeug.routing import MapAdapter
 
 
+def is_local_path(target: str | None) -> bool:
+    """True for a path on this site ("/events/3?tab=x") and for nothing a browser could read
+    as another site. Browsers read a backslash as a slash and drop tabs and line breaks, so
+    "/\\evil.example", "////evil.example/x" and "/\t/evil.example" all leave the site. The
+    target is read the same way: backslashes become slashes, any run of slashes counts as
+    "//", and what remains must have no scheme and no host. Any blank or control character,
+    or any backslash at all, is refused outright."""
+    if not target or not target.startswith("/") or "\\" in target:
+        return False
+    if any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in target):
+        return False
+    parts = urlsplit(re.sub(r"/{2,}", "//", target))
+    return not parts.scheme and not parts.netloc
+
+
 def safe_next(target: str | None, default_endpoint: str = "events.timeline") -> str:
-    """A local path to go back to; anything pointing off-site falls back to the default."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
+    """A local path to go back to; anything else (another site, a scheme, a path a browser
+    could read as one) falls back to the default."""
+    if is_local_path(target):
+        return target
     return url_for(default_endpoint)
 
 

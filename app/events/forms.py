@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -12,14 +11,14 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.core.forms import CheckboxListField, TimezoneField, as_choices
+from app.core.forms import CheckboxListField, Form, TimezoneField, as_choices
 from app.events import labels, services
 from app.events.models import AttendanceMode
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     kind = SelectField(_l("Kind of meeting"), choices=as_choices(
@@ -38,7 +37,7 @@ class EventForm(FlaskForm):
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=2000)])
     online_url = URLField(_l("Online meeting link"),
-                          validators=[Optional(), URL(require_tld=False), Length(max=500)])
+                          validators=[Optional(), Length(max=500)])
     joining_instructions = TextAreaField(_l("Joining instructions"),
                                          validators=[Optional(), Length(max=5000)])
     topics = TextAreaField(_l("Topics"), description=_l("One topic per line."),
@@ -53,7 +52,7 @@ class EventForm(FlaskForm):
     submit = SubmitField(_l("Save event"))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     kind = SelectField(_l("Kind of session"), choices=as_choices(
@@ -69,7 +68,7 @@ class SessionForm(FlaskForm):
     )
     room = StringField(_l("Room or meeting point"), validators=[Optional(), Length(max=200)])
     online_url = URLField(_l("Online link for this session"),
-                          validators=[Optional(), URL(require_tld=False), Length(max=500)])
+                          validators=[Optional(), Length(max=500)])
     attendance_mode = SelectField(_l("Who attends how"), choices=as_choices(
         (mode.value, label) for mode, label in labels.ATTENDANCE_MODES.items()),
         default=AttendanceMode.BOTH.value)

@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.core.forms import as_choices
+from app.core.forms import Form, as_choices
 
 RATINGS = as_choices([("5", _l("5 – excellent")), ("4", _l("4 – good")), ("3", _l("3 – fair")),
                       ("2", _l("2 – poor")), ("1", _l("1 – very poor"))])
@@ -17,7 +16,7 @@ def _comment(label):
     return TextAreaField(label, validators=[Optional(), Length(max=2000)])
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     rating = _rating(_l("Your rating of the event as a whole"))
     what_worked = _comment(_l("What worked well"))
     to_improve = _comment(_l("What could be improved"))
@@ -41,5 +40,5 @@ def feedback_form_for(sessions):
     return SessionFeedbackForm()
 
 
-class ReportChoiceForm(FlaskForm):
+class ReportChoiceForm(Form):
     submit = SubmitField(_l("Save"))

@@ -1,30 +1,29 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, SubmitField, TimeField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
-from app.core.forms import CheckboxListField, TimezoneField, as_choices
+from app.core.forms import CheckboxListField, Form, TimezoneField, as_choices
 
 
-class OpenChannelForm(FlaskForm):
+class OpenChannelForm(Form):
     session_id = SelectField(_l("Session"), validators=[DataRequired()])
     language = SelectField(_l("Language"), validators=[DataRequired()])
     is_retour = BooleanField(_l("Two-way booth (retour into the floor language)"))
     submit = SubmitField(_l("Open channel"))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     interpreter_id = SelectField(_l("Interpreter"), validators=[DataRequired()])
     submit = SubmitField(_l("Assign"))
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     session_id = SelectField(_l("Session"), validators=[DataRequired()])
     language = SelectField(_l("Interpretation into"), validators=[DataRequired()])
     submit = SubmitField(_l("Ask for interpretation"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     a_languages = CheckboxListField(_l("A languages (native)"))
     b_languages = CheckboxListField(_l("B languages (you also work into them)"))
     c_languages = CheckboxListField(_l("C languages (you work from them)"))
@@ -39,7 +38,7 @@ class ProfileForm(FlaskForm):
             raise ValidationError(_l("Give each language one class only."))
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(Form):
     kind = RadioField(_l("This is"), default="available", validators=[InputRequired()],
                       choices=as_choices([("available", _l("A time I am available")),
                                           ("off", _l("Time off"))]))

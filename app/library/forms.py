@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.core.forms import CheckboxListField, as_choices
+from app.core.forms import CheckboxListField, Form, as_choices
 from app.library import labels
 
 
@@ -12,7 +11,7 @@ def kind_pairs():
     return [(kind.value, label) for kind, label in labels.KINDS.items()]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     kind = SelectField(_l("Kind of resource"), choices=as_choices(kind_pairs()))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
@@ -28,7 +27,7 @@ class UploadForm(FlaskForm):
     submit = SubmitField(_l("Upload"))
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     country = SelectField(_l("Country"), validators=[Optional()])
     tag = SelectField(_l("Topic tag"), validators=[Optional()], validate_choice=False)
     kind = SelectField(_l("Kind of resource"), validators=[Optional()])

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.core.forms import Form
 
-class CandidateForm(FlaskForm):
+
+class CandidateForm(Form):
     country = SelectField(_l("Host country"), validators=[InputRequired()])
     venue = StringField(_l("City and venue"), validators=[InputRequired(), Length(max=200)])
     start_date = DateField(_l("First day"), validators=[InputRequired()])
@@ -13,7 +14,7 @@ class CandidateForm(FlaskForm):
     submit_candidate = SubmitField(_l("Add candidate"))
 
 
-class TaskForm(FlaskForm):
+class TaskForm(Form):
     title = StringField(_l("Task"), validators=[InputRequired(), Length(max=200)])
     owner = SelectField(_l("Owner"), validators=[Optional()])
     due_date = DateField(_l("Due"), validators=[Optional()])

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -12,14 +11,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from app.core.forms import CheckboxListField, as_choices
+from app.core.forms import CheckboxListField, Form, as_choices
 from app.registrations.models import AttendAs
 
 ATTEND_AS = as_choices([(AttendAs.IN_PERSON.value, _l("In person")),
                         (AttendAs.ONLINE.value, _l("Online"))])
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     attend_as = RadioField(_l("How will you attend?"), choices=ATTEND_AS,
                            default=AttendAs.IN_PERSON.value)
     session_ids = CheckboxListField(
@@ -64,26 +63,26 @@ class EditRegistrationForm(RegistrationForm):
     submit = SubmitField(_l("Save changes"))
 
 
-class CapacityForm(FlaskForm):
+class CapacityForm(Form):
     capacity = IntegerField(_l("Places (empty for no limit)"),
                             validators=[Optional(), NumberRange(min=0, max=100000)])
     submit_capacity = SubmitField(_l("Save capacity"))
 
 
-class QuotaForm(FlaskForm):
+class QuotaForm(Form):
     country = SelectField(_l("Delegation"), validators=[InputRequired()])
     max_in_person = IntegerField(_l("At most in person (empty to remove the quota)"),
                                  validators=[Optional(), NumberRange(min=0, max=10000)])
     submit_quota = SubmitField(_l("Save quota"))
 
 
-class InviteeForm(FlaskForm):
+class InviteeForm(Form):
     country = SelectField(_l("Invite a whole delegation"), validators=[Optional()])
     email = StringField(_l("Or invite one person by email"),
                         validators=[Optional(), Email(), Length(max=254)])
     submit_invitee = SubmitField(_l("Invite"))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     registration_id = SelectField(_l("Participant"), validators=[InputRequired()])
     submit_assign = SubmitField(_l("Assign to this session"))

@@ -1,20 +1,19 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.core.forms import as_choices
+from app.core.forms import Form, as_choices
 from app.events import labels
 
 
-class TopicForm(FlaskForm):
+class TopicForm(Form):
     title = StringField(_l("Topic"), validators=[InputRequired(), Length(max=200)])
     description = TextAreaField(_l("Why it matters (optional)"),
                                 validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Propose topic"))
 
 
-class ScheduleTopicForm(FlaskForm):
+class ScheduleTopicForm(Form):
     """A day of the event and wall-clock times in the event's zone."""
 
     day = SelectField(_l("Day"), validate_choice=False)

@@ -6,6 +6,7 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from babel.support import Translations
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "translations"
@@ -67,3 +68,29 @@ def test_compiled_catalog_is_up_to_date(locale):
     expected = {frozen(m.id): frozen(m.string) for m in _catalog(locale)
                 if m.id and not m.fuzzy}
     assert compiled == expected, "run `make compile-translations`"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_wtforms_messages_come_in_the_pages_language(app, locale):
+    """WTForms ships no id/ms/th: its messages come from the app's catalogs."""
+    from flask_babel import force_locale
+    from werkzeug.datastructures import MultiDict
+    from wtforms import StringField
+    from wtforms.validators import InputRequired, Length
+
+    from app.core.forms import Form
+
+    class Sample(Form):
+        title = StringField(validators=[InputRequired()])
+        code = StringField(validators=[Length(max=3)])
+
+    translations = Translations.load(str(TRANSLATIONS), [locale])
+    with app.test_request_context(), force_locale(locale):
+        form = Sample(formdata=MultiDict({"code": "abcdef"}), meta={"csrf": False})
+        assert not form.validate()
+    required = translations.gettext("This field is required.")
+    assert required != "This field is required."
+    assert form.title.errors == [required]
+    too_long = translations.ngettext("Field cannot be longer than %(max)d character.",
+                                     "Field cannot be longer than %(max)d characters.", 3)
+    assert form.code.errors == [too_long % {"max": 3, "length": 6}]
