@@ -222,6 +222,7 @@ def seed_demo() -> dict[str, int]:
         db.session.add(event)
         created["events"] += 1
     db.session.flush()
+    _past_attendance(created)
     _open_registration(created)
     from app.bilaterals.demo import seed_bilaterals
 
@@ -245,6 +246,60 @@ def seed_demo() -> dict[str, int]:
     db.session.commit()
     created["interpreting assignments"] += interpret_scheduled_call()
     return created
+
+
+# Who attended which past meeting (confirmed), and how: every demo participant has a past
+# event to look back on and give feedback about.
+PAST_ATTENDANCE = {
+    "What makes government and civil society partnerships effective?": (
+        ("participant@example.org", "online"), ("somchai@example.org", "online"),
+        ("sari@example.org", "online"), ("advocate@example.org", "online")),
+    "Second in-person roundtable, Putrajaya": (
+        ("sari@example.org", "in_person"), ("somchai@example.org", "in_person"),
+        ("advocate@example.org", "in_person"), ("participant@example.org", "online")),
+}
+# Feedback already given on the 2022 workshop (the others are left to give theirs).
+PAST_FEEDBACK = (
+    ("sari@example.org", 5, "Hearing how Thailand's case managers work with NGOs.",
+     "Small groups were too short.",
+     "We left with three contacts to call about community placement."),
+    ("somchai@example.org", 4, "The concrete partnership examples.", "", ""),
+)
+
+
+def _past_attendance(created: dict) -> None:
+    """Past meetings had participants: the demo accounts, confirmed (registration is closed
+    for them, so the rows are written as the organisers' records would be)."""
+    from app.feedback import services as feedback
+    from app.registrations.models import AttendAs, Registration, RegistrationStatus
+
+    people = {user.email: user for user in db.session.scalars(select(User))}
+    for title, attendees in PAST_ATTENDANCE.items():
+        event = db.session.scalar(select(Event).where(Event.title == title))
+        if event is None:
+            continue
+        for email, attend_as in attendees:
+            user = people.get(email)
+            if user is None or db.session.scalar(select(Registration.id).where(
+                    Registration.event_id == event.id, Registration.user_id == user.id)):
+                continue
+            db.session.add(Registration(
+                event=event, user=user, status=RegistrationStatus.CONFIRMED,
+                attend_as=AttendAs(attend_as),
+                consented_dt=_at(event.start_date, "00:00", event.timezone)))
+            created["past registrations"] = created.get("past registrations", 0) + 1
+    db.session.flush()
+    workshop = db.session.scalar(select(Event).where(Event.title == next(iter(PAST_ATTENDANCE))))
+    if workshop is None:
+        return
+    for email, rating, worked, improve, reflection in PAST_FEEDBACK:
+        user = people.get(email)
+        if user is None or feedback.has_submitted(workshop, user):
+            continue
+        feedback.submit_feedback(workshop, user, feedback.FeedbackInput(
+            event=feedback.Comments(rating=rating, what_worked=worked, to_improve=improve),
+            reflection=reflection, is_anonymous=True))
+        created["feedback"] = created.get("feedback", 0) + 1
 
 
 def _open_registration(created: dict) -> None:

@@ -1,5 +1,9 @@
+import re
 from datetime import UTC, datetime, timedelta
 
+from babel import Locale
+from babel.dates import format_skeleton, format_time
+from babel.lists import format_list
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user
@@ -50,6 +54,49 @@ INTERPRETATION_PAIRS = ("th-en", "id-en", "ms-en", "th-id", "th-ms", "id-ms")
 def register_label_globals(state):
     state.app.jinja_env.globals.update(
         answer_label=labels.ANSWERS.get, call_status_label=labels.CALL_STATUSES.get)
+    state.app.jinja_env.filters["slot_when"] = slot_when
+
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def rule_in_words(rule: str) -> str | None:
+    """A working group's rule as people say it ("Every month on the second Tuesday"), in
+    the reader's language; None for a rule beyond the common weekly and monthly ones."""
+    parts = dict(piece.partition("=")[::2] for piece in rule.split(";"))
+    freq, days = parts.pop("FREQ", ""), parts.pop("BYDAY", "")
+    interval = int(parts.pop("INTERVAL", "1") or 1)
+    parts.pop("WKST", None)
+    match = re.fullmatch(r"([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)", days)
+    if parts or (not match and freq != "WEEKLY"):
+        return None
+    names = Locale.parse(current_locale()).days["format"]["wide"]
+    if freq == "WEEKLY" and days and all(d in _WEEKDAYS for d in days.split(",")):
+        listed = format_list([names[_WEEKDAYS.index(d)] for d in days.split(",")],
+                             locale=current_locale())
+        if interval == 1:
+            return _("Every week on %(days)s", days=listed)
+        return _("Every %(n)d weeks on %(days)s", n=interval, days=listed)
+    if freq == "MONTHLY" and match and match.group(1):
+        ordinal = {"1": _("first"), "2": _("second"), "3": _("third"), "4": _("fourth"),
+                   "5": _("fifth"), "-1": _("last")}.get(match.group(1).lstrip("+"))
+        if ordinal is None:
+            return None
+        day = names[_WEEKDAYS.index(match.group(2))]
+        if interval == 1:
+            return _("Every month on the %(nth)s %(day)s", nth=ordinal, day=day)
+        return _("Every %(n)d months on the %(nth)s %(day)s", n=interval, nth=ordinal,
+                 day=day)
+    return None
+
+
+def slot_when(instant: datetime) -> str:
+    """'Mon, 21 Dec 2026, 13:30' in the reader's zone and language: a poll's slots are read
+    against a week of work, so each names its weekday."""
+    zone, locale = select_timezone(), current_locale()
+    local = to_zone(instant, zone)
+    return (f"{format_skeleton('yMMMEd', local, locale=locale)}, "
+            f"{format_time(local, format='short', locale=locale)}")
 
 
 def _fail(error: services.BilateralError, template: str | None = None, **context):
@@ -387,7 +434,7 @@ def _render_group(group, status=200, occurrence_form=None, members_form=None):
         occurrences=services.group_occurrences(group, limit=8),
         member_count=len(group.members), members_form=members_form,
         occurrence_form=occurrence_form or OccurrenceForm(formdata=None),
-        local_time=local_first.strftime("%H:%M"),
+        local_time=local_first.strftime("%H:%M"), rule_words=rule_in_words(group.rrule),
         group_country=country_name(group.country_code, current_locale())), status
 
 

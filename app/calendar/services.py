@@ -39,7 +39,13 @@ from app.interpretation.queries import (
     booked_session_ids,
     interpreters_of_events,
 )
-from app.registrations.models import ACTIVE, Registration, RegistrationStatus
+from app.registrations.models import (
+    ACTIVE,
+    AttendAs,
+    Registration,
+    RegistrationStatus,
+    SessionPlace,
+)
 
 KEEP_CANCELLED = timedelta(days=30)
 HOUR = timedelta(hours=1)
@@ -197,7 +203,7 @@ def follow_changes(session, _flush_context) -> None:
     # Imported here: bilaterals' models load events, whose views load this module.
     from app.bilaterals.models import WorkingGroup, WorkingGroupException, WorkingGroupMember
 
-    event_ids, user_ids, group_ids = set(), set(), set()
+    event_ids, user_ids, group_ids, registration_ids = set(), set(), set(), set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, WorkingGroup):
             group_ids.add(obj.id)
@@ -211,14 +217,20 @@ def follow_changes(session, _flush_context) -> None:
             event_ids.add(obj.id)
         elif isinstance(obj, Registration):
             user_ids.add(obj.user_id)
+        elif isinstance(obj, SessionPlace):  # joined or left a site visit or small group
+            registration_ids.add(obj.registration_id)
         elif isinstance(obj, Assignment):
             user_ids.add(obj.interpreter_id)
     event_ids.discard(None)
     user_ids.discard(None)
     group_ids.discard(None)
-    if not (event_ids or user_ids or group_ids):
+    registration_ids.discard(None)
+    if not (event_ids or user_ids or group_ids or registration_ids):
         return
     touched = [CalendarFeed.user_id.in_(user_ids)] if user_ids else []
+    if registration_ids:
+        touched.append(CalendarFeed.user_id.in_(select(Registration.user_id).where(
+            Registration.id.in_(registration_ids))))
     if group_ids:
         touched += [
             CalendarFeed.user_id.in_(select(WorkingGroupMember.user_id).where(
@@ -253,6 +265,17 @@ def feed_calendar(user: User) -> bytes:
         return _feed_calendar(user)
 
 
+def _in_programme(session: EventSession, registration: Registration, places: set) -> bool:
+    """Whether a session of a registrant's event is theirs: a session with places of its own
+    (a site visit, a small group) only with a confirmed place in it, and none held only in
+    the other way of attending (an online attendee is not at the welcome dinner)."""
+    if session.capacity is not None:
+        return session.id in places
+    if registration.attend_as == AttendAs.ONLINE:
+        return session.attendance_mode != AttendanceMode.IN_PERSON
+    return session.attendance_mode != AttendanceMode.ONLINE
+
+
 def _feed_calendar(user: User) -> bytes:
     # Imported here: interpretation and bilaterals build on calendar.
     from app.bilaterals.services import group_items, groups_for
@@ -265,6 +288,9 @@ def _feed_calendar(user: User) -> bytes:
         .options(joinedload(EventSession.event)).order_by(EventSession.start_dt)).unique().all()
     registrations = {r.event_id: r for r in db.session.scalars(
         select(Registration).where(Registration.user_id == user.id))}
+    places = set(db.session.scalars(
+        select(SessionPlace.session_id).join(Registration).where(
+            Registration.user_id == user.id, SessionPlace.status == RegistrationStatus.CONFIRMED)))
     interpreting = {}
     for assignment in db.session.scalars(booked_assignments(user.id)).unique():
         interpreting.setdefault(assignment.channel.session_id, assignment)
@@ -275,6 +301,9 @@ def _feed_calendar(user: User) -> bytes:
             item = assignment_item(interpreting[session.id])
         else:
             registration = registrations.get(session.event_id)
+            if registration is not None and not user.is_organiser and \
+                    not _in_programme(session, registration, places):
+                continue
             gone = registration is not None and not registration.is_active and \
                 not user.is_organiser
             if (gone or session.status == SessionStatus.CANCELLED) and \
@@ -292,7 +321,8 @@ def _feed_calendar(user: User) -> bytes:
     # moved ones as RECURRENCE-ID overrides.
     for group in groups_for(user):
         items.extend(group_items(group))
-    return render(items, "PUBLISH", name=_("Roundtable: %(name)s", name=user.display_name))
+    # The feed's name shows wherever the calendar app is shown: the pseudonym, if one is set.
+    return render(items, "PUBLISH", name=_("Roundtable: %(name)s", name=user.public_name))
 
 
 # --- iTIP email ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from itertools import groupby
 
+import pytz
 from babel.dates import format_interval
 from flask import (
     abort,
@@ -16,12 +17,14 @@ from flask import (
 from flask import session as cookie_session
 from flask_babel import _
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.auth.services import SPOKEN_LANGUAGES
 from app.calendar import services as calendar
 from app.core.access import organiser_required, public, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices, refuse
 from app.core.i18n import country_name, language_name, select_timezone
+from app.core.models import Country
 from app.core.templating import current_locale
 from app.core.time import now_utc, to_zone
 from app.events import bp, labels, pagecache, services
@@ -157,11 +160,25 @@ def show_event(event_id):
     return page
 
 
+def _timezone_choices():
+    """The participating countries' zones first (a handful), then every other zone."""
+    first = list(dict.fromkeys(zone for country in db.session.scalars(
+        select(Country).order_by(Country.name)) for zone in (country.zones or [country.timezone])))
+    rest = [zone for zone in pytz.common_timezones if zone not in first]
+    return {
+        _("Participating countries"): as_choices((z, z.replace("_", " ")) for z in first),
+        _("Every other timezone"): as_choices((z, z.replace("_", " ")) for z in rest),
+    }
+
+
 def _event_form(event=None):
     form = EventForm(obj=event) if event else EventForm()
     choices = country_choices()
     form.host_country.choices = as_choices([("", _("None")), *choices])
     form.countries.choices = as_choices(choices)
+    form.timezone.choices = _timezone_choices()
+    if event is None and request.method == "GET":
+        form.timezone.data = current_user.timezone  # the organiser's own, not Africa/Abidjan
     if request.method == "GET":
         if event:
             form.host_country.data = event.host_country_code or ""

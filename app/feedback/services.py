@@ -187,6 +187,7 @@ def mark_for_report(reflection: Reflection, include: bool) -> Reflection:
 def summary_csv(rows: list[SessionSummary], whole_event_label: str) -> str:
     """One line per comment, by session: never a name, an id or a time."""
     out = io.StringIO()
+    out.write("\ufeff")  # UTF-8 with a byte-order mark: spreadsheets then read every script
     writer = csv.writer(out)
     writer.writerow([_("Session"), _("Answers"), _("Average rating"), _("What worked"),
                      _("What to improve")])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.core.time import to_zone
-from app.registrations.exports import csv_text  # the shared formula-safe writer
+from app.registrations.exports import csv_text, language  # the shared formula-safe writer
 
 
 def coverage_csv(rows, zone: str) -> str:
@@ -21,8 +21,9 @@ def coverage_csv(rows, zone: str) -> str:
             row.session.title,
             to_zone(row.session.start_dt, zone).strftime("%Y-%m-%d %H:%M"),
             to_zone(row.session.end_dt, zone).strftime("%Y-%m-%d %H:%M"),
-            row.language, row.requests,
-            (f"{row.channel.source_code}>{row.language}" if row.channel else ""),
+            language(row.language), row.requests,
+            (f"{language(row.channel.source_code)} → {language(row.language)}"
+             if row.channel else ""),
             row.needed if row.needed is not None else "",
             sum(a.status.value == "proposed" for a in team),
             sum(a.status.value == "accepted" for a in team),

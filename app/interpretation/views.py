@@ -9,7 +9,7 @@ from app.core.forms import EmptyForm, as_choices
 from app.core.i18n import language_name, select_timezone
 from app.core.templating import current_locale
 from app.core.time import LocalTimeError, fmt_when
-from app.events.models import EventSession
+from app.events.models import EventSession, EventStatus
 from app.events.services import visible_event_or_404
 from app.extensions import db
 from app.interpretation import bp, exports, labels, rules, services
@@ -53,9 +53,10 @@ def _language_choices(exclude=()):
 
 
 def _session_choices(sessions):
+    """Each session with its start in the reader's time, naming that zone."""
     zone, locale = select_timezone(), current_locale()
-    return as_choices((str(s.id), f"{s.title} · {fmt_when(s.start_dt, zone, locale)}")
-                      for s in sessions)
+    return as_choices((str(s.id), f"{s.title} · {fmt_when(s.start_dt, zone, locale)} "
+                                  f"({zone.replace('_', ' ')})") for s in sessions)
 
 
 # --- organisers: demand, channels, assignments, coverage -----------------------------------
@@ -217,7 +218,12 @@ def requests(event_id):
     form.session_id.choices = _session_choices(sessions.values())
     form.language.choices = _language_choices()
     status = 200
-    if request.method == "POST":
+    is_over = event.status in (EventStatus.HELD, EventStatus.CANCELLED)
+    if request.method == "POST" and is_over:
+        flash(_("This meeting is over or cancelled: it takes no more interpretation "
+                "requests."), "error")
+        status = 409
+    elif request.method == "POST":
         if form.validate_on_submit():
             try:
                 services.request_interpretation(current_user, sessions[form.session_id.data],
@@ -233,7 +239,8 @@ def requests(event_id):
         else:
             status = 400
     return render_template("interpretation/requests.html", event=event, form=form,
-                           mine=services.my_requests(current_user, event)), status
+                           is_over=is_over, mine=services.my_requests(current_user, event)
+                           ), status
 
 
 # --- interpreters ---------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""CSV lists for the logistics team (organisers only: they carry real names)."""
+"""CSV lists for the logistics team (organisers only: they carry real names).
+
+Written for spreadsheets: UTF-8 with a byte-order mark (so Excel reads Thai and Bahasa
+names), and every value in words, in the reader's language: "Indonesia", "In person",
+"Confirmed", never a code."""
 
 from __future__ import annotations
 
@@ -7,7 +11,13 @@ import io
 
 from flask_babel import gettext as _
 
+from app.auth.forms import ORGANISATION_KINDS
+from app.core.i18n import country_name, language_name
+from app.core.templating import current_locale
+from app.registrations.labels import ATTEND_AS, STATUSES
 from app.registrations.models import AttendAs, Registration, RegistrationStatus
+
+BOM = "\ufeff"
 
 
 def _cell(value) -> str:
@@ -18,6 +28,7 @@ def _cell(value) -> str:
 
 def csv_text(header: list[str], rows) -> str:
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in rows:
@@ -25,10 +36,21 @@ def csv_text(header: list[str], rows) -> str:
     return buffer.getvalue()
 
 
+def country(code: str | None) -> str:
+    """A country's name in the reader's language ("" for none)."""
+    return country_name(code, current_locale()) if code else ""
+
+
+def language(code: str | None) -> str:
+    return language_name(code, current_locale()) if code else ""
+
+
 def _organisation(user) -> tuple[str, str]:
     if user.organisation is None:
         return "", ""
-    return user.organisation.name, user.organisation.kind.value
+    kinds = {choice.value: str(choice.label) for choice in ORGANISATION_KINDS}
+    kind = user.organisation.kind.value
+    return user.organisation.name, kinds.get(kind, kind)
 
 
 def roster_csv(registrations: list[Registration], waitlist: dict[int, int]) -> str:
@@ -36,9 +58,10 @@ def roster_csv(registrations: list[Registration], waitlist: dict[int, int]) -> s
               _("Kind of organisation"), _("Status"), _("Waitlist position"),
               _("Attends"), _("Interpretation into"), _("Registered (UTC)")]
     rows = (
-        [r.user.display_name, r.user.pseudonym, r.user.email, r.user.country_code or "",
-         *_organisation(r.user), r.status.value, waitlist.get(r.id, ""), r.attend_as.value,
-         r.interpretation_language, r.created_dt.strftime("%Y-%m-%d %H:%M")]
+        [r.user.display_name, r.user.pseudonym, r.user.email, country(r.user.country_code),
+         *_organisation(r.user), str(STATUSES[r.status]), waitlist.get(r.id, ""),
+         str(ATTEND_AS[r.attend_as]), language(r.interpretation_language),
+         r.created_dt.strftime("%Y-%m-%d %H:%M")]
         for r in registrations
     )
     return csv_text(header, rows)
@@ -47,8 +70,8 @@ def roster_csv(registrations: list[Registration], waitlist: dict[int, int]) -> s
 def needs_csv(registrations: list[Registration]) -> str:
     header = [_("Name"), _("Country"), _("Attends"), _("Dietary needs"), _("Access needs")]
     rows = (
-        [r.user.display_name, r.user.country_code or "", r.attend_as.value, r.dietary_needs,
-         r.access_needs]
+        [r.user.display_name, country(r.user.country_code), str(ATTEND_AS[r.attend_as]),
+         r.dietary_needs, r.access_needs]
         for r in sorted(registrations, key=lambda r: r.user.display_name.lower())
         if r.status == RegistrationStatus.CONFIRMED and (r.dietary_needs or r.access_needs)
     )
@@ -63,8 +86,9 @@ def travel_csv(registrations: list[Registration]) -> str:
     travelling.sort(key=lambda r: (r.arrival_date is None, r.arrival_date or 0,
                                    r.user.display_name.lower()))
     rows = (
-        [r.arrival_date or "", r.arrival_flight, r.user.display_name, r.user.country_code or "",
-         r.departure_date or "", r.departure_flight, r.access_needs]
+        [r.arrival_date or "", r.arrival_flight, r.user.display_name,
+         country(r.user.country_code), r.departure_date or "", r.departure_flight,
+         r.access_needs]
         for r in travelling
     )
     return csv_text(header, rows)

@@ -22,7 +22,14 @@ from app.core.mail import queue_email
 from app.core.models import AuditRecord
 from app.core.time import now_utc
 from app.core.web import absolute_url
-from app.events.models import Event, EventKind, EventSession, EventStatus, SessionStatus
+from app.events.models import (
+    AttendanceMode,
+    Event,
+    EventKind,
+    EventSession,
+    EventStatus,
+    SessionStatus,
+)
 from app.events.services import ConflictError
 from app.events.signals import session_places_changed, session_places_changing
 from app.extensions import db
@@ -298,17 +305,37 @@ def _validate(event: Event, user: User, data: RegistrationInput) -> None:
         data.needs_room, data.room_notes = False, ""
 
 
-def _limited_sessions(event: Event, session_ids) -> list[int]:
+def _attendance(event: Event, attend_as: AttendAs) -> AttendAs:
+    """How this person attends: as they chose in a hybrid event, else as the event is held."""
+    if event.kind == EventKind.VIRTUAL:
+        return AttendAs.ONLINE
+    if event.kind == EventKind.IN_PERSON:
+        return AttendAs.IN_PERSON
+    return attend_as
+
+
+def _limited_sessions(event: Event, session_ids, attend_as: AttendAs) -> list[int]:
+    """The chosen sessions with places of their own, each open to the way this person
+    attends: an online attendee takes no place on a site visit, nor an in-person one in an
+    online-only group."""
     wanted = {int(session_id) for session_id in session_ids}
     if not wanted:
         return []
     sessions = db.session.execute(select(EventSession.id, EventSession.event_id,
-                                         EventSession.capacity, EventSession.status)
+                                         EventSession.capacity, EventSession.status,
+                                         EventSession.title, EventSession.attendance_mode)
                                   .where(EventSession.id.in_(wanted))).all()
     if len(sessions) != len(wanted) or any(row.event_id != event.id for row in sessions):
         raise RegistrationError(_("That session is not part of this event."))
     if any(row.capacity is None or row.status != SessionStatus.SCHEDULED for row in sessions):
         raise RegistrationError(_("Only sessions with their own places can be chosen."))
+    for row in sorted(sessions, key=lambda row: row.title):
+        if attend_as == AttendAs.ONLINE and row.attendance_mode == AttendanceMode.IN_PERSON:
+            raise RegistrationError(_("%(title)s is in person only: attending online, you "
+                                      "cannot take a place in it.", title=row.title))
+        if attend_as == AttendAs.IN_PERSON and row.attendance_mode == AttendanceMode.ONLINE:
+            raise RegistrationError(_("%(title)s is online only: attending in person, you "
+                                      "cannot take a place in it.", title=row.title))
     return sorted(wanted)
 
 
@@ -405,7 +432,7 @@ def register(event: Event, user: User, data: RegistrationInput) -> Registration:
         raise RegistrationConflict(_("This event is by invitation only, and your delegation "
                                      "has not been invited."))
     _validate(event, user, data)
-    session_ids = _limited_sessions(event, data.session_ids)
+    session_ids = _limited_sessions(event, data.session_ids, data.attend_as)
     event = lock_event(event)
     _check_window(event)  # the event may have closed while we waited for the lock
     registration = registration_for(event, user)  # after the lock: a twin request has ended
@@ -439,7 +466,7 @@ def register(event: Event, user: User, data: RegistrationInput) -> Registration:
 def update_registration(registration: Registration, data: RegistrationInput) -> Registration:
     """Change needs, travel and session choices; the place in the event is kept."""
     event = lock_event(registration.event)
-    session_ids = _limited_sessions(event, data.session_ids)
+    session_ids = _limited_sessions(event, data.session_ids, _attendance(event, data.attend_as))
     sessions = _lock_places(registration, session_ids)
     registration = lock_row(Registration, registration.id)
     db.session.expire(registration, ["choices"])

@@ -9,6 +9,7 @@ from app.core.forms import EmptyForm, as_choices, country_choices, refuse
 from app.core.i18n import language_name, select_timezone
 from app.core.templating import current_locale
 from app.core.time import fmt_when
+from app.events.labels import ATTENDANCE_MODES
 from app.events.models import EventKind, EventSession
 from app.events.services import visible_event_or_404
 from app.extensions import db
@@ -65,9 +66,16 @@ def _own_registration_or_404(registration_id) -> Registration:
 def _prepare(form, event):
     locale = current_locale()
     zone = select_timezone()
+
+    def label(session):
+        # Who may take the place (in a hybrid event), and when, naming the reader's zone.
+        mode = (f" · {ATTENDANCE_MODES[session.attendance_mode]}"
+                if event.kind == EventKind.HYBRID else "")
+        return (f"{session.title}{mode} · {fmt_when(session.start_dt, zone, locale)} "
+                f"({zone.replace('_', ' ')})")
+
     form.session_ids.choices = as_choices(
-        (str(s.id), f"{s.title} · {fmt_when(s.start_dt, zone, locale)}")
-        for s in services.limited_sessions(event))
+        (str(s.id), label(s)) for s in services.limited_sessions(event))
     form.interpretation_language.choices = as_choices(
         [("", _("None needed")), *((code, language_name(code, locale))
                                    for code in SPOKEN_LANGUAGES)])

@@ -17,7 +17,7 @@ def test_participant_registers_sees_confirmation_and_cancels(live_server, page, 
     page.get_by_role("button", name="English").click()  # another test left them in Thai
     _open_event(page, live_server)
     page.get_by_role("link", name="Register").click()
-    page.get_by_label("In person").check()
+    page.get_by_role("radio", name="In person").check()  # sessions name their mode too
     page.get_by_label("Site visit: community placement programme").check()
     page.get_by_label("Dietary needs").fill("Vegetarian")
     page.get_by_label("Arrival date").fill("2027-06-21")

@@ -1,0 +1,104 @@
+"""Steps the browser journeys share: each goes through the real pages, as a person would."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from tests.conftest import screenshot, sign_in
+
+JAKARTA = "Annual in-person roundtable 2027, Jakarta"
+
+
+def signed_in(page, base: str, email: str, language: str = "English"):
+    """Sign in and read the pages in ``language`` (another test may have left the account in
+    another one: the choice is saved with the account)."""
+    sign_in(page, base, email)
+    page.get_by_role("button", name=language).click()
+    return page
+
+
+def shot(page, name: str, database) -> None:
+    """A screenshot of a key step, on the SQLite run only: both databases render the same
+    pages, and a full-page picture costs half a second (the journeys run twice in CI)."""
+    if database[0] == "sqlite":
+        screenshot(page, name)
+
+
+def flash(page) -> str:
+    return page.locator(".flashes").inner_text()
+
+
+def open_event(page, base: str, title: str) -> None:
+    page.goto(f"{base}/events")
+    page.get_by_role("link", name=title, exact=True).click()
+
+
+def create_event(page, base: str, title: str, kind: str, zone: str, first: date, last: date,
+                 **fields) -> None:
+    """The organiser's "Create an event" form; ``fields``: more labels to fill or choose."""
+    page.goto(f"{base}/events")
+    page.get_by_role("link", name="Create an event").click()
+    form = page.locator("main form")
+    form.get_by_label("Title", exact=True).fill(title)
+    form.get_by_label("Kind of meeting").select_option(kind)
+    form.get_by_label("Timezone of the meeting").select_option(zone)
+    form.get_by_label("First day").fill(first.isoformat())
+    form.get_by_label("Last day").fill(last.isoformat())
+    for label, value in fields.items():
+        control = form.get_by_label(label, exact=True)
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    form.get_by_role("button", name="Save event").click()
+    assert "Event created" in flash(page), flash(page)
+    assert title in page.locator("h1").inner_text()
+
+
+def add_session(page, title: str, day: date, start: str, end: str, *, kind: str | None = None,
+                mode: str | None = None, places: int | None = None,
+                expect_saved: bool = True) -> None:
+    """From an event page: "Add a session", filled only through the fields the page shows.
+    ``mode`` ("Who attends how") must be given exactly when the page asks it (hybrid)."""
+    page.get_by_role("link", name="Add a session").click()
+    form = page.locator("main form")
+    asks_mode = form.get_by_label("Who attends how").count() == 1
+    assert asks_mode == (mode is not None), "the page asks who attends how in hybrid events only"
+    form.get_by_label("Title", exact=True).fill(title)
+    if kind:
+        form.get_by_label("Kind of session").select_option(kind)
+    form.get_by_label("Day").select_option(day.isoformat())
+    form.get_by_label("Starts (meeting time)").fill(start)
+    form.get_by_label("Ends (meeting time)").fill(end)
+    if mode:
+        form.get_by_label("Who attends how").select_option(mode)
+    if places:
+        form.get_by_label("Places (leave empty for no own limit)").fill(str(places))
+    form.get_by_role("button", name="Save session").click()
+    if expect_saved:
+        assert "Session saved." in flash(page), page.locator("main").inner_text()[:500]
+        assert page.get_by_role("link", name=title, exact=True).count() == 1
+
+
+def path_of(url: str) -> str:
+    """The path and query of a link the app built from PUBLIC_URL (emails, calendar links),
+    to follow it on the live server whatever host that names."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def unfold_ics(text: str) -> str:
+    """iCalendar text as a reader sees it: folded lines joined, escapes undone."""
+    text = re.sub(r"\r?\n[ \t]", "", text)
+    return (text.replace("\\n", "\n").replace("\\,", ",").replace("\\;", ";")
+            .replace("\\\\", "\\"))
+
+
+def weekday_after(start: date, days: int) -> date:
+    """A Monday to Friday day at least ``days`` after ``start``."""
+    day = start + timedelta(days=days)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
