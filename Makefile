@@ -8,11 +8,11 @@ LOCK_VENV := .venv-lock
 
 .PHONY: install run test lint translations compile-translations bench upgrade clean
 
-# Installs exactly what requirements.lock names, every file checked against its hash. The app runs
+# Installs exactly what requirements.txt names, every file checked against its hash. The app runs
 # from this directory (FLASK_APP=wsgi, pytest's pythonpath), so the project itself is not installed.
-$(BIN)/.installed: requirements.lock
+$(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements.txt
 	touch $@
 
 install: $(BIN)/.installed
@@ -25,7 +25,7 @@ upgrade:
 	PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= $(LOCK_VENV)/bin/pip-compile --quiet --upgrade --generate-hashes \
 		--allow-unsafe --strip-extras --extra test --index-url https://pypi.org/simple \
 		--no-emit-index-url --no-emit-find-links \
-		--output-file requirements.lock pyproject.toml
+		--output-file requirements.txt pyproject.toml
 
 compile-translations: install
 	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v "^compiling" || true
