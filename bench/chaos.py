@@ -34,7 +34,6 @@ Run from the repository root (a minute or two)::
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -59,39 +58,6 @@ PEOPLE = 300
 MESSAGES = 60
 
 
-class Gunicorn:
-    """gunicorn with its master's pid at hand, so a test can kill one of its workers."""
-
-    def __init__(self, env: dict, port: int, workers: int = 2):
-        self.base = f"http://127.0.0.1:{port}"
-        self.log = open(ROOT / "instance" / f"chaos-{port}.log", "w")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [str(live.BIN / "gunicorn"), "--workers", str(workers), "--bind",
-             f"127.0.0.1:{port}", "--timeout", "60", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        import urllib.request
-
-        while True:
-            try:
-                urllib.request.urlopen(self.base + "/healthz", timeout=2).read()
-                return
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)
-
-    def workers(self) -> list[int]:
-        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True,
-                             text=True, check=False).stdout
-        return [int(pid) for pid in out.split()]
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        self.log.close()
-
-
 def registrations(url: str, event_id: int) -> list[tuple[int, str]]:
     engine = sa.create_engine(url)
     try:
@@ -107,11 +73,11 @@ def rush_with(fault, env: dict, url: str, label: str) -> str:
     setup = live.setup_rush(env, people=PEOPLE, capacity=CAPACITY)
     event_id, user_ids = setup["event_id"], setup["user_ids"]
     sessions = [live.signed_in_session(SECRET_KEY, uid) for uid in user_ids]
-    server = Gunicorn(env, free_port())
-    try:
-        timer = threading.Timer(0.7, fault, args=(server,))  # burst() waits 0.5 s at its gate
+    port = free_port()
+    with live.gunicorn(env, port) as base:
+        timer = threading.Timer(0.7, fault, args=(port,))  # burst() waits 0.5 s at its gate
         timer.start()
-        statuses, _seconds = burst(server.base, f"/events/{event_id}/register", sessions, 100)
+        statuses, _seconds = burst(base, f"/events/{event_id}/register", sessions, 100)
         timer.join()
         answered = {uid for uid, status in zip(user_ids, statuses, strict=True)
                     if status == 302}
@@ -121,14 +87,12 @@ def rush_with(fault, env: dict, url: str, label: str) -> str:
         for _round in range(5):
             if not failed:
                 break
-            again, _ = burst(server.base, f"/events/{event_id}/register",
+            again, _ = burst(base, f"/events/{event_id}/register",
                              [sessions[i] for i in failed], 50)
             # 409 "already registered": the first attempt did land, after all.
             answered |= {user_ids[i] for i, s in zip(failed, again, strict=True)
                          if s in (302, 409)}
             failed = [i for i, s in zip(failed, again, strict=True) if s not in (302, 409)]
-    finally:
-        server.stop()
     rows = registrations(url, event_id)
     per_person = Counter(uid for uid, _status in rows)
     states = Counter(status for _uid, status in rows)
@@ -138,15 +102,17 @@ def rush_with(fault, env: dict, url: str, label: str) -> str:
             f"duplicates={duplicates} lost={lost} errors_after_retry={len(failed)}")
 
 
-def kill_a_worker(server: Gunicorn) -> None:
-    victims = server.workers()
+def kill_a_worker(port: int) -> None:
+    master = live.gunicorn_pidfile(port).read_text().strip()
+    victims = [int(pid) for pid in subprocess.run(
+        ["pgrep", "-P", master], capture_output=True, text=True, check=False).stdout.split()]
     if victims:
         os.kill(victims[0], signal.SIGKILL)
         log(f"[chaos] SIGKILLed worker {victims[0]}")
 
 
 def drop_connections(url: str):
-    def fault(_server: Gunicorn) -> None:
+    def fault(_port: int) -> None:
         engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
             killed = connection.exec_driver_sql(
@@ -157,25 +123,10 @@ def drop_connections(url: str):
     return fault
 
 
-class SlowSink:
-    def __init__(self, delay: float):
-        self.delay = delay
-        self.received: list[tuple[str, str]] = []
-
-    async def handle_DATA(self, _server, _session, envelope):
-        import email
-        from email import policy
-
-        await asyncio.sleep(self.delay)
-        parsed = email.message_from_bytes(envelope.content, policy=policy.default)
-        self.received.append((parsed["To"], parsed["Message-ID"]))
-        return "250 Message accepted"
-
-
 def mail_chaos(env: dict) -> str:
     from aiosmtpd.controller import Controller
 
-    sink = SlowSink(0.25)
+    sink = live.SlowSMTPSink(0.25)
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()

@@ -58,6 +58,25 @@ def flask_command(env: dict, *args: str) -> str:
     return result.stdout
 
 
+class SlowSMTPSink:
+    """An aiosmtpd handler that takes its time over every message, as a loaded relay does,
+    and keeps (recipient, Message-ID) of what arrives."""
+
+    def __init__(self, delay: float):
+        self.delay = delay
+        self.received: list[tuple[str, str]] = []
+
+    async def handle_DATA(self, _server, _session, envelope):
+        import asyncio
+        import email
+        from email import policy
+
+        await asyncio.sleep(self.delay)
+        parsed = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.received.append((parsed["To"], parsed["Message-ID"]))
+        return "250 Message accepted"
+
+
 def app_python(env: dict, code: str) -> str:
     """Run statements (separated by "; ") inside the app, as a deploy script would, and
     return what they printed."""
@@ -67,12 +86,18 @@ def app_python(env: dict, code: str) -> str:
                           capture_output=True, text=True, timeout=120, check=True).stdout
 
 
+def gunicorn_pidfile(port: int) -> Path:
+    """Where the master of ``gunicorn(..., port)`` writes its pid (its workers are its
+    children: a chaos test kills one of them)."""
+    return ROOT / "instance" / f"gunicorn-{port}.pid"
+
+
 @contextmanager
 def gunicorn(env: dict, port: int, workers: int = 2):
     log = open(ROOT / "instance" / f"gunicorn-{port}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--timeout", "120", "wsgi:app"],
+         "--timeout", "120", "--pid", str(gunicorn_pidfile(port)), "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -164,24 +189,26 @@ def setup_rush(env: dict, people: int, capacity: int) -> dict:
 def post_all(base: str, requests: list[tuple[str, str, dict]], workers: int) -> list[int]:
     """POST every (path, cookie, form) at once from ``workers`` threads; return the statuses.
 
-    A barrier releases them together so the server sees one burst.
+    A barrier releases them together so the server sees one burst. A path may be a whole
+    URL of another server (two "hosts" raced against each other).
     """
     import http.client
     import threading
     from concurrent.futures import ThreadPoolExecutor
     from urllib.parse import urlencode, urlsplit
 
-    host = urlsplit(base)
     barrier = threading.Barrier(min(workers, len(requests)))
 
     def send(item):
         path, cookie, form = item
-        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
+        url = urlsplit(path if "://" in path else base + path)
+        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
         try:
             connection.connect()
             with suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=30)
-            connection.request("POST", path, body=urlencode(form, doseq=True), headers={
+            target = url.path + (f"?{url.query}" if url.query else "")
+            connection.request("POST", target, body=urlencode(form, doseq=True), headers={
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Cookie": f"session={cookie}"})
             return connection.getresponse().status

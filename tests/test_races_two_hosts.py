@@ -4,10 +4,6 @@ double-clicked Cancel lands once on each host. Each pair is repeated 20 times.""
 
 from __future__ import annotations
 
-import http.client
-import threading
-from urllib.parse import urlencode, urlsplit
-
 import pytest
 import sqlalchemy as sa
 
@@ -20,32 +16,10 @@ SECRET = "live-test-secret"
 REPEAT = 20
 
 
-def _post(base: str, path: str, session: tuple[str, str], form: dict, gate: threading.Barrier,
-          results: list, index: int) -> None:
-    host = urlsplit(base)
-    connection = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
-    try:
-        connection.connect()
-        gate.wait(timeout=30)
-        cookie, token = session
-        connection.request("POST", path, body=urlencode({**form, "csrf_token": token}),
-                           headers={"Content-Type": "application/x-www-form-urlencoded",
-                                    "Cookie": f"session={cookie}"})
-        results[index] = connection.getresponse().status
-    finally:
-        connection.close()
-
-
 def _at_once(*requests) -> list[int]:
-    gate = threading.Barrier(len(requests))
-    results = [0] * len(requests)
-    threads = [threading.Thread(target=_post, args=(*request, gate, results, i))
-               for i, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(90)
-    return results
+    """POST (url, session, form) requests at the same moment; their statuses in order."""
+    return live.post_all("", [(url, session[0], {**form, "csrf_token": session[1]})
+                              for url, session, form in requests], workers=len(requests))
 
 
 def test_cancel_and_approve_on_two_hosts(database, tmp_path):
@@ -75,7 +49,7 @@ def _run(db_url: str) -> None:
     try:
         with live.gunicorn(env, free_port()) as host_a, live.gunicorn(env, free_port()) as host_b:
             for uid in participants:
-                statuses = _at_once((host_a, f"/events/{event_id}/register", sessions[uid],
+                statuses = _at_once((f"{host_a}/events/{event_id}/register", sessions[uid],
                                      form))
                 assert statuses == [302], statuses
             with engine.connect() as connection:
@@ -86,16 +60,16 @@ def _run(db_url: str) -> None:
             for uid in approvals:
                 rid = registration_of[uid]
                 statuses = _at_once(
-                    (host_a, f"/registrations/{rid}/cancel", sessions[uid], {}),
-                    (host_b, f"/events/{event_id}/registrations/{rid}/approve",
+                    (f"{host_a}/registrations/{rid}/cancel", sessions[uid], {}),
+                    (f"{host_b}/events/{event_id}/registrations/{rid}/approve",
                      sessions[organiser], {}))
                 # The approval came first (302) or was refused after the cancellation (303,
                 # the reason shown on the roster).
                 assert statuses[0] == 302 and statuses[1] in (302, 303), statuses
             for uid in doubles:
                 rid = registration_of[uid]
-                statuses = _at_once((host_a, f"/registrations/{rid}/cancel", sessions[uid], {}),
-                                    (host_b, f"/registrations/{rid}/cancel", sessions[uid], {}))
+                statuses = _at_once((f"{host_a}/registrations/{rid}/cancel", sessions[uid], {}),
+                                    (f"{host_b}/registrations/{rid}/cancel", sessions[uid], {}))
                 assert statuses == [302, 302], statuses
         with engine.connect() as connection:
             states = dict(connection.execute(sa.text(

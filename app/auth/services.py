@@ -232,18 +232,14 @@ class SignInSource:
     device: str | None = None
 
 
-def _setting(name: str, default: int) -> int:
-    return int(current_app.config.get(name, default))
-
-
 def _limits() -> dict[str, tuple[int, timedelta]]:
-    pair = _setting("LOGIN_MAX_FAILURES", 10)
-    window = timedelta(minutes=_setting("LOGIN_WINDOW_MINUTES", 15))
+    config = current_app.config
+    window = timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
     return {
-        "pair": (pair, window),
-        "account": (_setting("LOGIN_ACCOUNT_MAX_FAILURES", 2 * pair),
-                    timedelta(minutes=_setting("LOGIN_ACCOUNT_WINDOW_MINUTES", 60))),
-        "address": (_setting("LOGIN_ADDRESS_MAX_FAILURES", 5 * pair), window),
+        "pair": (config["LOGIN_MAX_FAILURES"], window),
+        "account": (config["LOGIN_ACCOUNT_MAX_FAILURES"],
+                    timedelta(minutes=config["LOGIN_ACCOUNT_WINDOW_MINUTES"])),
+        "address": (config["LOGIN_ADDRESS_MAX_FAILURES"], window),
     }
 
 
@@ -259,7 +255,7 @@ def device_cookie_for(user: User, current: str | None = None) -> str:
 
 
 def device_cookie_max_age() -> int:
-    return _setting("LOGIN_TRUSTED_DAYS", 90) * 24 * 3600
+    return current_app.config["LOGIN_TRUSTED_DAYS"] * 24 * 3600
 
 
 def _device_of(cookie: str | None, user: User | None) -> str | None:
@@ -278,7 +274,7 @@ def _device_of(cookie: str | None, user: User | None) -> str | None:
 def _is_known_address(user: User | None, address: str) -> bool:
     """Whether ``user`` signed in from ``address`` within the trusted days (the query runs
     for an unknown email too: the same work either way)."""
-    since = now_utc() - timedelta(days=_setting("LOGIN_TRUSTED_DAYS", 90))
+    since = now_utc() - timedelta(days=current_app.config["LOGIN_TRUSTED_DAYS"])
     found = db.session.scalar(select(KnownSignInAddress.id).where(
         KnownSignInAddress.user_id == (user.id if user else 0),
         KnownSignInAddress.address == address, KnownSignInAddress.last_dt > since))

@@ -30,6 +30,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, false, or_, select, true, union
 
+from app.core.access import Role
+
 SMALL_COUNT = 3  # counts of people below this are shown as "fewer than 3"
 SMALL_COUNT_MAX = SMALL_COUNT - 1
 
@@ -88,10 +90,13 @@ def visible_name(viewer, person, context: Seen | str, *, opted_in: bool = False)
     return person.public_name
 
 
+# Who takes part in meetings (and so may register); interpreter-only accounts work at them.
+# The register route's access rule is built from the same tuple.
+PARTICIPATING_ROLES = (Role.PARTICIPANT, Role.ORGANISER)
+
+
 def may_register_as_participant(user) -> bool:
-    """Interpreter-only accounts work at meetings; they do not take part in them (the
-    register route's access rule says the same: ``PARTICIPATING_ROLES``)."""
-    return _signed_in(user) and bool(user.is_participant or user.is_organiser)
+    return _signed_in(user) and any(user.has_role(role) for role in PARTICIPATING_ROLES)
 
 
 # --- meetings --------------------------------------------------------------------------------

@@ -291,10 +291,7 @@ def _validate(event: Event, user: User, data: RegistrationInput) -> None:
     if not (data.consent_chatham and data.consent_data):
         raise RegistrationError(_("Please agree to the Chatham House Rule and to the use of "
                                   "your data to register."))
-    if event.kind == EventKind.VIRTUAL:
-        data.attend_as = AttendAs.ONLINE
-    elif event.kind == EventKind.IN_PERSON:
-        data.attend_as = AttendAs.IN_PERSON
+    data.attend_as = _attendance(event, data.attend_as)
     if data.attend_as == AttendAs.IN_PERSON and data.arrival_date and data.departure_date \
             and data.departure_date < data.arrival_date:
         raise RegistrationError(_("Your departure cannot be before your arrival."))

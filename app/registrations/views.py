@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from app.auth.services import SPOKEN_LANGUAGES, user_by_email
 from app.core import visibility
-from app.core.access import Role, organiser_required, roles_required, signed_in
+from app.core.access import organiser_required, roles_required, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices, refuse
 from app.core.i18n import language_name, select_timezone
 from app.core.templating import current_locale
@@ -23,9 +23,6 @@ from app.registrations.forms import (
     RegistrationForm,
 )
 from app.registrations.models import AttendAs, Registration
-
-# Who takes part in meetings (and so may register); interpreters work at them.
-PARTICIPATING_ROLES = (Role.PARTICIPANT, Role.ORGANISER)
 
 
 @bp.record_once
@@ -115,7 +112,7 @@ def _status_message(registration, position):
 
 
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
-@roles_required(*PARTICIPATING_ROLES)  # interpreter-only accounts work at meetings: 403
+@roles_required(*visibility.PARTICIPATING_ROLES)  # interpreter-only accounts: 403
 def register(event_id):
     event = visible_event_or_404(event_id, current_user)
     form = _prepare(RegistrationForm(), event)

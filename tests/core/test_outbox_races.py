@@ -3,7 +3,6 @@ slow mail server, and a sender killed in the middle of sending."""
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import subprocess
 import time
@@ -19,23 +18,6 @@ pytestmark = pytest.mark.server
 MESSAGES = 30
 
 
-class SlowSink:
-    """An SMTP server that takes its time over every message, as a loaded relay does."""
-
-    def __init__(self, delay: float):
-        self.delay = delay
-        self.received: list[tuple[str, str]] = []  # (recipient, Message-ID)
-
-    async def handle_DATA(self, _server, _session, envelope):
-        import email
-        from email import policy
-
-        await asyncio.sleep(self.delay)
-        parsed = email.message_from_bytes(envelope.content, policy=policy.default)
-        self.received.append((parsed["To"], parsed["Message-ID"]))
-        return "250 Message accepted"
-
-
 @pytest.fixture
 def outbox_env(database, tmp_path):
     """A fresh database of the current kind with MESSAGES queued, and a slow SMTP server."""
@@ -43,7 +25,7 @@ def outbox_env(database, tmp_path):
 
     kind, url = database
     own_url = live.fresh_database(kind, url, tmp_path, "outbox")
-    sink = SlowSink(delay=0.05)
+    sink = live.SlowSMTPSink(delay=0.05)
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
