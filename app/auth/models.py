@@ -11,6 +11,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.access import Role
+from app.core.i18n import formatting_locale
 from app.core.models import Country, str_enum
 from app.core.time import UTCDateTime, now_utc
 from app.extensions import db
@@ -72,6 +73,12 @@ class User(UserMixin, db.Model):
         Role.ORGANISER: "is_organiser",
         Role.INTERPRETER: "is_interpreter",
     }
+
+    @property
+    def formatting_locale(self) -> str:
+        """How dates and numbers are written for this person where no request says so (emails,
+        calendar text): their language, and for English their country's way ("3 Dec 2026")."""
+        return formatting_locale(self.locale or "en", self.country_code)
 
     def has_role(self, role: Role) -> bool:
         return bool(getattr(self, self._ROLE_COLUMNS[Role(role)]))

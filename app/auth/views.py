@@ -17,7 +17,7 @@ from app.auth.models import Invitation, User
 from app.core.access import organiser_required, public, secret_link, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices, refuse, timezone_choices
 from app.core.i18n import language_name
-from app.core.templating import current_locale
+from app.core.templating import current_language, current_locale
 from app.core.time import now_utc
 from app.core.web import absolute_url, redirect_back, safe_next
 from app.extensions import db, login_manager
@@ -109,7 +109,7 @@ def join(token):
         invitation = services.usable_invitation(token)
     except services.InvitationUnusable as error:
         return render_template("auth/join_refused.html", message=str(error)), 410
-    form = JoinForm(country=invitation.country_code or "", locale=current_locale())
+    form = JoinForm(country=invitation.country_code or "", locale=current_language())
     form.set_choices(country_choices(), _language_choices())
     form.timezone.choices = [*as_choices([("", _("My country's main timezone"))]),
                              *timezone_choices()]
@@ -234,7 +234,7 @@ def invitations():
             status = 409
         else:
             join_url = absolute_url("auth.join", token=token)
-            services.queue_invitation_email(invitation, join_url, current_locale())
+            services.queue_invitation_email(invitation, join_url, current_language())
             db.session.commit()
             flash(_("Invitation sent to %(email)s. You can also pass on this link: %(url)s",
                     email=invitation.email, url=join_url), "success")

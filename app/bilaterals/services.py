@@ -330,8 +330,8 @@ def ask_for_call(user: User, other_country: str, topic: str, note: str = "") -> 
     db.session.add(request)
     db.session.flush()
     for organiser in db.session.scalars(select(User).where(User.is_organiser)):
-        with force_locale(organiser.locale or "en"):
-            pair = "–".join(country_name(code, organiser.locale or "en")
+        with force_locale(organiser.formatting_locale):
+            pair = "–".join(country_name(code, organiser.formatting_locale)
                             for code in (request.country_a, request.country_b))
             queue_email(organiser.email,
                         _("A participant asks for a bilateral call: %(countries)s",
@@ -524,7 +524,7 @@ def pick_slot(call: BilateralCall, slot_id: int, actor: User) -> EventSession:
 
 
 def _invite(session: EventSession, user: User) -> None:
-    locale = user.locale or "en"
+    locale = user.formatting_locale
     with force_locale(locale):
         attendee = Attendee(user.email, user.display_name, "ACCEPTED")
         ics = itip_calendar(user, session_item(session, may_join=True, attendee=attendee),

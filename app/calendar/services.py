@@ -261,7 +261,7 @@ def feed_calendar(user: User) -> bytes:
     A feed is METHOD:PUBLISH, so it names no ATTENDEE (RFC 5546 3.2.1). Where the person was
     also emailed the item, it says what the last email said: the same title and a SEQUENCE
     never below it."""
-    with force_locale(user.locale or "en"):
+    with force_locale(user.formatting_locale):
         return _feed_calendar(user)
 
 
@@ -390,7 +390,7 @@ def event_invitation(registration: Registration, *, cancel: bool) -> tuple[str, 
     """
     user, event = registration.user, registration.event
     method = "CANCEL" if cancel else "REQUEST"
-    with force_locale(user.locale or "en"):
+    with force_locale(user.formatting_locale):
         attendee = Attendee(user.email, user.display_name,
                             "DECLINED" if cancel else PARTSTAT.get(registration.status,
                                                                    "NEEDS-ACTION"))
@@ -403,7 +403,7 @@ def send_event_invitation(registration: Registration, *, cancel: bool = False) -
     """An invitation email on its own: for changes to the event itself."""
     user, event = registration.user, registration.event
     ics, method = event_invitation(registration, cancel=cancel)
-    with force_locale(user.locale or "en"):
+    with force_locale(user.formatting_locale):
         subject = (_("Cancelled: %(event)s", event=event.title) if cancel
                    else _("Updated: %(event)s", event=event.title))
         body = render_template("calendar/email/invitation.txt", event=event, cancel=cancel,
@@ -475,8 +475,8 @@ def send_reminders(now: datetime | None = None) -> int:
             continue  # already reminded, here or on another host
         user = db.session.get(User, user_id)
         session = db.session.get(EventSession, session_id)
-        with force_locale(user.locale or "en"):
-            when = fmt_when(session.start_dt, user.timezone, user.locale or "en")
+        with force_locale(user.formatting_locale):
+            when = fmt_when(session.start_dt, user.timezone, user.formatting_locale)
             subject = _("Tomorrow: %(title)s", title=session.title)
             body = render_template("calendar/email/reminder.txt", session=session, when=when,
                                    user=user, url=absolute_url(
@@ -491,7 +491,7 @@ def send_reminders(now: datetime | None = None) -> int:
 def send_session_invitation(user: User, session: EventSession, *, cancel: bool) -> None:
     """One session as an iTIP message to one person (bilateral calls are invited this way)."""
     method = "CANCEL" if cancel else "REQUEST"
-    with force_locale(user.locale or "en"):
+    with force_locale(user.formatting_locale):
         attendee = Attendee(user.email, user.display_name,
                             "DECLINED" if cancel else "ACCEPTED")
         ics = itip_calendar(user, session_item(session, may_join=True, attendee=attendee,

@@ -11,7 +11,14 @@ from app.core.visibility import init_visibility
 
 
 def current_locale() -> str:
+    """The locale dates, numbers and names are written in: "en_AU", "th"."""
     return str(get_locale() or "en")
+
+
+def current_language() -> str:
+    """The language the page is written in, one of LANGUAGES: what a choice is saved as."""
+    locale = get_locale()
+    return locale.language if locale else "en"
 
 
 def init_templating(app: Flask) -> None:
@@ -23,6 +30,7 @@ def init_templating(app: Flask) -> None:
     def viewer_context():
         return {
             "current_locale": current_locale(),
+            "current_language": current_language(),
             "viewer_timezone": select_timezone(),
             "language_names": LANGUAGE_NAMES,
             "current_path": request.full_path.rstrip("?") if has_request_context() else "",

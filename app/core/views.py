@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from app.core import bp
 from app.core.access import organiser_required, public
 from app.core.forms import EmptyForm, PreferencesForm
-from app.core.i18n import select_locale, select_timezone
+from app.core.i18n import select_language, select_timezone
 from app.core.mail import outbox_problems, retry_dead_letter
 from app.core.models import OutboxMessage
 from app.core.service import current_request_id
@@ -44,7 +44,7 @@ def healthz():
 @bp.route("/preferences", methods=["GET", "POST"])
 @public
 def preferences():
-    form = PreferencesForm(locale=select_locale(), timezone=select_timezone())
+    form = PreferencesForm(locale=select_language(), timezone=select_timezone())
     if form.validate_on_submit():
         session["locale"] = form.locale.data
         session["timezone"] = form.timezone.data

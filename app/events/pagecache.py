@@ -18,6 +18,7 @@ from collections import OrderedDict
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import or_, select
 
+from app.core.templating import current_locale
 from app.core.time import now_utc
 from app.events.models import Event, EventSession
 
@@ -35,7 +36,7 @@ def clear() -> None:
 
 
 def key_for(event: Event, viewer, path: str) -> tuple:
-    return (event.id, event.updated_dt, event.activity_dt, viewer.id, viewer.locale,
+    return (event.id, event.updated_dt, event.activity_dt, viewer.id, current_locale(),
             viewer.timezone, tuple(viewer.roles), path)
 
 

@@ -607,7 +607,7 @@ def notify(assignment: Assignment, kind: str) -> None:
     channel, user = assignment.channel, assignment.interpreter.user
     session = channel.session
     cancel = kind == "released"
-    with force_locale(user.locale or "en"):
+    with force_locale(user.formatting_locale):
         attendee = Attendee(user.email, user.display_name,
                             "DECLINED" if cancel else "NEEDS-ACTION")
         method = "CANCEL" if cancel else "REQUEST"
@@ -617,7 +617,7 @@ def notify(assignment: Assignment, kind: str) -> None:
         body = render_template(
             "interpretation/email/assignment.txt", kind=kind, assignment=assignment,
             channel=channel, session=session, user=user, lang=rules.lang,
-            when=fmt_when(session.start_dt, user.timezone, user.locale or "en"),
+            when=fmt_when(session.start_dt, user.timezone, user.formatting_locale),
             url=absolute_url("interpretation.my_assignments"))
         queue_email(user.email, SUBJECTS[kind](session.title), body,
                     calendar=ics, calendar_method=method)

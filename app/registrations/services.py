@@ -651,7 +651,7 @@ def notify(registration: Registration, kind: str, *, had_place: bool = False) ->
         invitation = event_invitation(registration, cancel=False)
     elif kind in ("cancelled", "declined") and had_place:
         invitation = event_invitation(registration, cancel=True)
-    with force_locale(user.locale or "en"):
+    with force_locale(user.formatting_locale):
         subject, lead = _messages()[kind]
         body = render_template("registrations/email/status.txt", registration=registration,
                                lead=lead, user=user,

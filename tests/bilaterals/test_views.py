@@ -42,7 +42,7 @@ def test_invitees_see_their_own_zone_and_answer(client, login, call_world):
     page = client.get(f"/bilaterals/{call.id}").get_data(as_text=True)
     from app.core.time import fmt_time
 
-    assert fmt_time(slot.start_dt, "Pacific/Auckland", "en") in page
+    assert fmt_time(slot.start_dt, "Pacific/Auckland", nz.formatting_locale) in page
     response = client.post(f"/bilaterals/{call.id}/vote", data=answers(call))
     assert response.status_code == 302
     response = client.post(f"/bilaterals/{call.id}/vote", data=answers(call, "if_need_be"))

@@ -19,6 +19,13 @@ def signed_in(page, base: str, email: str, language: str = "English"):
     return page
 
 
+def page_locale(page) -> str:
+    """The locale the page says it is written in ("en-NZ" -> "en_NZ"): English dates follow
+    the reader's country (tests/core/test_i18n.py checks which), so expected text is
+    formatted for the locale the page declares."""
+    return page.locator("html").get_attribute("lang").replace("-", "_")
+
+
 def shot(page, name: str, database) -> None:
     """A screenshot of a key step, on the SQLite run only: both databases render the same
     pages, and a full-page picture costs half a second (the journeys run twice in CI)."""

@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from tests.browser.journeys import page_locale
 from tests.conftest import screenshot, sign_in
 from tests.formatting import clock, day
 
@@ -19,7 +20,8 @@ def test_interpreter_sees_their_assignment_in_their_time_and_accepts(live_server
     card = page.locator(".assignment", has_text=SESSION).first
     text = card.inner_text()
     # 09:00 in Jakarta is 09:00 in Bangkok (both UTC+7) on Tuesday 22 June 2027.
-    assert day(date(2027, 6, 22), "en") in text and clock(9, 0, "en") in text
+    locale = page_locale(page)
+    assert day(date(2027, 6, 22), locale) in text and clock(9, 0, locale) in text
     assert "English → Thai" in text and "Kanya Interpreter" in text
     assert "Main hall, Jakarta" in text and "Proposed" in text
     screenshot(page, f"interpreter-assignments-{database[0]}")

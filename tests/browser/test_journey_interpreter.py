@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.browser.journeys import flash, shot
+from tests.browser.journeys import flash, page_locale, shot
 from tests.formatting import clock, day
 
 pytestmark = pytest.mark.browser
@@ -38,7 +38,8 @@ def test_reads_assignments_in_her_own_time_and_accepts_one(ingrid, database):
     card = _card(page, ACCEPTED)
     text = card.inner_text()
     # Jakarta and Bangkok share UTC+7: 11:00 in Jakarta is 11:00 for Ingrid.
-    assert day(date(2027, 6, 22), "en") in text and clock(11, 0, "en") in text
+    locale = page_locale(page)
+    assert day(date(2027, 6, 22), locale) in text and clock(11, 0, locale) in text
     assert "English → Thai" in text and "Kanya Interpreter" in text
     assert "Main hall, Jakarta" in text
     shot(page, "journey-interpreter-assignments", database)
@@ -48,7 +49,7 @@ def test_reads_assignments_in_her_own_time_and_accepts_one(ingrid, database):
     # A booked assignment shows its turns: who is on the microphone when, in her time.
     _card(page, ACCEPTED).locator("summary", has_text="Turn schedule").click()
     turns = _card(page, ACCEPTED).locator("details ol").inner_text()
-    assert clock(11, 0, "en") in turns and "Ingrid Interpreter" in turns
+    assert clock(11, 0, page_locale(page)) in turns and "Ingrid Interpreter" in turns
 
 
 def test_declines_one_giving_a_reason(ingrid, database):

@@ -24,7 +24,8 @@ def test_interpreter_sees_only_their_own_assignments_in_their_time(
     db.session.commit()
     login_as(client, auckland.user)
     page = client.get("/interpretation/assignments").get_data(as_text=True)
-    assert channel.session.title in page and clock(16, 0, "en") in page  # NZDT
+    nzdt = clock(16, 0, auckland.user.formatting_locale)
+    assert channel.session.title in page and nzdt in page
     assert "Room 2, Bangkok" in page and "English → Thai" in page
     assert theirs.channel.session.title not in page
     assert client.post(f"/interpretation/assignments/{theirs.id}/accept").status_code == 404
