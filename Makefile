@@ -52,7 +52,7 @@ test: lint compile-translations $(ICALJS)
 	$(BIN)/pytest
 
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _nl:1,2 -k lazy_ngettext:1,2 --no-location \
 		--sort-output -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d translations
