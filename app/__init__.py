@@ -82,7 +82,7 @@ def register_blueprints(app: Flask) -> None:
 
     for feature in (core, auth, events, registrations, calendar, interpretation, planning,
                     bilaterals, topics, feedback, library):
-        app.register_blueprint(feature.bp)
+        feature.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -25,6 +25,7 @@ from app.auth.models import (
     SignInFailure,
     User,
 )
+from app.auth.signals import account_deactivated
 from app.core.access import Role
 from app.core.mail import queue_email
 from app.core.models import AuditRecord, Country
@@ -377,8 +378,8 @@ def sign_out_everywhere(user: User) -> None:
 
 def set_active(email: str, active: bool, actor: User) -> User:
     """Deactivate an account or reactivate it. Deactivating ends every session at once and
-    revokes the personal calendar link (a secret URL that would keep showing the agenda)."""
-    from app.calendar.services import revoke_feed  # calendar imports this module's models
+    announces it (``account_deactivated``): the calendar revokes the personal feed link, a
+    secret URL that would keep showing the agenda."""
     user = user_by_email(email)
     if user is None:
         raise AccountError(_("No account uses %(email)s.", email=normalise_email(email)),
@@ -390,7 +391,7 @@ def set_active(email: str, active: bool, actor: User) -> User:
     else:
         user.deactivated_dt = user.deactivated_dt or now_utc()
         user.end_every_session()
-        revoke_feed(user)
+        account_deactivated.send(user)
     db.session.add(AuditRecord(actor_id=actor.id,
                                action="account_reactivated" if active else "account_deactivated",
                                subject_type="user", subject_id=user.id, detail={}))

@@ -3,7 +3,8 @@ from flask_babel import _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from app.auth import bp, services
+from app.auth import services
+from app.auth.blueprint import bp
 from app.auth.forms import (
     ORGANISATION_KINDS,
     AccountStatusForm,

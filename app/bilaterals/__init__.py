@@ -1,5 +1,10 @@
-from flask import Blueprint
+"""Bilateral follow-up calls, the public-holiday calendar and national working groups.
 
-bp = Blueprint("bilaterals", __name__, template_folder="templates")
+Importing a module of this package (its models, its services) loads no views: the app
+factory calls ``init_app``, which registers the routes."""
 
-from app.bilaterals import views  # noqa: E402, F401  (routes register on import)
+
+def init_app(app) -> None:
+    from app.bilaterals.views import bp
+
+    app.register_blueprint(bp)

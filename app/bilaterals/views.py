@@ -10,7 +10,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.bilaterals import bp, labels, services
+from app.bilaterals import labels, services
+from app.bilaterals.blueprint import bp
 from app.bilaterals.forms import (
     AskForm,
     CallForm,

@@ -1,10 +1,18 @@
-from flask import Blueprint
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+"""Calendars: iCalendar items, personal feeds, invitations by email and reminders.
 
-bp = Blueprint("calendar", __name__, template_folder="templates")
+Importing a module of this package (its models, its services) loads no views: the app
+factory calls ``init_app``, which registers the routes."""
 
-from app.calendar import views  # noqa: E402, F401  (routes register on import)
-from app.calendar.services import follow_changes  # noqa: E402
 
-event.listen(Session, "after_flush", follow_changes)
+def init_app(app) -> None:
+    from app.calendar.views import bp
+
+    app.register_blueprint(bp)
+
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from app.calendar.services import follow_changes
+
+    if not event.contains(Session, "after_flush", follow_changes):
+        event.listen(Session, "after_flush", follow_changes)

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
+from app.auth.signals import account_deactivated
 from app.calendar.ical import Attendee, CalendarItem, build_calendar
 from app.calendar.models import CalendarDelivery, CalendarFeed, ReminderSent
 from app.core.mail import queue_email
@@ -145,6 +146,7 @@ def issue_feed_token(user: User) -> str:
     return token
 
 
+@account_deactivated.connect
 def revoke_feed(user: User) -> None:
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
     if feed is not None:

@@ -3,7 +3,8 @@ from flask_babel import _
 from flask_login import current_user
 
 from app.auth.models import User
-from app.calendar import bp, services
+from app.calendar import services
+from app.calendar.blueprint import bp
 from app.core.access import secret_link, signed_in
 from app.core.forms import EmptyForm
 from app.core.ratelimit import over_limit

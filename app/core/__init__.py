@@ -1,6 +1,10 @@
-from flask import Blueprint
+"""What every feature builds on: access rules, time, i18n, forms, mail, locking, jobs.
 
-bp = Blueprint("core", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static/core")
+Importing a module of this package (its models, its services) loads no views: the app
+factory calls ``init_app``, which registers the routes."""
 
-from app.core import views  # noqa: E402, F401  (routes register on import)
+
+def init_app(app) -> None:
+    from app.core.views import bp
+
+    app.register_blueprint(bp)

@@ -7,8 +7,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from app.core import bp
 from app.core.access import organiser_required, public
+from app.core.blueprint import bp
 from app.core.forms import EmptyForm, PreferencesForm
 from app.core.i18n import select_language, select_timezone
 from app.core.mail import outbox_problems, retry_dead_letter

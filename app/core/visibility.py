@@ -11,14 +11,12 @@ The rules, in short:
 * a person's identity (name, email, organisation): organisers, and the person themselves;
   otherwise only in the few places listed in ``Seen`` with their own rule;
 * a meeting: everyone once it is no longer a draft (organisers see drafts), except a private
-  one (a scheduled bilateral call), which only its invitees, organisers and the interpreters
-  assigned to it see; to anyone else it does not exist (404);
+  one (a scheduled bilateral call), which only its audience sees (``app.events.visibility``);
 * a count of people by country, organisation kind or attendance: exact for organisers, and
   "fewer than 3" for everyone else when it is 1 or 2; a breakdown whose small numbers could be
   worked out from the total is not shown to them at all.
 
-Feature models are imported inside the functions: those features' packages load their views,
-which load the events services, which load this module.
+This module imports no feature: features build on it.
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ import enum
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import and_, false, or_, select, true, union
 
 from app.core.access import Role
 
@@ -46,16 +43,16 @@ class Seen(enum.StrEnum):
     # the booth and the turn schedule): the caller passes only people of the viewer's team
 
 
-def _signed_in(viewer) -> bool:
+def signed_in(viewer) -> bool:
     return viewer is not None and bool(getattr(viewer, "is_authenticated", False))
 
 
 def is_organiser(viewer) -> bool:
-    return _signed_in(viewer) and bool(viewer.is_organiser)
+    return signed_in(viewer) and bool(viewer.is_organiser)
 
 
 def is_self(viewer, person) -> bool:
-    return _signed_in(viewer) and person is not None and viewer.id == person.id
+    return signed_in(viewer) and person is not None and viewer.id == person.id
 
 
 # --- people ----------------------------------------------------------------------------------
@@ -65,7 +62,7 @@ def can_see_person(viewer, person, context: Seen | str, *, opted_in: bool = Fals
 
     ``opted_in``: the person chose to be named there (only ``Seen.UPLOADER`` offers that).
     """
-    if person is None or not _signed_in(viewer):
+    if person is None or not signed_in(viewer):
         return False
     if is_self(viewer, person) or is_organiser(viewer):
         return True
@@ -96,67 +93,7 @@ PARTICIPATING_ROLES = (Role.PARTICIPANT, Role.ORGANISER)
 
 
 def may_register_as_participant(user) -> bool:
-    return _signed_in(user) and any(user.has_role(role) for role in PARTICIPATING_ROLES)
-
-
-# --- meetings --------------------------------------------------------------------------------
-
-def audience_event_ids(viewer):
-    """The private events ``viewer`` belongs to, as a select of event ids: invited (in person,
-    or with their delegation when they are a participant), registered, or interpreting."""
-    from app.events.models import EventSession
-    from app.interpretation.models import BOOKED, Assignment, SessionChannel
-    from app.registrations.models import EventInvitee, Registration
-
-    invited = EventInvitee.user_id == viewer.id
-    if viewer.is_participant and viewer.country_code:
-        invited = or_(invited, EventInvitee.country_code == viewer.country_code)
-    return union(
-        select(EventInvitee.event_id).where(invited),
-        select(Registration.event_id).where(Registration.user_id == viewer.id),
-        select(EventSession.event_id)
-        .join(SessionChannel, SessionChannel.session_id == EventSession.id)
-        .join(Assignment, Assignment.channel_id == SessionChannel.id)
-        .where(Assignment.interpreter_id == viewer.id, Assignment.status.in_(BOOKED)),
-    )
-
-
-def event_visibility_clause(viewer):
-    """A WHERE clause on ``Event``: the events ``viewer`` may see (anonymous included)."""
-    from app.events.models import Event, EventStatus
-
-    if is_organiser(viewer):
-        return true()
-    public = and_(Event.status != EventStatus.DRAFT, Event.is_private.is_(false()))
-    if not _signed_in(viewer):
-        return public
-    audience = audience_event_ids(viewer).subquery()
-    return and_(Event.status != EventStatus.DRAFT,
-                or_(Event.is_private.is_(false()), Event.id.in_(select(audience.c.event_id))))
-
-
-def can_see_event(viewer, event) -> bool:
-    """The same rule for one loaded event (no query unless the event is private)."""
-    from app.events.models import Event, EventStatus
-    from app.extensions import db
-
-    if event is None:
-        return False
-    if is_organiser(viewer):
-        return True
-    if event.status == EventStatus.DRAFT:
-        return False
-    if not event.is_private:
-        return True
-    if not _signed_in(viewer):
-        return False
-    return db.session.scalar(select(Event.id).where(
-        Event.id == event.id, event_visibility_clause(viewer))) is not None
-
-
-def visible_events(viewer, events) -> list:
-    """``events`` without those the viewer may not see (links to other meetings)."""
-    return [event for event in events if can_see_event(viewer, event)]
+    return signed_in(user) and any(user.has_role(role) for role in PARTICIPATING_ROLES)
 
 
 # --- counts ----------------------------------------------------------------------------------
@@ -217,8 +154,6 @@ def shown_counts(viewer, counts: dict) -> dict:
 def init_visibility(app: Flask) -> None:
     """Templates ask the same rules, for the current viewer."""
     app.jinja_env.globals.update(
-        can_see_event=lambda event: can_see_event(current_user, event),
-        visible_events=lambda events: visible_events(current_user, events),
         visible_name=lambda person, context, opted_in=False: visible_name(
             current_user, person, context, opted_in=opted_in),
         shown_count=lambda n: shown_count(current_user, n),

@@ -1,11 +1,20 @@
-from flask import Blueprint
+"""Events and their agendas: virtual, in-person and hybrid meetings and their sessions.
 
-bp = Blueprint("events", __name__, template_folder="templates")
+Importing a module of this package (its models, its services) loads no views: the app
+factory calls ``init_app``, which registers the routes."""
 
-from sqlalchemy import event  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
 
-from app.events import views  # noqa: E402, F401  (routes register on import)
-from app.events.pagecache import touch_events  # noqa: E402
+def init_app(app) -> None:
+    from app.events import visibility
+    from app.events.views import bp
 
-event.listen(Session, "after_flush", touch_events)
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(visibility.template_globals())
+
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from app.events.pagecache import touch_events
+
+    if not event.contains(Session, "after_flush", touch_events):
+        event.listen(Session, "after_flush", touch_events)

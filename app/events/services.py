@@ -9,7 +9,6 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.core import visibility
 from app.core.locking import lock_row
 from app.core.models import Country
 from app.core.time import (
@@ -20,6 +19,7 @@ from app.core.time import (
     localize,
     to_zone,
 )
+from app.events import visibility
 from app.events.models import (
     AttendanceMode,
     Event,
@@ -57,7 +57,7 @@ class AmbiguousTimeChoiceNeeded(EventRuleError):
 def visible_events_query(viewer):
     """Events a viewer may see: drafts belong to organisers only, and a private event (a
     scheduled bilateral call) to its invitees, organisers and assigned interpreters. The rule
-    is ``app.core.visibility``'s; the timeline, the events list and every event page use it."""
+    is ``app.events.visibility``'s; the timeline, the events list and every event page use it."""
     return select(Event).where(visibility.event_visibility_clause(viewer))
 
 
@@ -126,14 +126,13 @@ def participating_countries(event: Event) -> list[Country]:
 
 
 def can_see_joining_details(event: Event, viewer) -> bool:
-    """Online links and joining instructions: organisers and confirmed registrants only."""
+    """Online links and joining instructions: organisers, and whoever a feature above events
+    admits (``visibility.JOINERS``: confirmed registrants)."""
     if not viewer.is_authenticated:
         return False
     if viewer.is_organiser:
         return True
-    from app.registrations.services import is_confirmed  # registrations builds on events
-
-    return is_confirmed(event, viewer)
+    return any(admits(event, viewer) for admits in visibility.JOINERS)
 
 
 # --- events ------------------------------------------------------------------------------

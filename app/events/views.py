@@ -27,7 +27,8 @@ from app.core.i18n import country_name, language_name, select_timezone
 from app.core.models import Country
 from app.core.templating import current_locale
 from app.core.time import now_utc, to_zone
-from app.events import bp, labels, pagecache, services
+from app.events import labels, pagecache, services
+from app.events.blueprint import bp
 from app.events.display import session_times, strip_zones_for
 from app.events.forms import EventForm, session_form_for
 from app.events.models import (

@@ -1,5 +1,10 @@
-from flask import Blueprint
+"""Feedback on past events, and the quotes chosen for the summary.
 
-bp = Blueprint("feedback", __name__, template_folder="templates")
+Importing a module of this package (its models, its services) loads no views: the app
+factory calls ``init_app``, which registers the routes."""
 
-from app.feedback import views  # noqa: E402, F401  (routes register on import)
+
+def init_app(app) -> None:
+    from app.feedback.views import bp
+
+    app.register_blueprint(bp)

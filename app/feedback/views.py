@@ -6,7 +6,8 @@ from app.core.access import organiser_required, signed_in
 from app.core.forms import EmptyForm
 from app.events.services import visible_event_or_404
 from app.extensions import db
-from app.feedback import bp, services
+from app.feedback import services
+from app.feedback.blueprint import bp
 from app.feedback.forms import feedback_form_for
 from app.feedback.models import Reflection
 

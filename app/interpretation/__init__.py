@@ -1,5 +1,11 @@
-from flask import Blueprint
+"""Simultaneous interpretation: demand, channels, interpreters and assignments.
 
-bp = Blueprint("interpretation", __name__, template_folder="templates")
+Importing a module of this package (its models, its services) loads no views: the app
+factory calls ``init_app``, which registers the routes."""
 
-from app.interpretation import views  # noqa: E402, F401  (routes register on import)
+
+def init_app(app) -> None:
+    from app.interpretation import audience  # noqa: F401  (adds to the events' audiences)
+    from app.interpretation.views import bp
+
+    app.register_blueprint(bp)

@@ -12,7 +12,8 @@ from app.core.time import LocalTimeError, fmt_when
 from app.events.models import EventSession, EventStatus
 from app.events.services import visible_event_or_404
 from app.extensions import db
-from app.interpretation import bp, exports, labels, rules, services
+from app.interpretation import exports, labels, rules, services
+from app.interpretation.blueprint import bp
 from app.interpretation.forms import (
     AssignForm,
     AvailabilityForm,

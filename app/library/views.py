@@ -5,7 +5,8 @@ from flask_login import current_user
 from app.core.access import Role, roles_required, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices
 from app.extensions import db
-from app.library import bp, labels, services, storage
+from app.library import labels, services, storage
+from app.library.blueprint import bp
 from app.library.forms import FilterForm, UploadForm, kind_pairs
 from app.library.models import Resource, ResourceKind, TagKind
 

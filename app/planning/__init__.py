@@ -1,5 +1,10 @@
-from flask import Blueprint
+"""Planning the annual meeting: venues, travel, visas, dietary and access needs.
 
-bp = Blueprint("planning", __name__, template_folder="templates")
+Importing a module of this package (its models, its services) loads no views: the app
+factory calls ``init_app``, which registers the routes."""
 
-from app.planning import views  # noqa: E402, F401  (routes register on import)
+
+def init_app(app) -> None:
+    from app.planning.views import bp
+
+    app.register_blueprint(bp)

@@ -8,7 +8,8 @@ from app.core.access import organiser_required
 from app.core.forms import EmptyForm, as_choices, country_choices, refuse
 from app.events.services import visible_event_or_404
 from app.extensions import db
-from app.planning import bp, exports, services
+from app.planning import exports, services
+from app.planning.blueprint import bp
 from app.planning.forms import CandidateForm, TaskForm
 from app.planning.models import HostCandidate, PlanningTask
 from app.registrations.services import quotas

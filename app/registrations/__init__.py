@@ -1,5 +1,11 @@
-from flask import Blueprint
+"""Registration: places, waiting lists, invitations and the roster.
 
-bp = Blueprint("registrations", __name__, template_folder="templates")
+Importing a module of this package (its models, its services) loads no views: the app
+factory calls ``init_app``, which registers the routes."""
 
-from app.registrations import views  # noqa: E402, F401  (routes register on import)
+
+def init_app(app) -> None:
+    from app.registrations import audience  # noqa: F401  (adds to the events' audiences)
+    from app.registrations.views import bp
+
+    app.register_blueprint(bp)

@@ -13,7 +13,8 @@ from app.events.labels import ATTENDANCE_MODES
 from app.events.models import EventKind, EventSession
 from app.events.services import visible_event_or_404
 from app.extensions import db
-from app.registrations import bp, exports, labels, services
+from app.registrations import exports, labels, services
+from app.registrations.blueprint import bp
 from app.registrations.forms import (
     AssignForm,
     CapacityForm,

@@ -12,7 +12,8 @@ from app.events import services as events
 from app.events.models import SessionKind
 from app.events.services import visible_event_or_404
 from app.extensions import db
-from app.topics import bp, services
+from app.topics import services
+from app.topics.blueprint import bp
 from app.topics.forms import ScheduleTopicForm, TopicForm
 from app.topics.models import Topic
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.bilaterals import services as bilaterals
-from app.core import visibility
+from app.events import visibility
 from app.events.models import Event, EventStatus, SessionKind
 from app.extensions import db
 from app.interpretation.models import (

@@ -1,0 +1,26 @@
+"""Who belongs to a meeting by registration's reckoning: to a private one, whoever is invited
+in person, invited with their delegation (participants of that country), or registered; to
+its online link and joining instructions, whoever is confirmed."""
+
+from sqlalchemy import or_, select
+
+from app.events.visibility import AUDIENCES, JOINERS
+from app.registrations import services
+from app.registrations.models import EventInvitee, Registration
+
+
+@AUDIENCES("invited")
+def invited_event_ids(viewer):
+    invited = EventInvitee.user_id == viewer.id
+    if viewer.is_participant and viewer.country_code:
+        invited = or_(invited, EventInvitee.country_code == viewer.country_code)
+    return select(EventInvitee.event_id).where(invited)
+
+
+@AUDIENCES("registered")
+def registered_event_ids(viewer):
+    return select(Registration.event_id).where(Registration.user_id == viewer.id)
+
+
+# Remembered per request (the event page asks several times): no query of its own.
+JOINERS.add("confirmed", services.is_confirmed)

@@ -1,0 +1,108 @@
+"""The shape a newcomer relies on: features stack in layers without import cycles, and a
+feature's models and services import without its views.
+
+The graph is read from the source (every import, those inside functions too: a deferred
+import hides a cycle, it does not remove it).
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app"
+FEATURES = sorted(p.name for p in APP.iterdir() if (p / "__init__.py").exists())
+
+# Where the layering is not yet clean, named so that it can only shrink: a package joining a
+# cycle fails, and so does one leaving it (then shrink it here). The calendar both writes
+# iCalendar items (which features use) and gathers every feature's items into the feed and
+# the invitations (which makes it use them), and events' views announce changes through it:
+# issue #17 splits the two and turns the announcements into signals.
+KNOWN_CYCLES = [
+    {"bilaterals", "calendar", "events", "interpretation", "registrations"},
+]
+
+
+def _imported_packages(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = ([f"app.{alias.name}" for alias in node.names] if node.module == "app"
+                     else [node.module])
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        found |= {name.split(".")[1] for name in names
+                  if name.startswith("app.") and name.split(".")[1] in FEATURES}
+    return found
+
+
+def package_graph() -> dict[str, set[str]]:
+    """Feature package -> the feature packages its modules import. Demo data (which seeds
+    every feature by design) is left out."""
+    graph = {feature: set() for feature in FEATURES}
+    for feature in FEATURES:
+        for path in (APP / feature).rglob("*.py"):
+            if path.name == "demo.py":
+                continue
+            graph[feature] |= _imported_packages(path) - {feature}
+    return graph
+
+
+def _reaches(graph, start, goal) -> bool:
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo.extend(graph[node])
+    return False
+
+
+def cycles(graph) -> list[set[str]]:
+    """The groups of packages that depend on each other, directly or through others (the
+    strongly connected components of more than one package)."""
+    groups = []
+    for node in sorted(graph):
+        group = {other for other in graph
+                 if _reaches(graph, node, other) and _reaches(graph, other, node)}
+        if len(group) > 1 and group not in groups:
+            groups.append(group)
+    return groups
+
+
+def test_core_builds_on_no_feature():
+    assert package_graph()["core"] == set()
+
+
+def test_no_new_import_cycle_between_packages():
+    found = cycles(package_graph())
+    assert sorted(map(sorted, found)) == sorted(map(sorted, KNOWN_CYCLES)), (
+        "import cycles between packages changed: see KNOWN_CYCLES")
+
+
+def test_the_cycle_check_sees_cycles_through_other_packages():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(graph) == [{"a", "b", "c"}]
+
+
+@pytest.mark.parametrize("feature", [f for f in FEATURES if (APP / f / "models.py").exists()])
+def test_importing_models_and_services_loads_no_views(feature):
+    modules = [f"app.{feature}.models"]
+    if (APP / feature / "services.py").exists():
+        modules.append(f"app.{feature}.services")
+    code = ("import importlib, sys\n"
+            f"for name in {modules!r}: importlib.import_module(name)\n"
+            "print(sorted(m for m in sys.modules if m.startswith('app.') "
+            "and m.endswith('.views')))")
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout.strip()
+    assert loaded == "[]", f"importing {modules} loaded views: {loaded}"
