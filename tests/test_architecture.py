@@ -106,3 +106,27 @@ def test_importing_models_and_services_loads_no_views(feature):
     loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, check=True).stdout.strip()
     assert loaded == "[]", f"importing {modules} loaded views: {loaded}"
+
+
+def test_a_template_name_taken_twice_is_refused(app):
+    from app.core.registry import RegistryCollision
+    from app.core.templating import add_template_globals
+
+    assert "registration_panel" in app.jinja_env.globals  # a hook the event page calls
+    with pytest.raises(RegistryCollision, match="language_label"):
+        add_template_globals(app, language_label=str)
+
+
+def test_a_registry_refuses_a_second_contribution_under_one_name():
+    from app.core.registry import Registry, RegistryCollision
+
+    audiences = Registry("audiences")
+
+    def invited(viewer):
+        return viewer
+
+    audiences.add("invited", invited)
+    audiences.add("invited", invited)  # the same one again (an app created twice): fine
+    with pytest.raises(RegistryCollision):
+        audiences.add("invited", lambda viewer: viewer)
+    assert list(audiences) == [invited]

@@ -18,7 +18,7 @@ from app.auth.models import Invitation, User
 from app.core.access import organiser_required, public, secret_link, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices, refuse, timezone_choices
 from app.core.i18n import language_name
-from app.core.templating import current_language, current_locale
+from app.core.templating import add_template_globals, current_language, current_locale
 from app.core.time import now_utc
 from app.core.web import absolute_url, redirect_back, safe_next
 from app.extensions import db, login_manager
@@ -27,7 +27,8 @@ from app.extensions import db, login_manager
 @bp.record_once
 def register_label_globals(state):
     kinds = {choice.value: choice.label for choice in ORGANISATION_KINDS}
-    state.app.jinja_env.globals["organisation_kind_label"] = lambda value: kinds.get(value, value)
+    add_template_globals(state.app,
+                         organisation_kind_label=lambda value: kinds.get(value, value))
 
 
 @login_manager.user_loader

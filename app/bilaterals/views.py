@@ -36,7 +36,7 @@ from app.core.access import Role, organiser_required, roles_required, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices, refuse
 from app.core.i18n import country_name, language_name, select_timezone
 from app.core.models import Country
-from app.core.templating import current_locale
+from app.core.templating import add_template_globals, current_locale
 from app.core.time import (
     AmbiguousLocalTime,
     NonExistentLocalTime,
@@ -53,8 +53,8 @@ INTERPRETATION_PAIRS = ("th-en", "id-en", "ms-en", "th-id", "th-ms", "id-ms")
 
 @bp.record_once
 def register_label_globals(state):
-    state.app.jinja_env.globals.update(
-        answer_label=labels.ANSWERS.get, call_status_label=labels.CALL_STATUSES.get)
+    add_template_globals(state.app, answer_label=labels.ANSWERS.get,
+                         call_status_label=labels.CALL_STATUSES.get)
     state.app.jinja_env.filters["slot_when"] = slot_when
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Flask, has_request_context, request
 from flask_babel import get_locale
+from flask_login import current_user
 
-from app.core.i18n import LANGUAGE_NAMES, select_timezone
+from app.core import visibility
+from app.core.i18n import LANGUAGE_NAMES, country_name, language_name, select_timezone
+from app.core.registry import RegistryCollision
 from app.core.time import fmt_datetime, fmt_time, fmt_when
-from app.core.visibility import init_visibility
 
 
 def current_locale() -> str:
@@ -21,10 +23,30 @@ def current_language() -> str:
     return locale.language if locale else "en"
 
 
+def add_template_globals(app: Flask, **names) -> None:
+    """Names a feature's templates call, and the hooks other features' pages call without
+    importing it (``registration_panel`` on the event page). One namespace for every
+    feature, so a name taken twice is refused at start-up instead of the last one winning."""
+    taken = sorted(set(names) & set(app.jinja_env.globals))
+    if taken:
+        raise RegistryCollision(f"template globals registered twice: {', '.join(taken)}")
+    app.jinja_env.globals.update(names)
+
+
 def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["small_count"] = visibility.small_count
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    init_visibility(app)  # who may see which meeting and person: asked by every template
+    add_template_globals(
+        app,
+        # Who may see which person, and how counts of people show: asked on every page.
+        visible_name=lambda person, context, opted_in=False: visibility.visible_name(
+            current_user, person, context, opted_in=opted_in),
+        shown_count=lambda n: visibility.shown_count(current_user, n),
+        small_count_limit=visibility.SMALL_COUNT,
+        country_label=lambda code: country_name(code, current_locale()),
+        language_label=lambda code: language_name(code, current_locale()),
+    )
 
     @app.context_processor
     def viewer_context():

@@ -4,7 +4,7 @@ Meetings are closed door under the Chatham House Rule. Who attends is known to o
 only; a lived-experience expert who took a pseudonym is known to everyone else by it alone;
 numbers that would point at a person ("Malaysia: 1") are not shown to participants. Listing
 queries, page loaders, templates and exports ask the functions below instead of deciding for
-themselves; templates reach them as globals and filters registered by ``init_visibility``.
+themselves; templates reach them as globals and filters (``app.core.templating``).
 
 The rules, in short:
 
@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import enum
 
-from flask import Flask
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from app.core.access import Role
 
@@ -147,16 +145,3 @@ def shown_counts(viewer, counts: dict) -> dict:
         else:
             shown[key] = {k: small_count(n) for k, n in cells.items()}
     return shown
-
-
-# --- templates -------------------------------------------------------------------------------
-
-def init_visibility(app: Flask) -> None:
-    """Templates ask the same rules, for the current viewer."""
-    app.jinja_env.globals.update(
-        visible_name=lambda person, context, opted_in=False: visible_name(
-            current_user, person, context, opted_in=opted_in),
-        shown_count=lambda n: shown_count(current_user, n),
-        small_count_limit=SMALL_COUNT,
-    )
-    app.jinja_env.filters["small_count"] = small_count

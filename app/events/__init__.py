@@ -5,11 +5,12 @@ factory calls ``init_app``, which registers the routes."""
 
 
 def init_app(app) -> None:
+    from app.core.templating import add_template_globals
     from app.events import visibility
     from app.events.views import bp
 
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(visibility.template_globals())
+    add_template_globals(app, **visibility.template_globals())
 
     from sqlalchemy import event
     from sqlalchemy.orm import Session

@@ -23,9 +23,9 @@ from app.auth.services import SPOKEN_LANGUAGES
 from app.calendar import services as calendar
 from app.core.access import organiser_required, public, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices, refuse
-from app.core.i18n import country_name, language_name, select_timezone
+from app.core.i18n import language_name, select_timezone
 from app.core.models import Country
-from app.core.templating import current_locale
+from app.core.templating import add_template_globals, current_locale
 from app.core.time import now_utc, to_zone
 from app.events import labels, pagecache, services
 from app.events.blueprint import bp
@@ -52,13 +52,12 @@ def format_event_dates(start, end):
 @bp.record_once
 def register_label_globals(state):
     # Globals rather than a context processor: imported macros see globals, not the context.
-    state.app.jinja_env.globals.update(
+    add_template_globals(
+        state.app,
         event_kind_label=labels.EVENT_KINDS.get,
         event_status_label=labels.EVENT_STATUSES.get,
         session_kind_label=labels.SESSION_KINDS.get,
         attendance_mode_label=labels.ATTENDANCE_MODES.get,
-        country_label=lambda code: country_name(code, current_locale()),
-        language_label=lambda code: language_name(code, current_locale()),
     )
 
 

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from app.core.access import organiser_required, signed_in
 from app.core.forms import EmptyForm
+from app.core.templating import add_template_globals
 from app.events.services import visible_event_or_404
 from app.extensions import db
 from app.feedback import services
@@ -15,7 +16,7 @@ from app.feedback.models import Reflection
 @bp.record_once
 def register_panel_global(state):
     # The event page (events feature) offers feedback without importing this feature.
-    state.app.jinja_env.globals.update(feedback_is_open=services.is_over)
+    add_template_globals(state.app, feedback_is_open=services.is_over)
 
 
 

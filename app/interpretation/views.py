@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.core.access import Role, organiser_required, roles_required, signed_in
 from app.core.forms import EmptyForm, as_choices
 from app.core.i18n import language_name, select_timezone
-from app.core.templating import current_locale
+from app.core.templating import add_template_globals, current_locale
 from app.core.time import LocalTimeError, fmt_when
 from app.events.models import EventSession, EventStatus
 from app.events.services import visible_event_or_404
@@ -26,9 +26,8 @@ from app.interpretation.models import Availability, Grade, SessionChannel
 
 @bp.record_once
 def register_globals(state):
-    state.app.jinja_env.globals.update(
-        assignment_status_label=labels.STATUSES.get, language_label=rules.lang,
-        grade_label=labels.GRADES.get)
+    add_template_globals(state.app, assignment_status_label=labels.STATUSES.get,
+                         grade_label=labels.GRADES.get)
 
 
 

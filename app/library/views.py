@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from app.core.access import Role, roles_required, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices
+from app.core.templating import add_template_globals
 from app.extensions import db
 from app.library import labels, services, storage
 from app.library.blueprint import bp
@@ -16,9 +17,8 @@ uploaders = roles_required(Role.PARTICIPANT, Role.ORGANISER)
 @bp.record_once
 def register_globals(state):
     # The event page (events feature) lists key downloads without importing the library.
-    state.app.jinja_env.globals.update(key_downloads=services.key_downloads,
-                                       resource_kind_label=labels.KINDS.get,
-                                       resource_tag_kinds=TagKind)
+    add_template_globals(state.app, key_downloads=services.key_downloads,
+                         resource_kind_label=labels.KINDS.get, resource_tag_kinds=TagKind)
 
 
 def _resource_or_404(resource_id) -> Resource:

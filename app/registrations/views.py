@@ -7,7 +7,7 @@ from app.core import visibility
 from app.core.access import organiser_required, roles_required, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices, refuse
 from app.core.i18n import language_name, select_timezone
-from app.core.templating import current_locale
+from app.core.templating import add_template_globals, current_locale
 from app.core.time import fmt_when
 from app.events.labels import ATTENDANCE_MODES
 from app.events.models import EventKind, EventSession
@@ -29,7 +29,8 @@ from app.registrations.models import AttendAs, Registration
 @bp.record_once
 def register_panel_global(state):
     # The event page (events feature) shows this panel without importing registrations.
-    state.app.jinja_env.globals.update(
+    add_template_globals(
+        state.app,
         registration_panel=registration_panel,
         registration_status_label=labels.STATUSES.get,
         attend_as_label=labels.ATTEND_AS.get,
