@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, time
 
 import holidays
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_day_names
 
 
 def clock(hour: int, minute: int, locale: str) -> str:
@@ -21,6 +21,11 @@ def clock(hour: int, minute: int, locale: str) -> str:
 def day(value: date, locale: str) -> str:
     """A calendar date as babel writes it in ``locale`` (the app's "medium" date format)."""
     return format_date(value, format="medium", locale=locale)
+
+
+def weekday_name(weekday: int, locale: str, width: str = "wide") -> str:
+    """A weekday's name (0 is Monday) as babel writes it: "Wednesday", "Wed" abbreviated."""
+    return get_day_names(width, locale=locale)[weekday]
 
 
 def clock_range(start: tuple[int, int], end: tuple[int, int], locale: str = "en") -> str:

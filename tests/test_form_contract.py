@@ -262,7 +262,13 @@ FORMS: dict[tuple[str, str], Form] = {
     ("bilaterals.show_call", "bilaterals.vote"): Form("participant"),
     ("bilaterals.holidays", "bilaterals.holidays"): Form(
         "organiser", fill={"override-country": "TH", "override-name": "Extra day"}),
-    ("bilaterals.create_group", "bilaterals.create_group"): Form("organiser"),
+    ("bilaterals.create_group", "bilaterals.create_group"): Form(
+        "organiser", fill={"repeat": "weekly", "weekday": "2", "interval": "2"},
+        bad={"interval": "0"}),
+    ("bilaterals.edit_group", "bilaterals.edit_group"): Form(
+        "organiser", fill={"name": "Access group, renamed", "repeat": "weekly", "weekday": "2",
+                           "interval": "2", "start_time": "11:00"},
+        bad={"interval": "", "until_date": "2098-12-31"}),
     ("bilaterals.show_group", "bilaterals.change_occurrence"): Form(
         "organiser", button="Move", bad={"new_date": ""}),
     ("bilaterals.show_group", "bilaterals.set_members"): Form("organiser"),
@@ -272,7 +278,7 @@ FORMS: dict[tuple[str, str], Form] = {
 # page), so pressing the button must do what it says; no field can be refused.
 ONE_CLICK: dict[tuple[str, str], str] = {
     ("auth.invitations", "auth.revoke_invitation"): "organiser",
-    ("bilaterals.show_call", "bilaterals.pick"): "organiser",
+    ("bilaterals.confirm_pick", "bilaterals.pick"): "organiser",
     ("bilaterals.show_call", "bilaterals.cancel_call"): "organiser",
     ("bilaterals.holidays", "bilaterals.delete_override"): "organiser",
     ("calendar.manage", "calendar.new_feed"): "participant",

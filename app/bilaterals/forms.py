@@ -1,7 +1,4 @@
-import re
-from datetime import datetime
-
-from dateutil.rrule import rrule, rrulestr
+from babel import Locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -16,51 +13,12 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.bilaterals import recurrence, services
 from app.bilaterals.labels import ANSWERS
+from app.bilaterals.recurrence import PlainRecurrence
 from app.core.forms import CheckboxListField, Form, TimezoneField, as_choices
-
-# The values each supported RRULE part may take (RFC 5545 3.3.10), checked whole: a value
-# with anything after it ("MO RRULE:FREQ=DAILY") is a second rule smuggled into the first.
-_DAY = r"(MO|TU|WE|TH|FR|SA|SU)"
-_PART_VALUES = {
-    "FREQ": r"(DAILY|WEEKLY|MONTHLY|YEARLY)",
-    "INTERVAL": r"[0-9]{1,2}",
-    "COUNT": r"[0-9]{1,3}",
-    "BYDAY": rf"([+-]?[1-5])?{_DAY}(,([+-]?[1-5])?{_DAY})*",
-    "BYMONTHDAY": r"[+-]?(3[01]|[12][0-9]|[1-9])(,[+-]?(3[01]|[12][0-9]|[1-9]))*",
-    "BYMONTH": r"(1[0-2]|[1-9])(,(1[0-2]|[1-9]))*",
-    "BYSETPOS": r"-?[1-5]",
-    "WKST": _DAY,
-}
-
-
-def rule_problem(text: str) -> recurrence.RecurrenceError | None:
-    """Why ``text`` is not exactly one recurrence rule the calendars can carry, or None.
-
-    On top of ``recurrence.normalise_rule``: no blank inside, every part's value valid as a
-    whole, and dateutil reads it as one rule (not a set of several)."""
-    try:
-        rule = recurrence.normalise_rule(text)
-    except recurrence.RecurrenceError as error:
-        return error
-    if any(c.isspace() for c in rule) or "RRULE" in rule:
-        return recurrence.RecurrenceError("syntax", rule)
-    for piece in rule.split(";"):
-        name, _sep, value = piece.partition("=")
-        pattern = _PART_VALUES.get(name)
-        if pattern is None or not re.fullmatch(pattern, value):
-            return recurrence.RecurrenceError("syntax", piece)
-    try:
-        parsed = rrulestr(rule, dtstart=datetime(2027, 1, 1))
-    except Exception:  # dateutil raises ValueError, KeyError, IndexError... on odd input
-        return recurrence.RecurrenceError("syntax", rule)
-    if not isinstance(parsed, rrule):
-        return recurrence.RecurrenceError("syntax", rule)
-    return None
-
+from app.core.templating import current_locale
 
 DURATIONS = as_choices([("30", _l("30 minutes")), ("45", _l("45 minutes")),
                         ("60", _l("1 hour")), ("90", _l("1 hour 30 minutes")),
@@ -107,8 +65,10 @@ def poll_form(slots, answers):
 
 
 class PickForm(Form):
+    """The confirmation page's button; the slot rides along hidden."""
+
     slot_id = IntegerField(_l("Slot"), validators=[InputRequired()])
-    submit = SubmitField(_l("Schedule this slot"))
+    submit = SubmitField(_l("Yes, schedule this call"))
 
 
 class OverrideForm(Form):
@@ -133,17 +93,39 @@ class HolidayFilterForm(Form):
     submit = SubmitField(_l("Show"))
 
 
-class GroupForm(Form):
+REPEATS = as_choices([("weekly", _l("Every week, or every few weeks")),
+                      ("monthly", _l("Every month"))])
+MONTH_POSITIONS = as_choices([("1", _l("first")), ("2", _l("second")), ("3", _l("third")),
+                              ("4", _l("fourth")), ("-1", _l("last"))])
+
+
+def weekday_choices():
+    """Monday to Sunday in the page's language (the names come with babel)."""
+    names = Locale.parse(current_locale()).days["format"]["wide"]
+    return as_choices((str(day), names[day]) for day in range(7))
+
+
+class GroupSettingsForm(Form):
+    """What a working group is, as its edit page asks it; the creation form adds the members.
+
+    The pattern is chosen in plain words, never typed as RRULE text: every N weeks on a
+    weekday, or every month on its first to fourth or last such weekday."""
+
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     country = SelectField(_l("Country"), validators=[Optional()])
     timezone = TimezoneField(_l("Timezone of the meetings"),
                              description=_l("Meetings keep their local time in this zone, "
                                             "across daylight saving changes."))
-    rrule = StringField(
-        _l("Recurrence rule (RFC 5545)"), default="FREQ=MONTHLY;BYDAY=2TU",
-        validators=[InputRequired(), Length(max=200)],
-        description=_l("For example FREQ=MONTHLY;BYDAY=2TU (second Tuesday of every month) "
-                       "or FREQ=WEEKLY;INTERVAL=2;BYDAY=WE (every other Wednesday)."))
+    repeat = RadioField(_l("How often"), choices=REPEATS, default="monthly",
+                        validators=[InputRequired()])
+    weekday = SelectField(_l("Weekday"), choices=weekday_choices, default="1")
+    interval = IntegerField(
+        _l("Every how many weeks"), default=1, validators=[Optional(), NumberRange(1, 52)],
+        description=_l("For meetings every week or every few weeks: 1 is every week, "
+                       "2 every other week."))
+    position = SelectField(
+        _l("Which one in the month"), choices=MONTH_POSITIONS, default="2",
+        description=_l("For monthly meetings: the second Tuesday, the last Friday..."))
     first_date = DateField(_l("Starting from"), validators=[InputRequired()])
     start_time = TimeField(_l("Local start time"), validators=[InputRequired()])
     duration = IntegerField(_l("Duration in minutes"), default=60,
@@ -151,13 +133,34 @@ class GroupForm(Form):
     until_date = DateField(_l("End date (optional)"), validators=[Optional()])
     online_url = URLField(_l("Online meeting link"),
                           validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Save the working group"))
+
+    def validate(self, extra_validators=None) -> bool:
+        """As declared, and the number of weeks when the group meets weekly (the field is
+        optional for a monthly group, and Optional() ends its checks when it is empty)."""
+        valid = super().validate(extra_validators)
+        given = self.interval.raw_data and self.interval.raw_data[0].strip()
+        if self.repeat.data == "weekly" and not self.interval.errors \
+                and (not given or self.interval.data is None):
+            self.interval.errors = [*self.interval.errors, _l(
+                "Say every how many weeks the group meets: 1 is every week.")]
+            valid = False
+        return valid
+
+    def recurrence(self) -> PlainRecurrence | None:
+        """The pattern chosen; None for "keep the current one" (offered on the edit page of a
+        group whose stored rule these choices cannot express)."""
+        weekday = int(self.weekday.data)
+        if self.repeat.data == "weekly":
+            return PlainRecurrence("weekly", weekday, interval=self.interval.data)
+        if self.repeat.data == "monthly":
+            return PlainRecurrence("monthly", weekday, position=int(self.position.data))
+        return None
+
+
+class GroupForm(GroupSettingsForm):
     members = CheckboxListField(_l("Members"))
     submit = SubmitField(_l("Create the working group"))
-
-    def validate_rrule(self, field):
-        problem = rule_problem(field.data or "")
-        if problem is not None:
-            raise ValidationError(services.rule_message(problem))
 
 
 class OccurrenceForm(Form):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rrulestr
 
 from app.core.time import AmbiguousLocalTime, NonExistentLocalTime, get_zone, localize, to_zone
 
@@ -21,6 +21,19 @@ SUPPORTED_PARTS = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETP
                    "WKST"}
 _BYDAY = re.compile(r"^([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)$")
 HORIZON_YEARS = 10
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # Monday first, as date.weekday()
+# The values each supported part may take (RFC 5545 3.3.10), checked whole: a value with
+# anything after it ("MO RRULE:FREQ=DAILY") is a second rule smuggled into the first. FREQ
+# and BYSETPOS are checked against their few supported values below.
+_DAY = r"(MO|TU|WE|TH|FR|SA|SU)"
+_PART_VALUES = {
+    "INTERVAL": r"[0-9]{1,2}",
+    "COUNT": r"[0-9]{1,3}",
+    "BYDAY": rf"([+-]?[1-5])?{_DAY}(,([+-]?[1-5])?{_DAY})*",
+    "BYMONTHDAY": r"[+-]?(3[01]|[12][0-9]|[1-9])(,[+-]?(3[01]|[12][0-9]|[1-9]))*",
+    "BYMONTH": r"(1[0-2]|[1-9])(,(1[0-2]|[1-9]))*",
+    "WKST": _DAY,
+}
 
 
 class RecurrenceError(ValueError):
@@ -38,22 +51,26 @@ def normalise_rule(text: str) -> str:
 
     Supported: one meeting per occurrence day at the group's time, so no BYHOUR/BYMINUTE/
     BYSECOND, no sub-daily frequencies, UNTIL through the group's end date, and BYSETPOS
-    as one position (1..5 or -1)."""
+    as one position (1..5 or -1). No blank inside and every part's value valid as a whole:
+    nothing can be smuggled after a value into the calendars the rule is written to."""
     text = (text or "").strip().upper()
     if text.startswith("RRULE:"):
         text = text[len("RRULE:"):]
     if not text:
         raise RecurrenceError("empty")
+    if any(c.isspace() for c in text) or "RRULE" in text:
+        raise RecurrenceError("syntax", text)
     parts: dict[str, str] = {}
     for piece in text.split(";"):
         name, sep, value = piece.partition("=")
-        name, value = name.strip(), value.strip()
         if not sep or not name or not value:
             raise RecurrenceError("syntax", piece)
         if name in parts:
             raise RecurrenceError("syntax", piece)
         if name not in SUPPORTED_PARTS:
             raise RecurrenceError("unsupported_part", name)
+        if name in _PART_VALUES and not re.fullmatch(_PART_VALUES[name], value):
+            raise RecurrenceError("syntax", piece)
         parts[name] = value
     freq = parts.get("FREQ")
     if freq not in SUPPORTED_FREQ:
@@ -70,10 +87,55 @@ def normalise_rule(text: str) -> str:
         raise RecurrenceError("unsupported_setpos", parts["BYSETPOS"])
     rule = ";".join(f"{name}={value}" for name, value in parts.items())
     try:
-        rrulestr(rule, dtstart=datetime(2027, 1, 1))
-    except (ValueError, TypeError):
+        parsed = rrulestr(rule, dtstart=datetime(2027, 1, 1))
+    except Exception:  # dateutil raises ValueError, KeyError, IndexError... on odd input
         raise RecurrenceError("syntax", rule) from None
+    if not isinstance(parsed, rrule):  # a set of several rules
+        raise RecurrenceError("syntax", rule)
     return rule
+
+
+MONTH_POSITIONS = (1, 2, 3, 4, -1)  # first to fourth, and the last
+
+
+@dataclass(frozen=True)
+class PlainRecurrence:
+    """A rule as people choose it, with no RRULE text to write: every ``interval`` weeks on
+    ``weekday`` (0 is Monday), or every month on its ``position``-th such weekday (1 to 4,
+    or -1 for the last). The forms ask for these; the calendars get ``rule``."""
+
+    repeat: str  # "weekly" or "monthly"
+    weekday: int
+    interval: int = 1
+    position: int = 2
+
+    @property
+    def rule(self) -> str:
+        day = WEEKDAYS[self.weekday]
+        if self.repeat == "monthly":
+            return f"FREQ=MONTHLY;BYDAY={self.position}{day}"
+        if self.interval == 1:
+            return f"FREQ=WEEKLY;BYDAY={day}"
+        return f"FREQ=WEEKLY;INTERVAL={self.interval};BYDAY={day}"
+
+
+def plain_recurrence(rule: str) -> PlainRecurrence | None:
+    """The stored rule as the forms' choices, or None for a rule they cannot express (one
+    written as RRULE text before the forms asked in plain words: two weekdays, a day of the
+    month, a count...)."""
+    parts = dict(piece.partition("=")[::2] for piece in rule.split(";"))
+    freq, day = parts.pop("FREQ", ""), parts.pop("BYDAY", "")
+    interval = parts.pop("INTERVAL", "1")
+    match = _BYDAY.match(day)
+    if parts or not match or not interval.isdigit() or not 1 <= int(interval) <= 52:
+        return None
+    position, weekday = match.group(1), WEEKDAYS.index(match.group(2))
+    if freq == "WEEKLY" and position is None:
+        return PlainRecurrence("weekly", weekday, interval=int(interval))
+    if freq == "MONTHLY" and position is not None and interval == "1" \
+            and int(position) in MONTH_POSITIONS:
+        return PlainRecurrence("monthly", weekday, position=int(position))
+    return None
 
 
 def local_wall_time(naive: datetime, zone: str) -> datetime:

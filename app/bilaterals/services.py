@@ -77,9 +77,14 @@ BUSY_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
 
 
 class BilateralError(ValueError):
-    """Input that breaks a rule; the message is for the user."""
+    """Input that breaks a rule; the message is for the user. ``field`` names the form field
+    at fault (shown beside it), None when no one field is."""
 
     status = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class Unprocessable(BilateralError):
@@ -550,7 +555,11 @@ def cancel_call(call: BilateralCall) -> None:
 # --- working groups ---------------------------------------------------------------------------
 
 @dataclass
-class GroupInput:
+class GroupSettings:
+    """What a working group is, apart from its members: asked when it is created and when
+    it is edited. ``rrule`` is built from the forms' plain choices (recurrence.PlainRecurrence),
+    or kept as stored."""
+
     name: str
     country_code: str | None
     timezone: str
@@ -560,8 +569,12 @@ class GroupInput:
     duration_minutes: int
     until_date: date | None = None
     online_url: str = ""
-    member_ids: list[int] = field(default_factory=list)
     prefer_later: bool | None = None
+
+
+@dataclass
+class GroupInput(GroupSettings):
+    member_ids: list[int] = field(default_factory=list)
 
 
 def rule_message(error: recurrence.RecurrenceError) -> str:
@@ -580,29 +593,38 @@ def rule_message(error: recurrence.RecurrenceError) -> str:
              "FREQ=MONTHLY;BYDAY=2TU (the second Tuesday of every month).", part=error.part)
 
 
-def create_working_group(data: GroupInput, actor: User) -> WorkingGroup:
+def _checked_series(data: GroupSettings) -> tuple[str, datetime]:
+    """The stored rule and the first start (UTC) of a group's series, or the reason they
+    cannot be, naming the field to change."""
     try:
         rule = recurrence.normalise_rule(data.rrule)
     except recurrence.RecurrenceError as error:
         raise Unprocessable(rule_message(error)) from None
     if not 15 <= data.duration_minutes <= 480:
-        raise Unprocessable(_("The duration must be between 15 minutes and 8 hours."))
+        raise Unprocessable(_("The duration must be between 15 minutes and 8 hours."),
+                            field="duration")
     if data.until_date is not None and data.until_date < data.first_date:
-        raise Unprocessable(_("The end date cannot be before the first date."))
+        raise Unprocessable(_("The end date cannot be before the first date."),
+                            field="until_date")
     naive = datetime.combine(data.first_date, data.start_time)
     try:
         first_start = localize(naive, data.timezone, prefer_later=data.prefer_later)
     except NonExistentLocalTime:
         raise Unprocessable(_("%(time)s does not exist in %(zone)s that day (the clocks "
                               "change). Choose another time.", time=naive.strftime("%H:%M"),
-                              zone=data.timezone)) from None
+                              zone=data.timezone), field="start_time") from None
     except AmbiguousLocalTime:
         raise Unprocessable(_("%(time)s happens twice in %(zone)s that day (the clocks go "
                               "back). Choose another time.", time=naive.strftime("%H:%M"),
-                              zone=data.timezone)) from None
+                              zone=data.timezone), field="start_time") from None
     if recurrence.first_occurrence(rule, first_start, data.timezone, data.until_date) is None:
         raise Unprocessable(_("This rule has no meeting between the first date and the end "
-                              "date."))
+                              "date."), field="until_date")
+    return rule, first_start
+
+
+def create_working_group(data: GroupInput, actor: User) -> WorkingGroup:
+    rule, first_start = _checked_series(data)
     group = WorkingGroup(name=data.name.strip(), country_code=data.country_code or None,
                          timezone=data.timezone, rrule=rule, first_start_dt=first_start,
                          duration_minutes=data.duration_minutes, until_date=data.until_date,
@@ -611,6 +633,75 @@ def create_working_group(data: GroupInput, actor: User) -> WorkingGroup:
     db.session.flush()
     set_members(group, data.member_ids)
     return group
+
+
+def lock_group(group: WorkingGroup) -> WorkingGroup:
+    """The group's row, locked and re-read with its meetings' changes: a change to the
+    series or to one meeting is decided on what the last one left."""
+    group = lock_row(WorkingGroup, group.id)
+    db.session.expire(group, ["exceptions"])
+    return group
+
+
+def update_working_group(group: WorkingGroup, data: GroupSettings, actor: User) -> int:
+    """Change what the group is (name, country, zone, pattern, first date, local time,
+    duration, end date, link); its members are changed apart (``set_members``). Returns how
+    many meetings moved or cancelled by hand were dropped.
+
+    Meetings changed by hand follow the series by their day: a meeting moved or cancelled
+    stays so when the new series still meets that day (in the group's zone), even at
+    another time of day (a moved one keeps its new start and takes the new duration); one
+    whose day is no longer in the series is dropped, as there is no such meeting any more.
+
+    Calendars are told through SEQUENCE, raised once when anything changed: subscribers'
+    clients replace the series they hold (SEQUENCE only ever grows per UID)."""
+    group = lock_group(group)
+    rule, first_start = _checked_series(data)
+    settings = {"name": data.name.strip(), "country_code": data.country_code or None,
+                "timezone": data.timezone, "rrule": rule, "first_start_dt": first_start,
+                "duration_minutes": data.duration_minutes, "until_date": data.until_date,
+                "online_url": data.online_url.strip()}
+    changed = {name for name, value in settings.items() if getattr(group, name) != value}
+    if not changed:
+        return 0
+    old_zone = group.timezone
+    for name in changed:
+        setattr(group, name, settings[name])
+    duration = timedelta(minutes=group.duration_minutes)
+    kept, dropped = [], 0
+    for exception in list(group.exceptions):
+        day = to_zone(exception.original_start_dt, old_zone).date()
+        start = _meeting_on(group, day)
+        if start is None:
+            dropped += 1
+            continue
+        new_start = exception.new_start_dt
+        kept.append(WorkingGroupException(
+            original_start_dt=start, new_start_dt=new_start,
+            new_end_dt=new_start + duration if new_start else None))
+    # Replaced, not re-keyed in place: a kept meeting's new original start may be another
+    # one's old one until both are written.
+    group.exceptions.clear()
+    db.session.flush()
+    group.exceptions.extend(kept)
+    group.sequence += 1
+    db.session.add(AuditRecord(actor_id=actor.id, action="working_group_changed",
+                               subject_type="working_group", subject_id=group.id,
+                               detail={"changed": sorted(changed), "dropped": dropped}))
+    db.session.flush()
+    db.session.expire(group, ["exceptions"])
+    return dropped
+
+
+def _meeting_on(group: WorkingGroup, day: date) -> datetime | None:
+    """The start (UTC) of the series' meeting on a local day in the group's zone, if any."""
+    midnight = recurrence.local_wall_time(datetime.combine(day, time()), group.timezone)
+    found = recurrence.occurrences(group.rrule, group.first_start_dt, group.timezone,
+                                   until=group.until_date, after=midnight - timedelta(seconds=1),
+                                   limit=1)
+    if found and to_zone(found[0], group.timezone).date() == day:
+        return found[0]
+    return None
 
 
 def set_members(group: WorkingGroup, user_ids) -> None:
@@ -668,6 +759,7 @@ def _is_occurrence(group: WorkingGroup, original: datetime) -> bool:
 def change_occurrence(group: WorkingGroup, original: datetime, *,
                       new_start: datetime | None = None) -> WorkingGroupException:
     """Cancel one meeting (``new_start`` None) or move it; other meetings are untouched."""
+    group = lock_group(group)
     if not _is_occurrence(group, original):
         raise Unprocessable(_("That meeting is not part of this working group's series."))
     exception = db.session.scalar(select(WorkingGroupException).where(
@@ -686,6 +778,7 @@ def change_occurrence(group: WorkingGroup, original: datetime, *,
 
 
 def restore_occurrence(group: WorkingGroup, original: datetime) -> None:
+    group = lock_group(group)
     db.session.execute(delete(WorkingGroupException).where(
         WorkingGroupException.group_id == group.id,
         WorkingGroupException.original_start_dt == original))

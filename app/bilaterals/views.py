@@ -5,7 +5,7 @@ from babel import Locale
 from babel.dates import format_skeleton, format_time
 from babel.lists import format_list
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import _
+from flask_babel import _, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -16,6 +16,7 @@ from app.bilaterals.forms import (
     AskForm,
     CallForm,
     GroupForm,
+    GroupSettingsForm,
     HolidayFilterForm,
     MembersForm,
     OccurrenceForm,
@@ -31,6 +32,7 @@ from app.bilaterals.models import (
     HolidayOverride,
     WorkingGroup,
 )
+from app.bilaterals.recurrence import WEEKDAYS, plain_recurrence
 from app.calendar.services import render
 from app.core.access import Role, organiser_required, roles_required, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices, refuse
@@ -58,9 +60,6 @@ def register_label_globals(state):
     state.app.jinja_env.filters["slot_when"] = slot_when
 
 
-_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-
-
 def rule_in_words(rule: str) -> str | None:
     """A working group's rule as people say it ("Every month on the second Tuesday"), in
     the reader's language; None for a rule beyond the common weekly and monthly ones."""
@@ -72,8 +71,8 @@ def rule_in_words(rule: str) -> str | None:
     if parts or (not match and freq != "WEEKLY"):
         return None
     names = Locale.parse(current_locale()).days["format"]["wide"]
-    if freq == "WEEKLY" and days and all(d in _WEEKDAYS for d in days.split(",")):
-        listed = format_list([names[_WEEKDAYS.index(d)] for d in days.split(",")],
+    if freq == "WEEKLY" and days and all(d in WEEKDAYS for d in days.split(",")):
+        listed = format_list([names[WEEKDAYS.index(d)] for d in days.split(",")],
                              locale=current_locale())
         if interval == 1:
             return _("Every week on %(days)s", days=listed)
@@ -83,7 +82,7 @@ def rule_in_words(rule: str) -> str | None:
                    "5": _("fifth"), "-1": _("last")}.get(match.group(1).lstrip("+"))
         if ordinal is None:
             return None
-        day = names[_WEEKDAYS.index(match.group(2))]
+        day = names[WEEKDAYS.index(match.group(2))]
         if interval == 1:
             return _("Every month on the %(nth)s %(day)s", nth=ordinal, day=day)
         return _("Every %(n)d months on the %(nth)s %(day)s", n=interval, nth=ordinal,
@@ -240,7 +239,7 @@ def _render_call(call, form=None, status=200):
         poll=form or (poll_form(call.slots, answers) if invited and call.is_open else None),
         answers=answers, tally=services.tally(call) if organiser else {},
         answered=services.answered_count(call) if organiser else 0,
-        strips=strips, zones=zones, pick_form=PickForm(), cancel_form=EmptyForm(),
+        strips=strips, zones=zones, cancel_form=EmptyForm(),
         reasons=[services.reason_text(r, locale) for r in services.stored_reasons(call)],
         viewer_zone=select_timezone(),
         country_a=country_name(call.country_a, locale),
@@ -275,9 +274,48 @@ def vote(call_id):
     return redirect(url_for("bilaterals.show_call", call_id=call.id))
 
 
+def _local_times(call: BilateralCall, slot, locale: str) -> list[tuple[str, list]]:
+    """(country, [(city, times)]) for each invited country, the call's two first: the slot
+    where each invitee lives, one line per zone."""
+    order = [call.country_a, call.country_b]
+    order += sorted({i.user.country_code for i in call.invitees} - set(order), key=str)
+    found = []
+    for code in order:
+        zones = sorted({i.user.timezone for i in call.invitees if i.user.country_code == code})
+        if zones:
+            found.append((country_name(code, locale), [
+                (city_name(zone, locale), time_range(slot.start_dt, slot.end_dt, zone, locale))
+                for zone in zones]))
+    return found
+
+
+@bp.route("/bilaterals/<int:call_id>/slots/<int:slot_id>/schedule")
+@organiser_required
+def confirm_pick(call_id, slot_id):
+    """The first of scheduling's two steps: what will happen, asked before it does (a page
+    of its own, so it needs no JavaScript). Only its button's POST (``pick``) schedules."""
+    call = _call_or_404(call_id)
+    slot = next((s for s in call.slots if s.id == slot_id), None)
+    if slot is None:
+        abort(404)
+    if not call.is_open:
+        flash(_("This poll is closed: the call is already scheduled or cancelled."), "error")
+        return redirect(url_for("bilaterals.show_call", call_id=call.id))
+    locale = current_locale()
+    invitees = sorted((i.user for i in call.invitees), key=lambda u: u.display_name.lower())
+    return render_template(
+        "bilaterals/confirm_pick.html", call=call, slot=slot,
+        local_times=_local_times(call, slot, locale),
+        invitees=[(user, country_name(user.country_code, locale)) for user in invitees],
+        counts=services.tally(call)[slot.id], form=PickForm(slot_id=slot.id),
+        viewer_zone=select_timezone(), country_a=country_name(call.country_a, locale),
+        country_b=country_name(call.country_b, locale))
+
+
 @bp.route("/bilaterals/<int:call_id>/pick", methods=["POST"])
 @organiser_required
 def pick(call_id):
+    """The second step: the confirmation page's button schedules the slot."""
     call = _call_or_404(call_id)
     form = PickForm()
     if not form.validate_on_submit():
@@ -390,6 +428,14 @@ def list_groups():
     return render_template("bilaterals/groups.html", groups=groups, upcoming=upcoming)
 
 
+def _group_settings(form: GroupSettingsForm, rule: str) -> dict:
+    """The group's settings as the form gives them, for ``services.GroupSettings``."""
+    return dict(name=form.name.data, country_code=form.country.data or None,
+                timezone=form.timezone.data, rrule=rule, first_date=form.first_date.data,
+                start_time=form.start_time.data, duration_minutes=form.duration.data,
+                until_date=form.until_date.data, online_url=form.online_url.data or "")
+
+
 @bp.route("/working-groups/new", methods=["GET", "POST"])
 @organiser_required
 def create_group():
@@ -399,12 +445,8 @@ def create_group():
     if request.method == "GET" or not form.validate_on_submit():
         status = 200 if request.method == "GET" else 422
         return render_template("bilaterals/group_form.html", form=form), status
-    data = services.GroupInput(
-        name=form.name.data, country_code=form.country.data or None,
-        timezone=form.timezone.data, rrule=form.rrule.data, first_date=form.first_date.data,
-        start_time=form.start_time.data, duration_minutes=form.duration.data,
-        until_date=form.until_date.data, online_url=form.online_url.data or "",
-        member_ids=[int(value) for value in form.members.data or []])
+    data = services.GroupInput(**_group_settings(form, form.recurrence().rule),
+                               member_ids=[int(value) for value in form.members.data or []])
     try:
         group = services.create_working_group(data, current_user)
     except services.BilateralError as error:
@@ -412,6 +454,55 @@ def create_group():
     db.session.commit()
     flash(_("The working group is created."), "success")
     for warning in services.clock_change_warnings(group):  # calendars show these times
+        flash(warning, "warning")
+    return redirect(url_for("bilaterals.show_group", group_id=group.id))
+
+
+def _settings_of(group: WorkingGroup) -> dict:
+    """The edit form's starting values: the group as it is, its pattern in plain choices
+    ("current" when they cannot express it)."""
+    local_first = to_zone(group.first_start_dt, group.timezone)
+    pattern = plain_recurrence(group.rrule)
+    values = dict(name=group.name, country=group.country_code or "", timezone=group.timezone,
+                  first_date=local_first.date(), start_time=local_first.time(),
+                  duration=group.duration_minutes, until_date=group.until_date,
+                  online_url=group.online_url, repeat="current")
+    if pattern is not None:
+        values.update(repeat=pattern.repeat, weekday=str(pattern.weekday),
+                      interval=pattern.interval, position=str(pattern.position))
+    return values
+
+
+@bp.route("/working-groups/<int:group_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit_group(group_id):
+    group = _group_or_404(group_id)
+    form = GroupSettingsForm(data=_settings_of(group))
+    form.country.choices = as_choices([("", _("None")), *country_choices()])
+    if plain_recurrence(group.rrule) is None:
+        # A rule set up as RRULE text: kept unless the organiser chooses a plain pattern.
+        words = rule_in_words(group.rrule)
+        keep = _("Keep as now: %(pattern)s", pattern=words) if words else \
+            _("Keep the current pattern")
+        form.repeat.choices = [*form.repeat.choices, *as_choices([("current", keep)])]
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 200 if request.method == "GET" else 422
+        return render_template("bilaterals/group_form.html", form=form, group=group), status
+    pattern = form.recurrence()
+    data = services.GroupSettings(**_group_settings(
+        form, pattern.rule if pattern else group.rrule))
+    try:
+        dropped = services.update_working_group(group, data, current_user)
+    except services.BilateralError as error:
+        return _fail(error, "bilaterals/group_form.html", form=form, group=group)
+    db.session.commit()
+    flash(_("The working group is saved."), "success")
+    if dropped:
+        flash(ngettext("%(num)d meeting changed by hand is no longer in the series: its "
+                       "change was dropped.",
+                       "%(num)d meetings changed by hand are no longer in the series: their "
+                       "changes were dropped.", dropped), "warning")
+    for warning in services.clock_change_warnings(group):
         flash(warning, "warning")
     return redirect(url_for("bilaterals.show_group", group_id=group.id))
 

@@ -9,11 +9,14 @@ what the first one did.
 Locks are always taken in this order, and within one kind by id:
 
     event  ->  session  ->  bilateral call  ->  registration  ->  interpreter
+          ->  working group
 
-so two requests can wait for each other but never deadlock. Taking a new lock of an earlier
-kind after one of a later kind in the same transaction is a programming error, refused at
-once (``LockOrderError``) rather than left to deadlock under load. Re-reading rows this
-transaction already holds is always allowed (it waits for nobody).
+so two requests can wait for each other but never deadlock. (A working group's series and
+its meetings' changes are decided under the group's lock; no change of a group locks
+anything else, so it comes last.) Taking a new lock of an earlier kind after one of a later
+kind in the same transaction is a programming error, refused at once (``LockOrderError``)
+rather than left to deadlock under load. Re-reading rows this transaction already holds is
+always allowed (it waits for nobody).
 
 PostgreSQL: ``SELECT ... FOR UPDATE``. SQLite has no row locks: every POST already holds the
 database's write lock from its first statement (``BEGIN IMMEDIATE``, see ``app.core.db``), as
@@ -30,7 +33,8 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 
-LOCK_ORDER = ("events", "sessions", "bilateral_calls", "registrations", "interpreter_profiles")
+LOCK_ORDER = ("events", "sessions", "bilateral_calls", "registrations", "interpreter_profiles",
+              "working_groups")
 _RANK = "roundtable_lock_rank"  # the latest kind locked in this transaction
 _HELD = "roundtable_locked_rows"  # (table, id) of every row locked in this transaction
 

@@ -4,7 +4,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from app.bilaterals.recurrence import RecurrenceError, normalise_rule, occurrences
+from app.bilaterals.recurrence import (
+    PlainRecurrence,
+    RecurrenceError,
+    normalise_rule,
+    occurrences,
+    plain_recurrence,
+)
 from app.core.time import localize, to_zone
 
 
@@ -68,3 +74,22 @@ def test_rules_the_app_cannot_honour(rule, code):
     with pytest.raises(RecurrenceError) as error:
         normalise_rule(rule)
     assert error.value.code == code
+
+
+@pytest.mark.parametrize(("plain", "rule"), [
+    (PlainRecurrence("weekly", 2), "FREQ=WEEKLY;BYDAY=WE"),
+    (PlainRecurrence("weekly", 2, interval=2), "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE"),
+    (PlainRecurrence("monthly", 1, position=2), "FREQ=MONTHLY;BYDAY=2TU"),
+    (PlainRecurrence("monthly", 4, position=-1), "FREQ=MONTHLY;BYDAY=-1FR"),
+])
+def test_plain_choices_make_the_rule_and_read_back_from_it(plain, rule):
+    assert plain.rule == rule == normalise_rule(rule)
+    assert plain_recurrence(rule) == plain
+
+
+@pytest.mark.parametrize("rule", ["FREQ=WEEKLY;BYDAY=MO,WE", "FREQ=MONTHLY;BYDAY=5TU",
+                                  "FREQ=MONTHLY;BYMONTHDAY=-1", "FREQ=WEEKLY;COUNT=6;BYDAY=SU",
+                                  "FREQ=MONTHLY;INTERVAL=2;BYDAY=2TU", "FREQ=DAILY",
+                                  "FREQ=WEEKLY;WKST=SU;BYDAY=SA"])
+def test_rules_the_plain_choices_cannot_say_are_left_as_they_are(rule):
+    assert plain_recurrence(rule) is None

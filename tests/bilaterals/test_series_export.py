@@ -87,7 +87,7 @@ def test_the_organiser_is_warned_when_the_series_is_created(client, login, organ
                                                            participant):
     login(client, organiser)
     form = rendered_form(client, "/working-groups/new")
-    form.fill(name="Night owls", timezone="Australia/Sydney", rrule="FREQ=WEEKLY;BYDAY=SU",
+    form.fill(name="Night owls", timezone="Australia/Sydney", repeat="weekly", weekday="6",
               first_date="2027-09-19", start_time="02:30", duration="60",
               until_date="2027-10-31", members=[str(participant.id)])
     response = form.submit("submit")

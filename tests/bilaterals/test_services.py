@@ -173,3 +173,119 @@ def test_unsupported_rules_are_refused_with_a_message(people, rule):
             name="x", country_code=None, timezone="Asia/Jakarta", rrule=rule,
             first_date=date(2027, 3, 1), start_time=time(10), duration_minutes=60),
             organiser)
+
+
+# --- editing a working group -------------------------------------------------------------------
+
+def _settings(group, **changes) -> services.GroupSettings:
+    """The group's settings as its edit form starts them, with ``changes``."""
+    from app.core.time import to_zone
+
+    local = to_zone(group.first_start_dt, group.timezone)
+    fields = dict(name=group.name, country_code=group.country_code, timezone=group.timezone,
+                  rrule=group.rrule, first_date=local.date(), start_time=local.time(),
+                  duration_minutes=group.duration_minutes, until_date=group.until_date,
+                  online_url=group.online_url)
+    fields.update(changes)
+    return services.GroupSettings(**fields)
+
+
+@pytest.fixture
+def jakarta_group(people):
+    """Second Tuesdays at 10:00 in Jakarta (03:00 UTC) from March 2027: 9 March, 13 April,
+    11 May, 8 June...; 13 April moved to the 14th, 11 May cancelled."""
+    organiser, nz, _th = people
+    group = services.create_working_group(services.GroupInput(
+        name="Education", country_code="ID", timezone="Asia/Jakarta",
+        rrule="FREQ=MONTHLY;BYDAY=2TU", first_date=date(2027, 3, 1), start_time=time(10),
+        duration_minutes=60, member_ids=[nz.id]), organiser)
+    services.change_occurrence(group, datetime(2027, 4, 13, 3, tzinfo=UTC),
+                               new_start=datetime(2027, 4, 14, 3, tzinfo=UTC))
+    services.change_occurrence(group, datetime(2027, 5, 11, 3, tzinfo=UTC))
+    return organiser, group
+
+
+def _changes(group):
+    return sorted((e.original_start_dt, e.new_start_dt, e.new_end_dt) for e in group.exceptions)
+
+
+def test_an_edit_keeps_the_changed_meetings_whose_day_the_series_still_has(jakarta_group):
+    organiser, group = jakarta_group
+    sequence, members = group.sequence, [m.user_id for m in group.members]
+    # An hour later and 90 minutes long: the same days, so both changes stay, re-keyed to
+    # the new time; the moved meeting takes the new length.
+    dropped = services.update_working_group(
+        group, _settings(group, name="Education and care", start_time=time(11),
+                         duration_minutes=90), organiser)
+    assert dropped == 0
+    assert (group.name, group.duration_minutes) == ("Education and care", 90)
+    assert _changes(group) == [
+        (datetime(2027, 4, 13, 4, tzinfo=UTC), datetime(2027, 4, 14, 3, tzinfo=UTC),
+         datetime(2027, 4, 14, 4, 30, tzinfo=UTC)),
+        (datetime(2027, 5, 11, 4, tzinfo=UTC), None, None)]
+    upcoming = services.group_occurrences(group, after=datetime(2027, 4, 1, tzinfo=UTC),
+                                          limit=3)
+    assert [(o.is_moved, o.is_cancelled) for o in upcoming] == [
+        (True, False), (False, True), (False, False)]
+    assert group.sequence == sequence + 1  # calendars replace the series they hold
+    assert [m.user_id for m in group.members] == members  # members change apart
+    [master, *_overrides] = services.group_items(group)
+    assert master.sequence == group.sequence
+
+
+def test_an_edit_drops_the_changed_meetings_whose_day_the_series_no_longer_has(
+        jakarta_group):
+    organiser, group = jakarta_group
+    # Every third Tuesday from 2 March (23 March, 13 April, 4 May): 11 May is no longer a day.
+    dropped = services.update_working_group(
+        group, _settings(group, rrule="FREQ=WEEKLY;INTERVAL=3;BYDAY=TU"), organiser)
+    assert dropped == 1
+    assert _changes(group) == [(datetime(2027, 4, 13, 3, tzinfo=UTC),
+                                datetime(2027, 4, 14, 3, tzinfo=UTC),
+                                datetime(2027, 4, 14, 4, tzinfo=UTC))]
+    # Third Wednesdays: neither day is left.
+    assert services.update_working_group(
+        group, _settings(group, rrule="FREQ=MONTHLY;BYDAY=3WE"), organiser) == 1
+    assert group.exceptions == []
+    from app.core.models import AuditRecord
+
+    records = db.session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "working_group_changed")).all()
+    assert [r.detail["dropped"] for r in records] == [1, 1]
+
+
+def test_an_edit_that_changes_nothing_leaves_the_sequence(jakarta_group):
+    organiser, group = jakarta_group
+    sequence, changes = group.sequence, _changes(group)
+    assert services.update_working_group(group, _settings(group), organiser) == 0
+    assert group.sequence == sequence and _changes(group) == changes
+
+
+def test_a_new_zone_keeps_the_local_days(jakarta_group):
+    organiser, group = jakarta_group
+    services.update_working_group(group, _settings(group, timezone="Australia/Sydney"),
+                                  organiser)
+    # 10:00 in Sydney (AEST from April): 13 April 00:00 UTC, still the moved meeting's day.
+    assert [e.original_start_dt for e in group.exceptions] == [
+        datetime(2027, 4, 13, 0, tzinfo=UTC), datetime(2027, 5, 11, 0, tzinfo=UTC)]
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), [
+    ({"until_date": date(2027, 2, 1)}, "until_date", "cannot be before the first date"),
+    ({"until_date": date(2027, 3, 5)}, "until_date", "no meeting between the first date"),
+    ({"duration_minutes": 5}, "duration", "between 15 minutes and 8 hours"),
+    ({"timezone": "Australia/Sydney", "first_date": date(2027, 10, 3),
+      "start_time": time(2, 30)}, "start_time", "does not exist in Australia/Sydney"),
+    ({"rrule": "FREQ=HOURLY"}, None, "cannot honour FREQ=HOURLY"),
+    ({"rrule": "FREQ=WEEKLY;BYDAY=MO\nRRULE:FREQ=DAILY"}, None, "is not valid near"),
+])
+def test_an_edit_that_breaks_a_rule_is_refused_and_changes_nothing(jakarta_group, changes,
+                                                                    field, message):
+    organiser, group = jakarta_group
+    before = (group.name, group.rrule, group.first_start_dt, group.sequence, _changes(group))
+    with pytest.raises(services.Unprocessable, match=message) as refused:
+        services.update_working_group(group, _settings(group, name="Renamed", **changes),
+                                      organiser)
+    assert refused.value.field == field
+    assert (group.name, group.rrule, group.first_start_dt, group.sequence,
+            _changes(group)) == before

@@ -56,7 +56,10 @@ def test_poll_from_both_sides_then_the_organiser_schedules(live_server, browser,
     assert cells[1:4] == ["1", "1", "0"]  # yes, if need be, no
     assert "2 of 2 invitees have answered" in organiser.content()
     screenshot(organiser, f"bilateral-tally-{database[0]}")
-    first_row.get_by_role("button").click()
+    first_row.get_by_role("link").click()  # to the confirmation page
+    assert "Local time in Thailand" in organiser.locator("main").inner_text()
+    screenshot(organiser, f"bilateral-confirm-{database[0]}")
+    organiser.get_by_role("button", name="Yes, schedule this call").click()
     assert "Bilateral call: New Zealand–Thailand" in organiser.locator("h1").inner_text()
     assert "every invitee has their invitation" in organiser.locator(".flash").inner_text()
     screenshot(organiser, f"bilateral-scheduled-{database[0]}")

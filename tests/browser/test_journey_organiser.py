@@ -2,7 +2,8 @@
 renders: three kinds of event with a session each, the clocks' gap refused beside its field,
 registration opened, a delegation and a person invited (the person follows the emailed link and
 sets up their account), interpretation set up and auto-assigned, a bilateral call proposed,
-scheduled and moved, a monthly working group, every CSV of the roster, an event cancelled."""
+confirmed before it is scheduled, and moved, a monthly working group made fortnightly on its
+edit page, every CSV of the roster, an event cancelled."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from tests.browser.journeys import (
     shot,
     weekday_after,
 )
-from tests.formatting import clock
+from tests.formatting import clock, weekday_name
 
 pytestmark = pytest.mark.browser
 
@@ -192,7 +193,21 @@ def test_a_bilateral_call_is_proposed_scheduled_and_moved(live_server, organiser
     assert "0 of 2 invitees have answered." in page.locator("main").inner_text()
     shot(page, "journey-organiser-call-poll", database)
 
-    page.locator("table.tally tbody tr").first.get_by_role("button").click()
+    # Scheduling asks first, on a page of its own: the slot in the organiser's time and in
+    # each invited country's, and who is told. "Go back" schedules nothing.
+    page.locator("table.tally tbody tr").first.get_by_role("link").click()
+    assert page.locator("h1").inner_text() == "Schedule this call?"
+    facts = page.locator("main dl").inner_text()
+    assert "(Australia/Sydney)" in facts
+    assert "Local time in Indonesia" in facts and "Local time in New Zealand" in facts
+    told = page.locator("main ul.invitees").inner_text()
+    assert "Sari Participant" in told and "Pita Participant" in told
+    shot(page, "journey-organiser-call-confirm", database)
+    page.get_by_role("link", name="Go back").click()
+    assert page.locator("h1").inner_text() == topic
+    assert page.locator("table.tally tbody tr").first.get_by_role("link").count() == 1
+    page.locator("table.tally tbody tr").first.get_by_role("link").click()
+    page.get_by_role("button", name="Yes, schedule this call").click()
     assert "every invitee has their invitation" in flash(page)
     assert "Bilateral call: Indonesia–New Zealand" in page.locator("h1").inner_text()
 
@@ -247,11 +262,38 @@ def test_a_monthly_working_group_is_created_and_edited(live_server, organiser, d
     assert "Saved." in flash(page)
     assert page.locator("table tbody tr", has_text="Moved from").count() == 1
 
-    if page.get_by_role("link", name="Edit the working group").count() == 0:
-        pytest.xfail("a working group's name, time, recurrence and end date cannot be "
-                     "changed after creation: there is no edit page or route "
-                     "(app/bilaterals/views.py has create_group only; services has no "
-                     "update_working_group), only its members and single meetings")
+    before = page.locator("table tbody tr td:first-child").all_inner_texts()
+
+    # Everything else is changed on its edit page, through the same plain fields as creation:
+    # every 2 weeks on Wednesday at 14:00 from now on.
+    page.get_by_role("link", name="Edit the working group").click()
+    form = page.locator("main form")
+    assert form.get_by_label("Name").input_value() == name
+    assert form.get_by_label("Every month").is_checked()
+    assert form.get_by_label("Local start time").input_value() == "10:00"
+    renamed = f"Journey: fortnightly circle ({database[0]})"
+    form.get_by_label("Name").fill(renamed)
+    form.get_by_label("Every week, or every few weeks").check()
+    form.get_by_label("Weekday").select_option("2")  # Wednesday
+    form.get_by_label("Every how many weeks").fill("2")
+    form.get_by_label("Local start time").fill("14:00")
+    shot(page, "journey-organiser-working-group-edit", database)
+    form.get_by_role("button", name="Save the working group").click()
+    said = flash(page)
+    assert "The working group is saved." in said
+    # The moved meeting was on a second Tuesday, a day the group no longer meets.
+    assert "1 meeting changed by hand is no longer in the series" in said
+    assert page.locator("h1").inner_text() == renamed
+    facts = page.locator("main p.muted").first.inner_text()
+    assert f"Every 2 weeks on {weekday_name(2, 'en')}" in facts and "FREQ=" not in facts
+    assert "Meets at 14:00" in facts
+    after = page.locator("table tbody tr td:first-child").all_inner_texts()
+    assert after != before and len(after) >= 6
+    # 14:00 in Jakarta is the same Wednesday in Sydney, where the organiser reads it.
+    wednesday = weekday_name(2, "en", "abbreviated")
+    assert all(when.startswith(wednesday) for when in after), after
+    assert page.locator("table tbody tr", has_text="Moved from").count() == 0
+    shot(page, "journey-organiser-working-group-edited", database)
 
 
 def test_every_csv_of_the_roster_downloads(live_server, organiser, database):

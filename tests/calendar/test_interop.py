@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -175,21 +175,24 @@ def scenario(client, organiser, participant, interpreter, make_user, make_event,
     assert client.post(f"/events/{call_session.event_id}/cancel").status_code == 302
 
     gap = _create_group(client, organiser, participant, name="Gap", timezone=SYDNEY,
-                        rrule="FREQ=WEEKLY;BYDAY=SU", first_date="2027-09-19",
+                        repeat="weekly", weekday="6", first_date="2027-09-19",
                         start_time="02:30", duration="60", until_date="2027-10-31")
     bilaterals.change_occurrence(gap, datetime(2027, 10, 9, 15, 30, tzinfo=UTC))  # 10 Oct
     bilaterals.change_occurrence(gap, datetime(2027, 10, 16, 15, 30, tzinfo=UTC),
                                  new_start=datetime(2027, 10, 17, 23, tzinfo=UTC))
     phantom = _create_group(client, organiser, participant, name="Second Tuesdays",
-                            timezone=SYDNEY, rrule="FREQ=MONTHLY;BYDAY=2TU",
+                            timezone=SYDNEY, repeat="monthly", weekday="1", position="2",
                             first_date="2027-03-05", start_time="10:00", duration="60",
                             until_date="2027-12-31")
     fold = _create_group(client, organiser, participant, name="Fold", timezone=AUCKLAND,
-                         rrule="FREQ=WEEKLY;BYDAY=SU", first_date="2028-03-19",
+                         repeat="weekly", weekday="6", first_date="2028-03-19",
                          start_time="02:30", duration="60", until_date="2028-04-16")
-    spanning = _create_group(client, organiser, participant, name="Across", timezone=SYDNEY,
-                             rrule="FREQ=WEEKLY;BYDAY=SU;COUNT=6", first_date="2027-09-19",
-                             start_time="01:30", duration="120")
+    # A count of meetings: a rule set up as RRULE text before the form asked in plain
+    # words, which stored groups may still have (only the service takes one now).
+    spanning = bilaterals.create_working_group(bilaterals.GroupInput(
+        name="Across", country_code=None, timezone=SYDNEY, rrule="FREQ=WEEKLY;BYDAY=SU;COUNT=6",
+        first_date=date(2027, 9, 19), start_time=time(1, 30), duration_minutes=120,
+        member_ids=[participant.id]), organiser)
     db.session.commit()
     groups = [gap, phantom, fold, spanning]
     for group in groups:

@@ -99,6 +99,7 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
         "candidate_id": candidate.id,
         "task_id": task.id,
         "call_id": call.id,
+        "slot_id": call.slots[0].id,
         "group_id": group.id,
         "override_id": override.id,
         "registration_id": registration.id,
