@@ -242,6 +242,10 @@ FORMS: dict[tuple[str, str], Form] = {
         "participant", variant="held", fill={"rating": "5", "reflection": "We learnt a lot."}),
     ("interpretation.requests", "interpretation.requests"): Form("participant"),
     ("interpretation.profile", "interpretation.profile"): Form("interpreter"),
+    # Declining is confirmed on a page of its own, which asks why (for the organisers).
+    ("interpretation.decline", "interpretation.decline"): Form(
+        "interpreter", fill={"reason": "I am booked at another conference that week."},
+        bad={"reason": "x" * 501}),
     ("interpretation.profile", "interpretation.add_availability"): Form(
         "interpreter", fill={"window-start_date": "2099-02-01", "window-start_time": "09:00",
                              "window-end_date": "2099-02-01", "window-end_time": "17:00"}),
@@ -284,15 +288,15 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("calendar.manage", "calendar.new_feed"): "participant",
     ("calendar.manage", "calendar.revoke_feed"): "participant",
     ("core.outbox", "core.retry_message"): "organiser",
-    ("events.show_event", "events.cancel_event"): "organiser",
-    ("events.show_session", "events.cancel_session"): "organiser",
+    # Cancelling is confirmed on a page of its own (app.core.confirm): its one button acts.
+    ("events.cancel_event", "events.cancel_event"): "organiser",
+    ("events.cancel_session", "events.cancel_session"): "organiser",
     ("feedback.summary", "feedback.choose_for_report[include]"): "organiser",
     ("feedback.summary", "feedback.choose_for_report[exclude]"): "organiser",
     ("interpretation.assignments", "interpretation.auto_assign"): "organiser",
     ("interpretation.assignments", "interpretation.release"): "organiser",
     ("interpretation.assignments", "interpretation.use_relay"): "organiser",
-    ("interpretation.my_assignments", "interpretation.respond[accept]"): "interpreter",
-    ("interpretation.my_assignments", "interpretation.respond[decline]"): "interpreter",
+    ("interpretation.my_assignments", "interpretation.accept"): "interpreter",
     ("interpretation.profile", "interpretation.delete_availability"): "interpreter",
     ("library.index", "library.delete"): "organiser",
     ("planning.workspace", "planning.choose_candidate"): "organiser",

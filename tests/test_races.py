@@ -21,6 +21,7 @@ from app import create_app
 from app.auth.models import User
 from app.core.db import begin_write_transaction
 from app.core.models import AuditRecord, OutboxMessage
+from app.events import services as events
 from app.events.models import Event, EventKind, EventSession, EventStatus, SessionKind
 from app.extensions import db
 from app.interpretation import services as interpretation
@@ -91,7 +92,8 @@ def both_at_once(app, first, second):
                 result = act(prepared)
                 db.session.commit()
                 outcomes[index] = ("ok", result)
-            except (registrations.RegistrationError, interpretation.InterpretationError) as error:
+            except (registrations.RegistrationError, interpretation.InterpretationError,
+                    events.EventRuleError) as error:
                 db.session.rollback()
                 outcomes[index] = ("refused", str(error))
             except Exception as error:  # anything else is a 500 in the app
@@ -239,8 +241,6 @@ def test_assigning_to_a_site_visit_racing_a_registration_for_it_never_deadlocks(
 
 def test_places_of_a_session_cannot_drop_below_who_has_one_and_raising_them_promotes(
         race_app):
-    from app.events import services as events
-
     with race_app.app_context():
         event = _event(capacity=20)
         start = datetime.combine(SOON, datetime.min.time(), tzinfo=UTC) + timedelta(hours=3)
@@ -268,7 +268,62 @@ def test_places_of_a_session_cannot_drop_below_who_has_one_and_raising_them_prom
         assert [p.status for p in places] == [S.CONFIRMED] * 3 + [S.WAITLISTED]
 
 
+def test_two_organisers_confirming_one_cancellation_cancel_and_email_once(race_app):
+    from app.calendar import services as calendar
+
+    def cancel(event):
+        events.cancel_event(event)
+        return calendar.announce_event_change(event, cancelled=True)
+
+    for _ in range(REPEAT // 2):
+        with race_app.app_context():
+            event = _event(capacity=10)
+            start = datetime.combine(SOON, datetime.min.time(), tzinfo=UTC) + timedelta(hours=3)
+            db.session.add(EventSession(event=event, title="Plenary", kind=SessionKind.PLENARY,
+                                        start_dt=start, end_dt=start + timedelta(hours=1)))
+            person = _person()
+            db.session.commit()
+            registrations.register(event, person, _consent())
+            db.session.commit()
+            ids = event.id, person.id
+            emails_before = _emails_to(person.id)
+        outcomes = both_at_once(race_app, (_load(Event, ids[0]), cancel),
+                                (_load(Event, ids[0]), cancel))
+        assert sorted(o[0] for o in outcomes) == ["ok", "refused"], outcomes
+        with race_app.app_context():
+            assert db.session.get(Event, ids[0]).status == EventStatus.CANCELLED
+            assert _emails_to(ids[1]) == emails_before + 1
+
+
 # --- interpretation -------------------------------------------------------------------------
+
+def test_two_presses_of_decline_decline_once_and_email_the_organisers_once(race_app):
+    for _ in range(REPEAT // 2):
+        with race_app.app_context():
+            organiser = _person(("organiser",), "AU")
+            [interpreter] = _interpreters(1)
+            event_id = _event_with_channels([2])
+            profile = interpretation.profile_of(db.session.get(User, interpreter))
+            assignment = interpretation.assign_interpreter(
+                interpretation.event_channels(db.session.get(Event, event_id))[0], profile)
+            db.session.commit()
+            ids = assignment.id, organiser.id
+            emails_before = _emails_to(organiser.id)
+        outcomes = both_at_once(
+            race_app,
+            (_load(Assignment, ids[0]),
+             lambda a: interpretation.decline_assignment(a, "First reason").id),
+            (_load(Assignment, ids[0]),
+             lambda a: interpretation.decline_assignment(a, "Second reason").id))
+        assert sorted(o[0] for o in outcomes) == ["ok", "refused"], outcomes
+        with race_app.app_context():
+            declined = db.session.get(Assignment, ids[0])
+            assert declined.status == AssignmentStatus.DECLINED
+            winner = "First reason" if outcomes[0][0] == "ok" else "Second reason"
+            assert declined.decline_reason == winner
+            assert _emails_to(ids[1]) == emails_before + 1
+
+
 
 def _interpreters(count: int) -> list[int]:
     ids = []

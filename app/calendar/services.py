@@ -515,12 +515,26 @@ def announce_session_change(session: EventSession, *, cancelled: bool | None = N
 
     A cancellation (of the session, or of its whole event: ``cancelled=True``) goes to every
     invitation for it still standing, whoever holds it now: one CANCEL per person and UID."""
-    from app.interpretation.models import BOOKED, SessionChannel
     from app.interpretation.services import notify as notify_interpreter
 
     if cancelled is None:
         cancelled = session.status == SessionStatus.CANCELLED or \
             session.event.status == EventStatus.CANCELLED
+    interpreters, invitees = _session_audience(session, cancelled)
+    for assignment in interpreters:
+        notify_interpreter(assignment, "released" if cancelled else "changed")
+    for user in invitees:
+        send_session_invitation(user, session, cancel=cancelled)
+    return len(interpreters) + len(invitees)
+
+
+def _session_audience(session: EventSession,
+                      cancelled: bool) -> tuple[list[Assignment], list[User]]:
+    """Whom ``announce_session_change`` tells: the interpreters' assignments (one per
+    person) and the bilateral call's invitees. Decided apart from the sending, so a page can
+    say beforehand who will be told (``cancellation_audience``)."""
+    from app.interpretation.models import BOOKED, SessionChannel
+
     assignments = db.session.scalars(
         select(Assignment).join(SessionChannel, SessionChannel.id == Assignment.channel_id)
         .where(SessionChannel.session_id == session.id).order_by(Assignment.id)).all()
@@ -534,7 +548,6 @@ def announce_session_change(session: EventSession, *, cancelled: bool | None = N
         if assignment.interpreter_id in told:
             continue  # one item per person: two channels of theirs share the session's UID
         if assignment.status in BOOKED or assignment.interpreter_id in standing:
-            notify_interpreter(assignment, "released" if cancelled else "changed")
             told.add(assignment.interpreter_id)
             interpreters.append(assignment)
     confirmed = []
@@ -552,6 +565,27 @@ def announce_session_change(session: EventSession, *, cancelled: bool | None = N
         known = {user.id for user in invitees}
         invitees += db.session.scalars(select(User).where(
             User.id.in_(standing - known)).order_by(User.id)).all()
-    for user in invitees:
-        send_session_invitation(user, session, cancel=cancelled)
-    return len(interpreters) + len(invitees)
+    return interpreters, invitees
+
+
+@dataclasses.dataclass(frozen=True)
+class Audience:
+    """How many people a cancellation emails, by the part they play."""
+
+    participants: int = 0  # registered, holding the event's own calendar item
+    interpreters: int = 0  # told they are no longer needed
+    invitees: int = 0  # of a bilateral call, holding the call's calendar item
+
+
+def cancellation_audience(event: Event, session: EventSession | None = None) -> Audience:
+    """Whom cancelling ``session`` (or, without one, the whole ``event``) would email, decided
+    by the very functions that email them (``announce_event_change``,
+    ``announce_session_change``): what a confirmation page promises is what happens."""
+    interpreters, invitees = set(), set()
+    for each in [session] if session is not None else event.sessions:
+        assignments, users = _session_audience(each, cancelled=True)
+        interpreters |= {assignment.interpreter_id for assignment in assignments}
+        invitees |= {user.id for user in users}
+    participants = set() if session is not None else {
+        registration.user_id for registration in _registration_item_holders(event)}
+    return Audience(len(participants), len(interpreters), len(invitees))

@@ -9,7 +9,7 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.core.locking import lock_row
+from app.core.locking import lock_row, lock_rows
 from app.core.models import Country
 from app.core.time import (
     AmbiguousLocalTime,
@@ -198,9 +198,15 @@ def update_event(event: Event, **fields) -> bool:
 
 
 def cancel_event(event: Event) -> Event:
+    """Cancel the event and every session of it. Decided under the event's lock: a second
+    press of the confirmation's button, or a second organiser, is refused rather than
+    announcing the cancellation twice."""
+    event = lock_row(Event, event.id)
+    if event.status == EventStatus.CANCELLED:
+        raise ConflictError(_("This event is cancelled."))
     event.status = EventStatus.CANCELLED
-    for session in event.sessions:
-        cancel_session(session)
+    for session in lock_rows(EventSession, [s.id for s in event.sessions]).values():
+        _mark_cancelled(session)
     return event
 
 
@@ -348,10 +354,21 @@ def update_session(session: EventSession, data: SessionInput) -> EventSession:
 
 
 def cancel_session(session: EventSession) -> EventSession:
+    """Cancel one session, under the locks of its event and itself (the order of
+    ``app.core.locking``); a session already cancelled is refused, as is one of a cancelled
+    event (it was cancelled with it)."""
+    event = lock_row(Event, session.event_id)
+    session = lock_row(EventSession, session.id)
+    if session.status == SessionStatus.CANCELLED or event.status == EventStatus.CANCELLED:
+        raise ConflictError(_("This session is already cancelled."))
+    _mark_cancelled(session)
+    return session
+
+
+def _mark_cancelled(session: EventSession) -> None:
     if session.status != SessionStatus.CANCELLED:
         session.status = SessionStatus.CANCELLED
-        session.sequence += 1
-    return session
+        session.sequence += 1  # calendars apply the cancellation over what they hold
 
 
 def session_input_from(session: EventSession) -> dict:

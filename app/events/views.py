@@ -15,13 +15,14 @@ from flask import (
     url_for,
 )
 from flask import session as cookie_session
-from flask_babel import _
+from flask_babel import _, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.services import SPOKEN_LANGUAGES
 from app.calendar import services as calendar
 from app.core.access import organiser_required, public, signed_in
+from app.core.confirm import confirm_page
 from app.core.forms import EmptyForm, as_choices, country_choices, refuse
 from app.core.i18n import language_name, select_timezone
 from app.core.models import Country
@@ -36,6 +37,7 @@ from app.events.models import (
     Event,
     EventKind,
     EventSession,
+    EventStatus,
     SessionKind,
     SessionStatus,
 )
@@ -153,7 +155,6 @@ def show_event(event_id):
     page = render_template(
         "events/event.html", event=event, agenda_html=_agenda_for(event, sessions, times),
         show_joining=services.can_see_joining_details(event, current_user),
-        cancel_form=EmptyForm(),
     )
     if reusable:
         pagecache.keep(key, page)
@@ -271,15 +272,68 @@ def edit_event(event_id):
     return render_template("events/event_form.html", form=form, event=event), status
 
 
-@bp.route("/events/<int:event_id>/cancel", methods=["POST"])
+@bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
 @organiser_required
 def cancel_event(event_id):
+    """GET asks first, saying what cancelling does and whom it emails; only the POST of
+    that page cancels."""
     event = visible_event_or_404(event_id, current_user)
-    services.cancel_event(event)
-    calendar.announce_event_change(event, cancelled=True)
-    db.session.commit()
-    flash(_("The event is cancelled."), "success")
-    return redirect(url_for("events.show_event", event_id=event.id))
+    form = EmptyForm()
+    heading = _("Cancel the event “%(title)s”?", title=event.title)
+    button = _("Yes, cancel the event")
+    back = url_for("events.show_event", event_id=event.id)
+    if event.status == EventStatus.CANCELLED and not form.is_submitted():
+        return confirm_page(heading, [], button=button, back=back, form=form,
+                            refusal=_("This event is cancelled."))
+    if form.validate_on_submit():
+        try:
+            services.cancel_event(event)
+        except services.EventRuleError as error:
+            db.session.rollback()
+            return confirm_page(heading, [], button=button, back=back, form=form,
+                                refusal=str(error), status=error.status)
+        calendar.announce_event_change(event, cancelled=True)
+        db.session.commit()
+        flash(_("The event is cancelled."), "success")
+        return redirect(url_for("events.show_event", event_id=event.id))
+    return confirm_page(heading, _cancelling_the_event_does(event), button=button, back=back,
+                        form=form, status=400 if form.errors else 200)
+
+
+def _cancelling_the_event_does(event) -> list[str]:
+    scheduled = sum(1 for s in event.sessions if s.status == SessionStatus.SCHEDULED)
+    said = [_("The event stays on the timeline, marked cancelled, and takes no new "
+              "sessions.")]
+    if scheduled:
+        said.append(ngettext("Its %(num)d scheduled session is cancelled with it.",
+                             "Its %(num)d scheduled sessions are cancelled with it.",
+                             scheduled))
+    return said + _emailed(calendar.cancellation_audience(event))
+
+
+def _emailed(audience) -> list[str]:
+    """Who a cancellation emails, as ``calendar.cancellation_audience`` counts them."""
+    said = []
+    if audience.participants:
+        said.append(ngettext(
+            "%(num)d participant is emailed that it is cancelled, with a cancellation for "
+            "their calendar.",
+            "%(num)d participants are emailed that it is cancelled, with a cancellation for "
+            "their calendars.", audience.participants))
+    if audience.interpreters:
+        said.append(ngettext(
+            "%(num)d interpreter is emailed that they are no longer needed, with a "
+            "cancellation for their calendar.",
+            "%(num)d interpreters are emailed that they are no longer needed, with a "
+            "cancellation for their calendars.", audience.interpreters))
+    if audience.invitees:
+        said.append(ngettext(
+            "%(num)d invitee of the call is emailed a cancellation for their calendar.",
+            "%(num)d invitees of the call are emailed a cancellation for their calendars.",
+            audience.invitees))
+    if not said:
+        said.append(_("No one has a calendar invitation for it yet, so no one is emailed."))
+    return said
 
 
 def _session_form(event, session=None):
@@ -377,7 +431,6 @@ def show_session(event_id, session_id):
         "events/session.html", event=event, session=session,
         times=_times_for(event, [session], countries)[session.id],
         show_joining=services.can_see_joining_details(event, current_user),
-        cancel_form=EmptyForm(),
     )
 
 
@@ -398,14 +451,37 @@ def edit_session(event_id, session_id):
                            preview=preview, ask_occurrence=ask_occurrence), status
 
 
-@bp.route("/events/<int:event_id>/sessions/<int:session_id>/cancel", methods=["POST"])
+@bp.route("/events/<int:event_id>/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
 @organiser_required
 def cancel_session(event_id, session_id):
+    """GET asks first, saying whom cancelling emails; only the POST of that page cancels."""
     event = visible_event_or_404(event_id, current_user)
     session = _session_or_404(event, session_id)
-    services.cancel_session(session)
-    calendar.announce_session_change(session)
-    db.session.commit()
-    flash(_("The session is cancelled."), "success")
-    return redirect(url_for("events.show_event", event_id=event.id))
-
+    form = EmptyForm()
+    heading = _("Cancel the session “%(title)s”?", title=session.title)
+    button = _("Yes, cancel the session")
+    back = url_for("events.show_session", event_id=event.id, session_id=session.id)
+    cancelled = session.status == SessionStatus.CANCELLED or \
+        event.status == EventStatus.CANCELLED
+    if cancelled and not form.is_submitted():
+        return confirm_page(heading, [], button=button, back=back, form=form,
+                            refusal=_("This session is already cancelled."))
+    if form.validate_on_submit():
+        try:
+            services.cancel_session(session)
+        except services.EventRuleError as error:
+            db.session.rollback()
+            return confirm_page(heading, [], button=button, back=back, form=form,
+                                refusal=str(error), status=error.status)
+        calendar.announce_session_change(session)
+        db.session.commit()
+        flash(_("The session is cancelled."), "success")
+        return redirect(url_for("events.show_event", event_id=event.id))
+    said = [_("The session stays on the agenda, marked cancelled; the rest of the event "
+              "goes ahead.")]
+    if session.kind != SessionKind.BILATERAL:  # a call's invitees are emailed (below)
+        said.append(_("Participants are not emailed: the agenda and their subscribed "
+                      "calendars show it as cancelled."))
+    return confirm_page(heading, said + _emailed(calendar.cancellation_audience(
+        event, session)), button=button, back=back, form=form,
+        status=400 if form.errors else 200)

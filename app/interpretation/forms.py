@@ -1,8 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, RadioField, SelectField, SubmitField, TimeField
-from wtforms.validators import DataRequired, InputRequired, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from app.core.forms import CheckboxListField, Form, TimezoneField, as_choices
+from app.interpretation.models import DECLINE_REASON_MAX
 
 
 class OpenChannelForm(Form):
@@ -47,3 +56,16 @@ class AvailabilityForm(Form):
     end_date = DateField(_l("Until (date)"), validators=[InputRequired()])
     end_time = TimeField(_l("Until (time, your home timezone)"), validators=[InputRequired()])
     submit = SubmitField(_l("Add"))
+
+
+class DeclineForm(Form):
+    """Declining asks why: the organisers read it when they look for a replacement."""
+
+    reason = TextAreaField(
+        _l("Reason for declining"),
+        description=_l("Only the organisers read it."),
+        validators=[DataRequired(message=_l("Say why you decline: the organisers need it to "
+                                            "find a replacement.")),
+                    Length(max=DECLINE_REASON_MAX,
+                           message=_l("Keep the reason to %(max)d characters or fewer.",
+                                      max=DECLINE_REASON_MAX))])

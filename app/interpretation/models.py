@@ -32,6 +32,7 @@ class AssignmentStatus(enum.StrEnum):
 
 # Assignments that hold the interpreter's time: the others count for nothing.
 BOOKED = (AssignmentStatus.PROPOSED, AssignmentStatus.ACCEPTED)
+DECLINE_REASON_MAX = 500  # characters: the column's size, and what the form accepts
 
 
 class Language(db.Model):
@@ -168,6 +169,10 @@ class Assignment(db.Model):
     status: Mapped[AssignmentStatus] = mapped_column(str_enum(AssignmentStatus),
                                                      default=AssignmentStatus.PROPOSED)
     sequence: Mapped[int] = mapped_column(default=0)
+    # Why the interpreter declined, in their words: for the organisers who find a
+    # replacement (organisers only, like the interpreter's name). Empty unless declined.
+    decline_reason: Mapped[str] = mapped_column(sa.String(DECLINE_REASON_MAX), default="",
+                                                server_default="")
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 

@@ -39,6 +39,7 @@ from app.extensions import db
 from app.interpretation import rules
 from app.interpretation.models import (
     BOOKED,
+    DECLINE_REASON_MAX,
     Assignment,
     AssignmentStatus,
     Availability,
@@ -60,6 +61,13 @@ class InterpretationError(ValueError):
 
 class RuleBroken(InterpretationError):
     """A staffing rule refuses the change; the message names the rule."""
+
+    status = 409
+
+
+class NoLongerOpen(InterpretationError):
+    """The assignment changed meanwhile (declined already, taken back, its session
+    cancelled): what the person saw on their page no longer holds."""
 
     status = 409
 
@@ -373,7 +381,7 @@ def assign_interpreter(channel: SessionChannel, profile: InterpreterProfile) -> 
         channel.assignments.append(assignment)
     else:
         assignment.sequence += 1
-    assignment.status = S.PROPOSED
+    assignment.status, assignment.decline_reason = S.PROPOSED, ""  # asked again: a new answer
     db.session.flush()
     notify(assignment, "assigned")
     return assignment
@@ -392,20 +400,50 @@ def release_assignment(assignment: Assignment) -> Assignment:
     return assignment
 
 
-def respond(assignment: Assignment, accept: bool) -> Assignment:
-    """The interpreter's answer. Accepting re-checks the rules: things may have moved."""
+def accept_assignment(assignment: Assignment) -> Assignment:
+    """The interpreter takes the work. Accepting re-checks the rules: things may have moved."""
     _lock_team(assignment.channel, assignment.interpreter_id)
     db.session.refresh(assignment)
-    if accept:
-        if assignment.status != S.PROPOSED:
-            raise InterpretationError(_("Only a proposed assignment can be accepted."))
-        check_assignment(assignment.channel, assignment.interpreter, exclude=assignment)
-        assignment.status = S.ACCEPTED
-    else:
-        if not assignment.is_booked:
-            raise InterpretationError(_("This assignment is no longer open."))
-        assignment.status = S.DECLINED
+    if assignment.status != S.PROPOSED:
+        raise InterpretationError(_("Only a proposed assignment can be accepted."))
+    check_assignment(assignment.channel, assignment.interpreter, exclude=assignment)
+    assignment.status = S.ACCEPTED
     db.session.flush()
+    return assignment
+
+
+def why_not_declinable(assignment: Assignment) -> str | None:
+    """Why the interpreter can no longer decline this assignment, or None when they can."""
+    if not assignment.is_booked:
+        return _("This assignment is no longer open.")
+    if slot_of(assignment.channel).cancelled:
+        return _("This session is cancelled: there is nothing to decline.")
+    return None
+
+
+def decline_assignment(assignment: Assignment, reason: str) -> Assignment:
+    """The interpreter gives the work back, saying why; the organisers are emailed who
+    declined which session and why, so they can find a replacement.
+
+    Refused once the assignment is no longer open (declined already, or taken back by the
+    organisers) and for a cancelled session, whose interpreters are no longer needed: read
+    under the locks, so two presses of the button decline (and email) once."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InterpretationError(_("Say why you decline: the organisers need it to find "
+                                    "a replacement."))
+    if len(reason) > DECLINE_REASON_MAX:
+        raise InterpretationError(_("Keep the reason to %(max)d characters or fewer.",
+                                    max=DECLINE_REASON_MAX))
+    _lock_team(assignment.channel, assignment.interpreter_id)
+    db.session.refresh(assignment)
+    refusal = why_not_declinable(assignment)
+    if refusal:
+        raise NoLongerOpen(refusal)
+    assignment.status = S.DECLINED
+    assignment.decline_reason = reason
+    db.session.flush()
+    tell_organisers_of_decline(assignment)
     return assignment
 
 
@@ -452,6 +490,7 @@ def auto_assign(event: Event, *, notify_interpreters: bool = True) -> AutoAssign
                 channel.assignments.append(assignment)
             else:
                 assignment.status, assignment.sequence = S.PROPOSED, assignment.sequence + 1
+                assignment.decline_reason = ""
             report.added.append(assignment)
         if channel.id in plan.added:
             report.filled.append(channel)
@@ -511,6 +550,7 @@ class CoverageRow:
     needed: int | None
     team: list[Assignment]
     issues: list[str]
+    declined: list[Assignment] = field(default_factory=list)  # with their reasons
 
 
 def coverage(event: Event) -> list[CoverageRow]:
@@ -539,7 +579,10 @@ def coverage(event: Event) -> list[CoverageRow]:
                 needed = rules.slot_team_size(slot, settings)
                 issues += _channel_issues(channel, slot, team, needed, booked, by_profile,
                                           profiles, settings)
-            rows.append(CoverageRow(session, code, requests, channel, needed, team, issues))
+            declined = [a for a in channel.assignments if a.status == S.DECLINED] \
+                if channel is not None else []
+            rows.append(CoverageRow(session, code, requests, channel, needed, team, issues,
+                                    declined))
     return rows
 
 
@@ -621,3 +664,24 @@ def notify(assignment: Assignment, kind: str) -> None:
             url=absolute_url("interpretation.my_assignments"))
         queue_email(user.email, SUBJECTS[kind](session.title), body,
                     calendar=ics, calendar_method=method)
+
+
+def tell_organisers_of_decline(assignment: Assignment) -> None:
+    """Email every organiser, in their language and time, who declined which session and
+    why (organisers read interpreters' names and reasons; nobody else is told)."""
+    channel, interpreter = assignment.channel, assignment.interpreter.user
+    session = channel.session
+    url = absolute_url("interpretation.assignments", event_id=session.event_id)
+    organisers = db.session.scalars(select(User).where(
+        User.is_organiser, User.deactivated_dt.is_(None)).order_by(User.id))
+    for organiser in organisers:
+        locale = organiser.formatting_locale
+        with force_locale(locale):
+            body = render_template(
+                "interpretation/email/declined.txt", assignment=assignment, channel=channel,
+                session=session, name=interpreter.display_name, user=organiser,
+                lang=rules.lang, when=fmt_when(session.start_dt, organiser.timezone, locale),
+                url=url)
+            queue_email(organiser.email,
+                        _("%(name)s declined interpreting %(title)s",
+                          name=interpreter.display_name, title=session.title), body)

@@ -5,7 +5,8 @@ from flask_babel import _
 from flask_login import current_user
 
 from app.core.access import Role, organiser_required, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices
+from app.core.confirm import confirm_page
+from app.core.forms import EmptyForm, as_choices, refuse
 from app.core.i18n import language_name, select_timezone
 from app.core.templating import add_template_globals, current_locale
 from app.core.time import LocalTimeError, fmt_when
@@ -17,6 +18,7 @@ from app.interpretation.blueprint import bp
 from app.interpretation.forms import (
     AssignForm,
     AvailabilityForm,
+    DeclineForm,
     OpenChannelForm,
     ProfileForm,
     RequestForm,
@@ -256,26 +258,68 @@ def _mine_page(status=200):
     return render_template(
         "interpretation/mine.html", assignments=mine, form=EmptyForm(),
         turns={a.id: services.turns(a.channel) for a in mine},
+        cancelled={a.id: services.slot_of(a.channel).cancelled for a in mine},
         places={a.id: services.place_of(a.channel) for a in mine},
         on_site={a.id: services.is_on_site(a.channel.session) for a in mine}), status
 
 
-@bp.route("/interpretation/assignments/<int:assignment_id>/<any(accept, decline):decision>",
-          methods=["POST"])
-@roles_required(Role.INTERPRETER)
-def respond(assignment_id, decision):
+def _my_assignment_or_404(assignment_id):
     assignment = services.load_assignment(assignment_id)
     if assignment is None or assignment.interpreter_id != current_user.id:
         abort(404)  # someone else's assignment: do not reveal it exists
+    return assignment
+
+
+@bp.route("/interpretation/assignments/<int:assignment_id>/accept", methods=["POST"])
+@roles_required(Role.INTERPRETER)
+def accept(assignment_id):
+    """One click: taking work on destroys nothing, so it asks no confirmation."""
+    assignment = _my_assignment_or_404(assignment_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        services.respond(assignment, decision == "accept")
+        services.accept_assignment(assignment)
     except services.InterpretationError as error:
         return _refused(error, _mine_page)
     db.session.commit()
-    flash(_("Thank you: accepted.") if decision == "accept" else _("Declined."), "success")
+    flash(_("Thank you: accepted."), "success")
     return redirect(url_for("interpretation.my_assignments"))
+
+
+@bp.route("/interpretation/assignments/<int:assignment_id>/decline", methods=["GET", "POST"])
+@roles_required(Role.INTERPRETER)
+def decline(assignment_id):
+    """The confirmation page asks for the reason; only its POST declines (and emails the
+    organisers who declined, and why)."""
+    assignment = _my_assignment_or_404(assignment_id)
+    session = assignment.channel.session
+    form = DeclineForm()
+    heading = _("Decline interpreting “%(title)s”?", title=session.title)
+    button = _("Decline the assignment")
+    back = url_for("interpretation.my_assignments")
+    said = [_("The organisers are emailed that you decline, with your reason, so they can "
+              "find someone else. The assignment leaves your calendar feed."),
+            _("To take it again later, ask the organisers to propose you again.")]
+    refusal = None if form.is_submitted() else services.why_not_declinable(assignment)
+    if refusal:
+        return confirm_page(heading, [], button=button, back=back, form=form, refusal=refusal)
+    if form.validate_on_submit():
+        try:
+            services.decline_assignment(assignment, form.reason.data)
+        except services.NoLongerOpen as error:
+            db.session.rollback()
+            return confirm_page(heading, [], button=button, back=back, form=form,
+                                refusal=str(error), status=error.status)
+        except services.InterpretationError as error:  # the reason itself: said beside it
+            db.session.rollback()
+            refuse(form, str(error), "reason")
+            return confirm_page(heading, said, button=button, back=back, form=form,
+                                status=error.status)
+        db.session.commit()
+        flash(_("Declined. The organisers have been told why."), "success")
+        return redirect(url_for("interpretation.my_assignments"))
+    return confirm_page(heading, said, button=button, back=back, form=form,
+                        status=400 if form.errors else 200)
 
 
 def _profile_form(profile, bound=True):

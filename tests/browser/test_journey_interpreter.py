@@ -6,14 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import text
 
-from tests.browser.journeys import flash, page_locale, shot
+from tests.browser.journeys import JAKARTA, flash, open_event, page_locale, shot
 from tests.formatting import clock, day
 
 pytestmark = pytest.mark.browser
 
 ACCEPTED = "Community-based placement"  # 11:00-12:30 in Jakarta on 22 June 2027
 DECLINED = "Next steps"  # 11:30-12:30 in Jakarta on 24 June 2027
+REASON = "I am booked at another conference that week."
 
 
 @pytest.fixture
@@ -52,21 +54,39 @@ def test_reads_assignments_in_her_own_time_and_accepts_one(ingrid, database):
     assert clock(11, 0, page_locale(page)) in turns and "Ingrid Interpreter" in turns
 
 
-def test_declines_one_giving_a_reason(ingrid, database):
+def test_declines_one_giving_a_reason(ingrid, person, live_server, live_engine, database):
     page = ingrid
     card = _card(page, DECLINED)
     assert card.locator(".status").inner_text() in ("Proposed", "Accepted")
-    reason = card.get_by_label("Reason", exact=False)
-    if reason.count() == 0:
-        card.get_by_role("button", name="Decline").click()
-        assert "Declined." in flash(page)
-        assert _card(page, DECLINED).count() == 0 or \
-            _card(page, DECLINED).locator(".status").inner_text() == "Declined"
-        shot(page, "journey-interpreter-declined", database)
-        pytest.xfail("declining takes no reason, and asks for no confirmation: the Decline "
-                     "button posts at once (interpretation/mine.html), and an assignment has "
-                     "no column to keep a reason in (a migration, beside the ones other work "
-                     "adds now); the organisers are not told either")
-    reason.fill("I am booked at another conference that week.")
-    card.get_by_role("button", name="Decline").click()
+    # Declining is not one click: the card links to a page that says what happens and asks
+    # why, and only its button declines.
+    card.get_by_role("link", name="Decline").click()
+    assert page.locator("h1").inner_text() == f"Decline interpreting “{DECLINED}”?"
+    assert "organisers are emailed" in page.locator("main").inner_text()
+    form = page.locator("main form")
+    assert form.get_by_role("link", name="Go back").count() == 1
+    reason = form.get_by_label("Reason for declining")
+    assert reason.get_attribute("required") is not None
+    reason.fill(REASON)
+    shot(page, "journey-interpreter-decline-reason", database)
+    form.get_by_role("button", name="Decline the assignment").click()
     assert "Declined." in flash(page)
+    declined = _card(page, DECLINED)
+    assert declined.locator(".status").inner_text() == "Declined"
+    assert REASON in declined.inner_text()
+    assert declined.get_by_role("link", name="Decline").count() == 0
+    shot(page, "journey-interpreter-declined", database)
+    # The organisers are emailed once each, with the reason...
+    with live_engine.connect() as connection:
+        recipients = connection.execute(text(
+            "SELECT recipient FROM outbox_messages WHERE body LIKE :reason"),
+            {"reason": f"%{REASON}%"}).scalars().all()
+    assert "organiser@example.org" in recipients and len(recipients) == len(set(recipients))
+    # ... and read it beside the declined assignment on the coverage page.
+    organiser = person("organiser@example.org")
+    open_event(organiser, live_server, JAKARTA)
+    organiser.get_by_role("link", name="Interpretation coverage").click()
+    row = organiser.locator("tbody tr", has_text=REASON)
+    assert row.count() == 1
+    assert DECLINED in row.inner_text() and "Ingrid Interpreter (Declined)" in row.inner_text()
+    shot(organiser, "journey-organiser-coverage-declined", database)

@@ -342,7 +342,17 @@ def test_an_event_is_cancelled(live_server, organiser, database):
     create_event(page, live_server, "Journey: to be called off", "virtual", "Asia/Bangkok",
                  date(2027, 5, 5), date(2027, 5, 5))
     add_session(page, "Doomed session", date(2027, 5, 5), "10:00", "11:00")
-    page.get_by_role("button", name="Cancel event").click()
+    # Cancelling asks first, on a page of its own saying what happens; only its button acts.
+    page.get_by_role("link", name="Cancel event").click()
+    assert page.locator("h1").inner_text() == "Cancel the event “Journey: to be called off”?"
+    said = page.locator("main").inner_text()
+    assert "Its 1 scheduled session is cancelled with it." in said
+    assert "no one is emailed" in said  # nobody registered yet
+    shot(page, "journey-organiser-cancel-confirm", database)
+    page.get_by_role("link", name="Go back").click()
+    assert "Cancelled" not in page.locator("h1").inner_text()
+    page.get_by_role("link", name="Cancel event").click()
+    page.get_by_role("button", name="Yes, cancel the event").click()
     assert "The event is cancelled." in flash(page)
     assert "Cancelled" in page.locator("h1").inner_text()
     assert page.get_by_role("link", name="Add a session").count() == 0

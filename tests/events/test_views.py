@@ -291,10 +291,12 @@ def test_parallel_sessions_share_a_slot(client, participant, make_event, make_se
 
 
 def test_cancel_event_and_session(client, organiser, workshop):
+    """Each through its confirmation page (tests/events/test_cancelling.py has the rest)."""
     login_as(client, organiser)
     session = workshop.sessions[0]
-    assert client.post(f"/events/{workshop.id}/sessions/{session.id}/cancel").status_code == 302
-    assert client.post(f"/events/{workshop.id}/cancel").status_code == 302
+    confirm = rendered_form(client, f"/events/{workshop.id}/sessions/{session.id}/cancel")
+    assert confirm.submit().status_code == 302
+    assert rendered_form(client, f"/events/{workshop.id}/cancel").submit().status_code == 302
     db.session.refresh(workshop)
     assert workshop.status == EventStatus.CANCELLED
 

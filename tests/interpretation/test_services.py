@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -27,10 +27,12 @@ def assign(channel, profile):
         db.session.commit()
 
 
-def respond(assignment, accept):
+def respond(assignment, accept, reason="Booked at another conference that week."):
     """One interpreter request, in its own transaction."""
     try:
-        return services.respond(assignment, accept)
+        if accept:
+            return services.accept_assignment(assignment)
+        return services.decline_assignment(assignment, reason)
     finally:
         db.session.commit()
 
@@ -230,6 +232,92 @@ def test_accepting_rechecks_the_rules(app, make_event, make_channel, make_interp
     assert respond(assignment, accept=True).status == AssignmentStatus.ACCEPTED
     with pytest.raises(services.InterpretationError):
         respond(assignment, accept=True)
+
+
+def _declined_mail():
+    """The organisers' notices: subjects are translated, the interpreter's name is not."""
+    return db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.subject.contains("Ingrid Interpreter")).order_by(OutboxMessage.id)
+    ).all()
+
+
+def test_declining_keeps_the_reason_and_tells_each_organiser_once_in_their_language(
+        app, make_event, make_channel, make_interpreter, make_user):
+    channel = make_channel(make_event(title="Jakarta roundtable"), at(3), at(3, 40),
+                           title="Next steps")
+    person = make_interpreter(name="Ingrid Interpreter")
+    english = make_user(("organiser",), timezone="Asia/Jakarta")
+    thai = make_user(("organiser",), locale="th", timezone="Asia/Bangkok")
+    gone = make_user(("organiser",))
+    gone.deactivated_dt = datetime(2027, 1, 1, tzinfo=UTC)
+    make_user(("participant",))
+    assignment = assign(channel, person)
+    reason = "I am booked at another conference that week.\nSorry for the short notice."
+    respond(assignment, accept=False, reason=f"  {reason}  ")
+    db.session.refresh(assignment)
+    assert assignment.status == AssignmentStatus.DECLINED
+    assert assignment.decline_reason == reason
+    mail = _declined_mail()
+    assert sorted(m.recipient for m in mail) == sorted([english.email, thai.email])
+    for message in mail:
+        assert "Ingrid Interpreter" in message.subject and "Next steps" in message.subject
+        assert reason in message.body and "Jakarta roundtable" in message.body
+        assert f"/events/{channel.session.event_id}/interpretation/assignments" in message.body
+        assert message.calendar is None
+    to_thai = next(m for m in mail if m.recipient == thai.email)
+    to_english = next(m for m in mail if m.recipient == english.email)
+    assert "การประชุม: Jakarta roundtable" in to_thai.body and "(Asia/Bangkok)" in to_thai.body
+    assert "Event: Jakarta roundtable" in to_english.body and "(Asia/Jakarta)" in to_english.body
+    # Declining again (a second press, a stale page) is refused under the lock: nothing more
+    # is saved, nobody is emailed twice.
+    with pytest.raises(services.InterpretationError, match="no longer open"):
+        respond(assignment, accept=False, reason="Another reason")
+    db.session.refresh(assignment)
+    assert assignment.decline_reason == reason
+    assert len(_declined_mail()) == 2
+
+
+def test_declining_is_refused_once_released_or_cancelled(app, make_event, make_channel,
+                                                         make_interpreter, organiser):
+    event = make_event()
+    person = make_interpreter()
+    released = assign(make_channel(event, at(3), at(3, 40)), person)
+    services.release_assignment(released)
+    db.session.commit()
+    with pytest.raises(services.InterpretationError, match="no longer open"):
+        respond(released, accept=False)
+    in_cancelled = assign(make_channel(event, at(5), at(5, 40)), person)
+    cancel_session(in_cancelled.channel.session)
+    db.session.commit()
+    with pytest.raises(services.InterpretationError, match="cancelled"):
+        respond(in_cancelled, accept=False)
+    for assignment in (released, in_cancelled):
+        db.session.refresh(assignment)
+        assert assignment.status != AssignmentStatus.DECLINED
+        assert assignment.decline_reason == ""
+    assert _declined_mail() == []
+
+
+@pytest.mark.parametrize(("reason", "message"), [
+    ("", "Say why"), ("   \n ", "Say why"), ("x" * 501, "500 characters or fewer")])
+def test_declining_needs_a_reason_of_sensible_length(app, make_event, make_channel,
+                                                    make_interpreter, reason, message):
+    assignment = assign(make_channel(make_event(), at(3), at(3, 40)), make_interpreter())
+    with pytest.raises(services.InterpretationError, match=message):
+        respond(assignment, accept=False, reason=reason)
+    db.session.refresh(assignment)
+    assert assignment.status == AssignmentStatus.PROPOSED
+
+
+def test_proposing_again_clears_the_old_reason(app, make_event, make_channel,
+                                              make_interpreter):
+    channel = make_channel(make_event(), at(3), at(3, 40))
+    person = make_interpreter()
+    first = assign(channel, person)
+    respond(first, accept=False, reason="Ill that week.")
+    again = assign(channel, person)
+    assert again.id == first.id
+    assert again.status == AssignmentStatus.PROPOSED and again.decline_reason == ""
 
 
 def test_demand_counts_registrations_and_session_requests(app, make_event, make_session,

@@ -197,3 +197,90 @@ def test_interpreter_edits_profile_and_availability(app, client, interpreter):
         "window-end_date": "2027-03-09", "window-end_time": "00:00"})
     assert window.status_code == 400
     assert services.profile_of(interpreter).availability == []
+
+
+def test_declining_goes_through_a_page_that_asks_why(app, client, organiser, participant,
+                                                     make_event, make_channel,
+                                                     make_interpreter):
+    from app.core.models import OutboxMessage
+    from tests.forms import refusal, rendered_form
+
+    event = make_event(title="Jakarta roundtable")
+    channel = make_channel(event, at(3), at(4), title="Next steps")  # a team of two
+    leaving = make_interpreter(name="Ingrid Interpreter")
+    staying = make_interpreter(name="Kanya Interpreter")
+    mine = services.assign_interpreter(channel, leaving)
+    services.assign_interpreter(channel, staying)
+    db.session.commit()
+    login_as(client, leaving.user)
+    page = client.get("/interpretation/assignments").get_data(as_text=True)
+    decline_url = f"/interpretation/assignments/{mine.id}/decline"
+    assert f'href="{decline_url}"' in page  # a link to the confirmation, not a form posting
+    assert f'action="{decline_url}"' not in page
+    form = rendered_form(client, decline_url)
+    assert db.session.get(Assignment, mine.id).status == AssignmentStatus.PROPOSED
+    assert "Decline interpreting “Next steps”?" in form.html
+    assert form.names == {"reason"}  # and the CSRF token, off in these tests
+    assert [b.label for b in form.parsed.buttons] == ["Decline the assignment"]
+    assert 'href="/interpretation/assignments">Go back</a>' in form.html
+    # Empty, and too long: refused beside the field, nothing declined.
+    empty = form.fill(reason="").submit()
+    assert empty.status_code == 400
+    assert "reason" in refusal(empty.get_data(as_text=True)).invalid
+    long = form.fill(reason="x" * 501).submit()
+    assert long.status_code == 400
+    assert "500 characters or fewer" in long.get_data(as_text=True)
+    assert db.session.get(Assignment, mine.id).status == AssignmentStatus.PROPOSED
+    response = form.fill(reason="Booked at another conference that week.").submit()
+    assert response.status_code == 302
+    db.session.expire_all()
+    declined = db.session.get(Assignment, mine.id)
+    assert declined.status == AssignmentStatus.DECLINED
+    assert declined.decline_reason == "Booked at another conference that week."
+    to_organiser = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.recipient == organiser.email)).all()
+    assert len(to_organiser) == 1
+    assert "Booked at another conference that week." in to_organiser[0].body
+    # A stale page pressed again: refused, said why, no second email.
+    again = form.submit()
+    assert again.status_code == 409 and "no longer open" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.recipient == organiser.email)) == 1
+    # Organisers read who declined and why, on the coverage and assignments pages.
+    login_as(client, organiser)
+    for path in ("coverage", "assignments"):
+        text = client.get(f"/events/{event.id}/interpretation/{path}").get_data(as_text=True)
+        assert "Ingrid Interpreter" in text, path
+        assert "Booked at another conference that week." in text, path
+    # The booth partner and participants never do.
+    login_as(client, staying.user)
+    text = client.get("/interpretation/assignments").get_data(as_text=True)
+    assert "Ingrid Interpreter" not in text and "another conference" not in text
+    assert client.get(decline_url).status_code == 404  # not theirs
+    login_as(client, participant)
+    for url in (f"/events/{event.id}", f"/events/{event.id}/sessions/{channel.session_id}",
+                f"/events/{event.id}/interpretation/coverage"):
+        assert "another conference" not in client.get(url).get_data(as_text=True), url
+
+
+def test_a_cancelled_session_offers_nothing_to_decline(app, client, make_event, make_channel,
+                                                       make_interpreter):
+    from app.events.services import cancel_session
+
+    channel = make_channel(make_event(), at(3), at(3, 40))
+    person = make_interpreter()
+    assignment = services.assign_interpreter(channel, person)
+    db.session.commit()  # one request; cancelling is another (locks go event first)
+    cancel_session(channel.session)
+    db.session.commit()
+    login_as(client, person.user)
+    page = client.get("/interpretation/assignments").get_data(as_text=True)
+    assert "/decline" not in page and "/accept" not in page and "Cancelled" in page
+    response = client.get(f"/interpretation/assignments/{assignment.id}/decline")
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    assert "This session is cancelled" in text and "<textarea" not in text
+    posted = client.post(f"/interpretation/assignments/{assignment.id}/decline",
+                         data={"reason": "Too late"})
+    assert posted.status_code == 409
+    assert db.session.get(Assignment, assignment.id).status == AssignmentStatus.PROPOSED
