@@ -96,6 +96,15 @@ class Config:
     # The ORGANIZER of every calendar item: a mailbox the organisers read (calendar clients
     # show it and send declines there). Falls back to MAIL_DEFAULT_SENDER.
     ORGANISER_EMAIL = os.environ.get("ORGANISER_EMAIL", "")
+    # Visa invitation letters: who signs them and whom an embassy may contact, for every
+    # event whose planning page names nobody else. The contact email falls back to
+    # ORGANISER_EMAIL. A letter missing any of them is refused, saying what is missing.
+    VISA_LETTER_SIGNATORY_NAME = os.environ.get("VISA_LETTER_SIGNATORY_NAME", "")
+    VISA_LETTER_SIGNATORY_TITLE = os.environ.get("VISA_LETTER_SIGNATORY_TITLE", "")
+    VISA_LETTER_SIGNATORY_ORGANISATION = os.environ.get("VISA_LETTER_SIGNATORY_ORGANISATION", "")
+    VISA_LETTER_CONTACT_NAME = os.environ.get("VISA_LETTER_CONTACT_NAME", "")
+    VISA_LETTER_CONTACT_EMAIL = os.environ.get("VISA_LETTER_CONTACT_EMAIL", "")
+    VISA_LETTER_CONTACT_PHONE = os.environ.get("VISA_LETTER_CONTACT_PHONE", "")
     MAIL_TIMEOUT_SECONDS = env_int("MAIL_TIMEOUT_SECONDS", 10)
     OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
     # How long a sender may hold one message before another sender may take it: far longer

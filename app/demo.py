@@ -317,16 +317,21 @@ def _open_registration(created: dict) -> None:
         if registrations.quota_for(event, code) is None:
             registrations.set_quota(event, code, 7, None)
     site_visit = next(s for s in event.sessions if s.capacity and s.kind.value == "site_visit")
-    travel = (("sari@example.org", "Halal", time(9, 40), "GA 408", "SARI WULANDARI"),
-              ("somchai@example.org", "", time(14, 15), "TG 433", "SOMCHAI JAIDEE"))
-    for email, dietary, landing, flight, passport_name in travel:
+    # Passport details as a visa letter needs them (organisers and the person only: the
+    # privacy crawl looks for these numbers on every other role's pages).
+    travel = (("sari@example.org", "Halal", time(9, 40), "GA 408", "SARI WULANDARI", "ID",
+               "C4E8B1F2"),
+              ("somchai@example.org", "", time(14, 15), "TG 433", "SOMCHAI JAIDEE", "TH",
+               "AA7319042"))
+    for email, dietary, landing, flight, passport_name, nationality, passport in travel:
         user = db.session.scalar(select(User).where(User.email == email))
         if registrations.registration_for(event, user) is None:
             registrations.register(event, user, registrations.RegistrationInput(
                 session_ids=[site_visit.id], dietary_needs=dietary,
                 arrival_date=event.start_date - timedelta(days=1), arrival_time=landing,
                 arrival_flight=flight, departure_date=event.end_date, needs_room=True,
-                passport_name=passport_name, interpretation_language="en",
+                passport_name=passport_name, nationality=nationality,
+                passport_number=passport, interpretation_language="en",
                 consent_chatham=True, consent_data=True))
             created["registrations"] = created.get("registrations", 0) + 1
     # The youth advocate joins online under their pseudonym (badges and counts show it).
@@ -355,6 +360,12 @@ def _plan(event: Event) -> None:
         planning.add_task(event, title, organiser.id if organiser else None, due)
     planning.add_candidate(event, "ID", "Jakarta", event.start_date, event.end_date,
                            "Hosted by the Indonesian working group.")
+    planning.save_letter_settings(event, planning.LetterDetails(
+        signatory_name="Olivia Organiser", signatory_title="Head of Secretariat",
+        signatory_organisation="Asia Dialogue on Forced Migration Secretariat",
+        contact_name="Olivia Organiser", contact_email="organiser@example.org",
+        contact_phone="+61 2 5550 0100",
+        costs_covered="return flights, four nights' accommodation and meals"))
     planning.add_candidate(event, "TH", "Bangkok", date(2027, 4, 13), date(2027, 4, 15),
                            "Alternative: clashes with Songkran.")
 

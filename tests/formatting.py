@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, time
 
 import holidays
+from babel import Locale
 from babel.dates import format_date, format_time, get_day_names
 
 
@@ -26,6 +27,16 @@ def day(value: date, locale: str) -> str:
 def weekday_name(weekday: int, locale: str, width: str = "wide") -> str:
     """A weekday's name (0 is Monday) as babel writes it: "Wednesday", "Wed" abbreviated."""
     return get_day_names(width, locale=locale)[weekday]
+
+
+def long_day(value: date, locale: str) -> str:
+    """A calendar date as babel writes it in ``locale`` in a letter ("long": 22 June 2027)."""
+    return format_date(value, format="long", locale=locale)
+
+
+def country(code: str, locale: str) -> str:
+    """A country's name as CLDR (babel) writes it in ``locale``."""
+    return Locale.parse(locale).territories[code]
 
 
 def clock_range(start: tuple[int, int], end: tuple[int, int], locale: str = "en") -> str:

@@ -259,6 +259,9 @@ FORMS: dict[tuple[str, str], Form] = {
                            "candidate-end_date": "2027-03-11"},
         bad={"candidate-end_date": "2027-03-01"}),
     ("planning.workspace", "planning.add_task"): Form("organiser"),
+    ("planning.workspace", "planning.save_letter_settings"): Form(
+        "organiser", fill={"letter-contact_email": "visas@example.org"},
+        bad={"letter-contact_email": "visas at example", "letter-contact_phone": "ring us"}),
     ("bilaterals.ask_for_call", "bilaterals.ask_for_call"): Form("participant"),
     ("bilaterals.create_call", "bilaterals.create_call"): Form(
         "organiser", fill={"country_a": "NZ", "country_b": "ID", "invitees": _invitees,

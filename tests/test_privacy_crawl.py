@@ -10,7 +10,10 @@ As each role, the test follows every same-origin GET link from the timeline (bou
 every page, every .ics and .csv it links to, the role's personal calendar feed and the emails
 queued for that person (OutboxMessage rows addressed to them), and fails on any other person's
 display name, email or organisation name, or the pseudonym holder's real name, outside the
-explicit allow-list below (``allowed_people``). It also fails on a count of 1 or 2 people in
+explicit allow-list below (``allowed_people``). Travel documents are planted too: the demo's
+in-person registrations carry passport names and numbers, which only organisers (visa
+letters) and the person themselves may read; the crawl must find them there, and nowhere
+else. It also fails on a count of 1 or 2 people in
 the "Who is coming" numbers a participant can read, on any response >= 500, and when the
 private call is reachable (or not) by the wrong people.
 """
@@ -37,6 +40,7 @@ from app.events.models import Event
 from app.extensions import db
 from app.interpretation.models import BOOKED, Assignment
 from app.library.models import Resource
+from app.registrations.models import Registration
 from tests.conftest import login_as
 
 MAX_PAGES = 600  # per role: far more than the demo has, so the crawl ends by exhausting links
@@ -60,6 +64,7 @@ class Person:
     pseudonym: str
     public_name: str
     organisation: str
+    passports: list[str] = field(default_factory=list)  # numbers and names as in passports
 
 
 @dataclass
@@ -142,7 +147,7 @@ def allowed_people(viewer: User | None, people: list[Person]) -> dict[int, set[s
     """The explicit allow-list: for each other person, which of their identifiers this viewer
     may read somewhere (``"name"``, ``"email"``, ``"organisation"``, ``"real_name"`` -- the
     last for a pseudonym holder's display name). Anything not listed is a leak."""
-    everything = {"name", "email", "organisation", "real_name"}
+    everything = {"name", "email", "organisation", "real_name", "passport"}
     allowed: dict[int, set[str]] = {person.id: set() for person in people}
     if viewer is None:
         return allowed  # anonymous visitors see the public timeline only: nobody at all
@@ -189,6 +194,9 @@ def leaks(text: str, viewer: User | None, people: list[Person], allowed, masks) 
             found.append(f"email {person.email!r}")
         if person.organisation and "organisation" not in may and person.organisation in text:
             found.append(f"organisation {person.organisation!r} of {person.public_name!r}")
+        if "passport" not in may:
+            found += [f"passport detail {detail!r} of {person.public_name!r}"
+                      for detail in person.passports if detail in text]
     return found
 
 
@@ -210,8 +218,12 @@ def demo(app, db_session, tmp_path, monkeypatch):
 
 
 def _people() -> list[Person]:
+    passports: dict[int, list[str]] = {}
+    for user_id, *details in db.session.execute(select(
+            Registration.user_id, Registration.passport_number, Registration.passport_name)):
+        passports.setdefault(user_id, []).extend(detail for detail in details if detail)
     return [Person(u.id, u.email, u.display_name, u.pseudonym, u.public_name,
-                   u.organisation.name if u.organisation else "")
+                   u.organisation.name if u.organisation else "", passports.get(u.id, []))
             for u in db.session.scalars(select(User).order_by(User.id))]
 
 
@@ -224,6 +236,8 @@ def _masks() -> list[str]:
 
 def test_no_page_export_feed_or_email_leaks_a_person(app, demo):
     people, masks = _people(), _masks()
+    planted = {person.email: person.passports for person in people if person.passports}
+    assert planted.get(ROLES["invitee"]), "the demo gives sari@ a passport number to look for"
     call = db.session.scalar(select(BilateralCall).where(BilateralCall.topic == SCHEDULED_TOPIC))
     assert call is not None and call.session is not None, "the demo schedules its call"
     private_event = f"/events/{call.session.event_id}"
@@ -258,6 +272,14 @@ def test_no_page_export_feed_or_email_leaks_a_person(app, demo):
             if viewer is not None and not viewer.is_organiser:
                 problems += [f"{role} {url}: small count {count.strip()!r}"
                              for count in small_counts_in(text)]
+        # The planted details are there to be found where they belong: organisers read every
+        # traveller's in a visa letter, a person their own on their registration.
+        readers = planted if viewer is not None and viewer.is_organiser else {
+            viewer.email: planted.get(viewer.email, [])} if viewer is not None else {}
+        for email, details in readers.items():
+            problems += [f"{role}: {email}'s passport detail {detail!r} is on no page"
+                         for detail in details
+                         if not any(detail in text for text in found.pages.values())]
         for n, text in enumerate(found.emails):
             problems += [f"{role} email {n}: {leak}"
                          for leak in leaks(text, viewer, people, allowed, masks)]

@@ -10,6 +10,8 @@ The rules, in short:
 
 * a person's identity (name, email, organisation): organisers, and the person themselves;
   otherwise only in the few places listed in ``Seen`` with their own rule;
+* a person's travel documents (name as in the passport, nationality, passport number, asked
+  for visa invitation letters): organisers and the person themselves, nowhere else at all;
 * a meeting: everyone once it is no longer a draft (organisers see drafts), except a private
   one (a scheduled bilateral call), which only its audience sees (``app.events.visibility``);
 * a count of people by country, organisation kind or attendance: exact for organisers, and
@@ -83,6 +85,13 @@ def visible_name(viewer, person, context: Seen | str, *, opted_in: bool = False)
     if is_organiser(viewer) or is_self(viewer, person):
         return person.display_name
     return person.public_name
+
+
+def can_see_travel_documents(viewer, person) -> bool:
+    """May ``viewer`` read ``person``'s passport name, nationality and passport number?
+    Only the person themselves (their registration form) and organisers (visa letters):
+    no ``Seen`` context and no opt-in widens it."""
+    return is_self(viewer, person) or is_organiser(viewer)
 
 
 # Who takes part in meetings (and so may register); interpreter-only accounts work at them.

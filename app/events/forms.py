@@ -25,7 +25,8 @@ class EventForm(Form):
         (kind.value, label) for kind, label in labels.EVENT_KINDS.items()))
     status = SelectField(_l("Status"), choices=as_choices(
         (status.value, label) for status, label in labels.EVENT_STATUSES.items()))
-    timezone = TimezoneField(_l("Timezone of the meeting"),
+    # Empty: automatic (the view resolves it with ``services.default_timezone``).
+    timezone = TimezoneField(_l("Timezone of the meeting"), validators=[Optional()],
                              description=_l("Session times are entered in this timezone."))
     start_date = DateField(_l("First day"), validators=[InputRequired()])
     end_date = DateField(_l("Last day"), validators=[InputRequired()])

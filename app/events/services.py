@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import pytz
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.core.locking import lock_row, lock_rows
 from app.core.models import Country
+from app.core.registry import Registry
 from app.core.time import (
     AmbiguousLocalTime,
     NonExistentLocalTime,
@@ -52,6 +54,11 @@ class ConflictError(EventRuleError):
 
 class AmbiguousTimeChoiceNeeded(EventRuleError):
     """The wall-clock time happens twice; the form must ask which occurrence is meant."""
+
+
+DATE_WARNINGS: Registry = Registry("warnings about an event's dates")
+"""Checks features above events run on an event's dates when it is saved: each takes the event
+and the reader's locale and returns sentences to show (never a refusal)."""
 
 
 def visible_events_query(viewer):
@@ -123,6 +130,29 @@ def participating_countries(event: Event) -> list[Country]:
     if event.country_codes:
         query = query.where(Country.code.in_(event.country_codes))
     return list(db.session.scalars(query))
+
+
+def default_timezone(host_country_code: str | None, organiser_zone: str | None) -> str:
+    """The zone a meeting runs in when the organiser leaves the choice to the app: the host
+    country's main zone (its first, the time strip's), else the organiser's own, else UTC."""
+    if host_country_code:
+        country = db.session.get(Country, host_country_code)
+        if country is not None and is_valid_timezone(country.timezone):
+            return country.timezone
+    return organiser_zone if is_valid_timezone(organiser_zone) else "UTC"
+
+
+def platform_zones() -> list[tuple[str, list[str]]]:
+    """Each platform country's code with every zone it has: its own first (those the time
+    strip shows), then the others the tz database gives it (Australia's states, Lord Howe,
+    Pacific/Chatham, Asia/Kuching...), for the organiser's timezone list."""
+    found = []
+    for country in db.session.scalars(select(Country).order_by(Country.code)):
+        own = list(country.zones or [country.timezone])
+        others = [zone for zone in pytz.country_timezones.get(country.code, [])
+                  if zone in pytz.common_timezones_set and zone not in own]
+        found.append((country.code, [*own, *others]))
+    return found
 
 
 def can_see_joining_details(event: Event, viewer) -> bool:

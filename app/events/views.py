@@ -17,15 +17,13 @@ from flask import (
 from flask import session as cookie_session
 from flask_babel import _, ngettext
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.auth.services import SPOKEN_LANGUAGES
 from app.calendar import services as calendar
 from app.core.access import organiser_required, public, signed_in
 from app.core.confirm import confirm_page
 from app.core.forms import EmptyForm, as_choices, country_choices, refuse
-from app.core.i18n import language_name, select_timezone
-from app.core.models import Country
+from app.core.i18n import country_name, language_name, select_timezone
 from app.core.templating import add_template_globals, current_locale
 from app.core.time import now_utc, to_zone
 from app.events import labels, pagecache, services
@@ -162,14 +160,22 @@ def show_event(event_id):
 
 
 def _timezone_choices():
-    """The participating countries' zones first (a handful), then every other zone."""
-    first = list(dict.fromkeys(zone for country in db.session.scalars(
-        select(Country).order_by(Country.name)) for zone in (country.zones or [country.timezone])))
-    rest = [zone for zone in pytz.common_timezones if zone not in first]
-    return {
-        _("Participating countries"): as_choices((z, z.replace("_", " ")) for z in first),
-        _("Every other timezone"): as_choices((z, z.replace("_", " ")) for z in rest),
-    }
+    """"Automatic" first (the host country's main zone, or the organiser's own: see
+    ``services.default_timezone``), then each platform country's zones under its name, then
+    every other zone: never Africa/Abidjan just for being first of ~430."""
+    locale = current_locale()
+    own = (current_user.timezone or "UTC").replace("_", " ")
+    groups = {_("Automatic"): as_choices([("", _(
+        "The host country's main timezone (or yours, %(zone)s, if there is no host country)",
+        zone=own))])}
+    listed = set()
+    for code, zones in sorted(services.platform_zones(),
+                              key=lambda pair: country_name(pair[0], locale)):
+        groups[country_name(code, locale)] = as_choices((z, z.replace("_", " ")) for z in zones)
+        listed.update(zones)
+    rest = [zone for zone in pytz.common_timezones if zone not in listed]
+    groups[_("Every other timezone")] = as_choices((z, z.replace("_", " ")) for z in rest)
+    return groups
 
 
 def _event_form(event=None):
@@ -179,7 +185,7 @@ def _event_form(event=None):
     form.countries.choices = as_choices(choices)
     form.timezone.choices = _timezone_choices()
     if event is None and request.method == "GET":
-        form.timezone.data = current_user.timezone  # the organiser's own, not Africa/Abidjan
+        form.timezone.data = ""  # automatic: the host country's, else the organiser's own
     if request.method == "GET":
         if event:
             form.host_country.data = event.host_country_code or ""
@@ -202,7 +208,9 @@ def _event_fields(form) -> dict:
     return {
         "title": form.title.data.strip(), "description": form.description.data or "",
         "kind": EventKind(form.kind.data), "status": form.status.data,
-        "timezone": form.timezone.data, "start_date": form.start_date.data,
+        "timezone": form.timezone.data or services.default_timezone(
+            form.host_country.data or None, current_user.timezone),
+        "start_date": form.start_date.data,
         "end_date": form.end_date.data, "host_country_code": form.host_country.data or None,
         "co_hosts": form.co_hosts.data or "", "venue": form.venue.data or "",
         "address": form.address.data or "", "online_url": form.online_url.data or "",
@@ -227,6 +235,22 @@ def _event_fields_checked(form) -> dict:
     return fields
 
 
+def _holiday_warnings(event) -> list[str]:
+    # Planning builds on events and knows the holiday calendar: it adds its check to
+    # ``services.DATE_WARNINGS``.
+    return [warning for check in services.DATE_WARNINGS
+            for warning in check(event, current_locale())]
+
+
+def _warn_of_holidays(event) -> None:
+    """Saved, and said: the meeting's days that are public holidays where its people live."""
+    warnings = _holiday_warnings(event)
+    if warnings:
+        flash(_("The meeting's days include public holidays:"), "warning")
+        for warning in warnings:
+            flash(warning, "warning")
+
+
 @bp.route("/events/new", methods=["GET", "POST"])
 @organiser_required
 def create_event():
@@ -242,6 +266,10 @@ def create_event():
         else:
             db.session.commit()
             flash(_("Event created. Now add its sessions."), "success")
+            if not form.timezone.data:
+                flash(_("Timezone of the meeting: %(zone)s.",
+                        zone=event.timezone.replace("_", " ")), "success")
+            _warn_of_holidays(event)
             return redirect(url_for("events.show_event", event_id=event.id))
     elif form.errors:
         status = 400
@@ -266,10 +294,12 @@ def edit_event(event_id):
                 calendar.announce_event_change(event)
             db.session.commit()
             flash(_("Event saved."), "success")
+            _warn_of_holidays(event)
             return redirect(url_for("events.show_event", event_id=event.id))
     elif form.errors:
         status = 400
-    return render_template("events/event_form.html", form=form, event=event), status
+    return render_template("events/event_form.html", form=form, event=event,
+                           holiday_warnings=_holiday_warnings(event)), status
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])

@@ -5,6 +5,9 @@ factory calls ``init_app``, which registers the routes."""
 
 
 def init_app(app) -> None:
+    from app.events.services import DATE_WARNINGS
+    from app.planning.services import holiday_warnings
     from app.planning.views import bp
 
     app.register_blueprint(bp)
+    DATE_WARNINGS.add("public holidays", holiday_warnings)

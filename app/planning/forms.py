@@ -1,5 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    EmailField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TelField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.core.forms import Form
@@ -19,3 +27,29 @@ class TaskForm(Form):
     owner = SelectField(_l("Owner"), validators=[Optional()])
     due_date = DateField(_l("Due"), validators=[Optional()])
     submit_task = SubmitField(_l("Add task"))
+
+
+class LetterSettingsForm(Form):
+    """The event's visa letter details (``services.LetterDetails``): each field the service
+    saves, so the page renders exactly what the handler reads."""
+
+    signatory_name = StringField(_l("Signatory's name"), validators=[Optional(), Length(max=200)])
+    signatory_title = StringField(_l("Signatory's title"),
+                                  description=_l("For example: Head of Secretariat."),
+                                  validators=[Optional(), Length(max=200)])
+    signatory_organisation = StringField(_l("Signatory's organisation"),
+                                         validators=[Optional(), Length(max=200)])
+    contact_name = StringField(_l("Contact for embassies: name"),
+                               validators=[Optional(), Length(max=200)])
+    contact_email = EmailField(_l("Contact for embassies: email"),
+                               validators=[Optional(), Length(max=254)])
+    contact_phone = TelField(_l("Contact for embassies: phone"),
+                             description=_l("With the country code, for example "
+                                            "+62 21 555 0100."),
+                             validators=[Optional(), Length(max=40)])
+    costs_covered = StringField(
+        _l("What the organisers pay for"),
+        description=_l("For example: return flights, accommodation and meals. Left out of the "
+                       "letter when empty."),
+        validators=[Optional(), Length(max=500)])
+    submit_letter = SubmitField(_l("Save letter details"))

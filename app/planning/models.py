@@ -42,3 +42,24 @@ class PlanningTask(db.Model):
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     owner: Mapped[User | None] = relationship()
+
+
+class LetterSettings(db.Model):
+    """Who signs an event's visa invitation letters, whom an embassy contacts, and what the
+    organisers pay for. One row per event, saved from its planning page; an empty field
+    falls back to the ``VISA_LETTER_*`` configuration (``services.letter_settings``)."""
+
+    __tablename__ = "letter_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"),
+                                          unique=True)
+    signatory_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    signatory_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    signatory_organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    contact_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    # "Return flights, four nights' accommodation and meals": said in the letter when set.
+    costs_covered: Mapped[str] = mapped_column(sa.String(500), default="")
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)

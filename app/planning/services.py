@@ -4,21 +4,27 @@ participants. Callers commit."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
+from babel.dates import format_date
+from babel.lists import format_list
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.bilaterals.services import holidays_for, overrides_for
+from app.core.i18n import country_name
 from app.core.models import Country
 from app.core.time import now_utc, to_zone
 from app.events.models import Event, EventStatus
+from app.events.services import participating_countries
 from app.extensions import db
-from app.planning.models import HostCandidate, PlanningTask
-from app.registrations.models import AttendAs, Registration, RegistrationStatus
+from app.planning.models import HostCandidate, LetterSettings, PlanningTask
+from app.registrations.models import AttendAs, EventInvitee, Registration, RegistrationStatus
 from app.registrations.services import roster
 
 
@@ -46,11 +52,14 @@ class Clash:
     name: str
 
 
-def holiday_clashes(start: date, end: date) -> list[Clash]:
-    """Public holidays of every participating country between two dates, with the
-    organisers' holiday overrides and joint leave days applied (the calendar the slot
-    finder uses)."""
-    countries = db.session.scalars(select(Country).order_by(Country.code)).all()
+def holiday_clashes(start: date, end: date, country_codes=None) -> list[Clash]:
+    """Public holidays between two dates of every platform country (or of
+    ``country_codes``), with the organisers' holiday overrides and joint leave days applied
+    (the calendar the slot finder uses)."""
+    query = select(Country).order_by(Country.code)
+    if country_codes is not None:
+        query = query.where(Country.code.in_(list(country_codes)))
+    countries = db.session.scalars(query).all()
     overrides = overrides_for([country.code for country in countries], start, end)
     clashes = [
         Clash(day, country.code, name)
@@ -59,6 +68,31 @@ def holiday_clashes(start: date, end: date) -> list[Clash]:
                                       overrides, joint_leave=True).items()
     ]
     return sorted(clashes, key=lambda clash: (clash.day, clash.country_code))
+
+
+def event_countries(event: Event) -> list[str]:
+    """Whose holidays matter to a meeting: the host country, the participating countries
+    (all of them when the event names none) and every delegation invited to it."""
+    invited = db.session.scalars(select(EventInvitee.country_code).where(
+        EventInvitee.event_id == event.id, EventInvitee.country_code.is_not(None)))
+    codes = {event.host_country_code, *(c.code for c in participating_countries(event)),
+             *invited}
+    return sorted(code for code in codes if code)
+
+
+def event_holiday_clashes(event: Event) -> list[Clash]:
+    """The public holidays a meeting's days fall on, in the countries whose people come
+    (``event_countries``). A warning, never a refusal: a meeting may have to be then."""
+    return holiday_clashes(event.start_date, event.end_date, event_countries(event))
+
+
+def holiday_warnings(event: Event, locale: str) -> list[str]:
+    """``event_holiday_clashes`` in words, dates and countries in the reader's language:
+    "20 May 2027 is Vesak Day in Indonesia." """
+    return [_("%(day)s is %(holiday)s in %(country)s.",
+              day=format_date(clash.day, format="medium", locale=locale), holiday=clash.name,
+              country=country_name(clash.country_code, locale))
+            for clash in event_holiday_clashes(event)]
 
 
 def meeting_clashes(start: date, end: date, excluding: int | None = None) -> list[Event]:
@@ -196,8 +230,79 @@ def badges(event: Event) -> list[Registration]:
                                             r.user.public_name.lower()))
 
 
+# --- visa invitation letters -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LetterDetails:
+    """Who signs an event's letters, whom an embassy contacts, what the organisers pay for."""
+
+    signatory_name: str = ""
+    signatory_title: str = ""
+    signatory_organisation: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    costs_covered: str = ""
+
+
+LETTER_DEFAULTS = {  # LetterDetails field -> the configuration key of its default
+    "signatory_name": "VISA_LETTER_SIGNATORY_NAME",
+    "signatory_title": "VISA_LETTER_SIGNATORY_TITLE",
+    "signatory_organisation": "VISA_LETTER_SIGNATORY_ORGANISATION",
+    "contact_name": "VISA_LETTER_CONTACT_NAME",
+    "contact_email": "VISA_LETTER_CONTACT_EMAIL",
+    "contact_phone": "VISA_LETTER_CONTACT_PHONE",
+}
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+PHONE = re.compile(r"\+?[0-9 ()./-]{6,40}")
+
+
+def default_letter_details() -> LetterDetails:
+    """The platform's defaults, from the configuration (the contact email falls back to the
+    organisers' mailbox)."""
+    config = current_app.config
+    defaults = {name: (config.get(key) or "").strip() for name, key in LETTER_DEFAULTS.items()}
+    defaults["contact_email"] = defaults["contact_email"] or (
+        config.get("ORGANISER_EMAIL") or "").strip()
+    return LetterDetails(**defaults)
+
+
+def saved_letter_settings(event: Event) -> LetterSettings | None:
+    return db.session.scalar(select(LetterSettings).where(LetterSettings.event_id == event.id))
+
+
+def letter_details(event: Event) -> LetterDetails:
+    """What this event's letters say: each detail the organisers saved for it, else the
+    platform's default."""
+    details = default_letter_details()
+    saved = saved_letter_settings(event)
+    if saved is None:
+        return details
+    return replace(details, **{f.name: getattr(saved, f.name) for f in fields(LetterDetails)
+                               if getattr(saved, f.name)})
+
+
+def save_letter_settings(event: Event, details: LetterDetails) -> LetterSettings:
+    """Keep the event's own letter details; an empty one means "the platform's default"."""
+    values = {f.name: (getattr(details, f.name) or "").strip() for f in fields(LetterDetails)}
+    if values["contact_email"] and not EMAIL.fullmatch(values["contact_email"]):
+        raise PlanningError(_("Enter the contact's email address, such as "
+                              "visas@example.org."), field="contact_email")
+    if values["contact_phone"] and not PHONE.fullmatch(values["contact_phone"]):
+        raise PlanningError(_("Enter a phone number with its country code, such as "
+                              "+62 21 555 0100."), field="contact_phone")
+    settings = saved_letter_settings(event)
+    if settings is None:
+        settings = LetterSettings(event_id=event.id)
+        db.session.add(settings)
+    for name, value in values.items():
+        setattr(settings, name, value)
+    db.session.flush()
+    return settings
+
+
 def letter_registration(event: Event, registration_id: int) -> Registration:
-    """The registration a visa letter is for: confirmed, in person, with a passport name."""
+    """The registration a visa letter is for: confirmed, and attending in person."""
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         raise PlanningError(_("That person is not registered for this event."))
@@ -205,10 +310,55 @@ def letter_registration(event: Event, registration_id: int) -> Registration:
             registration.attend_as != AttendAs.IN_PERSON:
         raise PlanningConflict(_("Letters are only for confirmed participants who attend in "
                                  "person."))
-    if not registration.passport_name:
-        raise PlanningConflict(_("This participant has not entered their name as in their "
-                                 "passport yet."))
     return registration
+
+
+class LetterIncomplete(PlanningConflict):
+    """A letter an embassy would send back: ``missing`` names each detail it lacks."""
+
+    def __init__(self, missing: list[str], locale: str):
+        super().__init__(_("The letter cannot be written yet. Missing: %(missing)s.",
+                           missing=format_list(missing, locale=locale)))
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class VisaLetter:
+    """Everything an embassy reads in an invitation letter, checked complete."""
+
+    issued: date
+    registration: Registration
+    event: Event
+    details: LetterDetails
+
+    @property
+    def single_day(self) -> bool:
+        return self.event.start_date == self.event.end_date
+
+
+def visa_letter(event: Event, registration_id: int, issued: date, locale: str) -> VisaLetter:
+    """The letter for one participant, issued on ``issued``; refused (``LetterIncomplete``)
+    while the participant's passport details, the venue, the signatory or the embassy
+    contact are missing. The phone number and what the organisers pay for are said when
+    known, and left out otherwise."""
+    registration = letter_registration(event, registration_id)
+    details = letter_details(event)
+    required = (
+        (registration.passport_name, _("the participant's name as in their passport")),
+        (registration.nationality, _("the participant's nationality")),
+        (registration.passport_number, _("the participant's passport number")),
+        (event.venue, _("the venue")),
+        (event.host_country_code, _("the host country")),
+        (details.signatory_name, _("the signatory's name")),
+        (details.signatory_title, _("the signatory's title")),
+        (details.signatory_organisation, _("the signatory's organisation")),
+        (details.contact_name, _("the embassy contact's name")),
+        (details.contact_email, _("the embassy contact's email")),
+    )
+    missing = [label for value, label in required if not value]
+    if missing:
+        raise LetterIncomplete(missing, locale)
+    return VisaLetter(issued=issued, registration=registration, event=event, details=details)
 
 
 def today_in(event: Event) -> date:

@@ -1,21 +1,35 @@
-from flask import Response, abort, flash, redirect, render_template, url_for
-from flask_babel import _
+from dataclasses import asdict, fields
+
+from babel.dates import format_date
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import _, force_locale
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.core import visibility
 from app.core.access import organiser_required
 from app.core.forms import EmptyForm, as_choices, country_choices, refuse
+from app.core.i18n import LANGUAGE_NAMES, formatting_locale, select_timezone
+from app.core.templating import current_language, current_locale
+from app.core.time import now_utc, to_zone
 from app.events.services import visible_event_or_404
 from app.extensions import db
 from app.planning import exports, services
 from app.planning.blueprint import bp
-from app.planning.forms import CandidateForm, TaskForm
+from app.planning.forms import CandidateForm, LetterSettingsForm, TaskForm
 from app.planning.models import HostCandidate, PlanningTask
 from app.registrations.services import quotas
 
 
-def _forms():
+@bp.app_template_filter("long_date")
+def long_date(day):
+    """'22 June 2027': a date as a letter writes it, in the language being rendered."""
+    return format_date(day, format="long", locale=current_locale())
+
+
+def _forms(event):
     candidate = CandidateForm(prefix="candidate")
     candidate.country.choices = as_choices(country_choices())
     task = TaskForm(prefix="task")
@@ -23,16 +37,19 @@ def _forms():
                                     .where(User.is_organiser).order_by(User.display_name))
     task.owner.choices = as_choices([("", _("Nobody yet")),
                                      *((str(uid), name) for uid, name in organisers)])
-    return candidate, task
+    # Shown as the letters will read them: the event's own details, else the defaults.
+    letter = LetterSettingsForm(prefix="letter", data=asdict(services.letter_details(event)))
+    return candidate, task, letter
 
 
 @bp.route("/events/<int:event_id>/planning")
 @organiser_required
 def workspace(event_id):
-    return _workspace(visible_event_or_404(event_id, current_user), *_forms())
+    event = visible_event_or_404(event_id, current_user)
+    return _workspace(event, *_forms(event))
 
 
-def _workspace(event, candidate_form, task_form, status=200):
+def _workspace(event, candidate_form, task_form, letter_form, status=200):
     """The planning page; a refused add form comes back marked, with what was typed."""
     checks = [(c, services.holiday_clashes(c.start_date, c.end_date),
                services.meeting_clashes(c.start_date, c.end_date, excluding=event.id))
@@ -41,11 +58,11 @@ def _workspace(event, candidate_form, task_form, status=200):
         "planning/workspace.html", event=event, checks=checks, tasks=services.tasks(event),
         today=services.today_in(event), is_overdue=services.is_overdue,
         quotas=quotas(event), candidate_form=candidate_form, task_form=task_form,
-        action_form=EmptyForm()), status
+        letter_form=letter_form, action_form=EmptyForm()), status
 
 
-def _back(event):
-    return redirect(url_for("planning.workspace", event_id=event.id))
+def _back(event, anchor=None):
+    return redirect(url_for("planning.workspace", event_id=event.id, _anchor=anchor))
 
 
 def _refused(event, error):
@@ -67,7 +84,7 @@ def _refused_form(event, forms, form, error=None):
 @organiser_required
 def add_candidate(event_id):
     event = visible_event_or_404(event_id, current_user)
-    forms = _forms()
+    forms = _forms(event)
     form = forms[0]
     if not form.validate_on_submit():
         return _refused_form(event, forms, form)
@@ -116,7 +133,7 @@ def delete_candidate(event_id, candidate_id):
 @organiser_required
 def add_task(event_id):
     event = visible_event_or_404(event_id, current_user)
-    forms = _forms()
+    forms = _forms(event)
     form = forms[1]
     if not form.validate_on_submit():
         return _refused_form(event, forms, form)
@@ -127,6 +144,25 @@ def add_task(event_id):
         return _refused_form(event, forms, form, error)
     db.session.commit()
     return _back(event)
+
+
+@bp.route("/events/<int:event_id>/planning/letters", methods=["POST"])
+@organiser_required
+def save_letter_settings(event_id):
+    event = visible_event_or_404(event_id, current_user)
+    forms = _forms(event)
+    form = forms[2]
+    if not form.validate_on_submit():
+        return _refused_form(event, forms, form)
+    details = services.LetterDetails(**{f.name: form[f.name].data or ""
+                                        for f in fields(services.LetterDetails)})
+    try:
+        services.save_letter_settings(event, details)
+    except services.PlanningError as error:
+        return _refused_form(event, forms, form, error)
+    db.session.commit()
+    flash(_("The visa letter details are saved."), "success")
+    return _back(event, "letters")
 
 
 @bp.route("/events/<int:event_id>/planning/tasks/<int:task_id>/toggle", methods=["POST"])
@@ -174,9 +210,29 @@ def logistics_csv(event_id, kind):
 @bp.route("/events/<int:event_id>/letters/<int:registration_id>")
 @organiser_required
 def letter(event_id, registration_id):
+    """A visa invitation letter to print, in the language asked for (``?lang=``: an embassy
+    may want English whatever the organiser reads), dated today where the organiser is."""
     event = visible_event_or_404(event_id, current_user)
+    language = request.args.get("lang", current_language())
+    if language not in LANGUAGE_NAMES:
+        abort(404)
+    # Written from the host country: an English letter for Jakarta dates "22 June 2027".
+    letter_locale = formatting_locale(language, event.host_country_code)
+    issued = to_zone(now_utc(), select_timezone()).date()
     try:
-        registration = services.letter_registration(event, registration_id)
+        letter = services.visa_letter(event, registration_id, issued, current_locale())
+    except services.LetterIncomplete as error:
+        return render_template("planning/letter_incomplete.html", event=event,
+                               missing=error.missing), error.status
     except services.PlanningError as error:
         abort(error.status if error.status != 400 else 404, description=str(error))
-    return render_template("planning/letter.html", event=event, registration=registration)
+    if not visibility.can_see_travel_documents(current_user, letter.registration.user):
+        abort(403)  # organiser_required already: the rule is said once more where it matters
+    with force_locale(letter_locale):
+        # HTML that our own autoescaped template made: it goes into the page as it is.
+        body = Markup(render_template(  # noqa: S704
+            "planning/_letter.html", letter=letter, event=event,
+            registration=letter.registration, details=letter.details,
+            letter_language=language))
+    return render_template("planning/letter.html", event=event, letter=letter, body=body,
+                           letter_language=language)

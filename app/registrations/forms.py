@@ -8,11 +8,23 @@ from wtforms import (
     StringField,
     SubmitField,
     TimeField,
+    ValidationError,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.core.forms import CheckboxListField, Form, as_choices
 from app.registrations.models import AttendAs
+from app.registrations.services import (
+    PASSPORT_NUMBER_MESSAGE,
+    is_passport_number,
+    normal_passport_number,
+)
+
+
+def validate_passport_number(_form, field) -> None:
+    if field.data and not is_passport_number(field.data):
+        raise ValidationError(PASSPORT_NUMBER_MESSAGE)
+
 
 ATTEND_AS = as_choices([(AttendAs.IN_PERSON.value, _l("In person")),
                         (AttendAs.ONLINE.value, _l("Online"))])
@@ -41,10 +53,14 @@ class RegistrationForm(Form):
     room_notes = StringField(_l("Room notes"),
                              description=_l("For example a room-sharing preference."),
                              validators=[Optional(), Length(max=300)])
-    passport_name = StringField(
-        _l("Name as in your passport"),
-        description=_l("Only if you need a visa invitation letter. Only organisers see it."),
-        validators=[Optional(), Length(max=200)])
+    # Its fieldset on the page says who needs these and who sees them (the visibility rule).
+    passport_name = StringField(_l("Name as in your passport"),
+                                validators=[Optional(), Length(max=200)])
+    # Choices: the platform's countries, named in the reader's language (the view sets them).
+    nationality = SelectField(_l("Nationality"), description=_l("As in your passport."),
+                              validators=[Optional()])
+    passport_number = StringField(_l("Passport number"), filters=[normal_passport_number],
+                                  validators=[Optional(), validate_passport_number])
     interpretation_language = SelectField(_l("Interpretation into"), validators=[Optional()])
     consent_chatham = BooleanField(
         _l("I will respect the Chatham House Rule: I may use what is said, but will not reveal "

@@ -61,8 +61,12 @@ class Registration(db.Model):
     departure_flight: Mapped[str] = mapped_column(sa.String(80), default="")
     needs_room: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     room_notes: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
-    # Exactly as in the passport, for visa invitation letters; organisers only.
+    # Exactly as in the passport, for visa invitation letters. These three are seen by the
+    # person and organisers only (``visibility.can_see_travel_documents``), and are kept only
+    # while the person attends in person.
     passport_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    nationality: Mapped[str | None] = mapped_column(sa.ForeignKey("countries.code"))
+    passport_number: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
     interpretation_language: Mapped[str] = mapped_column(sa.String(8), default="")
     consented_dt: Mapped[datetime] = mapped_column(UTCDateTime)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -6,6 +6,7 @@ commit."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -13,13 +14,14 @@ from datetime import date, time
 from flask import g, render_template
 from flask_babel import force_locale, format_datetime, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import Organisation, User
 from app.core.locking import lock_row, lock_rows
 from app.core.mail import queue_email
-from app.core.models import AuditRecord
+from app.core.models import AuditRecord, Country
 from app.core.time import now_utc
 from app.core.web import absolute_url
 from app.events.models import (
@@ -69,9 +71,29 @@ class RegistrationInput:
     needs_room: bool = False
     room_notes: str = ""
     passport_name: str = ""
+    nationality: str = ""  # a country code, as in the passport
+    passport_number: str = ""
     interpretation_language: str = ""
     consent_chatham: bool = False
     consent_data: bool = False
+
+
+# --- travel documents --------------------------------------------------------------------
+
+# As machine-readable passports print it (ICAO 9303): capital letters and digits. Real ones
+# have 6 to 9; the margin lets unusual documents through while catching a typed name or date.
+PASSPORT_NUMBER = re.compile(r"[A-Z0-9]{5,20}")
+PASSPORT_NUMBER_MESSAGE = _l("A passport number has 5 to 20 letters and digits, as printed in "
+                             "the passport.")
+
+
+def normal_passport_number(value: str | None) -> str:
+    """As printed: capitals, without the spaces people type between groups of characters."""
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def is_passport_number(value: str | None) -> bool:
+    return PASSPORT_NUMBER.fullmatch(normal_passport_number(value)) is not None
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -300,6 +322,20 @@ def _validate(event: Event, user: User, data: RegistrationInput) -> None:
         data.arrival_time = data.departure_time = None
         data.arrival_flight = data.departure_flight = ""
         data.needs_room, data.room_notes = False, ""
+        # Nobody needs a visa to join online: travel documents are not kept at all.
+        data.passport_name = data.nationality = data.passport_number = ""
+    _check_travel_documents(data)
+
+
+def _check_travel_documents(data: RegistrationInput) -> None:
+    """The passport number as printed and a nationality the platform knows; both optional
+    (only someone who needs a visa letter gives them)."""
+    data.passport_number = normal_passport_number(data.passport_number)
+    if data.passport_number and not is_passport_number(data.passport_number):
+        raise RegistrationError(str(PASSPORT_NUMBER_MESSAGE))
+    data.nationality = (data.nationality or "").strip().upper()
+    if data.nationality and db.session.get(Country, data.nationality) is None:
+        raise RegistrationError(_("Choose your nationality from the list."))
 
 
 def _attendance(event: Event, attend_as: AttendAs) -> AttendAs:
@@ -415,6 +451,8 @@ def _apply_details(registration: Registration, data: RegistrationInput) -> None:
     registration.needs_room = data.needs_room
     registration.room_notes = data.room_notes.strip()
     registration.passport_name = data.passport_name.strip()
+    registration.nationality = data.nationality or None
+    registration.passport_number = data.passport_number
     registration.interpretation_language = data.interpretation_language
 
 

@@ -75,6 +75,7 @@ def _prepare(form, event):
 
     form.session_ids.choices = as_choices(
         (str(s.id), label(s)) for s in services.limited_sessions(event))
+    form.nationality.choices = as_choices([("", _("Not given")), *country_choices()])
     form.interpretation_language.choices = as_choices(
         [("", _("None needed")), *((code, language_name(code, locale))
                                    for code in SPOKEN_LANGUAGES)])
@@ -92,6 +93,8 @@ def _input(form) -> services.RegistrationInput:
         departure_flight=form.departure_flight.data or "",
         needs_room=bool(form.needs_room.data), room_notes=form.room_notes.data or "",
         passport_name=form.passport_name.data or "",
+        nationality=form.nationality.data or "",
+        passport_number=form.passport_number.data or "",
         interpretation_language=form.interpretation_language.data or "",
         consent_chatham=bool(getattr(form, "consent_chatham", None) and
                              form.consent_chatham.data),

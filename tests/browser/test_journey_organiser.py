@@ -28,7 +28,7 @@ from tests.browser.journeys import (
     shot,
     weekday_after,
 )
-from tests.formatting import clock, weekday_name
+from tests.formatting import clock, country, day, holiday_name, weekday_name
 
 pytestmark = pytest.mark.browser
 
@@ -43,14 +43,18 @@ def organiser(person):
 
 def test_three_kinds_of_event_each_take_a_session(live_server, organiser, database):
     page = organiser
-    # The form starts in the organiser's zone, the five countries' zones listed first.
+    # The form starts on "automatic" (the host country's main zone, else the organiser's
+    # own), then lists the five countries' zones, each under its name, then every other.
     page.goto(f"{live_server}/events/new")
     zone = page.get_by_label("Timezone of the meeting")
-    assert zone.input_value() == "Australia/Sydney"
-    first_group = zone.locator("optgroup").first
-    assert first_group.get_attribute("label") == "Participating countries"
-    assert "Asia/Jakarta" in first_group.locator("option").evaluate_all(
+    assert zone.input_value() == ""
+    groups = zone.locator("optgroup")
+    assert groups.first.get_attribute("label") == "Automatic"
+    assert "Australia/Sydney" in groups.first.inner_text()  # the organiser's own, named
+    indonesia = zone.locator(f"optgroup[label='{country('ID', 'en')}'] option").evaluate_all(
         "options => options.map(o => o.value)")
+    assert indonesia[:3] == ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
+    assert groups.last.get_attribute("label") == "Every other timezone"
     create_event(page, live_server, "Journey: virtual exchange", "virtual", "Asia/Bangkok",
                  date(2027, 2, 10), date(2027, 2, 10),
                  **{"Online meeting link": "https://meet.example.org/journey"})
@@ -81,6 +85,23 @@ def test_three_kinds_of_event_each_take_a_session(live_server, organiser, databa
     add_session(page, "Field visit", date(2027, 9, 15), "08:30", "12:00", kind="site_visit",
                 mode="in_person", places=15)
     shot(page, "journey-organiser-hybrid-event", database)
+
+
+def test_an_event_on_a_holiday_takes_the_host_zone_and_is_saved_with_a_warning(
+        live_server, organiser, database):
+    page = organiser
+    vesak = date(2027, 5, 20)  # Vesak Day in Indonesia
+    create_event(page, live_server, "Journey: Vesak week", "in_person", "", vesak, vesak,
+                 Venue="Yogyakarta", **{"Host country": "ID"})
+    said = flash(page)
+    assert "Timezone of the meeting: Asia/Jakarta." in said
+    assert (f"{day(vesak, 'en')} is {holiday_name('ID', vesak)} in {country('ID', 'en')}."
+            in said)
+    assert page.locator(".flash.warning").count() >= 2
+    shot(page, "journey-organiser-holiday-warning", database)
+    page.get_by_role("link", name="Edit event").click()
+    assert holiday_name("ID", vesak) in page.locator(".flash.warning").inner_text()
+    assert page.get_by_label("Timezone of the meeting").input_value() == "Asia/Jakarta"
 
 
 def test_registration_opens_and_a_delegation_is_invited(live_server, organiser, person,

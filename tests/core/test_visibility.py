@@ -62,6 +62,15 @@ def test_who_may_see_a_person(make_user, organiser, interpreter):
     assert visibility.can_see_person(interpreter, person, Seen.BOOTH_PARTNER)
 
 
+def test_travel_documents_are_for_organisers_and_oneself_only(make_user, organiser,
+                                                            interpreter):
+    person = make_user()
+    assert visibility.can_see_travel_documents(organiser, person)
+    assert visibility.can_see_travel_documents(person, person)
+    for viewer in (make_user(), interpreter, AnonymousUserMixin()):
+        assert not visibility.can_see_travel_documents(viewer, person)
+
+
 def test_visible_name_is_the_real_name_for_organisers_and_oneself_only(make_user, organiser):
     person = make_user(display_name="Real Name", pseudonym="River")
     other = make_user()

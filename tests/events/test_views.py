@@ -1,3 +1,5 @@
+import html
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -13,7 +15,8 @@ from app.events.models import (
 )
 from app.extensions import db
 from tests.conftest import login_as
-from tests.formatting import clock_range
+from tests.formatting import clock_range, country, holiday_name
+from tests.formatting import day as babel_day
 from tests.forms import form_in, refusal, rendered_form
 
 
@@ -324,3 +327,82 @@ def test_pages_run_a_constant_number_of_queries(app, client, participant, make_e
             assert client.get(url).status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 8, counts
+
+
+# --- the event form's timezone and its holiday warnings (issue 13) ---------------------------
+
+VESAK = date(2027, 5, 20)  # Vesak Day in Indonesia (checked by holiday_name)
+
+
+def _optgroups(page: str) -> list[tuple[str, list[str]]]:
+    """The timezone select's groups in order, each with its zones."""
+    select = page[page.index('name="timezone"'):]
+    select = select[:select.index("</select>")]
+    return [(label, re.findall(r'<option[^>]*value="([^"]*)"', body))
+            for label, body in re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', select,
+                                          re.S)]
+
+
+def test_the_timezone_list_starts_automatic_then_the_platform_countries(client, organiser):
+    login_as(client, organiser)
+    form = rendered_form(client, "/events/new")
+    assert form.values["timezone"] == [""]  # automatic, not Africa/Abidjan
+    groups = _optgroups(form.html)
+    labels = [label for label, _zones in groups]
+    platform = sorted(country(code, "en") for code in ("AU", "ID", "MY", "NZ", "TH"))
+    assert labels == ["Automatic", *platform, "Every other timezone"]
+    zones = dict(groups)
+    assert zones["Automatic"] == [""]
+    assert zones[country("ID", "en")][:3] == ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
+    assert {"Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane",
+            "Australia/Adelaide", "Australia/Darwin", "Australia/Perth"} <= set(
+        zones[country("AU", "en")])
+    assert zones[country("NZ", "en")] == ["Pacific/Auckland", "Pacific/Chatham"]
+    assert "Asia/Kuala_Lumpur" in zones[country("MY", "en")]
+    assert zones[country("TH", "en")] == ["Asia/Bangkok"]
+    assert "Africa/Abidjan" in zones["Every other timezone"]
+    assert "Asia/Jakarta" not in zones["Every other timezone"]
+
+
+@pytest.mark.parametrize(("host", "chosen", "expected"), [
+    ("ID", "", "Asia/Jakarta"),  # automatic: the host country's main zone
+    ("", "", "Australia/Sydney"),  # automatic without a host: the organiser's own
+    ("ID", "Asia/Makassar", "Asia/Makassar"),  # a zone chosen is kept
+])
+def test_an_automatic_timezone_is_the_host_countrys_else_the_organisers(
+        client, make_user, host, chosen, expected):
+    organiser = make_user(("organiser",), country="AU", timezone="Australia/Sydney")
+    login_as(client, organiser)
+    form = rendered_form(client, "/events/new").fill(
+        title="Jakarta 2027", start_date="2027-06-22", end_date="2027-06-24",
+        host_country=host, timezone=chosen)
+    response = form.submit()
+    assert response.status_code == 302
+    event = db.session.scalar(select(Event).where(Event.title == "Jakarta 2027"))
+    assert event.timezone == expected
+    landing = client.get(response.location).get_data(as_text=True)
+    said = f"Timezone of the meeting: {expected.replace('_', ' ')}."
+    assert (said in landing) == (chosen == "")
+
+
+def test_saving_an_event_on_a_holiday_warns_and_the_edit_page_lists_it(client, organiser):
+    login_as(client, organiser)
+    form = rendered_form(client, "/events/new").fill(
+        title="Vesak week", start_date=VESAK.isoformat(), end_date=VESAK.isoformat(),
+        host_country="ID", countries=["ID"])
+    response = form.submit()
+    assert response.status_code == 302  # a warning, never a refusal
+    event = db.session.scalar(select(Event).where(Event.title == "Vesak week"))
+    locale = organiser.formatting_locale
+    warning = (f"{babel_day(VESAK, locale)} is {holiday_name('ID', VESAK)} "
+               f"in {country('ID', locale)}.")
+    landing = html.unescape(client.get(response.location).get_data(as_text=True))
+    assert "Event created." in landing and warning in landing
+    assert 'class="flash warning"' in landing
+    edit = rendered_form(client, f"/events/{event.id}/edit")
+    assert warning in html.unescape(edit.html)
+    saved = edit.fill(start_date="2027-06-22", end_date="2027-06-22").submit()
+    assert saved.status_code == 302
+    quiet = html.unescape(client.get(saved.location).get_data(as_text=True))
+    assert "Event saved." in quiet and "public holidays" not in quiet
+    assert "public holidays" not in client.get(f"/events/{event.id}/edit").get_data(as_text=True)

@@ -1,17 +1,19 @@
-from datetime import UTC, date, datetime, time
+import html
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import insert, select
 
 from app.auth.models import User
+from app.core.i18n import formatting_locale
 from app.events.models import EventKind, EventStatus
 from app.extensions import db
 from app.planning import services
 from app.registrations import services as registrations
 from app.registrations.models import AttendAs, Registration, RegistrationStatus
 from tests.conftest import login_as
-from tests.formatting import holiday_name
-from tests.forms import refusal
+from tests.formatting import country, day, holiday_name, long_day
+from tests.forms import refusal, rendered_form
 
 
 @pytest.fixture
@@ -90,19 +92,108 @@ def test_manifest_rooming_needs_and_badges(roundtable, make_user):
     assert "Youth advocate" in names and "Ana" not in names and "Olu" in names
 
 
-def test_letters_only_for_confirmed_in_person_with_a_passport_name(roundtable, make_user,
-                                                                    make_event):
+SIGNED = services.LetterDetails(
+    signatory_name="Ayu Lestari", signatory_title="Head of Secretariat",
+    signatory_organisation="Regional Peer-Learning Platform", contact_name="Budi Santoso",
+    contact_email="visas@example.org", contact_phone="+62 21 555 0100",
+    costs_covered="return flights and four nights' accommodation")
+PASSPORT = {"passport_name": "DEWI SARTIKA", "nationality": "TH", "passport_number": "AB1234567"}
+
+
+def test_letters_only_for_confirmed_in_person_participants(roundtable, make_user, make_event):
     ready = _register(roundtable, make_user(), passport_name="DEWI SARTIKA")
     assert services.letter_registration(roundtable, ready.id) == ready
-    no_name = _register(roundtable, make_user())
-    with pytest.raises(services.PlanningConflict, match="passport"):
-        services.letter_registration(roundtable, no_name.id)
     remote = _register(roundtable, make_user(), attend_as=AttendAs.ONLINE, passport_name="X")
     with pytest.raises(services.PlanningConflict, match="in person"):
         services.letter_registration(roundtable, remote.id)
     other = _register(make_event(is_invitation_only=False), make_user(), passport_name="Y")
     with pytest.raises(services.PlanningError, match="not registered"):
         services.letter_registration(roundtable, other.id)
+
+
+def test_a_letter_names_every_missing_detail_then_carries_them_all(roundtable, make_user):
+    bare = _register(roundtable, make_user(), passport_name="DEWI SARTIKA")
+    with pytest.raises(services.LetterIncomplete) as refused:
+        services.visa_letter(roundtable, bare.id, date(2027, 3, 1), "en")
+    assert refused.value.status == 409
+    assert refused.value.missing == [
+        "the participant's nationality", "the participant's passport number",
+        "the signatory's name", "the signatory's title", "the signatory's organisation",
+        "the embassy contact's name", "the embassy contact's email"]
+    assert "passport number" in str(refused.value)
+
+    services.save_letter_settings(roundtable, SIGNED)
+    ready = _register(roundtable, make_user(), **PASSPORT)
+    letter = services.visa_letter(roundtable, ready.id, date(2027, 3, 1), "en")
+    assert letter.issued == date(2027, 3, 1) and letter.details == SIGNED
+    assert (letter.registration.nationality, letter.registration.passport_number) == (
+        "TH", "AB1234567")
+    roundtable.venue = ""
+    with pytest.raises(services.LetterIncomplete) as refused:
+        services.visa_letter(roundtable, ready.id, date(2027, 3, 1), "en")
+    assert refused.value.missing == ["the venue"]
+
+
+def test_letter_details_fall_back_to_the_configuration(app, roundtable, monkeypatch):
+    for key, value in (("VISA_LETTER_SIGNATORY_NAME", "Default Signer"),
+                       ("VISA_LETTER_SIGNATORY_TITLE", "Director"),
+                       ("VISA_LETTER_CONTACT_EMAIL", ""),
+                       ("ORGANISER_EMAIL", "organisers@example.org")):
+        monkeypatch.setitem(app.config, key, value)
+    details = services.letter_details(roundtable)
+    assert (details.signatory_name, details.signatory_title, details.contact_email) == (
+        "Default Signer", "Director", "organisers@example.org")
+    services.save_letter_settings(roundtable, services.LetterDetails(
+        signatory_name="Ayu Lestari", contact_phone="+62 21 555 0100"))
+    details = services.letter_details(roundtable)
+    # The event's own details win; the ones it leaves empty keep the defaults.
+    assert (details.signatory_name, details.signatory_title, details.contact_phone) == (
+        "Ayu Lestari", "Director", "+62 21 555 0100")
+
+
+@pytest.mark.parametrize(("field", "value"), [("contact_email", "visas at example"),
+                                              ("contact_phone", "call me")])
+def test_letter_details_refuse_an_unusable_contact(roundtable, field, value):
+    with pytest.raises(services.PlanningError) as refused:
+        services.save_letter_settings(roundtable, services.LetterDetails(**{field: value}))
+    assert refused.value.field == field
+
+
+# Vesak Day 2027 in Indonesia (the holidays package's premise, checked by holiday_name).
+VESAK = date(2027, 5, 20)
+
+
+def test_holiday_warnings_name_the_day_the_holiday_and_the_country(make_event, organiser):
+    from app.bilaterals.services import set_override
+
+    event = make_event(host_country_code="ID", country_codes=["ID"], start_date=VESAK,
+                       end_date=VESAK + timedelta(days=1))
+    clashes = services.event_holiday_clashes(event)
+    assert services.Clash(VESAK, "ID", holiday_name("ID", VESAK)) in clashes
+    for locale in ("en", "th"):  # the date and the country in the reader's language
+        assert any(day(VESAK, locale) in warning and holiday_name("ID", VESAK) in warning
+                   and country("ID", locale) in warning
+                   for warning in services.holiday_warnings(event, locale)), locale
+    expected = f"{day(VESAK, 'en')} is {holiday_name('ID', VESAK)} in {country('ID', 'en')}."
+    assert expected in services.holiday_warnings(event, "en")
+    # The organisers' holiday calendar decides: a day they struck off warns no more.
+    set_override("ID", "", VESAK, "", False, "public", organiser)
+    assert all(c.day != VESAK for c in services.event_holiday_clashes(event))
+
+
+def test_holiday_warnings_cover_host_participants_and_invited_delegations(make_event):
+    from app.registrations.services import invite_to_event
+
+    event = make_event(country_codes=["NZ"], start_date=VESAK, end_date=VESAK)
+    assert services.event_countries(event) == ["NZ"]
+    invite_to_event(event, country_code="ID")
+    event.host_country_code = "TH"
+    assert services.event_countries(event) == ["ID", "NZ", "TH"]
+    assert "ID" in {c.country_code for c in services.event_holiday_clashes(event)}
+    quiet = make_event(country_codes=["ID"], start_date=date(2027, 6, 22),
+                       end_date=date(2027, 6, 24))
+    assert services.event_holiday_clashes(quiet) == []
+    assert services.holiday_warnings(quiet, "en") == []
 
 
 def test_organisers_only(client, participant, roundtable):
@@ -131,7 +222,7 @@ def test_workspace_and_letter_pages(client, organiser, roundtable, make_user):
     assert "candidate-end_date" in refused.summary_links
     registration = _register(roundtable, make_user(), passport_name="SOMCHAI JAIDEE")
     letter = client.get(f"/events/{roundtable.id}/letters/{registration.id}")
-    assert letter.status_code == 200 and "SOMCHAI JAIDEE" in letter.get_data(as_text=True)
+    assert letter.status_code == 409  # no nationality, passport number, signatory...
     assert client.get(f"/events/{roundtable.id}/letters/999999").status_code == 404
     csv = client.get(f"/events/{roundtable.id}/logistics/rooming.csv")
     assert csv.headers["Content-Type"].startswith("text/csv")
@@ -158,3 +249,58 @@ def test_lists_run_a_constant_number_of_queries(client, organiser, make_event, q
             assert client.get(f"/events/{event.id}/logistics/{kind}").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 8, counts
+
+
+def test_letter_details_are_saved_from_the_planning_page(client, organiser, roundtable):
+    login_as(client, organiser)
+    url = f"/events/{roundtable.id}/planning"
+    form = rendered_form(client, url, action=f"/events/{roundtable.id}/planning/letters")
+    form.fill(**{f"letter-{name}": value for name, value in vars(SIGNED).items()})
+    response = form.submit()
+    assert response.status_code == 302 and response.location.endswith("#letters")
+    assert services.letter_details(roundtable) == SIGNED
+    again = rendered_form(client, url, action=f"/events/{roundtable.id}/planning/letters")
+    assert again.values["letter-contact_email"] == ["visas@example.org"]  # shown as saved
+    bad = again.fill(**{"letter-contact_phone": "ring the office"}).submit()
+    assert bad.status_code == 400
+    refused = refusal(bad.get_data(as_text=True))
+    assert "letter-contact_phone" in refused.invalid
+    assert "letter-contact_phone" in refused.summary_links
+    assert services.letter_details(roundtable).contact_phone == SIGNED.contact_phone
+
+
+def test_the_letter_page_says_everything_an_embassy_needs(client, organiser, roundtable,
+                                                          make_user, frozen_now):
+    frozen_now(datetime(2027, 3, 1, 20, tzinfo=UTC))  # 2 March already in Sydney
+    organiser.timezone = "Australia/Sydney"
+    roundtable.address = "Jl. Jenderal Sudirman 1\nJakarta 10220"
+    services.save_letter_settings(roundtable, SIGNED)
+    registration = _register(roundtable, make_user(), **PASSPORT,
+                             arrival_date=date(2027, 6, 21), departure_date=date(2027, 6, 25))
+    login_as(client, organiser)
+    url = f"/events/{roundtable.id}/letters/{registration.id}"
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    # Written from the host country: an English letter for Jakarta in Indonesia's English.
+    en = formatting_locale("en", roundtable.host_country_code)
+    for text in ("DEWI SARTIKA", "AB1234567", country("TH", en), country("ID", en),
+                 long_day(date(2027, 3, 2), en), long_day(date(2027, 6, 22), en),
+                 long_day(date(2027, 6, 24), en), long_day(date(2027, 6, 21), en),
+                 "Jakarta 10220", *vars(SIGNED).values()):
+        assert text in page, text
+    # The letter in Thai for the Thai embassy: its dates and countries written in Thai.
+    thai = client.get(f"{url}?lang=th").get_data(as_text=True)
+    for text in (country("TH", "th"), long_day(date(2027, 3, 2), "th"), "AB1234567"):
+        assert text in thai, text
+    assert 'lang="th"' in thai
+    assert client.get(f"{url}?lang=xx").status_code == 404
+
+
+def test_an_incomplete_letter_is_refused_saying_what_is_missing(client, organiser, roundtable,
+                                                                 make_user):
+    registration = _register(roundtable, make_user(), passport_name="DEWI SARTIKA")
+    login_as(client, organiser)
+    response = client.get(f"/events/{roundtable.id}/letters/{registration.id}")
+    assert response.status_code == 409
+    page = html.unescape(response.get_data(as_text=True))
+    assert "the participant's passport number" in page and "the signatory's name" in page
+    assert f"/events/{roundtable.id}/planning#letters" in page

@@ -218,3 +218,19 @@ def test_participants_see_counts_only(roundtable, make_user):
     counts = services.attendance_counts(roundtable)
     assert counts["total"] == 2 and counts["by_country"] == {"NZ": 1, "TH": 1}
     assert counts["by_mode"] == {"in_person": 1, "online": 1}
+
+
+def test_passport_details_are_kept_as_printed_and_only_for_travellers(roundtable, make_user):
+    travelling = services.register(roundtable, make_user(), consent(
+        passport_name="DEWI SARTIKA", nationality="th", passport_number="ab 123 4567"))
+    assert (travelling.nationality, travelling.passport_number) == ("TH", "AB1234567")
+    # Nobody needs a visa to join online: the details are not kept at all.
+    online = services.register(roundtable, make_user(), consent(
+        attend_as=AttendAs.ONLINE, passport_name="X Y", nationality="ID",
+        passport_number="C4E8B1F2"))
+    assert (online.passport_name, online.nationality, online.passport_number) == ("", None, "")
+    for number in ("1234", "AB-1234567", "A" * 21, "ข123456"):
+        with pytest.raises(services.RegistrationError, match="5 to 20 letters and digits"):
+            services.register(roundtable, make_user(), consent(passport_number=number))
+    with pytest.raises(services.RegistrationError, match="nationality"):
+        services.register(roundtable, make_user(), consent(nationality="XX"))

@@ -13,7 +13,8 @@ from app.extensions import db
 from app.registrations import services
 from app.registrations.models import Registration, RegistrationStatus
 from tests.conftest import ROOT, login_as
-from tests.forms import refusal
+from tests.formatting import country as cldr_country
+from tests.forms import form_in, refusal, rendered_form
 
 FORM = {"attend_as": "in_person", "consent_chatham": "y", "consent_data": "y",
         "dietary_needs": "Halal", "access_needs": "Step-free access",
@@ -282,3 +283,32 @@ def test_pages_keep_a_constant_number_of_queries(client, organiser, roundtable,
         counts.append(row)
     assert counts[0] == counts[1], counts
     assert max(counts[1]) <= 8, counts
+
+
+def test_in_person_registration_asks_for_passport_details(client, participant, roundtable,
+                                                          make_event):
+    login_as(client, participant)
+    form = rendered_form(client, f"/events/{roundtable.id}/register")
+    nationalities = form.parsed.controls["nationality"].options
+    assert nationalities == ["", *sorted(("AU", "ID", "MY", "NZ", "TH"),
+                                         key=lambda code: cldr_country(code, "en"))]
+    bad = form.fill(attend_as="in_person", consent_chatham="y", consent_data="y",
+                    passport_name="PITA PARTICIPANT", nationality="NZ",
+                    passport_number="LA-12").submit()
+    assert bad.status_code == 400 and _count() == 0
+    refused = refusal(bad.get_data(as_text=True))
+    assert "passport_number" in refused.invalid and "passport_number" in refused.summary_links
+    assert "5 to 20 letters and digits" in refused.errors["passport_number"]
+    response = form_in(client, form.page_url, bad.get_data(as_text=True)).fill(
+        passport_number="la 123 4567").submit()
+    assert response.status_code == 302
+    registration = db.session.scalar(select(Registration))
+    assert (registration.passport_name, registration.nationality,
+            registration.passport_number) == ("PITA PARTICIPANT", "NZ", "LA1234567")
+    # The person reads their own details back; no field asks them in a virtual event.
+    edit = rendered_form(client, f"/registrations/{registration.id}/edit")
+    assert edit.values["passport_number"] == ["LA1234567"]
+    assert edit.values["nationality"] == ["NZ"]
+    virtual = make_event(kind=EventKind.VIRTUAL, is_invitation_only=False)
+    names = rendered_form(client, f"/events/{virtual.id}/register").names
+    assert not names & {"passport_name", "nationality", "passport_number"}
