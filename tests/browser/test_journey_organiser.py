@@ -95,7 +95,8 @@ def test_an_event_on_a_holiday_takes_the_host_zone_and_is_saved_with_a_warning(
                  Venue="Yogyakarta", **{"Host country": "ID"})
     said = flash(page)
     assert "Timezone of the meeting: Asia/Jakarta." in said
-    assert (f"{day(vesak, 'en')} is {holiday_name('ID', vesak)} in {country('ID', 'en')}."
+    locale = page_locale(page)
+    assert (f"{day(vesak, locale)} is {holiday_name('ID', vesak)} in {country('ID', locale)}."
             in said)
     assert page.locator(".flash.warning").count() >= 2
     shot(page, "journey-organiser-holiday-warning", database)

@@ -1,0 +1,71 @@
+"""The pages this round added, on a 390 px phone in each of the four languages: nothing
+scrolls sideways, and a screenshot of each is kept to be looked at (screenshots/, SQLite run).
+
+Reached as people reach them: through the links of the pages before, in English, then each
+page is switched to each language with the header's buttons (which return to the same page).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.journeys import JAKARTA, open_event, shot
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+LANGUAGES = {"en": "English", "id": "Bahasa Indonesia", "ms": "Bahasa Melayu", "th": "ไทย"}
+
+
+def _page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def _in_every_language(page, name: str, database) -> dict[str, int]:
+    """Switch ``page`` to each language; the width each renders at."""
+    widths = {}
+    for code, button in LANGUAGES.items():
+        page.get_by_role("button", name=button).click()
+        assert page.locator("html").get_attribute("lang").split("-")[0] == code
+        assert page.locator("h1").count() == 1, f"{name} ({code}) has no single main heading"
+        widths[code] = _page_width(page)
+        shot(page, f"phone-{name}-390-{code}", database)
+    page.get_by_role("button", name="English").click()
+    return widths
+
+
+def _assert_fits(widths_by_page: dict[str, dict[str, int]]) -> None:
+    wide = {page: {code: width for code, width in widths.items() if width > PHONE["width"]}
+            for page, widths in widths_by_page.items()}
+    assert not any(wide.values()), f"scrolls sideways at 390 px: {wide}"
+
+
+def test_organisers_new_pages_fit_a_phone_in_every_language(live_server, person, database):
+    page = person("organiser@example.org", viewport=PHONE)
+    widths = {}
+    open_event(page, live_server, JAKARTA)
+    page.get_by_role("link", name="Cancel event").click()
+    widths["cancel-event"] = _in_every_language(page, "cancel-event", database)
+    page.get_by_role("link", name="Go back").click()
+    page.get_by_role("link", name="Edit event").click()
+    widths["event-form"] = _in_every_language(page, "event-form", database)
+
+    open_event(page, live_server, JAKARTA)
+    page.get_by_role("link", name="Registrations and roster").click()
+    page.get_by_role("link", name="Visa letter").first.click()
+    widths["visa-letter"] = _in_every_language(page, "visa-letter", database)
+
+    page.goto(f"{live_server}/working-groups")
+    page.locator("main table a").first.click()
+    page.get_by_role("link", name="Edit the working group").click()
+    widths["working-group-edit"] = _in_every_language(page, "working-group-edit", database)
+    _assert_fits(widths)
+
+
+def test_interpreters_decline_page_fits_a_phone_in_every_language(live_server, person,
+                                                                  database):
+    page = person("interpreter@example.org", viewport=PHONE)
+    page.goto(f"{live_server}/interpretation/assignments")
+    page.get_by_role("link", name="Decline").first.click()
+    assert page.get_by_label("Reason for declining").is_visible()
+    _assert_fits({"decline": _in_every_language(page, "decline", database)})
