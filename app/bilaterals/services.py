@@ -438,11 +438,6 @@ class Tally:
     yes: int = 0
     if_need_be: int = 0
     no: int = 0
-    no_from: list[str] = field(default_factory=list)  # zones of the people who said no
-
-    @property
-    def score(self) -> tuple[int, int]:
-        return (-self.no, -(2 * self.yes + self.if_need_be))
 
 
 def tally(call: BilateralCall) -> dict[int, Tally]:

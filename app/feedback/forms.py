@@ -38,7 +38,3 @@ def feedback_form_for(sessions):
         setattr(SessionFeedbackForm, f"improve_{session.id}",
                 _comment(_l("What could be improved")))
     return SessionFeedbackForm()
-
-
-class ReportChoiceForm(Form):
-    submit = SubmitField(_l("Save"))

@@ -72,10 +72,6 @@ class NoLongerOpen(InterpretationError):
     status = 409
 
 
-class NotFound(InterpretationError):
-    status = 404
-
-
 def limits() -> rules.Limits:
     return rules.Limits.from_config(current_app.config)
 
