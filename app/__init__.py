@@ -87,12 +87,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.auth.cli import create_organiser_command
-    from app.calendar.cli import send_reminders_command
-    from app.calendar.services import send_reminders
     from app.core.jobs import jobs_command, periodic
     from app.core.mail import send_outbox, send_outbox_command
     from app.demo import seed_demo_command
     from app.interpretation.cli import assign_interpreters_command
+    from app.registrations.calendar_hooks import send_reminders
+    from app.registrations.cli import send_reminders_command
 
     for command in (send_outbox_command, create_organiser_command, seed_demo_command,
                     send_reminders_command, assign_interpreters_command, jobs_command):

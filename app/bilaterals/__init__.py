@@ -5,6 +5,7 @@ factory calls ``init_app``, which registers the routes."""
 
 
 def init_app(app) -> None:
+    from app.bilaterals import calendar_hooks  # noqa: F401  (adds to the calendar's registries)
     from app.bilaterals.views import bp
 
     app.register_blueprint(bp)

@@ -1,7 +1,9 @@
-"""What goes into calendars: downloads, personal feeds, iTIP invitations and reminders.
+"""What goes into calendars: downloads, personal feeds and iTIP invitations.
 
-Everything is built by ``ical.build_calendar``; this module decides which items a person may
-see and what each says, in that person's language.
+Everything is built by ``ical.build_calendar``; this module knows events and sessions, and
+the features above it plug in what they know (``FEED_SOURCES``, ``FEED_WATCHERS``,
+``ANNOUNCERS``): registrations their registrants' items, interpretation its interpreters',
+working groups their series. Each item says what it says in its reader's language.
 """
 
 from __future__ import annotations
@@ -9,54 +11,76 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import secrets
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, or_, select, union_all, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.auth.signals import account_deactivated
 from app.calendar.ical import Attendee, CalendarItem, build_calendar
-from app.calendar.models import CalendarDelivery, CalendarFeed, ReminderSent
+from app.calendar.models import CalendarDelivery, CalendarFeed
 from app.core.mail import queue_email
-from app.core.time import fmt_when, now_utc
+from app.core.registry import Registry
+from app.core.time import now_utc
 from app.core.web import absolute_url
 from app.events.models import (
     AttendanceMode,
     Event,
     EventSession,
     EventStatus,
-    SessionKind,
     SessionStatus,
 )
+from app.events.services import AUDIENCE_COUNTS
+from app.events.signals import event_changed, session_changed
 from app.extensions import db
-from app.interpretation.models import Assignment
-from app.interpretation.queries import (
-    booked_assignments,
-    booked_session_ids,
-    interpreters_of_events,
-)
-from app.registrations.models import (
-    ACTIVE,
-    AttendAs,
-    Registration,
-    RegistrationStatus,
-    SessionPlace,
-)
 
 KEEP_CANCELLED = timedelta(days=30)
 HOUR = timedelta(hours=1)
-PARTSTAT = {
-    RegistrationStatus.CONFIRMED: "ACCEPTED",
-    RegistrationStatus.PENDING: "TENTATIVE",
-    RegistrationStatus.WAITLISTED: "TENTATIVE",
-    RegistrationStatus.CANCELLED: "DECLINED",
-    RegistrationStatus.DECLINED: "DECLINED",
-}
+
+# --- what the features above plug in ---------------------------------------------------------
+
+FEED_SOURCES: Registry[Callable[[User, datetime], list[tuple[int, CalendarItem]]]] = Registry(
+    "personal feed sources")
+"""Each takes a person and ``since`` (an item cancelled before then is left out) and returns
+(rank, item) pairs: what that feature puts in the person's feed. Where two give the same item
+(one UID and RECURRENCE-ID: a session someone attends and interprets), the higher rank wins."""
+
+FEED_WATCHERS: Registry[Callable[[list, set[int]], list]] = Registry("what moves a feed")
+"""Each takes the objects one flush changed and the ids of the events changed in it, and
+returns WHERE clauses on ``CalendarFeed.user_id``: whose feeds show the change."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Notice:
+    """One person to tell of a change, and how (an email with its calendar item)."""
+
+    user_id: int
+    send: Callable[[], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class Announcer:
+    """A feature whose people hold emailed calendar items of an event or its sessions.
+
+    ``session_audience(session, cancelled, told, last)``: whom to tell that the session moved
+    or was cancelled, leaving out ``told`` (told already, by this change or an earlier
+    cancellation); ``last``: who was ever emailed the session's item, with the METHOD of the
+    last message. ``event_audience(event, cancelled)``: whom to tell of the event itself."""
+
+    session_audience: Callable[..., list[Notice]] | None = None
+    event_audience: Callable[[Event, bool], list[Notice]] | None = None
+
+
+ANNOUNCERS: Registry[Announcer] = Registry("who holds emailed calendar items")
+"""By the part people play ("interpreters", "invitees", "participants"): the names a
+cancellation page counts them by."""
 
 
 def organiser_address() -> tuple[str, str]:
@@ -158,24 +182,6 @@ def feed_of(user: User) -> CalendarFeed | None:
                                                         CalendarFeed.token_hash.is_not(None)))
 
 
-def _relevant_sessions(user_id, is_organiser: bool, since: datetime):
-    """Session ids in a person's feed: their events' sessions (registered, or organising)
-    and the sessions they interpret."""
-    registered = (
-        select(EventSession.id.label("session_id"))
-        .join(Registration, Registration.event_id == EventSession.event_id)
-        .where(Registration.user_id == user_id,
-               or_(Registration.status.in_(ACTIVE), Registration.updated_dt >= since))
-    )
-    interpreting = booked_session_ids(user_id)
-    if not is_organiser:
-        return union_all(registered, interpreting)
-    organising = select(EventSession.id.label("session_id")).join(
-        Event, Event.id == EventSession.event_id).where(
-        Event.status.in_([EventStatus.OPEN, EventStatus.CLOSED]))
-    return union_all(registered, organising, interpreting)
-
-
 # Built once: on the polling path even building the statement shows.
 FEED_STAMP = select(CalendarFeed.user_id, CalendarFeed.changed_dt).where(
     CalendarFeed.token_hash == bindparam("token_hash"))
@@ -199,55 +205,20 @@ def feed_etag(token: str, changed: datetime) -> str:
 
 def follow_changes(session, _flush_context) -> None:
     """After each flush, move the feeds that just changed (SQLAlchemy ``after_flush``): a
-    session or event edited touches its participants' and the organisers' feeds; a
-    registration touches its owner's; a working group its members' and the organisers'.
-    Nobody has to remember to call this."""
-    # Imported here: bilaterals' models load events, whose views load this module.
-    from app.bilaterals.models import WorkingGroup, WorkingGroupException, WorkingGroupMember
-
-    event_ids, user_ids, group_ids, registration_ids = set(), set(), set(), set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, WorkingGroup):
-            group_ids.add(obj.id)
-        elif isinstance(obj, WorkingGroupException | WorkingGroupMember):
-            group_ids.add(obj.group_id)
-            if isinstance(obj, WorkingGroupMember):
-                user_ids.add(obj.user_id)  # also someone who just left the group
-        elif isinstance(obj, EventSession):
-            event_ids.add(obj.event_id)
-        elif isinstance(obj, Event):
-            event_ids.add(obj.id)
-        elif isinstance(obj, Registration):
-            user_ids.add(obj.user_id)
-        elif isinstance(obj, SessionPlace):  # joined or left a site visit or small group
-            registration_ids.add(obj.registration_id)
-        elif isinstance(obj, Assignment):
-            user_ids.add(obj.interpreter_id)
+    session or event edited touches the organisers' feeds and, through ``FEED_WATCHERS``,
+    those of its registrants and interpreters; a registration its owner's; a working group
+    its members'. Nobody has to remember to call this."""
+    changed = [*session.new, *session.dirty, *session.deleted]
+    event_ids = {obj.event_id for obj in changed if isinstance(obj, EventSession)}
+    event_ids |= {obj.id for obj in changed if isinstance(obj, Event)}
     event_ids.discard(None)
-    user_ids.discard(None)
-    group_ids.discard(None)
-    registration_ids.discard(None)
-    if not (event_ids or user_ids or group_ids or registration_ids):
-        return
-    touched = [CalendarFeed.user_id.in_(user_ids)] if user_ids else []
-    if registration_ids:
-        touched.append(CalendarFeed.user_id.in_(select(Registration.user_id).where(
-            Registration.id.in_(registration_ids))))
-    if group_ids:
-        touched += [
-            CalendarFeed.user_id.in_(select(WorkingGroupMember.user_id).where(
-                WorkingGroupMember.group_id.in_(group_ids))),
-            CalendarFeed.user_id.in_(select(User.id).where(User.is_organiser)),
-        ]
-    if event_ids:
-        touched += [
-            CalendarFeed.user_id.in_(select(Registration.user_id).where(
-                Registration.event_id.in_(event_ids))),
-            CalendarFeed.user_id.in_(select(User.id).where(User.is_organiser)),
-            CalendarFeed.user_id.in_(interpreters_of_events(event_ids)),
-        ]
-    session.connection().execute(
-        update(CalendarFeed).where(or_(*touched)).values(changed_dt=now_utc()))
+    touched = [CalendarFeed.user_id.in_(select(User.id).where(User.is_organiser))] \
+        if event_ids else []
+    for watcher in FEED_WATCHERS:
+        touched += watcher(changed, event_ids)
+    if touched:
+        session.connection().execute(
+            update(CalendarFeed).where(or_(*touched)).values(changed_dt=now_utc()))
 
 
 def delivered_sequences(user_id: int) -> dict[str, int]:
@@ -267,64 +238,43 @@ def feed_calendar(user: User) -> bytes:
         return _feed_calendar(user)
 
 
-def _in_programme(session: EventSession, registration: Registration, places: set) -> bool:
-    """Whether a session of a registrant's event is theirs: a session with places of its own
-    (a site visit, a small group) only with a confirmed place in it, and none held only in
-    the other way of attending (an online attendee is not at the welcome dinner)."""
-    if session.capacity is not None:
-        return session.id in places
-    if registration.attend_as == AttendAs.ONLINE:
-        return session.attendance_mode != AttendanceMode.IN_PERSON
-    return session.attendance_mode != AttendanceMode.ONLINE
-
-
 def _feed_calendar(user: User) -> bytes:
-    # Imported here: interpretation and bilaterals build on calendar.
-    from app.bilaterals.services import group_items, groups_for
-    from app.interpretation.services import assignment_item
-
     since = now_utc() - KEEP_CANCELLED
-    ids = _relevant_sessions(user.id, user.is_organiser, since).subquery()
-    sessions = db.session.scalars(
-        select(EventSession).where(EventSession.id.in_(select(ids.c.session_id)))
-        .options(joinedload(EventSession.event)).order_by(EventSession.start_dt)).unique().all()
-    registrations = {r.event_id: r for r in db.session.scalars(
-        select(Registration).where(Registration.user_id == user.id))}
-    places = set(db.session.scalars(
-        select(SessionPlace.session_id).join(Registration).where(
-            Registration.user_id == user.id, SessionPlace.status == RegistrationStatus.CONFIRMED)))
-    interpreting = {}
-    for assignment in db.session.scalars(booked_assignments(user.id)).unique():
-        interpreting.setdefault(assignment.channel.session_id, assignment)
+    chosen: dict[tuple, tuple[int, CalendarItem]] = {}
+    for source in FEED_SOURCES:
+        for rank, item in source(user, since):
+            key = (item.uid, item.recurrence_id)
+            if key not in chosen or chosen[key][0] < rank:
+                chosen[key] = (rank, item)
     sent = delivered_sequences(user.id)
     items = []
-    for session in sessions:
-        if session.id in interpreting:
-            item = assignment_item(interpreting[session.id])
-        else:
-            registration = registrations.get(session.event_id)
-            if registration is not None and not user.is_organiser and \
-                    not _in_programme(session, registration, places):
-                continue
-            gone = registration is not None and not registration.is_active and \
-                not user.is_organiser
-            if (gone or session.status == SessionStatus.CANCELLED) and \
-                    session.updated_dt < since and \
-                    (registration is None or registration.updated_dt < since):
-                continue
-            confirmed = registration is not None and registration.status == \
-                RegistrationStatus.CONFIRMED
-            item = session_item(session, may_join=confirmed or user.is_organiser,
-                                cancelled=gone)
+    for _rank, item in chosen.values():
         if sent.get(item.uid, -1) > item.sequence:
             item = dataclasses.replace(item, sequence=sent[item.uid])
         items.append(item)
-    # Working groups recur: the series with its RRULE, cancelled meetings as EXDATE and
-    # moved ones as RECURRENCE-ID overrides.
-    for group in groups_for(user):
-        items.extend(group_items(group))
+    # Sessions in the order they happen; series (working groups) after them.
+    items.sort(key=lambda item: (bool(item.rrule or item.recurrence_id),
+                                 item.start.timestamp() if isinstance(item.start, datetime)
+                                 and item.start.tzinfo else 0))
     # The feed's name shows wherever the calendar app is shown: the pseudonym, if one is set.
     return render(items, "PUBLISH", name=_("Roundtable: %(name)s", name=user.public_name))
+
+
+@FEED_SOURCES("organising")
+def organised_items(user: User, since: datetime) -> list[tuple[int, CalendarItem]]:
+    """Organisers follow every session of every open or closed event, online links
+    included; cancelled ones for ``KEEP_CANCELLED``."""
+    if not user.is_organiser:
+        return []
+    sessions = db.session.scalars(
+        select(EventSession).join(Event, Event.id == EventSession.event_id)
+        .where(Event.status.in_([EventStatus.OPEN, EventStatus.CLOSED]))
+        .options(joinedload(EventSession.event)).order_by(EventSession.start_dt)).all()
+    return [(ORGANISING_RANK, session_item(session, may_join=True)) for session in sessions
+            if not (session.status == SessionStatus.CANCELLED and session.updated_dt < since)]
+
+
+ORGANISING_RANK = 20  # above a registrant's view of a session, below an interpreter's
 
 
 # --- iTIP email ------------------------------------------------------------------------------
@@ -358,7 +308,7 @@ def itip_calendar(user: User, item: CalendarItem, method: str, *, kind: str, eve
     return render([dataclasses.replace(item, sequence=sequence)], method).decode()
 
 
-def _standing(event_id: int, kind: str, session_id: int | None = None) -> set[int]:
+def standing(event_id: int, kind: str, session_id: int | None = None) -> set[int]:
     """People whose last message of this kind for the event (or session) was a REQUEST."""
     query = select(CalendarDelivery.user_id).where(
         CalendarDelivery.event_id == event_id, CalendarDelivery.kind == kind,
@@ -368,126 +318,85 @@ def _standing(event_id: int, kind: str, session_id: int | None = None) -> set[in
     return set(db.session.scalars(query))
 
 
-def _last_methods(uid: str) -> dict[int, str]:
+def last_methods(uid: str) -> dict[int, str]:
     """Who was ever emailed this item, with the METHOD of the last message."""
     return dict(db.session.execute(select(CalendarDelivery.user_id, CalendarDelivery.method)
                                    .where(CalendarDelivery.uid == uid)).all())
 
 
-def _holds_scheduled_call(event: Event) -> bool:
-    """A scheduled bilateral call's event: its invitees got the session, never the event."""
-    from app.bilaterals.models import BilateralCall  # bilaterals builds on calendar
+# --- announcing changes ---------------------------------------------------------------------
 
-    return db.session.scalar(select(BilateralCall.id).join(
-        EventSession, EventSession.id == BilateralCall.session_id).where(
-        EventSession.event_id == event.id).limit(1)) is not None
-
-
-def event_invitation(registration: Registration, *, cancel: bool) -> tuple[str, str]:
-    """The event as an iTIP message for one participant: (calendar text, method).
-
-    REQUEST on confirmation or change; CANCEL (never a REQUEST marked cancelled) when the
-    place is given up. Both carry ORGANIZER, or Outlook files a duplicate. Each one is
-    recorded, so the SEQUENCE of the next one for this person is higher.
-    """
-    user, event = registration.user, registration.event
-    method = "CANCEL" if cancel else "REQUEST"
-    with force_locale(user.formatting_locale):
-        attendee = Attendee(user.email, user.display_name,
-                            "DECLINED" if cancel else PARTSTAT.get(registration.status,
-                                                                   "NEEDS-ACTION"))
-        ics = itip_calendar(user, event_item(event, attendee, cancelled=cancel), method,
-                            kind=REGISTRATION, event_id=event.id)
-        return ics, method
-
-
-def send_event_invitation(registration: Registration, *, cancel: bool = False) -> None:
-    """An invitation email on its own: for changes to the event itself."""
-    user, event = registration.user, registration.event
-    ics, method = event_invitation(registration, cancel=cancel)
-    with force_locale(user.formatting_locale):
-        subject = (_("Cancelled: %(event)s", event=event.title) if cancel
-                   else _("Updated: %(event)s", event=event.title))
-        body = render_template("calendar/email/invitation.txt", event=event, cancel=cancel,
-                               agenda_url=absolute_url("events.show_event", event_id=event.id))
-        queue_email(user.email, subject, body, calendar=ics, calendar_method=method)
-
-
-def _registration_item_holders(event: Event) -> list[Registration]:
-    """Registrations whose owner holds the event's own item: it was emailed to them and not
-    cancelled since. Items sent before deliveries were recorded count for confirmed places,
-    except in a scheduled bilateral call (its invitees were sent the session instead)."""
-    standing = _standing(event.id, REGISTRATION)
-    recorded = _last_methods(event.uid)
-    legacy = not _holds_scheduled_call(event)
-    registrations = db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id)
-        .options(joinedload(Registration.user), joinedload(Registration.event))
-        .order_by(Registration.id)).unique().all()
-    return [r for r in registrations if r.user_id in standing or (
-        legacy and r.user_id not in recorded and r.status == RegistrationStatus.CONFIRMED)]
-
-
+@event_changed.connect
 def announce_event_change(event: Event, *, cancelled: bool = False) -> int:
     """Tell everyone holding an invitation that the event changed or was cancelled.
 
-    A change updates the event's own item for the participants who hold it. Cancelling
-    cancels every item ever sent for the event and still standing, each by its own UID:
-    participants' registration items, bilateral invitees' session invitations and
-    interpreters' assignments (``announce_session_change`` for each session)."""
+    A change updates the event's own item for those who hold it. Cancelling cancels every
+    item ever sent for the event and still standing, each by its own UID: participants'
+    event items, bilateral invitees' session invitations and interpreters' assignments
+    (``announce_session_change`` for each session)."""
     event.sequence += 1
     sent = 0
     if cancelled:
         for session in event.sessions:
             sent += announce_session_change(session, cancelled=True)
-    for registration in _registration_item_holders(event):
-        send_event_invitation(registration, cancel=cancelled)
+    for notice in _event_notices(event, cancelled):
+        notice.send()
         sent += 1
     return sent
 
 
-# --- reminders -----------------------------------------------------------------------------
+@session_changed.connect
+def announce_session_change(session: EventSession, *, cancelled: bool | None = None) -> int:
+    """A moved or cancelled session reaches everyone holding an invitation to it (the
+    ``ANNOUNCERS``: interpreters of its channels, a bilateral call's invitees); others follow
+    it through their feed. A cancellation (of the session, or of its whole event:
+    ``cancelled=True``) goes to every invitation still standing: one per person and UID."""
+    if cancelled is None:
+        cancelled = session.status == SessionStatus.CANCELLED or \
+            session.event.status == EventStatus.CANCELLED
+    notices = [notice for found in _session_notices(session, cancelled).values()
+               for notice in found]
+    for notice in notices:
+        notice.send()
+    return len(notices)
 
-def _insert_ignore(dialect_name: str):
-    dialect = sqlite if dialect_name == "sqlite" else postgresql
-    return dialect.insert(ReminderSent)
+
+def _session_notices(session: EventSession, cancelled: bool) -> dict[str, list[Notice]]:
+    """Whom a session's change tells, by part, each person once (an interpreter who is also
+    an invitee gets the interpreter's message). Decided apart from the sending, so a page can
+    say beforehand who will be told (``cancellation_audience``)."""
+    last = last_methods(session.uid)
+    # Cancelled already (the session, before its event): nothing more to say.
+    told = {user_id for user_id, method in last.items() if method == "CANCEL"} \
+        if cancelled else set()
+    found = {}
+    for name, announcer in ANNOUNCERS.items():
+        if announcer.session_audience is not None:
+            found[name] = announcer.session_audience(session, cancelled, told, last)
+            told |= {notice.user_id for notice in found[name]}
+    return found
 
 
-def send_reminders(now: datetime | None = None) -> int:
-    """Email each confirmed participant the day before each session (idempotent: a row per
-    person and session is claimed first, so two hosts never send the same reminder)."""
-    now = now or now_utc()
-    due = db.session.execute(
-        select(Registration.user_id, EventSession.id)
-        .join(EventSession, EventSession.event_id == Registration.event_id)
-        .join(Event, Event.id == EventSession.event_id)
-        .where(Registration.status == RegistrationStatus.CONFIRMED,
-               EventSession.status == SessionStatus.SCHEDULED,
-               Event.status.in_([EventStatus.OPEN, EventStatus.CLOSED]),
-               EventSession.start_dt > now + timedelta(hours=12),
-               EventSession.start_dt <= now + timedelta(hours=36))
-    ).all()
-    sent = 0
-    for user_id, session_id in due:
-        claim = (_insert_ignore(db.engine.dialect.name)
-                 .values(user_id=user_id, session_id=session_id, sent_dt=now)
-                 .on_conflict_do_nothing(index_elements=["user_id", "session_id"])
-                 .returning(ReminderSent.id))
-        if db.session.execute(claim).scalar() is None:
-            continue  # already reminded, here or on another host
-        user = db.session.get(User, user_id)
-        session = db.session.get(EventSession, session_id)
-        with force_locale(user.formatting_locale):
-            when = fmt_when(session.start_dt, user.timezone, user.formatting_locale)
-            subject = _("Tomorrow: %(title)s", title=session.title)
-            body = render_template("calendar/email/reminder.txt", session=session, when=when,
-                                   user=user, url=absolute_url(
-                                       "events.show_session", event_id=session.event_id,
-                                       session_id=session.id))
-            queue_email(user.email, subject, body)
-        db.session.commit()
-        sent += 1
-    return sent
+def _event_notices(event: Event, cancelled: bool) -> list[Notice]:
+    return [notice for announcer in ANNOUNCERS if announcer.event_audience is not None
+            for notice in announcer.event_audience(event, cancelled)]
+
+
+@AUDIENCE_COUNTS("calendar invitations")
+def cancellation_audience(event: Event, session: EventSession | None = None) -> Counter:
+    """How many people cancelling ``session`` (or, without one, the whole ``event``) would
+    email, by part ("participants", "interpreters", "invitees"), decided by the very functions
+    that email them: what a confirmation page promises is what happens."""
+    people: dict[str, set[int]] = defaultdict(set)
+    for each in [session] if session is not None else event.sessions:
+        for name, notices in _session_notices(each, cancelled=True).items():
+            people[name] |= {notice.user_id for notice in notices}
+    if session is None:
+        for name, announcer in ANNOUNCERS.items():
+            if announcer.event_audience is not None:
+                people[name] |= {notice.user_id
+                                 for notice in announcer.event_audience(event, True)}
+    return Counter({name: len(ids) for name, ids in people.items()})
 
 
 def send_session_invitation(user: User, session: EventSession, *, cancel: bool) -> None:
@@ -508,84 +417,3 @@ def send_session_invitation(user: User, session: EventSession, *, cancel: bool) 
         queue_email(user.email, subject, body, calendar=ics, calendar_method=method)
 
 
-def announce_session_change(session: EventSession, *, cancelled: bool | None = None) -> int:
-    """A moved or cancelled session reaches everyone holding an invitation to it: the
-    interpreters of its channels (their REQUEST, or CANCEL when it is cancelled) and, for a
-    bilateral call, its invitees. Others follow it through their feed.
-
-    A cancellation (of the session, or of its whole event: ``cancelled=True``) goes to every
-    invitation for it still standing, whoever holds it now: one CANCEL per person and UID."""
-    from app.interpretation.services import notify as notify_interpreter
-
-    if cancelled is None:
-        cancelled = session.status == SessionStatus.CANCELLED or \
-            session.event.status == EventStatus.CANCELLED
-    interpreters, invitees = _session_audience(session, cancelled)
-    for assignment in interpreters:
-        notify_interpreter(assignment, "released" if cancelled else "changed")
-    for user in invitees:
-        send_session_invitation(user, session, cancel=cancelled)
-    return len(interpreters) + len(invitees)
-
-
-def _session_audience(session: EventSession,
-                      cancelled: bool) -> tuple[list[Assignment], list[User]]:
-    """Whom ``announce_session_change`` tells: the interpreters' assignments (one per
-    person) and the bilateral call's invitees. Decided apart from the sending, so a page can
-    say beforehand who will be told (``cancellation_audience``)."""
-    from app.interpretation.models import BOOKED, SessionChannel
-
-    assignments = db.session.scalars(
-        select(Assignment).join(SessionChannel, SessionChannel.id == Assignment.channel_id)
-        .where(SessionChannel.session_id == session.id).order_by(Assignment.id)).all()
-    last = _last_methods(session.uid)
-    # Cancelled already (the session, before its event): nothing more to say.
-    told = {user_id for user_id, method in last.items() if method == "CANCEL"} \
-        if cancelled else set()
-    standing = _standing(session.event_id, ASSIGNMENT, session.id) if cancelled else set()
-    interpreters = []
-    for assignment in sorted(assignments, key=lambda a: not a.is_booked):
-        if assignment.interpreter_id in told:
-            continue  # one item per person: two channels of theirs share the session's UID
-        if assignment.status in BOOKED or assignment.interpreter_id in standing:
-            told.add(assignment.interpreter_id)
-            interpreters.append(assignment)
-    confirmed = []
-    if session.kind == SessionKind.BILATERAL:
-        confirmed = db.session.scalars(
-            select(User).join(Registration, Registration.user_id == User.id)
-            .where(Registration.event_id == session.event_id,
-                   Registration.status == RegistrationStatus.CONFIRMED)).all()
-    invitees = [user for user in confirmed if user.id not in told]
-    if cancelled:
-        # Also those who hold it and are no longer registered; invitations sent before
-        # deliveries were recorded count for the confirmed invitees.
-        standing = _standing(session.event_id, SESSION, session.id) - told
-        invitees = [user for user in invitees if user.id in standing or user.id not in last]
-        known = {user.id for user in invitees}
-        invitees += db.session.scalars(select(User).where(
-            User.id.in_(standing - known)).order_by(User.id)).all()
-    return interpreters, invitees
-
-
-@dataclasses.dataclass(frozen=True)
-class Audience:
-    """How many people a cancellation emails, by the part they play."""
-
-    participants: int = 0  # registered, holding the event's own calendar item
-    interpreters: int = 0  # told they are no longer needed
-    invitees: int = 0  # of a bilateral call, holding the call's calendar item
-
-
-def cancellation_audience(event: Event, session: EventSession | None = None) -> Audience:
-    """Whom cancelling ``session`` (or, without one, the whole ``event``) would email, decided
-    by the very functions that email them (``announce_event_change``,
-    ``announce_session_change``): what a confirmation page promises is what happens."""
-    interpreters, invitees = set(), set()
-    for each in [session] if session is not None else event.sessions:
-        assignments, users = _session_audience(each, cancelled=True)
-        interpreters |= {assignment.interpreter_id for assignment in assignments}
-        invitees |= {user.id for user in users}
-    participants = set() if session is not None else {
-        registration.user_id for registration in _registration_item_holders(event)}
-    return Audience(len(participants), len(interpreters), len(invitees))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -31,7 +32,12 @@ from app.events.models import (
     SessionKind,
     SessionStatus,
 )
-from app.events.signals import session_places_changed, session_places_changing
+from app.events.signals import (
+    event_changed,
+    session_changed,
+    session_places_changed,
+    session_places_changing,
+)
 from app.extensions import db
 
 
@@ -55,6 +61,11 @@ class ConflictError(EventRuleError):
 class AmbiguousTimeChoiceNeeded(EventRuleError):
     """The wall-clock time happens twice; the form must ask which occurrence is meant."""
 
+
+AUDIENCE_COUNTS: Registry = Registry("who a cancellation emails")
+"""Each takes an event and a session of it (None: the whole event) and returns a Counter of
+the people cancelling it would email, by the part they play ("participants",
+"interpreters", "invitees"). The calendar, which sends those emails, counts them."""
 
 DATE_WARNINGS: Registry = Registry("warnings about an event's dates")
 """Checks features above events run on an event's dates when it is saved: each takes the event
@@ -412,3 +423,23 @@ def session_input_from(session: EventSession) -> dict:
             "online_url": session.online_url, "attendance_mode": session.attendance_mode.value,
             "floor_language": session.floor_language, "capacity": session.capacity,
             "meeting_point": session.meeting_point, "transport": session.transport}
+
+
+# --- telling people ------------------------------------------------------------------------
+
+def announce_event_change(event: Event, *, cancelled: bool = False) -> None:
+    """Everyone holding an invitation to the event hears of the change (``event_changed``:
+    the calendar sends them)."""
+    event_changed.send(event, cancelled=cancelled)
+
+
+def announce_session_change(session: EventSession) -> None:
+    session_changed.send(session)
+
+
+def cancellation_audience(event: Event, session: EventSession | None = None) -> Counter:
+    """How many people cancelling ``session`` (or the whole ``event``) would email, by part."""
+    total = Counter()
+    for count in AUDIENCE_COUNTS:
+        total.update(count(event, session))
+    return total

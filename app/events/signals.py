@@ -11,3 +11,11 @@ limit) before the change is made. A receiver refuses by raising ``EventRuleError
 
 session_places_changed = _signals.signal("session-places-changed")
 """Sent with a session after its places changed (still under the lock): fill what was freed."""
+
+event_changed = _signals.signal("event-changed")
+"""Sent with an event (as sender) and ``cancelled`` when it changed in a way calendars show
+(its days, place, title) or was cancelled, before the commit: the calendar tells everyone
+holding an invitation to it."""
+
+session_changed = _signals.signal("session-changed")
+"""Sent with a session (as sender) when it moved or was cancelled, before the commit."""

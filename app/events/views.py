@@ -19,7 +19,6 @@ from flask_babel import _, ngettext
 from flask_login import current_user
 
 from app.auth.services import SPOKEN_LANGUAGES
-from app.calendar import services as calendar
 from app.core.access import organiser_required, public, signed_in
 from app.core.confirm import confirm_page
 from app.core.forms import EmptyForm, as_choices, country_choices, refuse
@@ -291,7 +290,7 @@ def edit_event(event_id):
             status = error.status
         else:
             if announce:
-                calendar.announce_event_change(event)
+                services.announce_event_change(event)
             db.session.commit()
             flash(_("Event saved."), "success")
             _warn_of_holidays(event)
@@ -322,7 +321,7 @@ def cancel_event(event_id):
             db.session.rollback()
             return confirm_page(heading, [], button=button, back=back, form=form,
                                 refusal=str(error), status=error.status)
-        calendar.announce_event_change(event, cancelled=True)
+        services.announce_event_change(event, cancelled=True)
         db.session.commit()
         flash(_("The event is cancelled."), "success")
         return redirect(url_for("events.show_event", event_id=event.id))
@@ -338,29 +337,29 @@ def _cancelling_the_event_does(event) -> list[str]:
         said.append(ngettext("Its %(num)d scheduled session is cancelled with it.",
                              "Its %(num)d scheduled sessions are cancelled with it.",
                              scheduled))
-    return said + _emailed(calendar.cancellation_audience(event))
+    return said + _emailed(services.cancellation_audience(event))
 
 
 def _emailed(audience) -> list[str]:
-    """Who a cancellation emails, as ``calendar.cancellation_audience`` counts them."""
+    """Who a cancellation emails, as ``services.cancellation_audience`` counts them."""
     said = []
-    if audience.participants:
+    if audience["participants"]:
         said.append(ngettext(
             "%(num)d participant is emailed that it is cancelled, with a cancellation for "
             "their calendar.",
             "%(num)d participants are emailed that it is cancelled, with a cancellation for "
-            "their calendars.", audience.participants))
-    if audience.interpreters:
+            "their calendars.", audience["participants"]))
+    if audience["interpreters"]:
         said.append(ngettext(
             "%(num)d interpreter is emailed that they are no longer needed, with a "
             "cancellation for their calendar.",
             "%(num)d interpreters are emailed that they are no longer needed, with a "
-            "cancellation for their calendars.", audience.interpreters))
-    if audience.invitees:
+            "cancellation for their calendars.", audience["interpreters"]))
+    if audience["invitees"]:
         said.append(ngettext(
             "%(num)d invitee of the call is emailed a cancellation for their calendar.",
             "%(num)d invitees of the call are emailed a cancellation for their calendars.",
-            audience.invitees))
+            audience["invitees"]))
     if not said:
         said.append(_("No one has a calendar invitation for it yet, so no one is emailed."))
     return said
@@ -423,7 +422,7 @@ def _save_session(event, form, session=None):
             sequence = session.sequence
             services.update_session(session, data)
             if session.sequence != sequence:
-                calendar.announce_session_change(session)
+                services.announce_session_change(session)
     except services.EventRuleError as error:
         db.session.rollback()
         refuse(form, str(error), error.field)
@@ -503,7 +502,7 @@ def cancel_session(event_id, session_id):
             db.session.rollback()
             return confirm_page(heading, [], button=button, back=back, form=form,
                                 refusal=str(error), status=error.status)
-        calendar.announce_session_change(session)
+        services.announce_session_change(session)
         db.session.commit()
         flash(_("The session is cancelled."), "success")
         return redirect(url_for("events.show_event", event_id=event.id))
@@ -512,6 +511,6 @@ def cancel_session(event_id, session_id):
     if session.kind != SessionKind.BILATERAL:  # a call's invitees are emailed (below)
         said.append(_("Participants are not emailed: the agenda and their subscribed "
                       "calendars show it as cancelled."))
-    return confirm_page(heading, said + _emailed(calendar.cancellation_audience(
+    return confirm_page(heading, said + _emailed(services.cancellation_audience(
         event, session)), button=button, back=back, form=form,
         status=400 if form.errors else 200)

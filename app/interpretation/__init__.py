@@ -5,7 +5,10 @@ factory calls ``init_app``, which registers the routes."""
 
 
 def init_app(app) -> None:
-    from app.interpretation import audience  # noqa: F401  (adds to the events' audiences)
+    from app.interpretation import (
+        audience,  # noqa: F401  (adds to the events' audiences)
+        calendar_hooks,  # noqa: F401  (adds to the calendar's registries)
+    )
     from app.interpretation.views import bp
 
     app.register_blueprint(bp)

@@ -22,6 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
+from app.calendar.ical import Attendee
+from app.calendar.services import ASSIGNMENT, itip_calendar, session_item
 from app.core.locking import lock_row, lock_rows
 from app.core.mail import queue_email
 from app.core.time import fmt_when, localize, now_utc
@@ -622,9 +624,6 @@ def assignment_item(assignment: Assignment, *, attendee=None, cancel: bool = Fal
     """The interpreter's calendar item: the session itself (the same UID in their feed and
     their emails), titled with the channel; its SEQUENCE adds the assignment's own changes to
     the session's, so each message supersedes the last."""
-    # Imported here: the calendar feature imports this feature's queries for its feeds.
-    from app.calendar.services import session_item
-
     channel = assignment.channel
     session = channel.session
     item = session_item(session, may_join=True, attendee=attendee, cancelled=cancel)
@@ -640,8 +639,6 @@ def notify(assignment: Assignment, kind: str) -> None:
     The SEQUENCE is never below the last one sent to them for the session (see
     ``calendar.services.itip_calendar``). Nobody is asked to reply by calendar: the email
     links to their assignments, where they accept or decline."""
-    from app.calendar.ical import Attendee
-    from app.calendar.services import ASSIGNMENT, itip_calendar
 
     channel, user = assignment.channel, assignment.interpreter.user
     session = channel.session

@@ -35,6 +35,7 @@ from app.events.models import (
 from app.events.services import ConflictError
 from app.events.signals import session_places_changed, session_places_changing
 from app.extensions import db
+from app.registrations.calendar_hooks import event_invitation
 from app.registrations.models import (
     ACTIVE,
     AttendAs,
@@ -681,7 +682,6 @@ def _messages():
 def notify(registration: Registration, kind: str, *, had_place: bool = False) -> None:
     """Queue the email for a state change, in the participant's own language. A new place
     carries a calendar invitation (REQUEST); a place given up carries its CANCEL."""
-    from app.calendar.services import event_invitation  # calendar builds on registrations
 
     user = registration.user
     invitation = None

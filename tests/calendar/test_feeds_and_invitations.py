@@ -11,6 +11,7 @@ from app.core.models import OutboxMessage
 from app.events.models import EventKind
 from app.extensions import db
 from app.registrations import services as registrations
+from app.registrations.calendar_hooks import send_reminders
 from tests.conftest import login_as
 
 NOW = datetime(2027, 3, 1, 0, 0, tzinfo=UTC)
@@ -165,8 +166,8 @@ def test_downloads_hide_the_online_link_from_the_unconfirmed(client, participant
 def test_reminders_are_sent_once_the_day_before(participant, workshop, frozen_now):
     _register(workshop, participant)
     frozen_now(datetime(2027, 4, 5, 3, tzinfo=UTC))  # 24 hours before the plenary
-    assert services.send_reminders() == 1
-    assert services.send_reminders() == 0
+    assert send_reminders() == 1
+    assert send_reminders() == 0
     subjects = db.session.scalars(select(OutboxMessage.subject).where(
         OutboxMessage.recipient == participant.email)).all()
     assert "Tomorrow: Plenary" in subjects

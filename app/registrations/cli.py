@@ -1,6 +1,6 @@
 import click
 
-from app.calendar.services import send_reminders
+from app.registrations.calendar_hooks import send_reminders
 
 
 @click.command("send-reminders")
