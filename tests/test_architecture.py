@@ -125,3 +125,33 @@ def test_a_registry_refuses_a_second_contribution_under_one_name():
     with pytest.raises(RegistryCollision):
         audiences.add("invited", lambda viewer: viewer)
     assert list(audiences) == [invited]
+
+
+def test_every_feature_refuses_with_the_one_error_type(app):
+    """Nine copies of one error hierarchy became one: each feature's errors are
+    ``Refusal``s (message, field, status), those about a changed state ``Conflict``s."""
+    import importlib
+    import inspect
+
+    from app.core.errors import Conflict, Refusal
+
+    errors = []
+    for feature in FEATURES:
+        if not (APP / feature / "services.py").exists():
+            continue
+        module = importlib.import_module(f"app.{feature}.services")
+        errors += [cls for _name, cls in inspect.getmembers(module, inspect.isclass)
+                   if cls.__module__ == module.__name__ and issubclass(cls, Exception)]
+    assert len(errors) >= 9
+    assert [cls.__name__ for cls in errors if not issubclass(cls, Refusal)] == []
+    assert all(issubclass(cls, Conflict) == (cls.status == 409) for cls in errors), \
+        {cls.__name__: cls.status for cls in errors}
+
+
+def test_a_refusal_no_view_caught_is_its_own_page_not_a_500(app):
+    from app.core.views import refused
+    from app.registrations.services import RegistrationConflict
+
+    with app.test_request_context("/"):
+        page, status = refused(RegistrationConflict("This session is full."))
+    assert status == 409 and "This session is full." in page

@@ -27,6 +27,7 @@ from app.auth.models import (
 )
 from app.auth.signals import account_deactivated
 from app.core.access import Role
+from app.core.errors import Refusal
 from app.core.mail import queue_email
 from app.core.models import AuditRecord, Country
 from app.core.time import is_valid_timezone, now_utc
@@ -37,15 +38,11 @@ SPOKEN_LANGUAGES = ("en", "id", "ms", "th", "mi", "zh", "ar", "fa", "ta", "my", 
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountError(ValueError):
+class AccountError(Refusal):
     """A request about accounts that cannot be honoured; the message is for the user.
 
     ``field`` names the form field at fault (shown beside it), None when no one field is.
     """
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class InvitationUnusable(AccountError):

@@ -43,6 +43,7 @@ from app.bilaterals.slots import (
 )
 from app.calendar.ical import Attendee, CalendarItem
 from app.calendar.services import SESSION, itip_calendar, session_item
+from app.core.errors import Conflict, Refusal
 from app.core.i18n import country_name, language_name
 from app.core.locking import lock_row
 from app.core.mail import queue_email
@@ -76,23 +77,17 @@ PROPOSED_SLOTS = 8
 BUSY_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
 
 
-class BilateralError(ValueError):
+class BilateralError(Refusal):
     """Input that breaks a rule; the message is for the user. ``field`` names the form field
     at fault (shown beside it), None when no one field is."""
-
-    status = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class Unprocessable(BilateralError):
     status = 422
 
 
-class BilateralConflict(BilateralError):
-    status = 409
+class BilateralConflict(BilateralError, Conflict):
+    """Refused because the state changed under the person: see ``Conflict``."""
 
 
 # --- holidays ------------------------------------------------------------------------------

@@ -208,7 +208,8 @@ def create_call():
         return _fail(error, "bilaterals/call_form.html", form=form)
     db.session.commit()
     if call.slots:
-        flash(_("The poll is open with %(n)d slots.", n=len(call.slots)), "success")
+        flash(ngettext("The poll is open with %(num)d slot.",
+                       "The poll is open with %(num)d slots.", len(call.slots)), "success")
     else:
         flash(_("No slot fits everyone in this range: see why below."), "warning")
     return redirect(url_for("bilaterals.show_call", call_id=call.id))

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.core.access import organiser_required, public
 from app.core.blueprint import bp
+from app.core.errors import Refusal
 from app.core.forms import EmptyForm, PreferencesForm
 from app.core.i18n import select_language, select_timezone
 from app.core.mail import outbox_problems, retry_dead_letter
@@ -112,6 +113,14 @@ def http_error(error: HTTPException):
     # Werkzeug's default descriptions are English; only our own, translated ones are shown.
     own = error.description if error.description != type(error).description else None
     return render_error(error.code, own)
+
+
+@bp.app_errorhandler(Refusal)
+def refused(error: Refusal):
+    """A refusal no view turned into a page of its own: its message, with its status, and
+    nothing the request did is kept."""
+    db.session.rollback()
+    return render_error(error.status, str(error))
 
 
 @bp.app_errorhandler(500)

@@ -9,8 +9,10 @@ from datetime import date, datetime, time, timedelta
 import pytz
 from flask import abort
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from app.core.errors import Conflict, Refusal
 from app.core.locking import lock_row, lock_rows
 from app.core.models import Country
 from app.core.registry import Registry
@@ -41,21 +43,15 @@ from app.events.signals import (
 from app.extensions import db
 
 
-class EventRuleError(ValueError):
+class EventRuleError(Refusal):
     """Input that breaks a rule of events or agendas; the message is for the user.
 
     ``field`` names the form field at fault (shown beside it), None when no one field is.
     """
 
-    status = 400
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-class ConflictError(EventRuleError):
-    status = 409
+class ConflictError(EventRuleError, Conflict):
+    """Refused because the state changed under the person: see ``Conflict``."""
 
 
 class AmbiguousTimeChoiceNeeded(EventRuleError):
@@ -209,8 +205,10 @@ def _check_event(fields: dict, sessions: list[EventSession]) -> None:
         fields["start_date"] <= to_zone(s.start_dt, fields["timezone"]).date()
         and to_zone(s.end_dt, fields["timezone"]).date() <= fields["end_date"])]
     if outside:
-        raise ConflictError(_("%(n)d sessions would fall outside the new dates. Move or "
-                              "cancel them first.", n=len(outside)))
+        raise ConflictError(ngettext(
+            "%(num)d session would fall outside the new dates. Move or cancel it first.",
+            "%(num)d sessions would fall outside the new dates. Move or cancel them first.",
+            len(outside)))
 
 
 def create_event(**fields) -> Event:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
+from app.core.errors import Conflict, Refusal
 from app.core.time import now_utc, to_zone
 from app.events.models import Event, EventSession, EventStatus, SessionStatus
 from app.extensions import db
@@ -22,14 +23,12 @@ from app.feedback.models import Feedback, FeedbackSubmission, Reflection
 MAX_TEXT = 2000
 
 
-class FeedbackError(ValueError):
+class FeedbackError(Refusal):
     """A refused answer; the message is for the user."""
 
-    status = 400
 
-
-class FeedbackConflict(FeedbackError):
-    status = 409
+class FeedbackConflict(FeedbackError, Conflict):
+    """Refused because the state changed under the person: see ``Conflict``."""
 
 
 class NotAParticipant(FeedbackError):

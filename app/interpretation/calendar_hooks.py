@@ -24,7 +24,7 @@ from app.events.models import EventSession
 from app.extensions import db
 from app.interpretation.models import BOOKED, Assignment, SessionChannel
 from app.interpretation.queries import booked_assignments, interpreters_of_events
-from app.interpretation.services import assignment_item, notify
+from app.interpretation.services import assignment_item, email_interpreter
 
 INTERPRETING_RANK = 30  # an interpreter's item of a session is theirs, whatever else they are
 
@@ -65,8 +65,8 @@ def _interpreters(session: EventSession, cancelled: bool, told: set[int],
             continue
         if assignment.status in BOOKED or assignment.interpreter_id in holding:
             seen.add(assignment.interpreter_id)
-            notices.append(Notice(assignment.interpreter_id,
-                                  lambda assignment=assignment: notify(assignment, kind)))
+            notices.append(Notice(assignment.interpreter_id, lambda assignment=assignment:
+                                  email_interpreter(assignment, kind)))
     return notices
 
 

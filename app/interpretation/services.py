@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.models import User
 from app.calendar.ical import Attendee
 from app.calendar.services import ASSIGNMENT, itip_calendar, session_item
+from app.core.errors import Conflict, Refusal
 from app.core.locking import lock_row, lock_rows
 from app.core.mail import queue_email
 from app.core.time import fmt_when, localize, now_utc
@@ -54,24 +55,19 @@ from app.interpretation.models import (
 )
 from app.registrations.models import ACTIVE, Registration
 
-S = AssignmentStatus
+
+class InterpretationError(Refusal):
+    """A rule of this feature broken; see ``app.core.errors.Refusal``."""
 
 
-class InterpretationError(ValueError):
-    status = 400
+class RuleBroken(InterpretationError, Conflict):
+    """A staffing rule refuses the change, given the assignments already made; the message
+    names the rule."""
 
 
-class RuleBroken(InterpretationError):
-    """A staffing rule refuses the change; the message names the rule."""
-
-    status = 409
-
-
-class NoLongerOpen(InterpretationError):
+class NoLongerOpen(InterpretationError, Conflict):
     """The assignment changed meanwhile (declined already, taken back, its session
     cancelled): what the person saw on their page no longer holds."""
-
-    status = 409
 
 
 def limits() -> rules.Limits:
@@ -245,7 +241,7 @@ def use_relay(channel: SessionChannel) -> SessionChannel:
     channel.relay_via = pivot
     db.session.flush()
     for assignment in team_of(channel):
-        notify(assignment, "changed")
+        email_interpreter(assignment, "changed")
     return channel
 
 
@@ -379,9 +375,10 @@ def assign_interpreter(channel: SessionChannel, profile: InterpreterProfile) -> 
         channel.assignments.append(assignment)
     else:
         assignment.sequence += 1
-    assignment.status, assignment.decline_reason = S.PROPOSED, ""  # asked again: a new answer
+    # Asked again: a new answer.
+    assignment.status, assignment.decline_reason = AssignmentStatus.PROPOSED, ""
     db.session.flush()
-    notify(assignment, "assigned")
+    email_interpreter(assignment, "assigned")
     return assignment
 
 
@@ -391,10 +388,10 @@ def release_assignment(assignment: Assignment) -> Assignment:
     db.session.refresh(assignment)
     if not assignment.is_booked:
         raise InterpretationError(_("This assignment is not active."))
-    assignment.status = S.RELEASED
+    assignment.status = AssignmentStatus.RELEASED
     assignment.sequence += 1
     db.session.flush()
-    notify(assignment, "released")
+    email_interpreter(assignment, "released")
     return assignment
 
 
@@ -402,10 +399,10 @@ def accept_assignment(assignment: Assignment) -> Assignment:
     """The interpreter takes the work. Accepting re-checks the rules: things may have moved."""
     _lock_team(assignment.channel, assignment.interpreter_id)
     db.session.refresh(assignment)
-    if assignment.status != S.PROPOSED:
+    if assignment.status != AssignmentStatus.PROPOSED:
         raise InterpretationError(_("Only a proposed assignment can be accepted."))
     check_assignment(assignment.channel, assignment.interpreter, exclude=assignment)
-    assignment.status = S.ACCEPTED
+    assignment.status = AssignmentStatus.ACCEPTED
     db.session.flush()
     return assignment
 
@@ -438,7 +435,7 @@ def decline_assignment(assignment: Assignment, reason: str) -> Assignment:
     refusal = why_not_declinable(assignment)
     if refusal:
         raise NoLongerOpen(refusal)
-    assignment.status = S.DECLINED
+    assignment.status = AssignmentStatus.DECLINED
     assignment.decline_reason = reason
     db.session.flush()
     tell_organisers_of_decline(assignment)
@@ -484,10 +481,11 @@ def auto_assign(event: Event, *, notify_interpreters: bool = True) -> AutoAssign
             assignment = reused.get((channel.id, pid))
             if assignment is None:
                 assignment = Assignment(interpreter=by_profile[pid], interpreter_id=pid,
-                                        status=S.PROPOSED)
+                                        status=AssignmentStatus.PROPOSED)
                 channel.assignments.append(assignment)
             else:
-                assignment.status, assignment.sequence = S.PROPOSED, assignment.sequence + 1
+                assignment.status = AssignmentStatus.PROPOSED
+                assignment.sequence += 1
                 assignment.decline_reason = ""
             report.added.append(assignment)
         if channel.id in plan.added:
@@ -497,7 +495,7 @@ def auto_assign(event: Event, *, notify_interpreters: bool = True) -> AutoAssign
     db.session.flush()
     if notify_interpreters:
         for assignment in report.added:
-            notify(assignment, "assigned")
+            email_interpreter(assignment, "assigned")
     return report
 
 
@@ -516,7 +514,7 @@ def my_assignments(user: User, since: datetime | None = None) -> list[Assignment
     return list(db.session.scalars(
         select(Assignment).join(Assignment.channel).join(SessionChannel.session)
         .where(Assignment.interpreter_id == user.id, EventSession.end_dt >= since,
-               Assignment.status != S.RELEASED)
+               Assignment.status != AssignmentStatus.RELEASED)
         .order_by(EventSession.start_dt, Assignment.id)
         .options(joinedload(Assignment.channel).joinedload(SessionChannel.session)
                  .joinedload(EventSession.event),
@@ -577,7 +575,7 @@ def coverage(event: Event) -> list[CoverageRow]:
                 needed = rules.slot_team_size(slot, settings)
                 issues += _channel_issues(channel, slot, team, needed, booked, by_profile,
                                           profiles, settings)
-            declined = [a for a in channel.assignments if a.status == S.DECLINED] \
+            declined = [a for a in channel.assignments if a.status == AssignmentStatus.DECLINED] \
                 if channel is not None else []
             rows.append(CoverageRow(session, code, requests, channel, needed, team, issues,
                                     declined))
@@ -633,7 +631,7 @@ def assignment_item(assignment: Assignment, *, attendee=None, cancel: bool = Fal
                   language=rules.lang(channel.language_code), title=session.title))
 
 
-def notify(assignment: Assignment, kind: str) -> None:
+def email_interpreter(assignment: Assignment, kind: str) -> None:
     """Email the interpreter with an iTIP REQUEST (assigned, changed) or CANCEL (released).
 
     The SEQUENCE is never below the last one sent to them for the session (see

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import _
+from flask_babel import _, ngettext
 from flask_login import current_user
 
 from app.core.access import Role, organiser_required, roles_required, signed_in
@@ -174,8 +174,13 @@ def auto_assign(event_id):
         abort(400)
     report = services.auto_assign(event)
     db.session.commit()
-    flash(_("%(n)d interpreters proposed; %(filled)d channels filled, %(unfilled)d not.",
-            n=len(report.added), filled=len(report.filled), unfilled=len(report.unfilled)),
+    # Three counts in one sentence: each its own plural, joined.
+    flash(" ".join((
+        ngettext("%(num)d interpreter proposed.", "%(num)d interpreters proposed.",
+                 len(report.added)),
+        ngettext("%(num)d channel filled.", "%(num)d channels filled.", len(report.filled)),
+        ngettext("%(num)d channel not filled.", "%(num)d channels not filled.",
+                 len(report.unfilled)))),
           "success" if not report.unfilled else "warning")
     for channel, reason in report.unfilled:
         flash(f"{channel.session.title} · {rules.lang(channel.language_code)}: {reason}",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.utils import secure_filename
 
 from app.auth.models import User
+from app.core.errors import Refusal
 from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.library import storage
@@ -26,10 +27,8 @@ MAX_TAGS = 10
 MAX_TAG_LENGTH = 40
 
 
-class LibraryError(ValueError):
+class LibraryError(Refusal):
     """A refused upload or change; the message is for the user."""
-
-    status = 400
 
 
 class TooLarge(LibraryError):

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.bilaterals.services import holidays_for, overrides_for
+from app.core.errors import Conflict, Refusal
 from app.core.i18n import country_name
 from app.core.models import Country
 from app.core.time import now_utc, to_zone
@@ -28,19 +29,13 @@ from app.registrations.models import AttendAs, EventInvitee, Registration, Regis
 from app.registrations.services import roster
 
 
-class PlanningError(ValueError):
+class PlanningError(Refusal):
     """A rule of planning broken; the message is for the user. ``field`` names the form
     field at fault (shown beside it), None when no one field is."""
 
-    status = 400
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-class PlanningConflict(PlanningError):
-    status = 409
+class PlanningConflict(PlanningError, Conflict):
+    """Refused because the state changed under the person: see ``Conflict``."""
 
 
 # --- date check ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import Organisation, User
+from app.core.errors import Conflict, Refusal
 from app.core.locking import lock_row, lock_rows
 from app.core.mail import queue_email
 from app.core.models import AuditRecord, Country
@@ -46,15 +47,13 @@ from app.registrations.models import (
     SessionPlace,
 )
 
-S = RegistrationStatus
+
+class RegistrationError(Refusal):
+    """A rule of this feature broken; see ``app.core.errors.Refusal``."""
 
 
-class RegistrationError(ValueError):
-    status = 400
-
-
-class RegistrationConflict(RegistrationError):
-    status = 409
+class RegistrationConflict(RegistrationError, Conflict):
+    """Refused because the state changed under the person: see ``Conflict``."""
 
 
 @dataclass
@@ -118,7 +117,7 @@ def viewer_registration(event: Event, user) -> Registration | None:
 
 def is_confirmed(event: Event, user) -> bool:
     registration = viewer_registration(event, user)
-    return registration is not None and registration.status == S.CONFIRMED
+    return registration is not None and registration.status == RegistrationStatus.CONFIRMED
 
 
 def counts_toward_capacity(event: Event, attend_as: AttendAs) -> bool:
@@ -128,7 +127,7 @@ def counts_toward_capacity(event: Event, attend_as: AttendAs) -> bool:
 
 def seats_taken(event: Event, country_code: str | None = None) -> int:
     query = select(func.count()).select_from(Registration).where(
-        Registration.event_id == event.id, Registration.status == S.CONFIRMED)
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
     if event.kind != EventKind.VIRTUAL:
         query = query.where(Registration.attend_as == AttendAs.IN_PERSON)
     if country_code is not None:
@@ -138,11 +137,11 @@ def seats_taken(event: Event, country_code: str | None = None) -> int:
 
 
 def waitlist_position(registration: Registration) -> int | None:
-    if registration.status != S.WAITLISTED:
+    if registration.status != RegistrationStatus.WAITLISTED:
         return None
     ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
         Registration.event_id == registration.event_id,
-        Registration.status == S.WAITLISTED,
+        Registration.status == RegistrationStatus.WAITLISTED,
         tuple_(Registration.waitlisted_dt, Registration.id)
         < tuple_(registration.waitlisted_dt, registration.id),
     ))
@@ -152,7 +151,7 @@ def waitlist_position(registration: Registration) -> int | None:
 def waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
     """Queue positions of a loaded roster, in the same first-in-first-out order as
     ``waitlist_position`` (earliest waitlisted, then lowest id)."""
-    waiting = sorted((r for r in registrations if r.status == S.WAITLISTED),
+    waiting = sorted((r for r in registrations if r.status == RegistrationStatus.WAITLISTED),
                      key=lambda r: (r.waitlisted_dt, r.id))
     return {r.id: n for n, r in enumerate(waiting, start=1)}
 
@@ -165,11 +164,11 @@ def my_registrations(user: User) -> list[tuple[Registration, int | None]]:
                  selectinload(Registration.choices).joinedload(SessionPlace.session))
         .order_by(Registration.created_dt.desc())
     ))
-    waiting = [r for r in registrations if r.status == S.WAITLISTED]
+    waiting = [r for r in registrations if r.status == RegistrationStatus.WAITLISTED]
     positions = {}
     if waiting:
         ahead = select(Registration.event_id, Registration.waitlisted_dt, Registration.id).where(
-            Registration.status == S.WAITLISTED,
+            Registration.status == RegistrationStatus.WAITLISTED,
             Registration.event_id.in_({r.event_id for r in waiting})).order_by(
             Registration.event_id, Registration.waitlisted_dt, Registration.id)
         queue: dict[int, int] = Counter()
@@ -194,7 +193,8 @@ def attendance_counts(event: Event) -> dict:
         select(User.country_code, Organisation.kind, Registration.attend_as, func.count())
         .select_from(Registration).join(User, User.id == Registration.user_id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .where(Registration.event_id == event.id, Registration.status == S.CONFIRMED)
+        .where(Registration.event_id == event.id,
+               Registration.status == RegistrationStatus.CONFIRMED)
         .group_by(User.country_code, Organisation.kind, Registration.attend_as)
     ).all()
     return _tally(rows)
@@ -202,7 +202,7 @@ def attendance_counts(event: Event) -> dict:
 
 def roster_counts(event: Event, registrations: list[Registration]) -> tuple[int, dict]:
     """Seats taken and the participants' numbers, from a roster already loaded."""
-    confirmed = [r for r in registrations if r.status == S.CONFIRMED]
+    confirmed = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED]
     seats = sum(1 for r in confirmed if counts_toward_capacity(event, r.attend_as))
     rows = Counter((r.user.country_code, r.user.organisation.kind if r.user.organisation
                     else None, r.attend_as) for r in confirmed)
@@ -266,14 +266,14 @@ def _audit(registration: Registration, actor: User | None, action: str, before, 
 _CURRENT = object()
 
 
-def _set_status(registration: Registration, status: S, actor, action: str,
+def _set_status(registration: Registration, status: RegistrationStatus, actor, action: str,
                 before=_CURRENT) -> None:
     """Change status with an audit record; ``before`` is given when the row is new."""
     before = registration.status if before is _CURRENT else before
     registration.status = status
-    if status == S.WAITLISTED and before != S.WAITLISTED:
+    if status == RegistrationStatus.WAITLISTED and before != RegistrationStatus.WAITLISTED:
         registration.waitlisted_dt = now_utc()
-    if status != S.WAITLISTED:
+    if status != RegistrationStatus.WAITLISTED:
         registration.waitlisted_dt = None
     db.session.flush()
     _audit(registration, actor, action, before, status)
@@ -387,7 +387,7 @@ def _take_session_places(registration: Registration, session_ids: list[int],
     current = {place.session_id: place for place in registration.choices}
     for session_id, place in current.items():
         if session_id not in session_ids and place.status in ACTIVE:
-            place.status = S.CANCELLED
+            place.status = RegistrationStatus.CANCELLED
             db.session.flush()
             promote_session_waitlist(sessions[session_id])
     for session_id in session_ids:
@@ -396,27 +396,29 @@ def _take_session_places(registration: Registration, session_ids: list[int],
             continue
         session = sessions[session_id]
         taken = db.session.scalar(select(func.count()).select_from(SessionPlace).where(
-            SessionPlace.session_id == session_id, SessionPlace.status == S.CONFIRMED))
-        status = S.CONFIRMED if taken < session.capacity else S.WAITLISTED
+            SessionPlace.session_id == session_id,
+            SessionPlace.status == RegistrationStatus.CONFIRMED))
+        status = (RegistrationStatus.CONFIRMED if taken < session.capacity
+                  else RegistrationStatus.WAITLISTED)
         if place is None:
             place = SessionPlace(registration=registration, session_id=session_id, status=status)
             db.session.add(place)
         place.status = status
-        place.waitlisted_dt = now_utc() if status == S.WAITLISTED else None
+        place.waitlisted_dt = now_utc() if status == RegistrationStatus.WAITLISTED else None
         db.session.flush()
 
 
 def promote_session_waitlist(session: EventSession) -> None:
     taken = db.session.scalar(select(func.count()).select_from(SessionPlace).where(
-        SessionPlace.session_id == session.id, SessionPlace.status == S.CONFIRMED))
+        SessionPlace.session_id == session.id, SessionPlace.status == RegistrationStatus.CONFIRMED))
     free = None if session.capacity is None else session.capacity - taken
     if free is not None and free <= 0:
         return
     waiting = db.session.scalars(select(SessionPlace).where(
-        SessionPlace.session_id == session.id, SessionPlace.status == S.WAITLISTED)
+        SessionPlace.session_id == session.id, SessionPlace.status == RegistrationStatus.WAITLISTED)
         .order_by(SessionPlace.waitlisted_dt, SessionPlace.id).limit(free))
     for place in waiting:
-        place.status = S.CONFIRMED
+        place.status = RegistrationStatus.CONFIRMED
         place.waitlisted_dt = None
     db.session.flush()
 
@@ -426,7 +428,7 @@ def _refuse_fewer_places_than_taken(session: EventSession, capacity: int | None)
     if capacity is None:
         return
     taken = db.session.scalar(select(func.count()).select_from(SessionPlace).where(
-        SessionPlace.session_id == session.id, SessionPlace.status == S.CONFIRMED))
+        SessionPlace.session_id == session.id, SessionPlace.status == RegistrationStatus.CONFIRMED))
     if capacity < taken:
         raise ConflictError(ngettext(
             "%(num)d person already has a place in this session: it cannot have fewer places.",
@@ -480,11 +482,11 @@ def register(event: Event, user: User, data: RegistrationInput) -> Registration:
             "The in-person places for your country's delegation are all taken. You can "
             "register to attend online, or ask the organisers."))
     if event.requires_approval:
-        status = S.PENDING
+        status = RegistrationStatus.PENDING
     elif _has_free_seat(event, data.attend_as):
-        status = S.CONFIRMED
+        status = RegistrationStatus.CONFIRMED
     else:
-        status = S.WAITLISTED
+        status = RegistrationStatus.WAITLISTED
     before = registration.status if registration is not None else None
     if registration is None:
         registration = Registration(event=event, user=user, status=status,
@@ -495,7 +497,7 @@ def register(event: Event, user: User, data: RegistrationInput) -> Registration:
     _apply_details(registration, data)
     _set_status(registration, status, user, "registered", before=before)
     _take_session_places(registration, session_ids, sessions)
-    notify(registration, registration.status.value)
+    email_registrant(registration, registration.status.value)
     return registration
 
 
@@ -511,7 +513,7 @@ def update_registration(registration: Registration, data: RegistrationInput) -> 
     data.consent_chatham = data.consent_data = True
     previous_mode = registration.attend_as
     _validate(event, registration.user, data)
-    if data.attend_as != previous_mode and registration.status == S.CONFIRMED:
+    if data.attend_as != previous_mode and registration.status == RegistrationStatus.CONFIRMED:
         raise RegistrationConflict(_("To switch between in person and online, cancel and "
                                      "register again, or ask the organisers."))
     _apply_details(registration, data)
@@ -519,17 +521,17 @@ def update_registration(registration: Registration, data: RegistrationInput) -> 
     return registration
 
 
-def _release(event: Event, registration: Registration, actor, status: S,
+def _release(event: Event, registration: Registration, actor, status: RegistrationStatus,
              action: str) -> list[Registration]:
     """Called with the locks of ``lock_for_change`` held."""
-    held_seat = registration.status == S.CONFIRMED
+    held_seat = registration.status == RegistrationStatus.CONFIRMED
     _set_status(registration, status, actor, action)
     for place in registration.choices:
         if place.status in ACTIVE:
-            place.status = S.CANCELLED
+            place.status = RegistrationStatus.CANCELLED
             db.session.flush()
             promote_session_waitlist(db.session.get(EventSession, place.session_id))
-    notify(registration, action, had_place=held_seat)
+    email_registrant(registration, action, had_place=held_seat)
     return promote_waitlist(event, actor) if held_seat else []
 
 
@@ -540,36 +542,36 @@ def cancel_registration(registration: Registration, actor) -> list[Registration]
     waited for the lock) changes nothing, sends nothing and writes no audit record.
     """
     event, registration = lock_for_change(registration)
-    if registration.status == S.CANCELLED:
+    if registration.status == RegistrationStatus.CANCELLED:
         return []
     if not registration.is_active:
         raise RegistrationConflict(_("This registration is no longer active."))
-    return _release(event, registration, actor, S.CANCELLED, "cancelled")
+    return _release(event, registration, actor, RegistrationStatus.CANCELLED, "cancelled")
 
 
 def decline_registration(registration: Registration, actor) -> list[Registration]:
     event, registration = lock_for_change(registration)
     if registration.status not in ACTIVE:
         raise RegistrationConflict(_("Only active registrations can be declined."))
-    return _release(event, registration, actor, S.DECLINED, "declined")
+    return _release(event, registration, actor, RegistrationStatus.DECLINED, "declined")
 
 
 def approve_registration(registration: Registration, actor) -> Registration:
     event, registration = lock_for_change(registration)
-    if registration.status != S.PENDING:
+    if registration.status != RegistrationStatus.PENDING:
         raise RegistrationConflict(_("Only registrations waiting for approval can be approved."))
     if _seat_and_quota(event, registration):
-        _set_status(registration, S.CONFIRMED, actor, "approved")
+        _set_status(registration, RegistrationStatus.CONFIRMED, actor, "approved")
     else:
-        _set_status(registration, S.WAITLISTED, actor, "approved")
-    notify(registration, registration.status.value)
+        _set_status(registration, RegistrationStatus.WAITLISTED, actor, "approved")
+    email_registrant(registration, registration.status.value)
     return registration
 
 
 def promote_registration(registration: Registration, actor) -> Registration:
     """An organiser moves one person off the waitlist, when a seat and their quota allow."""
     event, registration = lock_for_change(registration)
-    if registration.status != S.WAITLISTED:
+    if registration.status != RegistrationStatus.WAITLISTED:
         raise RegistrationConflict(_("Only people on the waitlist can be moved off it."))
     if not _has_free_seat(event, registration.attend_as):
         raise RegistrationConflict(_("There is no free place. Raise the capacity first."))
@@ -580,16 +582,16 @@ def promote_registration(registration: Registration, actor) -> Registration:
 
 
 def _promote(registration: Registration, actor) -> None:
-    _set_status(registration, S.CONFIRMED, actor, "promoted")
+    _set_status(registration, RegistrationStatus.CONFIRMED, actor, "promoted")
     registration.promoted_dt = now_utc()
-    notify(registration, "promoted")
+    email_registrant(registration, "promoted")
 
 
 def promote_waitlist(event: Event, actor=None) -> list[Registration]:
     """Fill free places from the waitlist, first in first out, skipping full delegations."""
     promoted = []
     waiting = db.session.scalars(select(Registration).where(
-        Registration.event_id == event.id, Registration.status == S.WAITLISTED)
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED)
         .options(joinedload(Registration.user))
         .order_by(Registration.waitlisted_dt, Registration.id)).all()
     free = None if event.capacity is None else event.capacity - seats_taken(event)
@@ -679,7 +681,7 @@ def _messages():
     }
 
 
-def notify(registration: Registration, kind: str, *, had_place: bool = False) -> None:
+def email_registrant(registration: Registration, kind: str, *, had_place: bool = False) -> None:
     """Queue the email for a state change, in the participant's own language. A new place
     carries a calendar invitation (REQUEST); a place given up carries its CANCEL."""
 
@@ -709,25 +711,26 @@ def assign_to_session(session: EventSession, registration: Registration, actor) 
     lock_row(Event, session.event_id)
     locked = lock_row(EventSession, session.id)
     registration = lock_row(Registration, registration.id)
-    if registration.status != S.CONFIRMED:
+    if registration.status != RegistrationStatus.CONFIRMED:
         raise RegistrationError(_("Only confirmed participants of this event can be "
                                   "assigned."))
     place = db.session.scalar(select(SessionPlace).where(
         SessionPlace.registration_id == registration.id, SessionPlace.session_id == session.id))
-    if place is not None and place.status == S.CONFIRMED:
+    if place is not None and place.status == RegistrationStatus.CONFIRMED:
         raise RegistrationConflict(_("This participant is already in this session."))
     if locked.capacity is not None:
         taken = db.session.scalar(select(func.count()).select_from(SessionPlace).where(
-            SessionPlace.session_id == session.id, SessionPlace.status == S.CONFIRMED))
+            SessionPlace.session_id == session.id,
+            SessionPlace.status == RegistrationStatus.CONFIRMED))
         if taken >= locked.capacity:
             raise RegistrationConflict(_("This session is full."))
     if place is None:
         place = SessionPlace(registration=registration, session_id=session.id,
-                             status=S.CONFIRMED)
+                             status=RegistrationStatus.CONFIRMED)
         db.session.add(place)
-    place.status, place.waitlisted_dt = S.CONFIRMED, None
+    place.status, place.waitlisted_dt = RegistrationStatus.CONFIRMED, None
     db.session.flush()
-    _audit(registration, actor, "assigned", None, S.CONFIRMED)
+    _audit(registration, actor, "assigned", None, RegistrationStatus.CONFIRMED)
     return place
 
 
@@ -747,5 +750,5 @@ def limited_sessions(event: Event) -> list[EventSession]:
 
 def confirmed_registrations(event: Event) -> list[Registration]:
     return list(db.session.scalars(select(Registration).where(
-        Registration.event_id == event.id, Registration.status == S.CONFIRMED)
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
         .options(joinedload(Registration.user))))

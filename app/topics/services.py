@@ -10,20 +10,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
+from app.core.errors import Conflict, Refusal
 from app.events import services as events
 from app.events.models import Event, EventSession, EventStatus
 from app.extensions import db
 from app.topics.models import Topic, TopicVote
 
 
-class TopicError(ValueError):
+class TopicError(Refusal):
     """A refused action on topics; the message is for the user."""
 
-    status = 400
 
-
-class TopicConflict(TopicError):
-    status = 409
+class TopicConflict(TopicError, Conflict):
+    """Refused because the state changed under the person: see ``Conflict``."""
 
 
 CLOSED = (EventStatus.CANCELLED, EventStatus.HELD)

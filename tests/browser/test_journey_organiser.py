@@ -184,7 +184,7 @@ def test_interpretation_is_set_up_and_auto_assigned(live_server, organiser, data
     assert "Team: 0 of 2" in card.inner_text()
     assert "(Australia/Sydney)" in card.inner_text()  # whose time: the organiser's
     page.get_by_role("button", name="Auto-assign open channels").click()
-    assert "2 interpreters proposed; 1 channels filled, 0 not." in flash(page)
+    assert "2 interpreters proposed. 1 channel filled. 0 channels not filled." in flash(page)
     card = page.locator("section.card", has_text="Plenary with interpretation")
     assert "Team: 2 of 2" in card.inner_text()
     assert card.locator("td", has_text="Proposed").count() == 2

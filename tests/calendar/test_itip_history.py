@@ -124,9 +124,9 @@ def test_an_interpreters_feed_says_what_their_invitation_says(
     assignment = _interpreting(interpreter, plenary)
     assignment.sequence += 2  # as after a release and a new proposal
     db.session.commit()
-    from app.interpretation.services import notify
+    from app.interpretation.services import email_interpreter
 
-    notify(assignment, "changed")
+    email_interpreter(assignment, "changed")
     db.session.commit()
     _method, invitation = _sent(interpreter.email)[-1]
     token = services.issue_feed_token(interpreter)

@@ -94,7 +94,7 @@ def test_auto_assign_button_reports_unfilled(app, client, organiser, make_event,
     response = client.post(f"/events/{event.id}/interpretation/auto-assign",
                            follow_redirects=True)
     text = response.get_data(as_text=True)
-    assert "1 channels filled" in text or "channels filled, 1 not" in text
+    assert "1 channel filled." in text and "1 channel not filled." in text  # singular
     assert "Rule: direction" in text
 
 
