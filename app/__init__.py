@@ -9,7 +9,12 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 
 from app.core.access import require_declared_rules
-from app.core.db import begin_read_only_request, begin_write_transaction, configure_engine
+from app.core.db import (
+    begin_read_only_request,
+    begin_write_transaction,
+    configure_engine,
+    finish_unit_of_work,
+)
 from app.core.hardening import init_hardening
 from app.core.i18n import select_locale, select_timezone
 from app.core.service import init_service, refuse_bad_production_config
@@ -53,6 +58,7 @@ def create_app(config_class=None) -> Flask:
         else:
             begin_read_only_request()
 
+    app.after_request(finish_unit_of_work)
     register_blueprints(app)
     register_commands(app)
     from app.core.templating import init_templating

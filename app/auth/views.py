@@ -16,7 +16,13 @@ from app.auth.forms import (
 )
 from app.auth.models import Invitation, User
 from app.core.access import organiser_required, public, secret_link, signed_in
-from app.core.forms import EmptyForm, as_choices, country_choices, refuse, timezone_choices
+from app.core.forms import (
+    EmptyForm,
+    as_choices,
+    country_choices,
+    refuse_change,
+    timezone_choices,
+)
 from app.core.i18n import language_name
 from app.core.templating import add_template_globals, current_language, current_locale
 from app.core.time import now_utc
@@ -126,8 +132,7 @@ def join(token):
                 locale=form.locale.data, languages=form.languages.data,
             )
         except services.AccountError as error:
-            db.session.rollback()
-            refuse(form, str(error), error.field)
+            refuse_change(form, error)
             status = 409 if isinstance(error, services.InvitationUnusable) else 400
         else:
             services.remember_address(user, request.remote_addr or "unknown")
@@ -174,11 +179,9 @@ def profile():
                 locale=form.locale.data, languages=form.languages.data,
             )
         except services.AccountError as error:
-            db.session.rollback()
-            refuse(form, str(error), error.field)
+            refuse_change(form, error)
             status = 400
         else:
-            db.session.commit()
             flash(_("Profile saved."), "success")
             return redirect(url_for("auth.profile"))
     elif form.errors:
@@ -195,8 +198,7 @@ def change_password():
     try:
         services.change_password(current_user, form.current.data, form.new.data)
     except services.AccountError as error:
-        db.session.rollback()
-        refuse(form, str(error), error.field)
+        refuse_change(form, error)
         return _profile_page(_profile_form(), form, 400)
     db.session.commit()
     # Every other session has just ended; this one carries on under the new session token.
@@ -231,13 +233,11 @@ def invitations():
             invitation, token = services.invite(form.email.data, form.roles.data, current_user,
                                                 form.country.data)
         except services.AccountError as error:
-            db.session.rollback()
-            refuse(form, str(error), error.field)
+            refuse_change(form, error)
             status = 409
         else:
             join_url = absolute_url("auth.join", token=token)
             services.queue_invitation_email(invitation, join_url, current_language())
-            db.session.commit()
             flash(_("Invitation sent to %(email)s. You can also pass on this link: %(url)s",
                     email=invitation.email, url=join_url), "success")
             return redirect(url_for("auth.invitations"))
@@ -257,8 +257,7 @@ def account_status():
     try:
         user = services.set_active(form.email.data, active, current_user)
     except services.AccountError as error:
-        db.session.rollback()
-        refuse(form, str(error), error.field)
+        refuse_change(form, error)
         return _invitations_page(_invite_form(), form, 400)
     db.session.commit()
     if active:
@@ -275,6 +274,5 @@ def revoke_invitation(invitation_id):
     invitation = db.get_or_404(Invitation, invitation_id)
     if invitation.used_dt is None:
         invitation.expires_dt = now_utc()
-        db.session.commit()
         flash(_("Invitation to %(email)s revoked.", email=invitation.email), "success")
     return redirect_back("auth.invitations")

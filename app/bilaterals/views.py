@@ -35,7 +35,7 @@ from app.bilaterals.models import (
 from app.bilaterals.recurrence import WEEKDAYS, plain_recurrence
 from app.calendar.services import render
 from app.core.access import Role, organiser_required, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices, country_choices, refuse
+from app.core.forms import EmptyForm, as_choices, country_choices, refuse, refuse_change
 from app.core.i18n import country_name, language_name, select_timezone
 from app.core.models import Country
 from app.core.templating import add_template_globals, current_locale
@@ -151,7 +151,6 @@ def ask_for_call():
             _fail(error, form=form)
             status = error.status
         else:
-            db.session.commit()
             flash(_("Thank you: the organisers have your request and will propose times."),
                   "success")
             return redirect(url_for("bilaterals.list_calls"))
@@ -206,7 +205,6 @@ def create_call():
         call = services.create_call(data, current_user)
     except services.BilateralError as error:
         return _fail(error, "bilaterals/call_form.html", form=form)
-    db.session.commit()
     if call.slots:
         flash(ngettext("The poll is open with %(num)d slot.",
                        "The poll is open with %(num)d slots.", len(call.slots)), "success")
@@ -270,7 +268,6 @@ def vote(call_id):
     except services.BilateralError as error:
         _fail(error)
         return _render_call(call, status=error.status)
-    db.session.commit()
     flash(_("Your answers are saved. You can change them while the poll is open."), "success")
     return redirect(url_for("bilaterals.show_call", call_id=call.id))
 
@@ -327,7 +324,6 @@ def pick(call_id):
     except services.BilateralError as error:
         _fail(error)
         return _render_call(_call_or_404(call_id), status=error.status)
-    db.session.commit()
     flash(_("The call is scheduled and every invitee has their invitation."), "success")
     return redirect(url_for("events.show_event", event_id=session.event_id))
 
@@ -343,7 +339,6 @@ def cancel_call(call_id):
     except services.BilateralError as error:
         _fail(error)
         return _render_call(_call_or_404(call_id), status=error.status)
-    db.session.commit()
     flash(_("The call is cancelled."), "success")
     return redirect(url_for("bilaterals.list_calls"))
 
@@ -376,7 +371,6 @@ def holidays():
                 _fail(error, form=form)
                 status = error.status
             else:
-                db.session.commit()
                 flash(_("Saved. New polls use this change."), "success")
                 return redirect(url_for("bilaterals.holidays", country=form.country.data))
         else:
@@ -399,7 +393,6 @@ def delete_override(override_id):
         abort(400)
     country = override.country_code
     db.session.delete(override)
-    db.session.commit()
     flash(_("The change is removed."), "success")
     return redirect(url_for("bilaterals.holidays", country=country))
 
@@ -452,7 +445,6 @@ def create_group():
         group = services.create_working_group(data, current_user)
     except services.BilateralError as error:
         return _fail(error, "bilaterals/group_form.html", form=form)
-    db.session.commit()
     flash(_("The working group is created."), "success")
     for warning in services.clock_change_warnings(group):  # calendars show these times
         flash(warning, "warning")
@@ -496,7 +488,6 @@ def edit_group(group_id):
         dropped = services.update_working_group(group, data, current_user)
     except services.BilateralError as error:
         return _fail(error, "bilaterals/group_form.html", form=form, group=group)
-    db.session.commit()
     flash(_("The working group is saved."), "success")
     if dropped:
         flash(ngettext("%(num)d meeting changed by hand is no longer in the series: its "
@@ -570,10 +561,8 @@ def change_occurrence(group_id):
                     "Choose another time.")) from None
             services.change_occurrence(group, original, new_start=new_start)
     except services.BilateralError as error:
-        db.session.rollback()
-        refuse(form, str(error), field or getattr(error, "field", None))
+        refuse_change(form, error, field or getattr(error, "field", None))
         return _render_group(_group_or_404(group_id), status=error.status, occurrence_form=form)
-    db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("bilaterals.show_group", group_id=group.id))
 
@@ -589,10 +578,8 @@ def set_members(group_id):
     try:
         services.set_members(group, [int(value) for value in form.members.data or []])
     except services.BilateralError as error:
-        db.session.rollback()
-        refuse(form, str(error), getattr(error, "field", None) or "members")
+        refuse_change(form, error, getattr(error, "field", None) or "members")
         return _render_group(_group_or_404(group_id), status=error.status, members_form=form)
-    db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("bilaterals.show_group", group_id=group.id))
 

@@ -94,7 +94,6 @@ def manage():
 @signed_in
 def new_feed():
     token = services.issue_feed_token(current_user)
-    db.session.commit()
     flash(_("Your new calendar link is ready. Any earlier link no longer works."), "success")
     return render_template("calendar/manage.html", feed=services.feed_of(current_user),
                            form=EmptyForm(),
@@ -105,6 +104,5 @@ def new_feed():
 @signed_in
 def revoke_feed():
     services.revoke_feed(current_user)
-    db.session.commit()
     flash(_("Your calendar link no longer works."), "success")
     return redirect(url_for("calendar.manage"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import has_request_context
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
@@ -65,3 +65,18 @@ def begin_read_only_request() -> None:
         return  # joined to a transaction someone else owns (as the tests do): keep it
     if db.engine.dialect.name == "postgresql" and not session.in_transaction():
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def finish_unit_of_work(response):
+    """One unit of work per request: what a request changed is committed once, after its
+    view answered without an error; an error answer (4xx, 5xx) keeps nothing of it. Views
+    commit themselves only where something must be kept whatever follows (a failed sign-in
+    counted before the 429 that refuses the next) or done only once the row is saved (a file
+    removed after its row)."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or not db.session().in_transaction():
+        return response  # a reader: nothing to keep, and its loaded rows stay fresh
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response

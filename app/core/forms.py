@@ -20,6 +20,7 @@ import re
 import unicodedata
 
 import pytz
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -39,6 +40,7 @@ from wtforms import (
 from wtforms.validators import URL
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.errors import Refusal
 from app.core.i18n import LANGUAGE_NAMES, country_name
 from app.core.time import is_valid_timezone
 from app.core.validation_messages import AppTranslations
@@ -149,6 +151,22 @@ def refuse(form, message: str, field: str | None = None) -> None:
         target.errors = [*target.errors, message]
     else:
         form.form_errors = [*form.form_errors, message]
+
+
+def refuse_change(form, error: Refusal, field: str | None = None) -> int:
+    """A service refused the change the form asked for: undo what the request did so far (the
+    page then shows what is saved) and show why beside the field at fault. The status to
+    answer with."""
+    db.session.rollback()
+    refuse(form, str(error), field or error.field)
+    return error.status
+
+
+def flash_refusal(error: Refusal) -> int:
+    """The same for a page that says it at the top: undone, and flashed as an error."""
+    db.session.rollback()
+    flash(str(error), "error")
+    return error.status
 
 
 def country_choices() -> list[tuple[str, str]]:

@@ -71,7 +71,6 @@ def outbox():
 def retry_message(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
     retry_dead_letter(message)
-    db.session.commit()
     flash(_("The email to %(recipient)s will be sent again.", recipient=message.recipient),
           "success")
     return redirect(url_for("core.outbox"))

@@ -21,7 +21,7 @@ from flask_login import current_user
 from app.auth.services import SPOKEN_LANGUAGES
 from app.core.access import organiser_required, public, signed_in
 from app.core.confirm import confirm_page
-from app.core.forms import EmptyForm, as_choices, country_choices, refuse
+from app.core.forms import EmptyForm, as_choices, country_choices, refuse_change
 from app.core.i18n import country_name, language_name, select_timezone
 from app.core.templating import add_template_globals, current_locale
 from app.core.time import now_utc, to_zone
@@ -259,11 +259,8 @@ def create_event():
         try:
             event = services.create_event(**_event_fields_checked(form))
         except services.EventRuleError as error:
-            db.session.rollback()
-            refuse(form, str(error), error.field)
-            status = error.status
+            status = refuse_change(form, error)
         else:
-            db.session.commit()
             flash(_("Event created. Now add its sessions."), "success")
             if not form.timezone.data:
                 flash(_("Timezone of the meeting: %(zone)s.",
@@ -285,13 +282,10 @@ def edit_event(event_id):
         try:
             announce = services.update_event(event, **_event_fields_checked(form))
         except services.EventRuleError as error:
-            db.session.rollback()
-            refuse(form, str(error), error.field)
-            status = error.status
+            status = refuse_change(form, error)
         else:
             if announce:
                 services.announce_event_change(event)
-            db.session.commit()
             flash(_("Event saved."), "success")
             _warn_of_holidays(event)
             return redirect(url_for("events.show_event", event_id=event.id))
@@ -322,7 +316,6 @@ def cancel_event(event_id):
             return confirm_page(heading, [], button=button, back=back, form=form,
                                 refusal=str(error), status=error.status)
         services.announce_event_change(event, cancelled=True)
-        db.session.commit()
         flash(_("The event is cancelled."), "success")
         return redirect(url_for("events.show_event", event_id=event.id))
     return confirm_page(heading, _cancelling_the_event_does(event), button=button, back=back,
@@ -424,11 +417,9 @@ def _save_session(event, form, session=None):
             if session.sequence != sequence:
                 services.announce_session_change(session)
     except services.EventRuleError as error:
-        db.session.rollback()
-        refuse(form, str(error), error.field)
+        refuse_change(form, error)
         ask_occurrence = isinstance(error, services.AmbiguousTimeChoiceNeeded)
         return None, 422 if ask_occurrence else error.status, None, ask_occurrence
-    db.session.commit()
     flash(_("Session saved."), "success")
     return redirect(url_for("events.show_event", event_id=event.id,
                             _anchor=f"session-{session.id}")), 302, None, False
@@ -503,7 +494,6 @@ def cancel_session(event_id, session_id):
             return confirm_page(heading, [], button=button, back=back, form=form,
                                 refusal=str(error), status=error.status)
         services.announce_session_change(session)
-        db.session.commit()
         flash(_("The session is cancelled."), "success")
         return redirect(url_for("events.show_event", event_id=event.id))
     said = [_("The session stays on the agenda, marked cancelled; the rest of the event "

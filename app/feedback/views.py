@@ -3,7 +3,7 @@ from flask_babel import _
 from flask_login import current_user
 
 from app.core.access import organiser_required, signed_in
-from app.core.forms import EmptyForm
+from app.core.forms import EmptyForm, flash_refusal
 from app.core.templating import add_template_globals
 from app.events.services import visible_event_or_404
 from app.extensions import db
@@ -50,11 +50,8 @@ def give(event_id):
         try:
             services.submit_feedback(event, current_user, data)
         except services.FeedbackError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            status = error.status
+            status = flash_refusal(error)
         else:
-            db.session.commit()
             flash(_("Thank you for your feedback."), "success")
             return redirect(url_for("events.show_event", event_id=event.id))
     elif form.errors:
@@ -93,7 +90,6 @@ def choose_for_report(event_id, reflection_id, choice):
     if reflection is None or reflection.event_id != event.id:
         abort(404)
     services.mark_for_report(reflection, choice == "include")
-    db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("feedback.summary", event_id=event.id,
                             _anchor=f"reflection-{reflection.id}"))

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.core.access import Role, organiser_required, roles_required, signed_in
 from app.core.confirm import confirm_page
-from app.core.forms import EmptyForm, as_choices, refuse
+from app.core.forms import EmptyForm, as_choices, flash_refusal, refuse_change
 from app.core.i18n import language_name, select_timezone
 from app.core.templating import add_template_globals, current_locale
 from app.core.time import LocalTimeError, fmt_when
@@ -43,8 +43,7 @@ def _channel_or_404(channel_id) -> SessionChannel:
 
 def _refused(error, page, **values):
     """A refused change: nothing is kept, the page shows why, the status says so."""
-    db.session.rollback()
-    flash(str(error), "error")
+    flash_refusal(error)
     return page(status=error.status, **values)
 
 
@@ -89,7 +88,6 @@ def open_channel(event_id):
         services.open_channel(session, form.language.data, is_retour=form.is_retour.data)
     except services.InterpretationError as error:
         return _refused(error, _demand_page, event=event)
-    db.session.commit()
     flash(_("Channel opened."), "success")
     return redirect(url_for("interpretation.demand", event_id=event.id))
 
@@ -131,7 +129,6 @@ def assign(channel_id):
         services.assign_interpreter(channel, profiles[form.interpreter_id.data])
     except services.InterpretationError as error:
         return _refused(error, _assignments_page, event=event)
-    db.session.commit()
     flash(_("Interpreter proposed; they have been emailed."), "success")
     return redirect(url_for("interpretation.assignments", event_id=event.id))
 
@@ -147,7 +144,6 @@ def release(assignment_id):
         services.release_assignment(assignment)
     except services.InterpretationError as error:
         return _refused(error, _assignments_page, event=event)
-    db.session.commit()
     flash(_("Interpreter released; they have been emailed."), "success")
     return redirect(url_for("interpretation.assignments", event_id=event.id))
 
@@ -161,7 +157,6 @@ def use_relay(channel_id):
         services.use_relay(channel)
     except services.InterpretationError as error:
         return _refused(error, _assignments_page, event=event)
-    db.session.commit()
     flash(_("The channel now takes relay."), "success")
     return redirect(url_for("interpretation.assignments", event_id=event.id))
 
@@ -173,7 +168,6 @@ def auto_assign(event_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     report = services.auto_assign(event)
-    db.session.commit()
     # Three counts in one sentence: each its own plural, joined.
     flash(" ".join((
         ngettext("%(num)d interpreter proposed.", "%(num)d interpreters proposed.",
@@ -236,11 +230,8 @@ def requests(event_id):
                 services.request_interpretation(current_user, sessions[form.session_id.data],
                                                 form.language.data)
             except services.InterpretationError as error:
-                db.session.rollback()
-                flash(str(error), "error")
-                status = error.status
+                status = flash_refusal(error)
             else:
-                db.session.commit()
                 flash(_("Your request is saved."), "success")
                 return redirect(url_for("interpretation.requests", event_id=event.id))
         else:
@@ -286,7 +277,6 @@ def accept(assignment_id):
         services.accept_assignment(assignment)
     except services.InterpretationError as error:
         return _refused(error, _mine_page)
-    db.session.commit()
     flash(_("Thank you: accepted."), "success")
     return redirect(url_for("interpretation.my_assignments"))
 
@@ -316,11 +306,9 @@ def decline(assignment_id):
             return confirm_page(heading, [], button=button, back=back, form=form,
                                 refusal=str(error), status=error.status)
         except services.InterpretationError as error:  # the reason itself: said beside it
-            db.session.rollback()
-            refuse(form, str(error), "reason")
+            refuse_change(form, error, "reason")
             return confirm_page(heading, said, button=button, back=back, form=form,
                                 status=error.status)
-        db.session.commit()
         flash(_("Declined. The organisers have been told why."), "success")
         return redirect(url_for("interpretation.my_assignments"))
     return confirm_page(heading, said, button=button, back=back, form=form,
@@ -367,11 +355,9 @@ def profile():
                               works_remote=form.works_remote.data,
                               works_on_site=form.works_on_site.data, grades=grades)
     except services.InterpretationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        flash_refusal(error)
         return _profile_page(services.profile_of(current_user), form, window_form,
                              error.status)
-    db.session.commit()
     flash(_("Your interpreter profile is saved."), "success")
     return redirect(url_for("interpretation.profile"))
 
@@ -398,10 +384,8 @@ def add_availability():
                 "daylight-saving change): choose another."), "error")
         return _profile_page(services.profile_of(current_user), page, form, 422)
     except services.InterpretationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        flash_refusal(error)
         return _profile_page(services.profile_of(current_user), page, form, error.status)
-    db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("interpretation.profile"))
 
@@ -414,6 +398,5 @@ def delete_availability(availability_id):
     if window is None or window.interpreter_id != current_user.id:
         abort(404)
     db.session.delete(window)
-    db.session.commit()
     flash(_("Removed."), "success")
     return redirect(url_for("interpretation.profile"))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.core import visibility
 from app.core.access import organiser_required
-from app.core.forms import EmptyForm, as_choices, country_choices, refuse
+from app.core.forms import EmptyForm, as_choices, country_choices, flash_refusal, refuse
 from app.core.i18n import LANGUAGE_NAMES, formatting_locale, select_timezone
 from app.core.templating import current_language, current_locale
 from app.core.time import now_utc, to_zone
@@ -66,8 +66,7 @@ def _back(event, anchor=None):
 
 
 def _refused(event, error):
-    db.session.rollback()
-    flash(str(error), "error")
+    flash_refusal(error)
     return _back(event), 303
 
 
@@ -93,7 +92,6 @@ def add_candidate(event_id):
                                form.start_date.data, form.end_date.data, form.notes.data or "")
     except services.PlanningError as error:
         return _refused_form(event, forms, form, error)
-    db.session.commit()
     return _back(event)
 
 
@@ -114,7 +112,6 @@ def choose_candidate(event_id, candidate_id):
         services.choose_candidate(event, candidate)
     except services.PlanningError as error:
         return _refused(event, error)
-    db.session.commit()
     flash(_("The host, venue and dates are set."), "success")
     return _back(event)
 
@@ -125,7 +122,6 @@ def choose_candidate(event_id, candidate_id):
 def delete_candidate(event_id, candidate_id):
     event = visible_event_or_404(event_id, current_user)
     db.session.delete(_candidate_or_404(event, candidate_id))
-    db.session.commit()
     return _back(event)
 
 
@@ -142,7 +138,6 @@ def add_task(event_id):
         services.add_task(event, form.title.data, owner, form.due_date.data)
     except services.PlanningError as error:
         return _refused_form(event, forms, form, error)
-    db.session.commit()
     return _back(event)
 
 
@@ -160,7 +155,6 @@ def save_letter_settings(event_id):
         services.save_letter_settings(event, details)
     except services.PlanningError as error:
         return _refused_form(event, forms, form, error)
-    db.session.commit()
     flash(_("The visa letter details are saved."), "success")
     return _back(event, "letters")
 
@@ -173,7 +167,6 @@ def toggle_task(event_id, task_id):
     if task is None or task.event_id != event.id:
         abort(404)
     services.toggle_task(task)
-    db.session.commit()
     return _back(event)
 
 

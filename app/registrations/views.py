@@ -5,7 +5,7 @@ from flask_login import current_user
 from app.auth.services import SPOKEN_LANGUAGES, user_by_email
 from app.core import visibility
 from app.core.access import organiser_required, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices, country_choices, refuse
+from app.core.forms import EmptyForm, as_choices, country_choices, flash_refusal, refuse
 from app.core.i18n import language_name, select_timezone
 from app.core.templating import add_template_globals, current_locale
 from app.core.time import fmt_when
@@ -130,13 +130,10 @@ def register(event_id):
             try:
                 registration = services.register(event, current_user, _input(form))
             except services.RegistrationError as error:
-                db.session.rollback()
-                flash(str(error), "error")
-                status = error.status
+                status = flash_refusal(error)
             else:
                 message = _status_message(registration,
                                           services.waitlist_position(registration))
-                db.session.commit()
                 flash(message, "success")
                 return redirect(url_for("registrations.mine"))
         else:
@@ -175,11 +172,8 @@ def edit(registration_id):
             try:
                 services.update_registration(registration, _input(form))
             except services.RegistrationError as error:
-                db.session.rollback()
-                flash(str(error), "error")
-                status = error.status
+                status = flash_refusal(error)
             else:
-                db.session.commit()
                 flash(_("Your registration is updated."), "success")
                 return redirect(url_for("registrations.mine"))
         else:
@@ -198,7 +192,6 @@ def cancel(registration_id):
     except services.RegistrationError as error:
         db.session.rollback()
         abort(error.status, description=str(error))
-    db.session.commit()
     flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("registrations.mine"))
 
@@ -255,10 +248,8 @@ def act(event_id, registration_id, action):
     try:
         ACTIONS[action](registration, current_user)
     except services.RegistrationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        flash_refusal(error)
         return redirect(url_for("registrations.roster", event_id=event.id)), 303
-    db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("registrations.roster", event_id=event.id))
 
@@ -270,7 +261,6 @@ def _settle(event, forms, form, field, action):
         promoted = action()
     except services.RegistrationError as error:
         return _roster_refused(event, forms, form, str(error), field, error.status)
-    db.session.commit()
     flash(_("Saved."), "success")
     if promoted:
         flash(_("%(n)d people moved off the waitlist.", n=len(promoted)), "success")
@@ -330,7 +320,6 @@ def add_invitee(event_id):
     else:
         return _roster_refused(event, forms, form,
                                _("Choose a delegation or enter an email."), None, 422)
-    db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("registrations.roster", event_id=event.id))
 
@@ -373,11 +362,8 @@ def members(event_id, session_id):
         try:
             services.assign_to_session(session, registration, current_user)
         except services.RegistrationError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            status = error.status
+            status = flash_refusal(error)
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("registrations.members", event_id=event.id,
                                     session_id=session.id))

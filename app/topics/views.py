@@ -6,7 +6,7 @@ from flask_babel import _
 from flask_login import current_user
 
 from app.core.access import Role, organiser_required, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices, refuse
+from app.core.forms import EmptyForm, as_choices, flash_refusal, refuse_change
 from app.core.templating import current_locale
 from app.events import services as events
 from app.events.models import SessionKind
@@ -58,10 +58,8 @@ def propose(event_id):
         services.propose_topic(event, current_user, form.title.data,
                                form.description.data or "")
     except services.TopicError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        flash_refusal(error)
         return _page(event, form, error.status)
-    db.session.commit()
     flash(_("Thank you: your topic is on the list."), "success")
     return redirect(url_for("topics.list_topics", event_id=event.id))
 
@@ -72,10 +70,8 @@ def _vote_action(event_id, topic_id, action, done_message):
     try:
         action(topic, current_user)
     except services.TopicError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        flash_refusal(error)
         return _page(event, TopicForm(formdata=None), error.status)
-    db.session.commit()
     flash(done_message, "success")
     return redirect(url_for("topics.list_topics", event_id=event.id, _anchor=f"topic-{topic.id}"))
 
@@ -129,12 +125,9 @@ def schedule(event_id, topic_id):
         try:
             session = services.schedule_topic(topic, _session_input(topic, form))
         except (services.TopicError, events.EventRuleError) as error:
-            db.session.rollback()
-            refuse(form, str(error), getattr(error, "field", None))
-            status = error.status
+            status = refuse_change(form, error)
             ask_occurrence = isinstance(error, events.AmbiguousTimeChoiceNeeded)
         else:
-            db.session.commit()
             flash(_("The topic is on the agenda."), "success")
             return redirect(url_for("events.show_session", event_id=event.id,
                                     session_id=session.id))
