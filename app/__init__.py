@@ -84,10 +84,11 @@ def register_blueprints(app: Flask) -> None:
         planning,
         registrations,
         topics,
+        workinggroups,
     )
 
     for feature in (core, auth, events, registrations, calendar, interpretation, planning,
-                    bilaterals, topics, feedback, library):
+                    bilaterals, workinggroups, topics, feedback, library):
         feature.init_app(app)
 
 

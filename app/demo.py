@@ -225,8 +225,10 @@ def seed_demo() -> dict[str, int]:
     _past_attendance(created)
     _open_registration(created)
     from app.bilaterals.demo import seed_bilaterals
+    from app.workinggroups.demo import seed_working_groups
 
     seed_bilaterals(created)
+    seed_working_groups(created)
     from app.interpretation.demo import seed_interpretation
 
     created["interpreting assignments"] = seed_interpretation(

@@ -269,16 +269,16 @@ FORMS: dict[tuple[str, str], Form] = {
     ("bilaterals.show_call", "bilaterals.vote"): Form("participant"),
     ("bilaterals.holidays", "bilaterals.holidays"): Form(
         "organiser", fill={"override-country": "TH", "override-name": "Extra day"}),
-    ("bilaterals.create_group", "bilaterals.create_group"): Form(
+    ("workinggroups.create_group", "workinggroups.create_group"): Form(
         "organiser", fill={"repeat": "weekly", "weekday": "2", "interval": "2"},
         bad={"interval": "0"}),
-    ("bilaterals.edit_group", "bilaterals.edit_group"): Form(
+    ("workinggroups.edit_group", "workinggroups.edit_group"): Form(
         "organiser", fill={"name": "Access group, renamed", "repeat": "weekly", "weekday": "2",
                            "interval": "2", "start_time": "11:00"},
         bad={"interval": "", "until_date": "2098-12-31"}),
-    ("bilaterals.show_group", "bilaterals.change_occurrence"): Form(
+    ("workinggroups.show_group", "workinggroups.change_occurrence"): Form(
         "organiser", button="Move", bad={"new_date": ""}),
-    ("bilaterals.show_group", "bilaterals.set_members"): Form("organiser"),
+    ("workinggroups.show_group", "workinggroups.set_members"): Form("organiser"),
 }
 
 # One-button forms: nothing for a person to fill in (a hidden value at most, written by the

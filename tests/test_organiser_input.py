@@ -8,11 +8,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.bilaterals.models import WorkingGroup
-from app.bilaterals.recurrence import RecurrenceError, normalise_rule
 from app.calendar.services import issue_feed_token
 from app.events.models import Event
 from app.extensions import db
+from app.workinggroups.models import WorkingGroup
+from app.workinggroups.recurrence import RecurrenceError, normalise_rule
 from tests.conftest import login_as
 from tests.forms import refusal
 

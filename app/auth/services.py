@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import (
@@ -421,3 +422,10 @@ def create_organiser(email: str, display_name: str, password: str) -> User:
     user.end_every_session()
     db.session.flush()
     return user
+
+
+def participants_by_country() -> list[User]:
+    """People who can be invited, with their country loaded (one query)."""
+    return list(db.session.scalars(select(User).where(
+        User.is_participant, User.country_code.is_not(None))
+        .options(joinedload(User.country)).order_by(User.country_code, User.display_name)))

@@ -1,14 +1,14 @@
-"""Demo data for bilateral calls and working groups (called by ``flask seed-demo``)."""
+"""Demo data for bilateral calls (called by ``flask seed-demo``)."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.auth.models import User
 from app.bilaterals import services
-from app.bilaterals.models import BilateralCall, WorkingGroup
+from app.bilaterals.models import BilateralCall
 from app.core.time import now_utc, to_zone
 from app.extensions import db
 
@@ -16,7 +16,6 @@ DEMO_TOPIC = "Follow-up: community placement for unaccompanied children"
 # Already scheduled between Indonesia and Thailand: only its invitees (sari@, somchai@),
 # organisers and its interpreter see it (a private event).
 SCHEDULED_TOPIC = "Follow-up: screening and referral at the border"
-DEMO_GROUP = "Indonesian Working Group on Access to Education"
 
 
 def _user(email: str) -> User | None:
@@ -25,7 +24,7 @@ def _user(email: str) -> User | None:
 
 def seed_bilaterals(created: dict) -> None:
     """An open New Zealand-Thailand poll (participant@ and somchai@ answer it from both
-    sides) and the monthly Indonesian working group; nothing is added twice."""
+    sides); nothing is added twice."""
     organiser = _user("organiser@example.org")
     pita, somchai, sari = (_user(e) for e in ("participant@example.org",
                                                "somchai@example.org", "sari@example.org"))
@@ -39,12 +38,6 @@ def seed_bilaterals(created: dict) -> None:
             invitee_ids=[pita.id, somchai.id], interpretation="th-en",
             online_url="https://meet.example.org/bilateral"), organiser)
         created["bilateral_calls"] = created.get("bilateral_calls", 0) + 1
-    if db.session.scalar(select(WorkingGroup.id).where(WorkingGroup.name == DEMO_GROUP)) is None:
-        services.create_working_group(services.GroupInput(
-            name=DEMO_GROUP, country_code="ID", timezone="Asia/Jakarta",
-            rrule="FREQ=MONTHLY;BYDAY=2TU", first_date=date(2021, 10, 1),
-            start_time=time(10, 0), duration_minutes=90, member_ids=[sari.id]), organiser)
-        created["working_groups"] = created.get("working_groups", 0) + 1
 
 
 def schedule_demo_call(created: dict) -> None:

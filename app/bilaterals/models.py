@@ -1,5 +1,5 @@
-"""Bilateral follow-up calls (invitees, candidate slots, votes), holiday overrides and
-recurring working groups."""
+"""Bilateral follow-up calls (invitees, candidate slots, votes, requests) and holiday
+overrides."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.core.models import str_enum
 from app.core.time import UTCDateTime, now_utc
-from app.events.models import Event, EventSession, new_uid
+from app.events.models import Event, EventSession
 from app.extensions import db
 
 
@@ -138,73 +138,6 @@ class HolidayOverride(db.Model):
     category: Mapped[str] = mapped_column(sa.String(20), default="public")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-
-
-class WorkingGroup(db.Model):
-    """A recurring meeting: an RRULE over wall-clock time in ``timezone``, from
-    ``first_start_dt`` (whose local time of day every occurrence keeps) to ``until_date``."""
-
-    __tablename__ = "working_groups"
-    __table_args__ = (
-        sa.CheckConstraint("duration_minutes > 0 AND duration_minutes <= 480",
-                           name="duration_range"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
-    country_code: Mapped[str | None] = mapped_column(sa.ForeignKey("countries.code"))
-    timezone: Mapped[str] = mapped_column(sa.String(64))
-    rrule: Mapped[str] = mapped_column(sa.String(200))
-    first_start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
-    duration_minutes: Mapped[int] = mapped_column()
-    until_date: Mapped[date | None] = mapped_column(sa.Date)
-    online_url: Mapped[str] = mapped_column(sa.String(500), default="")
-    uid: Mapped[str] = mapped_column(sa.String(120), unique=True, default=new_uid)
-    sequence: Mapped[int] = mapped_column(default=0)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
-
-    members: Mapped[list[WorkingGroupMember]] = relationship(
-        back_populates="group", cascade="all, delete-orphan")
-    exceptions: Mapped[list[WorkingGroupException]] = relationship(
-        back_populates="group", cascade="all, delete-orphan",
-        order_by="WorkingGroupException.original_start_dt")
-
-
-class WorkingGroupMember(db.Model):
-    __tablename__ = "working_group_members"
-    __table_args__ = (sa.UniqueConstraint("group_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(sa.ForeignKey("working_groups.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-
-    group: Mapped[WorkingGroup] = relationship(back_populates="members")
-    user: Mapped[User] = relationship()
-
-
-class WorkingGroupException(db.Model):
-    """One occurrence cancelled (no new times) or moved (new start and end)."""
-
-    __tablename__ = "working_group_exceptions"
-    __table_args__ = (
-        sa.UniqueConstraint("group_id", "original_start_dt"),
-        sa.CheckConstraint("(new_start_dt IS NULL) = (new_end_dt IS NULL)", name="moved_whole"),
-        sa.CheckConstraint("new_end_dt IS NULL OR new_end_dt > new_start_dt",
-                           name="ends_after_start"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(sa.ForeignKey("working_groups.id", ondelete="CASCADE"))
-    original_start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
-    new_start_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    new_end_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    group: Mapped[WorkingGroup] = relationship(back_populates="exceptions")
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self.new_start_dt is None
 
 
 class CallRequest(db.Model):

@@ -1,25 +1,19 @@
-import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from babel import Locale
 from babel.dates import format_skeleton, format_time
-from babel.lists import format_list
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import _, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.auth.services import participants_by_country
 from app.bilaterals import labels, services
 from app.bilaterals.blueprint import bp
 from app.bilaterals.forms import (
     AskForm,
     CallForm,
-    GroupForm,
-    GroupSettingsForm,
     HolidayFilterForm,
-    MembersForm,
-    OccurrenceForm,
     OverrideForm,
     PickForm,
     poll_form,
@@ -30,19 +24,13 @@ from app.bilaterals.models import (
     CallInvitee,
     CallRequest,
     HolidayOverride,
-    WorkingGroup,
 )
-from app.bilaterals.recurrence import WEEKDAYS, plain_recurrence
-from app.calendar.services import render
 from app.core.access import Role, organiser_required, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices, country_choices, refuse, refuse_change
+from app.core.forms import EmptyForm, as_choices, country_choices, refuse
 from app.core.i18n import country_name, language_name, select_timezone
 from app.core.models import Country
 from app.core.templating import add_template_globals, current_locale
 from app.core.time import (
-    AmbiguousLocalTime,
-    NonExistentLocalTime,
-    localize,
     now_utc,
     to_zone,
 )
@@ -58,36 +46,6 @@ def register_label_globals(state):
     add_template_globals(state.app, answer_label=labels.ANSWERS.get,
                          call_status_label=labels.CALL_STATUSES.get)
     state.app.jinja_env.filters["slot_when"] = slot_when
-
-
-def rule_in_words(rule: str) -> str | None:
-    """A working group's rule as people say it ("Every month on the second Tuesday"), in
-    the reader's language; None for a rule beyond the common weekly and monthly ones."""
-    parts = dict(piece.partition("=")[::2] for piece in rule.split(";"))
-    freq, days = parts.pop("FREQ", ""), parts.pop("BYDAY", "")
-    interval = int(parts.pop("INTERVAL", "1") or 1)
-    parts.pop("WKST", None)
-    match = re.fullmatch(r"([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)", days)
-    if parts or (not match and freq != "WEEKLY"):
-        return None
-    names = Locale.parse(current_locale()).days["format"]["wide"]
-    if freq == "WEEKLY" and days and all(d in WEEKDAYS for d in days.split(",")):
-        listed = format_list([names[WEEKDAYS.index(d)] for d in days.split(",")],
-                             locale=current_locale())
-        if interval == 1:
-            return _("Every week on %(days)s", days=listed)
-        return _("Every %(n)d weeks on %(days)s", n=interval, days=listed)
-    if freq == "MONTHLY" and match and match.group(1):
-        ordinal = {"1": _("first"), "2": _("second"), "3": _("third"), "4": _("fourth"),
-                   "5": _("fifth"), "-1": _("last")}.get(match.group(1).lstrip("+"))
-        if ordinal is None:
-            return None
-        day = names[WEEKDAYS.index(match.group(2))]
-        if interval == 1:
-            return _("Every month on the %(nth)s %(day)s", nth=ordinal, day=day)
-        return _("Every %(n)d months on the %(nth)s %(day)s", n=interval, nth=ordinal,
-                 day=day)
-    return None
 
 
 def slot_when(instant: datetime) -> str:
@@ -170,7 +128,7 @@ def _prepare_call_form(form: CallForm) -> CallForm:
     form.invitees.choices = as_choices(
         (str(u.id), f"{u.display_name} · {country_name(u.country_code, locale)} · "
                     f"{u.timezone.replace('_', ' ')}")
-        for u in services.participants_by_country())
+        for u in participants_by_country())
     form.interpretation.choices = as_choices(
         [("", _("None needed")), *((pair, "–".join(language_name(code, locale)
                                                     for code in pair.split("-")))
@@ -398,196 +356,3 @@ def delete_override(override_id):
 
 
 # --- working groups -------------------------------------------------------------------------
-
-def _group_or_404(group_id: int) -> WorkingGroup:
-    group = db.session.scalar(select(WorkingGroup).where(WorkingGroup.id == group_id).options(
-        selectinload(WorkingGroup.exceptions), selectinload(WorkingGroup.members)))
-    if group is None or not (current_user.is_organiser or services.is_member(group,
-                                                                              current_user)):
-        abort(404)
-    return group
-
-
-def _member_choices():
-    locale = current_locale()
-    return as_choices((str(u.id), f"{u.display_name} · {country_name(u.country_code, locale)}")
-                      for u in services.participants_by_country())
-
-
-@bp.route("/working-groups")
-@signed_in
-def list_groups():
-    groups = services.groups_for(current_user)
-    upcoming = {group.id: services.group_occurrences(group, limit=1) for group in groups}
-    return render_template("bilaterals/groups.html", groups=groups, upcoming=upcoming)
-
-
-def _group_settings(form: GroupSettingsForm, rule: str) -> dict:
-    """The group's settings as the form gives them, for ``services.GroupSettings``."""
-    return dict(name=form.name.data, country_code=form.country.data or None,
-                timezone=form.timezone.data, rrule=rule, first_date=form.first_date.data,
-                start_time=form.start_time.data, duration_minutes=form.duration.data,
-                until_date=form.until_date.data, online_url=form.online_url.data or "")
-
-
-@bp.route("/working-groups/new", methods=["GET", "POST"])
-@organiser_required
-def create_group():
-    form = GroupForm(timezone=current_user.timezone)
-    form.country.choices = as_choices([("", _("None")), *country_choices()])
-    form.members.choices = _member_choices()
-    if request.method == "GET" or not form.validate_on_submit():
-        status = 200 if request.method == "GET" else 422
-        return render_template("bilaterals/group_form.html", form=form), status
-    data = services.GroupInput(**_group_settings(form, form.recurrence().rule),
-                               member_ids=[int(value) for value in form.members.data or []])
-    try:
-        group = services.create_working_group(data, current_user)
-    except services.BilateralError as error:
-        return _fail(error, "bilaterals/group_form.html", form=form)
-    flash(_("The working group is created."), "success")
-    for warning in services.clock_change_warnings(group):  # calendars show these times
-        flash(warning, "warning")
-    return redirect(url_for("bilaterals.show_group", group_id=group.id))
-
-
-def _settings_of(group: WorkingGroup) -> dict:
-    """The edit form's starting values: the group as it is, its pattern in plain choices
-    ("current" when they cannot express it)."""
-    local_first = to_zone(group.first_start_dt, group.timezone)
-    pattern = plain_recurrence(group.rrule)
-    values = dict(name=group.name, country=group.country_code or "", timezone=group.timezone,
-                  first_date=local_first.date(), start_time=local_first.time(),
-                  duration=group.duration_minutes, until_date=group.until_date,
-                  online_url=group.online_url, repeat="current")
-    if pattern is not None:
-        values.update(repeat=pattern.repeat, weekday=str(pattern.weekday),
-                      interval=pattern.interval, position=str(pattern.position))
-    return values
-
-
-@bp.route("/working-groups/<int:group_id>/edit", methods=["GET", "POST"])
-@organiser_required
-def edit_group(group_id):
-    group = _group_or_404(group_id)
-    form = GroupSettingsForm(data=_settings_of(group))
-    form.country.choices = as_choices([("", _("None")), *country_choices()])
-    if plain_recurrence(group.rrule) is None:
-        # A rule set up as RRULE text: kept unless the organiser chooses a plain pattern.
-        words = rule_in_words(group.rrule)
-        keep = _("Keep as now: %(pattern)s", pattern=words) if words else \
-            _("Keep the current pattern")
-        form.repeat.choices = [*form.repeat.choices, *as_choices([("current", keep)])]
-    if request.method == "GET" or not form.validate_on_submit():
-        status = 200 if request.method == "GET" else 422
-        return render_template("bilaterals/group_form.html", form=form, group=group), status
-    pattern = form.recurrence()
-    data = services.GroupSettings(**_group_settings(
-        form, pattern.rule if pattern else group.rrule))
-    try:
-        dropped = services.update_working_group(group, data, current_user)
-    except services.BilateralError as error:
-        return _fail(error, "bilaterals/group_form.html", form=form, group=group)
-    flash(_("The working group is saved."), "success")
-    if dropped:
-        flash(ngettext("%(num)d meeting changed by hand is no longer in the series: its "
-                       "change was dropped.",
-                       "%(num)d meetings changed by hand are no longer in the series: their "
-                       "changes were dropped.", dropped), "warning")
-    for warning in services.clock_change_warnings(group):
-        flash(warning, "warning")
-    return redirect(url_for("bilaterals.show_group", group_id=group.id))
-
-
-@bp.route("/working-groups/<int:group_id>")
-@signed_in
-def show_group(group_id):
-    group = _group_or_404(group_id)
-    return _render_group(group)
-
-
-def _render_group(group, status=200, occurrence_form=None, members_form=None):
-    """The group's page; a refused change of a meeting or of the members comes back marked."""
-    if members_form is None:
-        members_form = MembersForm(members=[str(m.user_id) for m in group.members],
-                                   formdata=None)
-    members_form.members.choices = _member_choices() if current_user.is_organiser else []
-    local_first = to_zone(group.first_start_dt, group.timezone)
-    return render_template(
-        "bilaterals/group.html", group=group,
-        occurrences=services.group_occurrences(group, limit=8),
-        member_count=len(group.members), members_form=members_form,
-        occurrence_form=occurrence_form or OccurrenceForm(formdata=None),
-        local_time=local_first.strftime("%H:%M"), rule_words=rule_in_words(group.rrule),
-        group_country=country_name(group.country_code, current_locale())), status
-
-
-def _instant(value: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        abort(400)
-    if parsed.tzinfo is None:
-        abort(400)
-    return parsed.astimezone(UTC)
-
-
-@bp.route("/working-groups/<int:group_id>/occurrences", methods=["POST"])
-@organiser_required
-def change_occurrence(group_id):
-    group = _group_or_404(group_id)
-    form = OccurrenceForm()
-    if not form.validate_on_submit() or form.action.data not in ("cancel", "move", "restore"):
-        refuse(form, _("Choose what to do with this meeting."))
-        return _render_group(group, status=422, occurrence_form=form)
-    original = _instant(form.original.data)
-    field = None  # the form field a refusal is about
-    try:
-        if form.action.data == "restore":
-            services.restore_occurrence(group, original)
-        elif form.action.data == "cancel":
-            services.change_occurrence(group, original)
-        else:
-            if not (form.new_date.data and form.new_time.data):
-                field = "new_time" if form.new_date.data else "new_date"
-                raise services.Unprocessable(_("Give the new date and local time."))
-            naive = datetime.combine(form.new_date.data, form.new_time.data)
-            try:
-                new_start = localize(naive, group.timezone)
-            except (NonExistentLocalTime, AmbiguousLocalTime):
-                field = "new_time"
-                raise services.Unprocessable(_(
-                    "That local time does not exist or happens twice (the clocks change). "
-                    "Choose another time.")) from None
-            services.change_occurrence(group, original, new_start=new_start)
-    except services.BilateralError as error:
-        refuse_change(form, error, field or getattr(error, "field", None))
-        return _render_group(_group_or_404(group_id), status=error.status, occurrence_form=form)
-    flash(_("Saved."), "success")
-    return redirect(url_for("bilaterals.show_group", group_id=group.id))
-
-
-@bp.route("/working-groups/<int:group_id>/members", methods=["POST"])
-@organiser_required
-def set_members(group_id):
-    group = _group_or_404(group_id)
-    form = MembersForm()
-    form.members.choices = _member_choices()
-    if not form.validate_on_submit():
-        return _render_group(group, status=422, members_form=form)
-    try:
-        services.set_members(group, [int(value) for value in form.members.data or []])
-    except services.BilateralError as error:
-        refuse_change(form, error, getattr(error, "field", None) or "members")
-        return _render_group(_group_or_404(group_id), status=error.status, members_form=form)
-    flash(_("Saved."), "success")
-    return redirect(url_for("bilaterals.show_group", group_id=group.id))
-
-
-@bp.route("/working-groups/<int:group_id>/calendar.ics")
-@signed_in
-def group_calendar(group_id):
-    group = _group_or_404(group_id)
-    body = render(services.group_items(group), "PUBLISH", name=group.name)
-    return Response(body, mimetype="text/calendar", headers={
-        "Content-Disposition": f'attachment; filename="working-group-{group.id}.ics"'})

@@ -11,6 +11,7 @@ from app.core.models import OutboxMessage
 from app.events.models import SessionKind
 from app.extensions import db
 from app.registrations.models import Registration, RegistrationStatus
+from app.workinggroups import services as groups
 from tests.formatting import holiday_name
 
 NOW = datetime(2027, 3, 1, tzinfo=UTC)
@@ -132,22 +133,22 @@ def test_no_overlap_reason_reads_well(app, people, make_user):
 
 def test_working_group_occurrences_exceptions_and_calendar(people):
     organiser, nz, _th = people
-    group = services.create_working_group(services.GroupInput(
+    group = groups.create_working_group(groups.GroupInput(
         name="Education", country_code="ID", timezone="Australia/Sydney",
         rrule="FREQ=MONTHLY;BYDAY=2TU", first_date=date(2027, 3, 1), start_time=time(10),
         duration_minutes=60, until_date=date(2027, 12, 31), member_ids=[nz.id]), organiser)
-    upcoming = services.group_occurrences(group, limit=3)
+    upcoming = groups.group_occurrences(group, limit=3)
     assert [o.start_dt for o in upcoming] == [datetime(2027, 3, 8, 23, tzinfo=UTC),
                                               datetime(2027, 4, 13, 0, tzinfo=UTC),
                                               datetime(2027, 5, 11, 0, tzinfo=UTC)]
-    services.change_occurrence(group, upcoming[0].start_dt)
+    groups.change_occurrence(group, upcoming[0].start_dt)
     moved_to = datetime(2027, 4, 14, 0, tzinfo=UTC)
-    services.change_occurrence(group, upcoming[1].start_dt, new_start=moved_to)
-    again = services.group_occurrences(group, limit=3)
+    groups.change_occurrence(group, upcoming[1].start_dt, new_start=moved_to)
+    again = groups.group_occurrences(group, limit=3)
     assert again[0].is_cancelled and again[1].is_moved and again[1].start_dt == moved_to
-    with pytest.raises(services.Unprocessable):
-        services.change_occurrence(group, datetime(2027, 3, 9, 1, tzinfo=UTC))
-    master, override = services.group_items(group)
+    with pytest.raises(groups.Unprocessable):
+        groups.change_occurrence(group, datetime(2027, 3, 9, 1, tzinfo=UTC))
+    master, override = groups.group_items(group)
     # Meetings are named by their nominal wall-clock time in the group's zone.
     assert master.exdates == [datetime(2027, 3, 9, 10)] and override.recurrence_id == \
         datetime(2027, 4, 13, 10)
@@ -168,8 +169,8 @@ def test_working_group_occurrences_exceptions_and_calendar(people):
 @pytest.mark.parametrize("rule", ["FREQ=SECONDLY", "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=7"])
 def test_unsupported_rules_are_refused_with_a_message(people, rule):
     organiser, _nz, _th = people
-    with pytest.raises(services.Unprocessable, match="cannot honour"):
-        services.create_working_group(services.GroupInput(
+    with pytest.raises(groups.Unprocessable, match="cannot honour"):
+        groups.create_working_group(groups.GroupInput(
             name="x", country_code=None, timezone="Asia/Jakarta", rrule=rule,
             first_date=date(2027, 3, 1), start_time=time(10), duration_minutes=60),
             organiser)
@@ -177,7 +178,7 @@ def test_unsupported_rules_are_refused_with_a_message(people, rule):
 
 # --- editing a working group -------------------------------------------------------------------
 
-def _settings(group, **changes) -> services.GroupSettings:
+def _settings(group, **changes) -> groups.GroupSettings:
     """The group's settings as its edit form starts them, with ``changes``."""
     from app.core.time import to_zone
 
@@ -187,7 +188,7 @@ def _settings(group, **changes) -> services.GroupSettings:
                   duration_minutes=group.duration_minutes, until_date=group.until_date,
                   online_url=group.online_url)
     fields.update(changes)
-    return services.GroupSettings(**fields)
+    return groups.GroupSettings(**fields)
 
 
 @pytest.fixture
@@ -195,13 +196,13 @@ def jakarta_group(people):
     """Second Tuesdays at 10:00 in Jakarta (03:00 UTC) from March 2027: 9 March, 13 April,
     11 May, 8 June...; 13 April moved to the 14th, 11 May cancelled."""
     organiser, nz, _th = people
-    group = services.create_working_group(services.GroupInput(
+    group = groups.create_working_group(groups.GroupInput(
         name="Education", country_code="ID", timezone="Asia/Jakarta",
         rrule="FREQ=MONTHLY;BYDAY=2TU", first_date=date(2027, 3, 1), start_time=time(10),
         duration_minutes=60, member_ids=[nz.id]), organiser)
-    services.change_occurrence(group, datetime(2027, 4, 13, 3, tzinfo=UTC),
+    groups.change_occurrence(group, datetime(2027, 4, 13, 3, tzinfo=UTC),
                                new_start=datetime(2027, 4, 14, 3, tzinfo=UTC))
-    services.change_occurrence(group, datetime(2027, 5, 11, 3, tzinfo=UTC))
+    groups.change_occurrence(group, datetime(2027, 5, 11, 3, tzinfo=UTC))
     return organiser, group
 
 
@@ -214,7 +215,7 @@ def test_an_edit_keeps_the_changed_meetings_whose_day_the_series_still_has(jakar
     sequence, members = group.sequence, [m.user_id for m in group.members]
     # An hour later and 90 minutes long: the same days, so both changes stay, re-keyed to
     # the new time; the moved meeting takes the new length.
-    dropped = services.update_working_group(
+    dropped = groups.update_working_group(
         group, _settings(group, name="Education and care", start_time=time(11),
                          duration_minutes=90), organiser)
     assert dropped == 0
@@ -223,13 +224,13 @@ def test_an_edit_keeps_the_changed_meetings_whose_day_the_series_still_has(jakar
         (datetime(2027, 4, 13, 4, tzinfo=UTC), datetime(2027, 4, 14, 3, tzinfo=UTC),
          datetime(2027, 4, 14, 4, 30, tzinfo=UTC)),
         (datetime(2027, 5, 11, 4, tzinfo=UTC), None, None)]
-    upcoming = services.group_occurrences(group, after=datetime(2027, 4, 1, tzinfo=UTC),
+    upcoming = groups.group_occurrences(group, after=datetime(2027, 4, 1, tzinfo=UTC),
                                           limit=3)
     assert [(o.is_moved, o.is_cancelled) for o in upcoming] == [
         (True, False), (False, True), (False, False)]
     assert group.sequence == sequence + 1  # calendars replace the series they hold
     assert [m.user_id for m in group.members] == members  # members change apart
-    [master, *_overrides] = services.group_items(group)
+    [master, *_overrides] = groups.group_items(group)
     assert master.sequence == group.sequence
 
 
@@ -237,14 +238,14 @@ def test_an_edit_drops_the_changed_meetings_whose_day_the_series_no_longer_has(
         jakarta_group):
     organiser, group = jakarta_group
     # Every third Tuesday from 2 March (23 March, 13 April, 4 May): 11 May is no longer a day.
-    dropped = services.update_working_group(
+    dropped = groups.update_working_group(
         group, _settings(group, rrule="FREQ=WEEKLY;INTERVAL=3;BYDAY=TU"), organiser)
     assert dropped == 1
     assert _changes(group) == [(datetime(2027, 4, 13, 3, tzinfo=UTC),
                                 datetime(2027, 4, 14, 3, tzinfo=UTC),
                                 datetime(2027, 4, 14, 4, tzinfo=UTC))]
     # Third Wednesdays: neither day is left.
-    assert services.update_working_group(
+    assert groups.update_working_group(
         group, _settings(group, rrule="FREQ=MONTHLY;BYDAY=3WE"), organiser) == 1
     assert group.exceptions == []
     from app.core.models import AuditRecord
@@ -257,13 +258,13 @@ def test_an_edit_drops_the_changed_meetings_whose_day_the_series_no_longer_has(
 def test_an_edit_that_changes_nothing_leaves_the_sequence(jakarta_group):
     organiser, group = jakarta_group
     sequence, changes = group.sequence, _changes(group)
-    assert services.update_working_group(group, _settings(group), organiser) == 0
+    assert groups.update_working_group(group, _settings(group), organiser) == 0
     assert group.sequence == sequence and _changes(group) == changes
 
 
 def test_a_new_zone_keeps_the_local_days(jakarta_group):
     organiser, group = jakarta_group
-    services.update_working_group(group, _settings(group, timezone="Australia/Sydney"),
+    groups.update_working_group(group, _settings(group, timezone="Australia/Sydney"),
                                   organiser)
     # 10:00 in Sydney (AEST from April): 13 April 00:00 UTC, still the moved meeting's day.
     assert [e.original_start_dt for e in group.exceptions] == [
@@ -283,8 +284,8 @@ def test_an_edit_that_breaks_a_rule_is_refused_and_changes_nothing(jakarta_group
                                                                     field, message):
     organiser, group = jakarta_group
     before = (group.name, group.rrule, group.first_start_dt, group.sequence, _changes(group))
-    with pytest.raises(services.Unprocessable, match=message) as refused:
-        services.update_working_group(group, _settings(group, name="Renamed", **changes),
+    with pytest.raises(groups.Unprocessable, match=message) as refused:
+        groups.update_working_group(group, _settings(group, name="Renamed", **changes),
                                       organiser)
     assert refused.value.field == field
     assert (group.name, group.rrule, group.first_start_dt, group.sequence,

@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.bilaterals import services
-from app.bilaterals.models import BilateralCall, CallStatus, SlotVote, WorkingGroup
+from app.bilaterals.models import BilateralCall, CallStatus, SlotVote
 from app.core.models import OutboxMessage
 from app.events.models import AttendanceMode, EventSession
 from app.extensions import db
 from app.registrations.models import Registration
+from app.workinggroups import services as groups
+from app.workinggroups.models import WorkingGroup
 from tests.formatting import weekday_name
 from tests.forms import refusal, rendered_form
 
@@ -195,7 +197,7 @@ def _monthly_group(organiser, member, **changes):
                   rrule="FREQ=MONTHLY;BYDAY=2TU", first_date=date(2027, 3, 1),
                   start_time=time(10), duration_minutes=60, member_ids=[member.id])
     fields.update(changes)
-    group = services.create_working_group(services.GroupInput(**fields), organiser)
+    group = groups.create_working_group(groups.GroupInput(**fields), organiser)
     db.session.commit()
     return group
 
@@ -207,7 +209,7 @@ def test_a_working_group_is_edited_through_its_page(client, login, call_world):
     organiser, nz, _th, _call = call_world
     group = _monthly_group(organiser, nz)
     # 13 April 2027 (second Tuesday) is moved; the new series still meets that day.
-    services.change_occurrence(group, datetime(2027, 4, 13, 3, tzinfo=UTC),
+    groups.change_occurrence(group, datetime(2027, 4, 13, 3, tzinfo=UTC),
                                new_start=datetime(2027, 4, 14, 3, tzinfo=UTC))
     db.session.commit()
     sequence = group.sequence

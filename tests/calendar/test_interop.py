@@ -27,7 +27,6 @@ import pytest
 from sqlalchemy import select
 
 from app.bilaterals import services as bilaterals
-from app.bilaterals.models import WorkingGroup
 from app.calendar import services as calendar
 from app.core.models import OutboxMessage
 from app.events.models import Event, EventKind, EventSession, SessionKind
@@ -35,6 +34,8 @@ from app.extensions import db
 from app.interpretation.models import Grade
 from app.interpretation.services import assign_interpreter, open_channel, save_profile
 from app.registrations import services as registrations
+from app.workinggroups import services as groups
+from app.workinggroups.models import WorkingGroup
 from tests.calendar import interop
 from tests.conftest import login_as
 from tests.forms import rendered_form
@@ -88,7 +89,7 @@ def _session_truth(session: EventSession) -> set:
 def _group_truth(group: WorkingGroup) -> set:
     """The app's own meetings of the series (moved ones where they moved to)."""
     found = set()
-    for occurrence in bilaterals.group_occurrences(
+    for occurrence in groups.group_occurrences(
             group, after=group.first_start_dt - timedelta(days=1), limit=500):
         if not occurrence.is_cancelled:
             found.add((group.uid, interop.utc(occurrence.start_dt),
@@ -177,8 +178,8 @@ def scenario(client, organiser, participant, interpreter, make_user, make_event,
     gap = _create_group(client, organiser, participant, name="Gap", timezone=SYDNEY,
                         repeat="weekly", weekday="6", first_date="2027-09-19",
                         start_time="02:30", duration="60", until_date="2027-10-31")
-    bilaterals.change_occurrence(gap, datetime(2027, 10, 9, 15, 30, tzinfo=UTC))  # 10 Oct
-    bilaterals.change_occurrence(gap, datetime(2027, 10, 16, 15, 30, tzinfo=UTC),
+    groups.change_occurrence(gap, datetime(2027, 10, 9, 15, 30, tzinfo=UTC))  # 10 Oct
+    groups.change_occurrence(gap, datetime(2027, 10, 16, 15, 30, tzinfo=UTC),
                                  new_start=datetime(2027, 10, 17, 23, tzinfo=UTC))
     phantom = _create_group(client, organiser, participant, name="Second Tuesdays",
                             timezone=SYDNEY, repeat="monthly", weekday="1", position="2",
@@ -189,18 +190,18 @@ def scenario(client, organiser, participant, interpreter, make_user, make_event,
                          start_time="02:30", duration="60", until_date="2028-04-16")
     # A count of meetings: a rule set up as RRULE text before the form asked in plain
     # words, which stored groups may still have (only the service takes one now).
-    spanning = bilaterals.create_working_group(bilaterals.GroupInput(
+    spanning = groups.create_working_group(groups.GroupInput(
         name="Across", country_code=None, timezone=SYDNEY, rrule="FREQ=WEEKLY;BYDAY=SU;COUNT=6",
         first_date=date(2027, 9, 19), start_time=time(1, 30), duration_minutes=120,
         member_ids=[participant.id]), organiser)
     db.session.commit()
-    groups = [gap, phantom, fold, spanning]
-    for group in groups:
+    made = [gap, phantom, fold, spanning]
+    for group in made:
         _keep(seen, f"group {group.name}",
               _download(client, f"/working-groups/{group.id}/calendar.ics"),
               _group_truth(group))
     _feed(seen, "member feed", client, participant,
-          set().union(*(_group_truth(g) for g in groups)))
+          set().union(*(_group_truth(g) for g in made)))
 
     for message in db.session.scalars(select(OutboxMessage).where(
             OutboxMessage.calendar.is_not(None)).order_by(OutboxMessage.id)):

@@ -5,17 +5,17 @@ from datetime import UTC, date, datetime, time, timedelta
 import vobject
 from sqlalchemy import select
 
-from app.bilaterals import services as bilaterals
 from app.calendar import services
 from app.calendar.models import CalendarFeed
 from app.extensions import db
+from app.workinggroups import services as groups
 
 
 def test_a_members_feed_carries_the_series_and_follows_its_exceptions(
         client, organiser, participant, make_user, frozen_now):
     frozen_now(datetime(2027, 2, 1, tzinfo=UTC))
     outsider = make_user()
-    group = bilaterals.create_working_group(bilaterals.GroupInput(
+    group = groups.create_working_group(groups.GroupInput(
         name="Education working group", country_code="ID", timezone="Asia/Jakarta",
         rrule="FREQ=MONTHLY;BYDAY=2TU", first_date=date(2027, 3, 1), start_time=time(10),
         duration_minutes=60, member_ids=[participant.id]), organiser)
@@ -32,8 +32,8 @@ def test_a_members_feed_carries_the_series_and_follows_its_exceptions(
 
     etag = client.get(f"/calendar/{token}.ics").headers["ETag"]
     frozen_now(datetime(2027, 2, 2, tzinfo=UTC))
-    first = bilaterals.group_occurrences(group, limit=1)[0].start_dt
-    bilaterals.change_occurrence(group, first)
+    first = groups.group_occurrences(group, limit=1)[0].start_dt
+    groups.change_occurrence(group, first)
     db.session.commit()
     changed = client.get(f"/calendar/{token}.ics", headers={"If-None-Match": etag})
     assert changed.status_code == 200

@@ -8,6 +8,7 @@ from werkzeug.routing import AnyConverter
 
 from app.core.access import public, require_declared_rules, rule_of
 from app.extensions import db
+from app.workinggroups import services as groups
 from tests.conftest import login_as
 
 ROLES = ("anonymous", "participant", "interpreter", "organiser")
@@ -125,7 +126,7 @@ def _bilaterals(users, thai):
         country_a="NZ", country_b="TH", topic="Access check", duration_minutes=60,
         first_date=date(2099, 3, 1), last_date=date(2099, 3, 10), timezone="Asia/Bangkok",
         invitee_ids=[participant.id, thai.id]), organiser)
-    group = bilaterals.create_working_group(bilaterals.GroupInput(
+    group = groups.create_working_group(groups.GroupInput(
         name="Access group", country_code="ID", timezone="Asia/Jakarta",
         rrule="FREQ=MONTHLY;BYDAY=2TU", first_date=date(2099, 1, 1), start_time=time(10),
         duration_minutes=60, member_ids=[participant.id]), organiser)

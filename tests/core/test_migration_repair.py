@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app import create_app
-from app.bilaterals.models import WorkingGroup
 from app.events.models import Event, EventKind, EventStatus
 from app.extensions import db
+from app.workinggroups.models import WorkingGroup
 from tests import live
 from tests.conftest import make_test_config
 

@@ -4,14 +4,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from app.bilaterals.recurrence import (
+from app.core.time import localize, to_zone
+from app.workinggroups.recurrence import (
     PlainRecurrence,
     RecurrenceError,
     normalise_rule,
     occurrences,
     plain_recurrence,
 )
-from app.core.time import localize, to_zone
 
 
 def test_monthly_second_tuesday_in_jakarta():

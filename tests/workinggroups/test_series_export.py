@@ -8,11 +8,11 @@ import pytest
 import vobject
 from dateutil.rrule import rrulestr
 
-from app.bilaterals import services
-from app.bilaterals.models import WorkingGroup
 from app.calendar.services import render
 from app.core.time import fmt_date, fmt_time
 from app.extensions import db
+from app.workinggroups import services as groups
+from app.workinggroups.models import WorkingGroup
 from tests.forms import rendered_form
 
 NOW = datetime(2027, 3, 1, tzinfo=UTC)
@@ -26,7 +26,7 @@ def clock(frozen_now):
 def _group(organiser, **fields):
     fields.setdefault("country_code", None)
     fields.setdefault("duration_minutes", 60)
-    group = services.create_working_group(services.GroupInput(name="WG", **fields), organiser)
+    group = groups.create_working_group(groups.GroupInput(name="WG", **fields), organiser)
     db.session.commit()
     return group
 
@@ -58,9 +58,9 @@ def test_a_first_date_off_the_rule_is_no_phantom_meeting(organiser):
     group = _group(organiser, timezone="Asia/Jakarta", rrule="FREQ=MONTHLY;BYDAY=2TU",
                    first_date=date(2027, 3, 5), start_time=time(10),
                    until_date=date(2027, 6, 30))
-    text = render(services.group_items(group), "PUBLISH").decode()
+    text = render(groups.group_items(group), "PUBLISH").decode()
     assert "DTSTART;TZID=Asia/Jakarta:20270309T100000" in text
-    expected = [o.start_dt for o in services.group_occurrences(
+    expected = [o.start_dt for o in groups.group_occurrences(
         group, after=group.first_start_dt - timedelta(seconds=1), limit=20)]
     assert expected[0] == datetime(2027, 3, 9, 3, tzinfo=UTC) and len(expected) == 4
     assert _expanded_by_icalendar(text, group.uid) == expected
@@ -73,10 +73,10 @@ def test_a_weekly_meeting_in_the_dst_gap_lands_on_one_instant(organiser):
     group = _group(organiser, timezone="Australia/Sydney", rrule="FREQ=WEEKLY;BYDAY=SU",
                    first_date=date(2027, 9, 19), start_time=time(2, 30),
                    until_date=date(2027, 10, 17))
-    expected = [o.start_dt for o in services.group_occurrences(
+    expected = [o.start_dt for o in groups.group_occurrences(
         group, after=group.first_start_dt - timedelta(seconds=1), limit=20)]
     assert datetime(2027, 10, 2, 16, 30, tzinfo=UTC) in expected
-    text = render(services.group_items(group), "PUBLISH").decode()
+    text = render(groups.group_items(group), "PUBLISH").decode()
     assert "RECURRENCE-ID;TZID=Australia/Sydney:20271003T023000" in text
     assert "DTSTART:20271002T163000Z" in text
     assert _expanded_by_icalendar(text, group.uid) == expected
@@ -96,7 +96,7 @@ def test_the_organiser_is_warned_when_the_series_is_created(client, login, organ
     assert "02:30 does not exist in Australia/Sydney (the clocks go forward)" in page
     group = db.session.query(WorkingGroup).filter_by(name="Night owls").one()
     held = datetime(2027, 10, 2, 16, 30, tzinfo=UTC)  # 03:30 daylight time
-    assert services.clock_change_warnings(group) == [
+    assert groups.clock_change_warnings(group) == [
         f"{fmt_date(held, 'Australia/Sydney', 'en')}: 02:30 does not exist in "
         f"Australia/Sydney (the clocks go forward), so this meeting is at "
         f"{fmt_time(held, 'Australia/Sydney', 'en')}."]
@@ -106,4 +106,4 @@ def test_no_warning_for_a_series_no_clock_change_touches(organiser):
     group = _group(organiser, timezone="Australia/Sydney", rrule="FREQ=MONTHLY;BYDAY=2TU",
                    first_date=date(2027, 3, 1), start_time=time(10),
                    until_date=date(2027, 12, 31))
-    assert services.clock_change_warnings(group) == []
+    assert groups.clock_change_warnings(group) == []
