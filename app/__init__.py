@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
         core,
         events,
         feedback,
+        holidays,
         interpretation,
         library,
         planning,
@@ -87,8 +88,8 @@ def register_blueprints(app: Flask) -> None:
         workinggroups,
     )
 
-    for feature in (core, auth, events, registrations, calendar, interpretation, planning,
-                    bilaterals, workinggroups, topics, feedback, library):
+    for feature in (core, auth, events, holidays, registrations, calendar, interpretation,
+                    planning, bilaterals, workinggroups, topics, feedback, library):
         feature.init_app(app)
 
 

@@ -21,13 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.bilaterals.slots import (
-    Invitee,
-    country_holidays,
-    find_slots,
-    subdivision_for,
-    working_days_of,
-)
+from app.bilaterals.slots import Invitee, find_slots
+from app.holidays.workdays import country_holidays, subdivision_for, working_days_of
 
 FIRST = date(2027, 3, 1)
 LAST = FIRST + timedelta(days=27)

@@ -78,11 +78,11 @@ def contract(world, make_user, make_event, make_session, app):
     and a waitlisted registration, an invitation-only event, a past event its participant
     may give feedback on, a usable invitation, a dead letter, a calendar link, a vote."""
     from app.auth.services import invite
-    from app.bilaterals.services import set_override
     from app.calendar.services import issue_feed_token
     from app.core.models import OutboxMessage
     from app.core.time import now_utc
     from app.feedback.models import Reflection
+    from app.holidays.services import set_override
     from app.registrations.models import RegistrationStatus
     from app.registrations.services import RegistrationInput, invite_to_event, register
     from app.topics.services import cast_vote, propose_topic
@@ -267,7 +267,7 @@ FORMS: dict[tuple[str, str], Form] = {
         "organiser", fill={"country_a": "NZ", "country_b": "ID", "invitees": _invitees,
                            "timezone": "Asia/Jakarta"}),
     ("bilaterals.show_call", "bilaterals.vote"): Form("participant"),
-    ("bilaterals.holidays", "bilaterals.holidays"): Form(
+    ("holidays.holidays", "holidays.holidays"): Form(
         "organiser", fill={"override-country": "TH", "override-name": "Extra day"}),
     ("workinggroups.create_group", "workinggroups.create_group"): Form(
         "organiser", fill={"repeat": "weekly", "weekday": "2", "interval": "2"},
@@ -287,7 +287,7 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("auth.invitations", "auth.revoke_invitation"): "organiser",
     ("bilaterals.confirm_pick", "bilaterals.pick"): "organiser",
     ("bilaterals.show_call", "bilaterals.cancel_call"): "organiser",
-    ("bilaterals.holidays", "bilaterals.delete_override"): "organiser",
+    ("holidays.holidays", "holidays.delete_override"): "organiser",
     ("calendar.manage", "calendar.new_feed"): "participant",
     ("calendar.manage", "calendar.revoke_feed"): "participant",
     ("core.outbox", "core.retry_message"): "organiser",

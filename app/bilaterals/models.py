@@ -1,5 +1,4 @@
-"""Bilateral follow-up calls (invitees, candidate slots, votes, requests) and holiday
-overrides."""
+"""Bilateral follow-up calls: invitees, candidate slots, votes, requests."""
 
 from __future__ import annotations
 
@@ -120,24 +119,6 @@ class SlotVote(db.Model):
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
     slot: Mapped[CandidateSlot] = relationship(back_populates="votes")
-
-
-class HolidayOverride(db.Model):
-    """An organiser's correction to the holidays package: a day added (an announced Eid, a
-    joint leave day) or removed, for a whole country or one subdivision."""
-
-    __tablename__ = "holiday_overrides"
-    __table_args__ = (sa.UniqueConstraint("country_code", "subdivision", "day"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    country_code: Mapped[str] = mapped_column(sa.ForeignKey("countries.code"))
-    subdivision: Mapped[str] = mapped_column(sa.String(16), default="")
-    day: Mapped[date] = mapped_column(sa.Date)
-    name: Mapped[str] = mapped_column(sa.String(120), default="")
-    is_holiday: Mapped[bool] = mapped_column()  # False: a working day after all
-    category: Mapped[str] = mapped_column(sa.String(20), default="public")
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
 
 class CallRequest(db.Model):

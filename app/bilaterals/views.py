@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from babel.dates import format_skeleton, format_time
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -13,8 +13,6 @@ from app.bilaterals.blueprint import bp
 from app.bilaterals.forms import (
     AskForm,
     CallForm,
-    HolidayFilterForm,
-    OverrideForm,
     PickForm,
     poll_form,
 )
@@ -23,15 +21,12 @@ from app.bilaterals.models import (
     BilateralCall,
     CallInvitee,
     CallRequest,
-    HolidayOverride,
 )
 from app.core.access import Role, organiser_required, roles_required, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices, refuse
 from app.core.i18n import country_name, language_name, select_timezone
-from app.core.models import Country
 from app.core.templating import add_template_globals, current_locale
 from app.core.time import (
-    now_utc,
     to_zone,
 )
 from app.events.display import city_name, time_range
@@ -299,60 +294,3 @@ def cancel_call(call_id):
         return _render_call(_call_or_404(call_id), status=error.status)
     flash(_("The call is cancelled."), "success")
     return redirect(url_for("bilaterals.list_calls"))
-
-
-# --- holidays -----------------------------------------------------------------------------
-
-@bp.route("/bilaterals/holidays", methods=["GET", "POST"])
-@organiser_required
-def holidays():
-    countries = country_choices()
-    today = to_zone(now_utc(), select_timezone()).date()
-    filters = HolidayFilterForm(request.args, meta={"csrf": False})
-    filters.country.choices = as_choices(countries)
-    country = filters.country.data if filters.country.data in dict(countries) else "ID"
-    first = filters.first.data or today
-    last = filters.last.data or first + timedelta(days=365)
-    if last < first or (last - first).days > 731:
-        last = first + timedelta(days=365)
-    form = OverrideForm(prefix="override")
-    form.country.choices = as_choices(countries)
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                services.set_override(
-                    form.country.data, (form.subdivision.data or "").strip().upper(),
-                    form.day.data, form.name.data or "", form.is_holiday.data == "yes",
-                    form.category.data, current_user)
-            except services.BilateralError as error:
-                _fail(error, form=form)
-                status = error.status
-            else:
-                flash(_("Saved. New polls use this change."), "success")
-                return redirect(url_for("bilaterals.holidays", country=form.country.data))
-        else:
-            status = 422
-    country_row = db.session.get(Country, country)
-    subdivision = country_row.holiday_subdivision if country_row else ""
-    return render_template(
-        "bilaterals/holidays.html", filters=filters, form=form, country=country,
-        subdivision=subdivision, first=first, last=last, delete_form=EmptyForm(),
-        rows=services.holiday_calendar(country, subdivision, first, last)), status
-
-
-@bp.route("/bilaterals/holidays/<int:override_id>/delete", methods=["POST"])
-@organiser_required
-def delete_override(override_id):
-    override = db.session.get(HolidayOverride, override_id)
-    if override is None:
-        abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    country = override.country_code
-    db.session.delete(override)
-    flash(_("The change is removed."), "success")
-    return redirect(url_for("bilaterals.holidays", country=country))
-
-
-# --- working groups -------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.bilaterals.services import holidays_for, overrides_for
 from app.core.errors import Conflict, Refusal
 from app.core.i18n import country_name
 from app.core.models import Country
@@ -24,6 +23,7 @@ from app.core.time import now_utc, to_zone
 from app.events.models import Event, EventStatus
 from app.events.services import participating_countries
 from app.extensions import db
+from app.holidays.services import holidays_for, overrides_for
 from app.planning.models import HostCandidate, LetterSettings, PlanningTask
 from app.registrations.models import AttendAs, EventInvitee, Registration, RegistrationStatus
 from app.registrations.services import roster

@@ -10,6 +10,7 @@ from app.bilaterals.models import Answer, CallStatus, SlotVote
 from app.core.models import OutboxMessage
 from app.events.models import SessionKind
 from app.extensions import db
+from app.holidays import services as holiday_calendar
 from app.registrations.models import Registration, RegistrationStatus
 from app.workinggroups import services as groups
 from tests.formatting import holiday_name
@@ -107,9 +108,10 @@ def test_overrides_change_what_the_finder_avoids(people):
     assert call.slots == []  # Chakri Memorial Day
     [text] = [services.reason_text(r, "en") for r in services.stored_reasons(call)]
     assert holiday_name("TH", date(2027, 4, 6)) in text and "Asia/Bangkok" in text
-    services.set_override("TH", "", date(2027, 4, 6), "", False, "public", organiser)
+    holiday_calendar.set_override("TH", "", date(2027, 4, 6), "", False, "public", organiser)
     assert services.create_call(call_input(nz, th, **one_day), organiser).slots
-    services.set_override("NZ", "", date(2027, 4, 7), "Regional day", True, "other", organiser)
+    holiday_calendar.set_override("NZ", "", date(2027, 4, 7), "Regional day", True, "other",
+                                  organiser)
     call = services.create_call(call_input(nz, th, first_date=date(2027, 4, 7),
                                            last_date=date(2027, 4, 7)), organiser)
     assert call.slots == []

@@ -6,14 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.bilaterals.slots import (
-    Invitee,
-    country_holidays,
-    find_slots,
-    subdivision_for,
-    working_days_of,
-)
+from app.bilaterals.slots import Invitee, find_slots
 from app.core.time import to_zone
+from app.holidays.workdays import country_holidays, subdivision_for, working_days_of
 from tests.formatting import holiday_name
 
 

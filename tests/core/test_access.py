@@ -120,6 +120,7 @@ def _bilaterals(users, thai):
     from datetime import date, time
 
     from app.bilaterals import services as bilaterals
+    from app.holidays import services as holiday_calendar
 
     participant, organiser = users["participant"], users["organiser"]
     call = bilaterals.create_call(bilaterals.CallInput(
@@ -130,7 +131,7 @@ def _bilaterals(users, thai):
         name="Access group", country_code="ID", timezone="Asia/Jakarta",
         rrule="FREQ=MONTHLY;BYDAY=2TU", first_date=date(2099, 1, 1), start_time=time(10),
         duration_minutes=60, member_ids=[participant.id]), organiser)
-    override = bilaterals.set_override("TH", "", date(2099, 3, 2), "Extra", True, "public",
+    override = holiday_calendar.set_override("TH", "", date(2099, 3, 2), "Extra", True, "public",
                                        organiser)
     return call, group, override
 

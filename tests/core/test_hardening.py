@@ -135,7 +135,7 @@ DATE_FORMS = [
                                            "repeat": "weekly", "weekday": "4",
                                            "interval": "1", "first_date": "2027-01-01",
                                            "start_time": "10:00", "duration": "60"}),
-    ("/bilaterals/holidays", "override-day", {"override-country": "TH",
+    ("/holidays", "override-day", {"override-country": "TH",
                                               "override-is_holiday": "yes"}),
 ]
 

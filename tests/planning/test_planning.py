@@ -164,7 +164,7 @@ VESAK = date(2027, 5, 20)
 
 
 def test_holiday_warnings_name_the_day_the_holiday_and_the_country(make_event, organiser):
-    from app.bilaterals.services import set_override
+    from app.holidays.services import set_override
 
     event = make_event(host_country_code="ID", country_codes=["ID"], start_date=VESAK,
                        end_date=VESAK + timedelta(days=1))
