@@ -33,8 +33,8 @@ from werkzeug.routing import AnyConverter
 from app.core.access import rule_of
 from app.events.models import Event, EventKind, EventStatus
 from app.extensions import db
-from tests.conftest import PASSWORD, login_as
 from tests.core import test_access
+from tests.fixtures.people import PASSWORD, login_as
 from tests.forms import RenderedForm, parse_forms, refusal
 
 _expand = test_access._expand  # a rule's URL with sample values

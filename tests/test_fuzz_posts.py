@@ -38,8 +38,8 @@ from werkzeug.datastructures import MultiDict
 
 from app.core.access import rule_of
 from app.extensions import db
-from tests.conftest import login_as
 from tests.core.test_access import _expand, world  # noqa: F401 (the fixture)
+from tests.fixtures.people import login_as
 from tests.forms import parse_forms
 
 ROLES = ("anonymous", "participant", "interpreter", "organiser")

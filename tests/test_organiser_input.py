@@ -13,7 +13,7 @@ from app.events.models import Event
 from app.extensions import db
 from app.workinggroups.models import WorkingGroup
 from app.workinggroups.recurrence import RecurrenceError, normalise_rule
-from tests.conftest import login_as
+from tests.fixtures.people import login_as
 from tests.forms import refusal
 
 

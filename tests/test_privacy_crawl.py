@@ -41,7 +41,7 @@ from app.extensions import db
 from app.interpretation.models import BOOKED, Assignment
 from app.library.models import Resource
 from app.registrations.models import Registration
-from tests.conftest import login_as
+from tests.fixtures.people import login_as
 
 MAX_PAGES = 600  # per role: far more than the demo has, so the crawl ends by exhausting links
 ROLES = {

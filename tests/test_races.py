@@ -29,7 +29,7 @@ from app.interpretation.models import Assignment, AssignmentStatus, Grade
 from app.registrations import services as registrations
 from app.registrations.models import Registration, RegistrationStatus, SessionPlace
 from tests import live
-from tests.conftest import FAST_HASH, make_test_config, seed_countries
+from tests.fixtures.database import FAST_HASH, make_test_config, seed_countries
 
 S = RegistrationStatus
 REPEAT = 20

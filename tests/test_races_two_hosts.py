@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests import live
-from tests.conftest import free_port
+from tests.fixtures.mail import free_port
 
 pytestmark = pytest.mark.server
 

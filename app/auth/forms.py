@@ -18,6 +18,7 @@ from app.core.forms import (
     LocaleField,
     TimezoneField,
     as_choices,
+    countries,
     validate_timezone,
 )
 
@@ -47,7 +48,7 @@ class InviteForm(Form):
     roles = CheckboxListField(_l("Roles"), choices=as_choices(ROLE_LABELS.items()),
                               default=[Role.PARTICIPANT.value],
                               validators=[InputRequired(_l("Choose at least one role."))])
-    country = SelectField(_l("Country"), validators=[Optional()])
+    country = SelectField(_l("Country"), choices=countries(_l("None")), validators=[Optional()])
     submit = SubmitField(_l("Send invitation"))
 
 

@@ -208,9 +208,7 @@ def change_password():
 
 
 def _invite_form(formdata=None) -> InviteForm:
-    form = InviteForm(formdata=formdata)
-    form.country.choices = as_choices([("", _("None")), *country_choices()])
-    return form
+    return InviteForm(formdata=formdata)
 
 
 def _invitations_page(form, account_form, status=200):

@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.bilaterals.labels import ANSWERS
-from app.core.forms import CheckboxListField, Form, TimezoneField, as_choices
+from app.core.forms import CheckboxListField, Form, TimezoneField, as_choices, countries
 
 DURATIONS = as_choices([("30", _l("30 minutes")), ("45", _l("45 minutes")),
                         ("60", _l("1 hour")), ("90", _l("1 hour 30 minutes")),
@@ -21,8 +21,10 @@ DURATIONS = as_choices([("30", _l("30 minutes")), ("45", _l("45 minutes")),
 
 
 class CallForm(Form):
-    country_a = SelectField(_l("First country"), validators=[InputRequired()])
-    country_b = SelectField(_l("Second country"), validators=[InputRequired()])
+    country_a = SelectField(_l("First country"), choices=countries(),
+                            validators=[InputRequired()])
+    country_b = SelectField(_l("Second country"), choices=countries(),
+                            validators=[InputRequired()])
     topic = StringField(_l("Topic"), validators=[InputRequired(), Length(max=200)])
     follow_up_event = SelectField(_l("Follow-up of"), validators=[Optional()])
     duration = SelectField(_l("Duration"), choices=DURATIONS, default="60")

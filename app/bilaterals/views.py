@@ -114,9 +114,6 @@ def ask_for_call():
 
 def _prepare_call_form(form: CallForm) -> CallForm:
     locale = current_locale()
-    countries = country_choices()
-    form.country_a.choices = as_choices(countries)
-    form.country_b.choices = as_choices(countries)
     form.follow_up_event.choices = as_choices(
         [("", _("None")), *((str(e.id), e.title) for e in db.session.scalars(
             select(Event).order_by(Event.start_date.desc())))])

@@ -20,7 +20,7 @@ import re
 import unicodedata
 
 import pytz
-from flask import flash
+from flask import flash, g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -170,14 +170,28 @@ def flash_refusal(error: Refusal) -> int:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """(code, name in the reader's language) for every country, sorted by that name."""
+    """(code, name in the reader's language) for every country, sorted by that name; read
+    once per request however many forms of the page ask."""
     from app.core.models import Country
     from app.core.templating import current_locale
 
     locale = current_locale()
-    codes = db.session.scalars(select(Country.code))
-    return sorted(((code, country_name(code, locale)) for code in codes),
-                  key=lambda pair: pair[1])
+    memo = g.setdefault("country_choices", {})
+    if locale not in memo:
+        codes = db.session.scalars(select(Country.code))
+        memo[locale] = sorted(((code, country_name(code, locale)) for code in codes),
+                              key=lambda pair: pair[1])
+    return memo[locale]
+
+
+def countries(blank=None):
+    """``choices=`` for a country select: every country in the reader's language, after a
+    ``blank`` first choice (value "") when one is given. The form asks when it is built
+    and validated, so no view has to fill it in."""
+    def choices():
+        pairs = country_choices()
+        return as_choices([("", blank), *pairs] if blank is not None else pairs)
+    return choices
 
 
 def timezone_choices() -> list[SelectChoice]:

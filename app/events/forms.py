@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.core.forms import CheckboxListField, Form, TimezoneField, as_choices
+from app.core.forms import CheckboxListField, Form, TimezoneField, as_choices, countries
 from app.events import labels, services
 from app.events.models import AttendanceMode
 
@@ -30,10 +30,12 @@ class EventForm(Form):
                              description=_l("Session times are entered in this timezone."))
     start_date = DateField(_l("First day"), validators=[InputRequired()])
     end_date = DateField(_l("Last day"), validators=[InputRequired()])
-    host_country = SelectField(_l("Host country"), validators=[Optional()])
+    host_country = SelectField(_l("Host country"), choices=countries(_l("None")),
+                               validators=[Optional()])
     countries = CheckboxListField(
         _l("Participating countries"),
-        description=_l("Their timezones are shown beside every online session."))
+        description=_l("Their timezones are shown beside every online session."),
+        choices=countries())
     co_hosts = StringField(_l("Co-hosts"), validators=[Optional(), Length(max=500)])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=2000)])
@@ -53,9 +55,11 @@ class EventForm(Form):
     submit = SubmitField(_l("Save event"))
 
 
-class SessionForm(Form):
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+class SessionTimeFields(Form):
+    """When and where an agenda item is: a day of the event and wall-clock times in the
+    event's zone (asking which one when the clocks go back), its kind and its room. Shared
+    by the session form and the topics' "add to the agenda"."""
+
     kind = SelectField(_l("Kind of session"), choices=as_choices(
         (kind.value, label) for kind, label in labels.SESSION_KINDS.items()))
     day = SelectField(_l("Day"), validate_choice=False)
@@ -68,6 +72,11 @@ class SessionForm(Form):
         validators=[Optional()], validate_choice=False,
     )
     room = StringField(_l("Room or meeting point"), validators=[Optional(), Length(max=200)])
+
+
+class SessionForm(SessionTimeFields):
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     online_url = URLField(_l("Online link for this session"),
                           validators=[Optional(), Length(max=500)])
     attendance_mode = SelectField(_l("Who attends how"), choices=as_choices(

@@ -179,9 +179,6 @@ def _timezone_choices():
 
 def _event_form(event=None):
     form = EventForm(obj=event) if event else EventForm()
-    choices = country_choices()
-    form.host_country.choices = as_choices([("", _("None")), *choices])
-    form.countries.choices = as_choices(choices)
     form.timezone.choices = _timezone_choices()
     if event is None and request.method == "GET":
         form.timezone.data = ""  # automatic: the host country's, else the organiser's own
@@ -199,7 +196,7 @@ def _event_form(event=None):
                                                          event.timezone) - timedelta(days=1)
                                                  ).date()
         else:
-            form.countries.data = [code for code, _label in choices]
+            form.countries.data = [code for code, _label in country_choices()]
     return form
 
 

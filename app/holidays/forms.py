@@ -4,11 +4,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.core.forms import Form, as_choices
+from app.core.forms import Form, as_choices, countries
 
 
 class OverrideForm(Form):
-    country = SelectField(_l("Country"), validators=[InputRequired()])
+    country = SelectField(_l("Country"), choices=countries(), validators=[InputRequired()])
     subdivision = StringField(_l("State or region (empty for the whole country)"),
                               validators=[Optional(), Length(max=16)])
     day = DateField(_l("Date"), validators=[InputRequired()])
@@ -23,7 +23,7 @@ class OverrideForm(Form):
 
 
 class HolidayFilterForm(Form):
-    country = SelectField(_l("Country"), validators=[Optional()])
+    country = SelectField(_l("Country"), choices=countries(), validators=[Optional()])
     first = DateField(_l("From"), validators=[Optional()])
     last = DateField(_l("Until"), validators=[Optional()])
     submit = SubmitField(_l("Show"))

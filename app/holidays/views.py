@@ -8,7 +8,7 @@ from flask_babel import _
 from flask_login import current_user
 
 from app.core.access import organiser_required
-from app.core.forms import EmptyForm, as_choices, country_choices, refuse_change
+from app.core.forms import EmptyForm, country_choices, refuse_change
 from app.core.i18n import select_timezone
 from app.core.models import Country
 from app.core.time import now_utc, to_zone
@@ -25,14 +25,12 @@ def holidays():
     countries = country_choices()
     today = to_zone(now_utc(), select_timezone()).date()
     filters = HolidayFilterForm(request.args, meta={"csrf": False})
-    filters.country.choices = as_choices(countries)
     country = filters.country.data if filters.country.data in dict(countries) else "ID"
     first = filters.first.data or today
     last = filters.last.data or first + timedelta(days=365)
     if last < first or (last - first).days > 731:
         last = first + timedelta(days=365)
     form = OverrideForm(prefix="override")
-    form.country.choices = as_choices(countries)
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():

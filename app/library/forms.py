@@ -3,7 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.core.forms import CheckboxListField, Form, as_choices
+from app.core.forms import CheckboxListField, Form, as_choices, countries
 from app.library import labels
 
 
@@ -17,7 +17,7 @@ class UploadForm(Form):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))],
                      description=_l("PDF, Word (.docx), PowerPoint (.pptx), PNG or JPEG."))
-    countries = CheckboxListField(_l("Countries it is about"))
+    countries = CheckboxListField(_l("Countries it is about"), choices=countries())
     tags = StringField(_l("Topic tags"), description=_l("Separate tags with commas."),
                        validators=[Optional(), Length(max=500)])
     events = CheckboxListField(_l("Key download for these events"))
@@ -28,7 +28,8 @@ class UploadForm(Form):
 
 
 class FilterForm(Form):
-    country = SelectField(_l("Country"), validators=[Optional()])
+    country = SelectField(_l("Country"), choices=countries(_l("All countries")),
+                          validators=[Optional()])
     tag = SelectField(_l("Topic tag"), validators=[Optional()], validate_choice=False)
     kind = SelectField(_l("Kind of resource"), validators=[Optional()])
     submit = SubmitField(_l("Filter"))

@@ -3,7 +3,7 @@ from flask_babel import _
 from flask_login import current_user
 
 from app.core.access import Role, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices, country_choices
+from app.core.forms import EmptyForm, as_choices
 from app.core.templating import add_template_globals
 from app.extensions import db
 from app.library import labels, services, storage
@@ -30,7 +30,6 @@ def _resource_or_404(resource_id) -> Resource:
 
 def _upload_form():
     form = UploadForm()
-    form.countries.choices = as_choices(country_choices())
     if current_user.is_organiser:
         form.events.choices = as_choices((str(event.id), event.title)
                                          for event in services.linkable_events())
@@ -43,7 +42,6 @@ def _upload_form():
 @signed_in
 def index():
     form = FilterForm(request.args, meta={"csrf": False})
-    form.country.choices = as_choices([("", _("All countries")), *country_choices()])
     form.tag.choices = as_choices([("", _("All topics")),
                                    *((tag, tag) for tag in services.topic_tags())])
     form.kind.choices = as_choices([("", _("All kinds")), *kind_pairs()])

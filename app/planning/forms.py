@@ -10,11 +10,11 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.core.forms import Form
+from app.core.forms import Form, countries
 
 
 class CandidateForm(Form):
-    country = SelectField(_l("Host country"), validators=[InputRequired()])
+    country = SelectField(_l("Host country"), choices=countries(), validators=[InputRequired()])
     venue = StringField(_l("City and venue"), validators=[InputRequired(), Length(max=200)])
     start_date = DateField(_l("First day"), validators=[InputRequired()])
     end_date = DateField(_l("Last day"), validators=[InputRequired()])

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.core import visibility
 from app.core.access import organiser_required
-from app.core.forms import EmptyForm, as_choices, country_choices, flash_refusal, refuse
+from app.core.forms import EmptyForm, as_choices, flash_refusal, refuse
 from app.core.i18n import LANGUAGE_NAMES, formatting_locale, select_timezone
 from app.core.templating import current_language, current_locale
 from app.core.time import now_utc, to_zone
@@ -31,7 +31,6 @@ def long_date(day):
 
 def _forms(event):
     candidate = CandidateForm(prefix="candidate")
-    candidate.country.choices = as_choices(country_choices())
     task = TaskForm(prefix="task")
     organisers = db.session.execute(select(User.id, User.display_name)
                                     .where(User.is_organiser).order_by(User.display_name))

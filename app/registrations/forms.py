@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from app.core.forms import CheckboxListField, Form, as_choices
+from app.core.forms import CheckboxListField, Form, as_choices, countries
 from app.registrations.models import AttendAs
 from app.registrations.services import (
     PASSPORT_NUMBER_MESSAGE,
@@ -58,6 +58,7 @@ class RegistrationForm(Form):
                                 validators=[Optional(), Length(max=200)])
     # Choices: the platform's countries, named in the reader's language (the view sets them).
     nationality = SelectField(_l("Nationality"), description=_l("As in your passport."),
+                              choices=countries(_l("Not given")),
                               validators=[Optional()])
     passport_number = StringField(_l("Passport number"), filters=[normal_passport_number],
                                   validators=[Optional(), validate_passport_number])
@@ -86,14 +87,15 @@ class CapacityForm(Form):
 
 
 class QuotaForm(Form):
-    country = SelectField(_l("Delegation"), validators=[InputRequired()])
+    country = SelectField(_l("Delegation"), choices=countries(), validators=[InputRequired()])
     max_in_person = IntegerField(_l("At most in person (empty to remove the quota)"),
                                  validators=[Optional(), NumberRange(min=0, max=10000)])
     submit_quota = SubmitField(_l("Save quota"))
 
 
 class InviteeForm(Form):
-    country = SelectField(_l("Invite a whole delegation"), validators=[Optional()])
+    country = SelectField(_l("Invite a whole delegation"), choices=countries(_l("None")),
+                          validators=[Optional()])
     email = StringField(_l("Or invite one person by email"),
                         validators=[Optional(), Email(), Length(max=254)])
     submit_invitee = SubmitField(_l("Invite"))

@@ -5,7 +5,7 @@ from flask_login import current_user
 from app.auth.services import SPOKEN_LANGUAGES, user_by_email
 from app.core import visibility
 from app.core.access import organiser_required, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices, country_choices, flash_refusal, refuse
+from app.core.forms import EmptyForm, as_choices, flash_refusal, refuse
 from app.core.i18n import language_name, select_timezone
 from app.core.templating import add_template_globals, current_locale
 from app.core.time import fmt_when
@@ -75,7 +75,6 @@ def _prepare(form, event):
 
     form.session_ids.choices = as_choices(
         (str(s.id), label(s)) for s in services.limited_sessions(event))
-    form.nationality.choices = as_choices([("", _("Not given")), *country_choices()])
     form.interpretation_language.choices = as_choices(
         [("", _("None needed")), *((code, language_name(code, locale))
                                    for code in SPOKEN_LANGUAGES)])
@@ -199,13 +198,8 @@ def cancel(registration_id):
 # --- organisers ----------------------------------------------------------------------------
 
 def _roster_forms(event):
-    countries = country_choices()
     capacity = CapacityForm(prefix="capacity", capacity=event.capacity)
-    quota = QuotaForm(prefix="quota")
-    quota.country.choices = as_choices(countries)
-    invitee = InviteeForm(prefix="invitee")
-    invitee.country.choices = as_choices([("", _("None")), *countries])
-    return capacity, quota, invitee
+    return capacity, QuotaForm(prefix="quota"), InviteeForm(prefix="invitee")
 
 
 @bp.route("/events/<int:event_id>/registrations")

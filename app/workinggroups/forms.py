@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.core.forms import CheckboxListField, Form, TimezoneField, as_choices
+from app.core.forms import CheckboxListField, Form, TimezoneField, as_choices, countries
 from app.core.templating import current_locale
 from app.workinggroups.recurrence import PlainRecurrence
 
@@ -39,7 +39,7 @@ class GroupSettingsForm(Form):
     weekday, or every month on its first to fourth or last such weekday."""
 
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
-    country = SelectField(_l("Country"), validators=[Optional()])
+    country = SelectField(_l("Country"), choices=countries(_l("None")), validators=[Optional()])
     timezone = TimezoneField(_l("Timezone of the meetings"),
                              description=_l("Meetings keep their local time in this zone, "
                                             "across daylight saving changes."))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.services import participants_by_country
 from app.calendar.services import render
 from app.core.access import organiser_required, signed_in
-from app.core.forms import as_choices, country_choices, refuse, refuse_change
+from app.core.forms import as_choices, refuse, refuse_change
 from app.core.i18n import country_name
 from app.core.templating import current_locale
 from app.core.time import (
@@ -102,7 +102,6 @@ def _group_settings(form: GroupSettingsForm, rule: str) -> dict:
 @organiser_required
 def create_group():
     form = GroupForm(timezone=current_user.timezone)
-    form.country.choices = as_choices([("", _("None")), *country_choices()])
     form.members.choices = _member_choices()
     if request.method == "GET" or not form.validate_on_submit():
         status = 200 if request.method == "GET" else 422
@@ -140,7 +139,6 @@ def _settings_of(group: WorkingGroup) -> dict:
 def edit_group(group_id):
     group = _group_or_404(group_id)
     form = GroupSettingsForm(data=_settings_of(group))
-    form.country.choices = as_choices([("", _("None")), *country_choices()])
     if plain_recurrence(group.rrule) is None:
         # A rule set up as RRULE text: kept unless the organiser chooses a plain pattern.
         words = rule_in_words(group.rrule)

@@ -8,7 +8,7 @@ from app.auth import services
 from app.auth.models import Invitation, SignInFailure, User
 from app.core.models import OutboxMessage
 from app.extensions import db
-from tests.conftest import PASSWORD, login_as
+from tests.fixtures.people import PASSWORD, login_as
 
 NOW = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
 

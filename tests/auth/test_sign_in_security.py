@@ -10,7 +10,8 @@ from app.auth import services
 from app.auth.models import SignInFailure, User
 from app.core.models import AuditRecord
 from app.extensions import db
-from tests.conftest import FAST_HASH, PASSWORD, login_as
+from tests.fixtures.database import FAST_HASH
+from tests.fixtures.people import PASSWORD, login_as
 
 NOW = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from app.bilaterals.models import BilateralCall, CallRequest
 from app.core.models import OutboxMessage
 from app.extensions import db
-from tests.conftest import login_as
+from tests.fixtures.people import login_as
 
 
 def test_participant_asks_and_the_organiser_plans_from_it(client, participant, organiser):

@@ -56,7 +56,7 @@ def test_invitees_see_their_own_zone_and_answer(client, login, call_world):
     assert fmt_time(slot.start_dt, "Asia/Bangkok", "th") in page
     from babel.support import Translations
 
-    from tests.conftest import ROOT
+    from tests.fixtures.browser import ROOT
 
     thai = Translations.load(str(ROOT / "translations"), ["th"])
     assert thai.gettext("Yes") in page

@@ -1,4 +1,4 @@
-"""Fixtures of the browser journeys (tests/browser/test_journey_*.py), beside tests/conftest.py."""
+"""Fixtures of the browser journeys (tests/browser/test_journey_*.py), beside tests/fixtures/browser.py."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
-from tests.conftest import screenshot, sign_in
+from tests.fixtures.browser import screenshot, sign_in
 
 JAKARTA = "Annual in-person roundtable 2027, Jakarta"
 

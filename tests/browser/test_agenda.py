@@ -1,7 +1,7 @@
 import pytest
 
 from tests.browser.journeys import page_locale
-from tests.conftest import screenshot, sign_in
+from tests.fixtures.browser import screenshot, sign_in
 from tests.formatting import clock
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ own timezone and language, then the organiser picks a slot and the call is sched
 import pytest
 
 from app.bilaterals.demo import DEMO_TOPIC
-from tests.conftest import screenshot, sign_in
+from tests.fixtures.browser import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 import pytest
 from babel.support import Translations
 
-from tests.conftest import ROOT, screenshot, sign_in
+from tests.fixtures.browser import ROOT, screenshot, sign_in
 from tests.formatting import clock
 
 pytestmark = pytest.mark.browser

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from tests.browser.journeys import page_locale
-from tests.conftest import screenshot, sign_in
+from tests.fixtures.browser import screenshot, sign_in
 from tests.formatting import clock, day
 
 pytestmark = pytest.mark.browser

@@ -3,7 +3,7 @@ the page shows; a time the clocks skip is refused beside its field."""
 
 import pytest
 
-from tests.conftest import screenshot, sign_in
+from tests.fixtures.browser import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 

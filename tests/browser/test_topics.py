@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import screenshot, sign_in
+from tests.fixtures.browser import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from app.events.models import EventKind
 from app.extensions import db
 from app.registrations import services as registrations
 from app.registrations.calendar_hooks import send_reminders
-from tests.conftest import login_as
+from tests.fixtures.people import login_as
 
 NOW = datetime(2027, 3, 1, 0, 0, tzinfo=UTC)
 

@@ -37,7 +37,7 @@ from app.registrations import services as registrations
 from app.workinggroups import services as groups
 from app.workinggroups.models import WorkingGroup
 from tests.calendar import interop
-from tests.conftest import login_as
+from tests.fixtures.people import login_as
 from tests.forms import rendered_form
 
 BEFORE_2022 = datetime(2022, 3, 1, tzinfo=UTC)

@@ -9,7 +9,7 @@ from werkzeug.routing import AnyConverter
 from app.core.access import public, require_declared_rules, rule_of
 from app.extensions import db
 from app.workinggroups import services as groups
-from tests.conftest import login_as
+from tests.fixtures.people import login_as
 
 ROLES = ("anonymous", "participant", "interpreter", "organiser")
 

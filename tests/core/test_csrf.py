@@ -1,6 +1,6 @@
 import re
 
-from tests.conftest import make_test_config
+from tests.fixtures.database import make_test_config
 
 
 def test_posts_without_a_csrf_token_are_refused(database, app):

@@ -27,8 +27,8 @@ from app.core.forms import MAX_INT, Form, single_line
 from app.events.models import Event
 from app.extensions import db
 from app.topics.models import Topic
-from tests.conftest import login_as
 from tests.core.test_access import _expand, world  # noqa: F401 (the fixture)
+from tests.fixtures.people import login_as
 from tests.forms import refusal, rendered_form
 
 # --- every form derives from the hardened base ---------------------------------------------

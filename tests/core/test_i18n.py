@@ -8,7 +8,7 @@ import pytest
 from babel.dates import format_date, format_interval
 
 from app.core.i18n import INTERNATIONAL_ENGLISH, formatting_locale
-from tests.conftest import login_as
+from tests.fixtures.people import login_as
 
 
 @pytest.mark.parametrize(("language", "country", "browser", "expected"), [

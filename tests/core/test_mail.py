@@ -5,7 +5,8 @@ from sqlalchemy import select
 from app.core.mail import OutboxResult, build_email, queue_email, send_outbox
 from app.core.models import OutboxMessage
 from app.extensions import db
-from tests.conftest import free_port, login_as
+from tests.fixtures.mail import free_port
+from tests.fixtures.people import login_as
 
 NOW = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
 

@@ -14,7 +14,7 @@ from app.events.models import Event, EventKind, EventStatus
 from app.extensions import db
 from app.workinggroups.models import WorkingGroup
 from tests import live
-from tests.conftest import make_test_config
+from tests.fixtures.database import make_test_config
 
 BEFORE = "e19c889fa2fa"  # the revision before ddf23ae9842f
 

@@ -16,7 +16,7 @@ from app.core.models import Country
 from app.events.models import Event, EventKind, EventSession, EventStatus, SessionKind
 from app.extensions import db
 from tests import live
-from tests.conftest import make_test_config
+from tests.fixtures.database import make_test_config
 
 BEFORE = "ddf23ae9842f"
 REVISION = "c4e8b1f27a10"

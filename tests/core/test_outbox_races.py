@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from tests import live
-from tests.conftest import free_port
+from tests.fixtures.mail import free_port
 
 pytestmark = pytest.mark.server
 

@@ -24,7 +24,9 @@ from app.core.service import CONTENT_SECURITY_POLICY, production_problems
 from app.extensions import db
 from config import DEVELOPMENT_SECRET_KEY, ProductionConfig
 from tests import live
-from tests.conftest import ROOT, login_as, make_test_config
+from tests.fixtures.browser import ROOT
+from tests.fixtures.database import make_test_config
+from tests.fixtures.people import login_as
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=2"
 

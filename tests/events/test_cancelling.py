@@ -15,7 +15,7 @@ from app.extensions import db
 from app.interpretation.models import Grade
 from app.interpretation.services import assign_interpreter, open_channel, save_profile
 from app.registrations import services as registrations
-from tests.conftest import login_as
+from tests.fixtures.people import login_as
 from tests.forms import rendered_form
 
 

@@ -7,7 +7,7 @@ import pytest
 from app.events.models import EventKind
 from app.extensions import db
 from app.registrations import services as registrations
-from tests.conftest import login_as
+from tests.fixtures.people import login_as
 
 
 @pytest.fixture

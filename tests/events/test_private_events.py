@@ -25,7 +25,8 @@ from app.interpretation.models import (
 )
 from app.registrations.models import EventInvitee, Registration
 from tests import live
-from tests.conftest import login_as, make_test_config
+from tests.fixtures.database import make_test_config
+from tests.fixtures.people import login_as
 
 TITLE = "Bilateral call: Indonesia–Thailand: Screening at the border"
 

@@ -14,7 +14,7 @@ from app.events.models import (
     SessionKind,
 )
 from app.extensions import db
-from tests.conftest import login_as
+from tests.fixtures.people import login_as
 from tests.formatting import clock_range, country, holiday_name
 from tests.formatting import day as babel_day
 from tests.forms import form_in, refusal, rendered_form

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.feedback import services
 from app.feedback.models import Feedback, FeedbackSubmission, Reflection
 from app.registrations.services import RegistrationInput, register
-from tests.conftest import login_as
+from tests.fixtures.people import login_as
 
 # 25 June 2027, 06:00 in Jakarta: the day after the roundtable's last day there.
 AFTER = datetime(2027, 6, 24, 23, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from app.events.models import EventKind
 from app.extensions import db
 from app.interpretation import services
 from app.interpretation.models import Assignment, AssignmentStatus, SessionChannel
-from tests.conftest import login_as
+from tests.fixtures.people import login_as
 from tests.formatting import clock
 from tests.interpretation.conftest import at
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.library import services, storage
 from app.library.models import Resource, ResourceKind, TagKind
-from tests.conftest import login_as
+from tests.fixtures.people import login_as
 from tests.library import files
 
 

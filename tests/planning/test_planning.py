@@ -11,7 +11,7 @@ from app.extensions import db
 from app.planning import services
 from app.registrations import services as registrations
 from app.registrations.models import AttendAs, Registration, RegistrationStatus
-from tests.conftest import login_as
+from tests.fixtures.people import login_as
 from tests.formatting import country, day, holiday_name, long_day
 from tests.forms import refusal, rendered_form
 

@@ -12,7 +12,8 @@ from app.events.models import EventKind
 from app.extensions import db
 from app.registrations import services
 from app.registrations.models import Registration, RegistrationStatus
-from tests.conftest import ROOT, login_as
+from tests.fixtures.browser import ROOT
+from tests.fixtures.people import login_as
 from tests.formatting import country as cldr_country
 from tests.forms import form_in, refusal, rendered_form
 

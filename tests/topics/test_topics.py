@@ -10,7 +10,7 @@ from app.events.services import EventRuleError, SessionInput
 from app.extensions import db
 from app.topics import services
 from app.topics.models import Topic, TopicVote
-from tests.conftest import login_as
+from tests.fixtures.people import login_as
 
 
 @pytest.fixture
