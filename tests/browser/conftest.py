@@ -1,4 +1,5 @@
-"""Fixtures of the browser journeys (tests/browser/test_journey_*.py), beside tests/fixtures/browser.py."""
+"""Fixtures of the browser journeys (tests/browser/test_journey_*.py), beside
+tests/fixtures/browser.py."""
 
 from __future__ import annotations
 
