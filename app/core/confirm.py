@@ -12,12 +12,14 @@ CSRF token and submit buttons, are rendered above the button, with their errors.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request
 
+from app.core.errors import Refusal
 from app.core.forms import EmptyForm, refuse
 from app.core.web import is_local_path
+from app.extensions import db
 
 
 def confirm_page(heading: str, consequences: str | Sequence[str], *, button: str, back: str,
@@ -44,3 +46,27 @@ def confirm_page(heading: str, consequences: str | Sequence[str], *, button: str
         "core/confirm.html", heading=heading, consequences=list(consequences), button=button,
         back=wanted if is_local_path(wanted) else back, form=form,
         offer=refusal is None), status
+
+
+def confirm_then(*, heading: str, button: str, back: str, consequences: Callable[[], list[str]],
+                 act: Callable[[], None], done: str, then: str, no_longer: str | None = None):
+    """Both steps of a destructive action that asks for nothing but a yes, on one URL: GET
+    (or an invalid POST) shows the confirmation page with ``consequences()``; a valid POST
+    runs ``act()``, flashes ``done`` and goes to ``then``, unless ``act`` refuses (someone
+    acted first), which the page then says. ``no_longer``: why the action cannot be done
+    any more, said instead of asking."""
+    form = EmptyForm()
+    if no_longer is not None and not form.is_submitted():
+        return confirm_page(heading, [], button=button, back=back, form=form,
+                            refusal=no_longer)
+    if form.validate_on_submit():
+        try:
+            act()
+        except Refusal as error:
+            db.session.rollback()
+            return confirm_page(heading, [], button=button, back=back, form=form,
+                                refusal=str(error), status=error.status)
+        flash(done, "success")
+        return redirect(then)
+    return confirm_page(heading, consequences(), button=button, back=back, form=form,
+                        status=400 if form.errors else 200)

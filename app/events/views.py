@@ -20,8 +20,8 @@ from flask_login import current_user
 
 from app.auth.services import SPOKEN_LANGUAGES
 from app.core.access import organiser_required, public, signed_in
-from app.core.confirm import confirm_page
-from app.core.forms import EmptyForm, as_choices, country_choices, refuse_change
+from app.core.confirm import confirm_then
+from app.core.forms import as_choices, country_choices, refuse_change
 from app.core.i18n import country_name, language_name, select_timezone
 from app.core.templating import add_template_globals, current_locale
 from app.core.time import now_utc, to_zone
@@ -298,25 +298,19 @@ def cancel_event(event_id):
     """GET asks first, saying what cancelling does and whom it emails; only the POST of
     that page cancels."""
     event = visible_event_or_404(event_id, current_user)
-    form = EmptyForm()
-    heading = _("Cancel the event “%(title)s”?", title=event.title)
-    button = _("Yes, cancel the event")
-    back = url_for("events.show_event", event_id=event.id)
-    if event.status == EventStatus.CANCELLED and not form.is_submitted():
-        return confirm_page(heading, [], button=button, back=back, form=form,
-                            refusal=_("This event is cancelled."))
-    if form.validate_on_submit():
-        try:
-            services.cancel_event(event)
-        except services.EventRuleError as error:
-            db.session.rollback()
-            return confirm_page(heading, [], button=button, back=back, form=form,
-                                refusal=str(error), status=error.status)
+    here = url_for("events.show_event", event_id=event.id)
+
+    def cancel():
+        services.cancel_event(event)
         services.announce_event_change(event, cancelled=True)
-        flash(_("The event is cancelled."), "success")
-        return redirect(url_for("events.show_event", event_id=event.id))
-    return confirm_page(heading, _cancelling_the_event_does(event), button=button, back=back,
-                        form=form, status=400 if form.errors else 200)
+
+    return confirm_then(
+        heading=_("Cancel the event “%(title)s”?", title=event.title),
+        button=_("Yes, cancel the event"), back=here, then=here,
+        consequences=lambda: _cancelling_the_event_does(event), act=cancel,
+        done=_("The event is cancelled."),
+        no_longer=_("This event is cancelled.") if event.status == EventStatus.CANCELLED
+        else None)
 
 
 def _cancelling_the_event_does(event) -> list[str]:
@@ -474,30 +468,25 @@ def cancel_session(event_id, session_id):
     """GET asks first, saying whom cancelling emails; only the POST of that page cancels."""
     event = visible_event_or_404(event_id, current_user)
     session = _session_or_404(event, session_id)
-    form = EmptyForm()
-    heading = _("Cancel the session “%(title)s”?", title=session.title)
-    button = _("Yes, cancel the session")
-    back = url_for("events.show_session", event_id=event.id, session_id=session.id)
+
+    def cancel():
+        services.cancel_session(session)
+        services.announce_session_change(session)
+
+    def does() -> list[str]:
+        said = [_("The session stays on the agenda, marked cancelled; the rest of the event "
+                  "goes ahead.")]
+        if session.kind != SessionKind.BILATERAL:  # a call's invitees are emailed (below)
+            said.append(_("Participants are not emailed: the agenda and their subscribed "
+                          "calendars show it as cancelled."))
+        return said + _emailed(services.cancellation_audience(event, session))
+
     cancelled = session.status == SessionStatus.CANCELLED or \
         event.status == EventStatus.CANCELLED
-    if cancelled and not form.is_submitted():
-        return confirm_page(heading, [], button=button, back=back, form=form,
-                            refusal=_("This session is already cancelled."))
-    if form.validate_on_submit():
-        try:
-            services.cancel_session(session)
-        except services.EventRuleError as error:
-            db.session.rollback()
-            return confirm_page(heading, [], button=button, back=back, form=form,
-                                refusal=str(error), status=error.status)
-        services.announce_session_change(session)
-        flash(_("The session is cancelled."), "success")
-        return redirect(url_for("events.show_event", event_id=event.id))
-    said = [_("The session stays on the agenda, marked cancelled; the rest of the event "
-              "goes ahead.")]
-    if session.kind != SessionKind.BILATERAL:  # a call's invitees are emailed (below)
-        said.append(_("Participants are not emailed: the agenda and their subscribed "
-                      "calendars show it as cancelled."))
-    return confirm_page(heading, said + _emailed(services.cancellation_audience(
-        event, session)), button=button, back=back, form=form,
-        status=400 if form.errors else 200)
+    return confirm_then(
+        heading=_("Cancel the session “%(title)s”?", title=session.title),
+        button=_("Yes, cancel the session"),
+        back=url_for("events.show_session", event_id=event.id, session_id=session.id),
+        then=url_for("events.show_event", event_id=event.id), consequences=does, act=cancel,
+        done=_("The session is cancelled."),
+        no_longer=_("This session is already cancelled.") if cancelled else None)

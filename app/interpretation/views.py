@@ -47,6 +47,17 @@ def _refused(error, page, **values):
     return page(status=error.status, **values)
 
 
+def _change_staffing(event, act, done: str):
+    """One change to an event's staffing, made from its assignments page: back to that page
+    saying ``done``, or showing why the change was refused."""
+    try:
+        act()
+    except services.InterpretationError as error:
+        return _refused(error, _assignments_page, event=event)
+    flash(done, "success")
+    return redirect(url_for("interpretation.assignments", event_id=event.id))
+
+
 def _language_choices(exclude=()):
     locale = current_locale()
     return as_choices((lang.code, language_name(lang.code, locale))
@@ -125,12 +136,9 @@ def assign(channel_id):
     if not form.validate_on_submit():
         flash(_("Choose an interpreter from the list."), "error")
         return _assignments_page(event, 400)
-    try:
-        services.assign_interpreter(channel, profiles[form.interpreter_id.data])
-    except services.InterpretationError as error:
-        return _refused(error, _assignments_page, event=event)
-    flash(_("Interpreter proposed; they have been emailed."), "success")
-    return redirect(url_for("interpretation.assignments", event_id=event.id))
+    return _change_staffing(
+        event, lambda: services.assign_interpreter(channel, profiles[form.interpreter_id.data]),
+        _("Interpreter proposed; they have been emailed."))
 
 
 @bp.route("/interpretation/assignments/<int:assignment_id>/release", methods=["POST"])
@@ -139,26 +147,17 @@ def release(assignment_id):
     assignment = services.load_assignment(assignment_id)
     if assignment is None:
         abort(404)
-    event = assignment.channel.session.event
-    try:
-        services.release_assignment(assignment)
-    except services.InterpretationError as error:
-        return _refused(error, _assignments_page, event=event)
-    flash(_("Interpreter released; they have been emailed."), "success")
-    return redirect(url_for("interpretation.assignments", event_id=event.id))
+    return _change_staffing(assignment.channel.session.event,
+                            lambda: services.release_assignment(assignment),
+                            _("Interpreter released; they have been emailed."))
 
 
 @bp.route("/interpretation/channels/<int:channel_id>/relay", methods=["POST"])
 @organiser_required
 def use_relay(channel_id):
     channel = _channel_or_404(channel_id)
-    event = channel.session.event
-    try:
-        services.use_relay(channel)
-    except services.InterpretationError as error:
-        return _refused(error, _assignments_page, event=event)
-    flash(_("The channel now takes relay."), "success")
-    return redirect(url_for("interpretation.assignments", event_id=event.id))
+    return _change_staffing(channel.session.event, lambda: services.use_relay(channel),
+                            _("The channel now takes relay."))
 
 
 @bp.route("/events/<int:event_id>/interpretation/auto-assign", methods=["POST"])
