@@ -40,15 +40,16 @@ run: compile-translations
 lint: install
 	$(BIN)/ruff check .
 
-# ical.js, the calendar parser Thunderbird uses, for the interoperability test; from its
-# lock with integrity hashes. Without node the test says so and skips that parser.
-ICALJS := tests/calendar/js/node_modules/.installed
-$(ICALJS): tests/calendar/js/package-lock.json
+# Test tools from npm, each from its lock with integrity hashes: ical.js (the calendar parser
+# Thunderbird uses, tests/calendar/js) and axe-core (the accessibility checker, tests/browser/axe).
+# Without node the tests that need them say so and skip.
+JS_TOOLS := tests/calendar/js/node_modules/.installed tests/browser/axe/node_modules/.installed
+%/node_modules/.installed: %/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-		npm ci --ignore-scripts --no-audit --no-fund --silent --prefix tests/calendar/js && touch $@; \
-	else echo "npm not found: the calendar interop test will skip ical.js"; fi
+		npm ci --ignore-scripts --no-audit --no-fund --silent --prefix $* && touch $@; \
+	else echo "npm not found: tests that need $* will skip"; fi
 
-test: lint compile-translations $(ICALJS)
+test: lint compile-translations $(JS_TOOLS)
 	$(BIN)/pytest
 
 translations: install
