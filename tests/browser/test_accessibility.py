@@ -1,4 +1,5 @@
-"""WCAG 2.2 AA as axe-core checks it: the main pages of every role, in the four languages.
+"""WCAG 2.2 AA as axe-core checks it: the main pages of every role, in the four languages,
+on a 390 px phone (where nothing may scroll the page sideways: WCAG 1.4.10, reflow).
 
 axe-core comes from npm through its lock (tests/browser/axe, installed by ``make test``),
 injected into each page as it is served: no CDN. A critical or serious violation fails, with
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 LANGUAGES = {"en": "English", "id": "Bahasa Indonesia", "ms": "Bahasa Melayu", "th": "ไทย"}
 BLOCKING = ("critical", "serious")
+PHONE = {"width": 390, "height": 844}
 # WCAG 2.0-2.2 A and AA, the level the pages promise.
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -58,6 +60,9 @@ def _check_every_language(page, url: str, failures: list[str]) -> None:
         for violation in _violations(page):
             failures.append(f"{url} [{code}] {violation['impact']} {violation['id']}: "
                             f"{violation['nodes']}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            failures.append(f"{url} [{code}] scrolls sideways: {width} px wide at 390 px")
     page.get_by_role("button", name="English").click()
 
 
@@ -69,7 +74,7 @@ def test_no_critical_or_serious_violation_in_any_language(live_server, browser, 
     if database[0] != "sqlite":
         pytest.skip("the same pages on both databases: checked once, on SQLite")
     # The pages forbid scripts of their own (CSP): the test lets its axe-core in.
-    context = browser.new_context(locale="en-GB", bypass_csp=True)
+    context = browser.new_context(locale="en-GB", bypass_csp=True, viewport=PHONE)
     page = context.new_page()
     try:
         if who:
