@@ -33,6 +33,13 @@ def switch_language():
     return redirect_back()
 
 
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """Where browsers look for an icon before reading the page's own link."""
+    return redirect(url_for("core.static", filename="favicon.svg"), code=301)
+
+
 @bp.route("/healthz")
 @public
 def healthz():

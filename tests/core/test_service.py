@@ -287,3 +287,12 @@ def test_a_feed_poll_while_the_database_is_down_gets_the_503_page():
     response = down.test_client().get("/calendar/" + "a" * 32 + ".ics",
                                       headers={"If-None-Match": '"x"'})
     assert response.status_code == 503
+
+
+def test_every_page_names_its_icon_and_the_usual_address_finds_it(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'rel="icon"' in page and "favicon.svg" in page
+    found = client.get("/favicon.ico")
+    assert found.status_code == 301
+    icon = client.get(found.location)
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
