@@ -9,8 +9,11 @@ report "reference 3f2a..." and the line is found in the logs of whichever host s
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import json
 import logging
+import os
 import sys
 import time
 import uuid
@@ -58,6 +61,28 @@ def refuse_bad_production_config(app: Flask) -> None:
         )
 
 
+STATIC_MAX_AGE = 365 * 24 * 3600
+
+
+@functools.lru_cache(maxsize=256)
+def _content_hash(path: str, _modified: float) -> str:
+    with open(path, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()[:12]
+
+
+def version_static_urls(endpoint: str, values: dict) -> None:
+    """``url_for('core.static', filename=...)`` gains ``v=<hash of the file>``: the
+    fingerprint that lets static files be cached for a year (a new file, a new URL)."""
+    if not endpoint.endswith("static") or "filename" not in values or "v" in values:
+        return
+    blueprint = endpoint.rpartition(".")[0]
+    folder = (current_app.blueprints[blueprint].static_folder if blueprint
+              else current_app.static_folder)
+    path = os.path.join(folder or "", values["filename"])
+    if os.path.isfile(path):
+        values["v"] = _content_hash(path, os.path.getmtime(path))
+
+
 def init_service(app: Flask) -> None:
     if app.config["TRUSTED_PROXIES"] > 0:
         hops = app.config["TRUSTED_PROXIES"]
@@ -66,6 +91,11 @@ def init_service(app: Flask) -> None:
     app.before_request(start_request_log)
     app.after_request(security_headers)
     app.after_request(log_request)
+    app.url_defaults(version_static_urls)
+    # Every link to a static file carries its content's hash (``version_static_urls``): a
+    # browser or proxy keeps it a year, and a changed file has a new address.
+    if app.config.get("SEND_FILE_MAX_AGE_DEFAULT") is None:
+        app.config["SEND_FILE_MAX_AGE_DEFAULT"] = STATIC_MAX_AGE
     for error in (OperationalError, InterfaceError):
         app.register_error_handler(error, database_unavailable)
 

@@ -296,3 +296,15 @@ def test_every_page_names_its_icon_and_the_usual_address_finds_it(client):
     assert found.status_code == 301
     icon = client.get(found.location)
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+
+
+def test_static_files_are_fingerprinted_and_cached_for_a_year(client):
+    """The stylesheet's URL carries its content's hash; the file is then kept a year."""
+    import re
+
+    page = client.get("/").get_data(as_text=True)
+    stylesheet = re.search(r'href="(/static/core/style\.css\?v=[0-9a-f]{12})"', page)
+    assert stylesheet, "the stylesheet link has no fingerprint"
+    response = client.get(stylesheet.group(1))
+    assert response.status_code == 200
+    assert response.cache_control.max_age == 365 * 24 * 3600
