@@ -23,7 +23,7 @@ from app.bilaterals.models import (
     CallRequest,
 )
 from app.core.access import Role, organiser_required, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices, country_choices, refuse
+from app.core.forms import EmptyForm, as_choices, country_choices, flash_refusal, refuse_change
 from app.core.i18n import country_name, language_name, select_timezone
 from app.core.templating import add_template_globals, current_locale
 from app.core.time import (
@@ -56,12 +56,11 @@ def _fail(error: services.BilateralError, template: str | None = None, **context
     """Nothing of a refused change is kept; the reason is shown with the right status: in the
     error summary of the page's ``form`` (beside the field the error names, if any), else as
     a message."""
-    db.session.rollback()
     form = context.get("form")
     if form is not None:
-        refuse(form, str(error), getattr(error, "field", None))
+        refuse_change(form, error)
     else:
-        flash(str(error), "error")
+        flash_refusal(error)
     if template:
         return render_template(template, **context), error.status
     return None

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.core import visibility
 from app.core.access import organiser_required
-from app.core.forms import EmptyForm, as_choices, flash_refusal, refuse
+from app.core.forms import EmptyForm, as_choices, flash_refusal, refuse_change
 from app.core.i18n import LANGUAGE_NAMES, formatting_locale, select_timezone
 from app.core.templating import current_language, current_locale
 from app.core.time import now_utc, to_zone
@@ -72,10 +72,8 @@ def _refused(event, error):
 def _refused_form(event, forms, form, error=None):
     """The planning page again, ``form`` (one of ``forms``) marked: by its own validation, or
     by ``error``, a rule's refusal shown beside its field."""
-    db.session.rollback()
-    if error is not None:
-        refuse(form, str(error), error.field)
-    return _workspace(event, *forms, status=error.status if error is not None else 400)
+    status = refuse_change(form, error) if error is not None else 400
+    return _workspace(event, *forms, status=status)
 
 
 @bp.route("/events/<int:event_id>/planning/candidates", methods=["POST"])

@@ -186,11 +186,8 @@ def edit(registration_id):
 @signed_in
 def cancel(registration_id):
     registration = _own_registration_or_404(registration_id)
-    try:
-        services.cancel_registration(registration, current_user)
-    except services.RegistrationError as error:
-        db.session.rollback()
-        abort(error.status, description=str(error))
+    # A refusal (cancelled already, the event over) is answered by core's Refusal handler.
+    services.cancel_registration(registration, current_user)
     flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("registrations.mine"))
 
