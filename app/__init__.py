@@ -9,6 +9,7 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 
 from app.core.access import require_declared_rules
+from app.core.compression import init_compression
 from app.core.db import (
     begin_read_only_request,
     begin_write_transaction,
@@ -43,6 +44,7 @@ def create_app(config_class=None) -> Flask:
     login_manager.login_message = _l("Please sign in to see that page.")
     login_manager.login_message_category = "warning"
     csrf.init_app(app)
+    init_compression(app)  # after CSRF: pages carry its token masked
     init_hardening(app)  # before the blueprints: their <int:...> rules take its converter
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     with app.app_context():

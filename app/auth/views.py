@@ -16,6 +16,7 @@ from app.auth.forms import (
 )
 from app.auth.models import Invitation, User
 from app.core.access import organiser_required, public, secret_link, signed_in
+from app.core.compression import forget_masked_token
 from app.core.forms import (
     EmptyForm,
     as_choices,
@@ -48,6 +49,7 @@ def _start_session(user: User, remember: bool = False) -> None:
     before sign-in is worth nothing after it."""
     session.pop("csrf_token", None)
     g.pop("csrf_token", None)
+    forget_masked_token()
     login_user(user, remember=remember)
 
 

@@ -6,6 +6,7 @@ from app.auth.models import User
 from app.calendar import services
 from app.calendar.blueprint import bp
 from app.core.access import secret_link, signed_in
+from app.core.compression import keeps_secret
 from app.core.forms import EmptyForm
 from app.core.ratelimit import over_limit
 from app.core.web import absolute_url
@@ -92,6 +93,7 @@ def manage():
 
 @bp.route("/calendar/feed", methods=["POST"])
 @signed_in
+@keeps_secret  # the page shows the new feed's private address
 def new_feed():
     token = services.issue_feed_token(current_user)
     flash(_("Your new calendar link is ready. Any earlier link no longer works."), "success")

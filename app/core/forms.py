@@ -40,6 +40,7 @@ from wtforms import (
 from wtforms.validators import URL
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.compression import MaskedFormCSRF
 from app.core.errors import Refusal
 from app.core.i18n import LANGUAGE_NAMES, country_name
 from app.core.time import is_valid_timezone
@@ -114,6 +115,8 @@ class Form(FlaskForm):
     to each field as it is bound, and validation messages in the page's language."""
 
     class Meta:
+        csrf_class = MaskedFormCSRF  # the token travels masked (app/core/compression.py)
+
         def bind_field(self, form, unbound_field, options):
             field = super().bind_field(form, unbound_field, options)
             harden(field)

@@ -15,9 +15,9 @@ import threading
 import time
 from collections import OrderedDict
 
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import or_, select
 
+from app.core.compression import masked_csrf_token
 from app.core.templating import current_locale
 from app.core.time import now_utc
 from app.events.models import Event, EventSession
@@ -46,11 +46,11 @@ def cached(key: tuple) -> str | None:
         if entry is None or time.monotonic() - entry[1] > TTL_SECONDS:
             return None
         _pages.move_to_end(key)
-    return entry[0].replace(TOKEN_MARK, generate_csrf())
+    return entry[0].replace(TOKEN_MARK, masked_csrf_token())
 
 
 def keep(key: tuple, html: str) -> None:
-    stored = html.replace(generate_csrf(), TOKEN_MARK)
+    stored = html.replace(masked_csrf_token(), TOKEN_MARK)
     with _lock:
         _pages[key] = (stored, time.monotonic())
         _pages.move_to_end(key)
