@@ -137,13 +137,15 @@ def signed_in_session(secret_key: str, user_id: int) -> tuple[str, str]:
     from flask import Flask
     from itsdangerous import URLSafeTimedSerializer
 
+    from app.core.compression import mask
+
     raw = secrets.token_hex(20)
     app = Flask("forge")
     app.secret_key = secret_key
     cookie = app.session_interface.get_signing_serializer(app).dumps(
         {"_user_id": load_test_session_token(user_id), "_fresh": True, "csrf_token": raw})
     token = URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").dumps(raw)
-    return cookie, token
+    return cookie, mask(token)  # as pages carry it (app/core/compression.py)
 
 
 SETUP_RUSH = r"""

@@ -39,11 +39,16 @@ def masked_csrf_token() -> str:
     """This response's CSRF token: the session's token XOR a random pad, pad first.
     One pad per request, so a cached page can swap it whole (app/events/pagecache.py)."""
     if "masked_csrf_token" not in g:
-        token = generate_csrf().encode()
-        pad = secrets.token_bytes(len(token))
-        g.masked_csrf_token = base64.urlsafe_b64encode(
-            pad + bytes(a ^ b for a, b in zip(token, pad, strict=True))).decode()
+        g.masked_csrf_token = mask(generate_csrf())
     return g.masked_csrf_token
+
+
+def mask(token: str) -> str:
+    """``token`` XOR a fresh random pad of its length, pad first, in URL-safe base64."""
+    raw = token.encode()
+    pad = secrets.token_bytes(len(raw))
+    return base64.urlsafe_b64encode(
+        pad + bytes(a ^ b for a, b in zip(raw, pad, strict=True))).decode()
 
 
 def forget_masked_token() -> None:

@@ -165,6 +165,20 @@ def refuse_change(form, error: Refusal, field: str | None = None) -> int:
     return error.status
 
 
+def submit_form(form, change, *, show, done):
+    """The one shape of a form's POST: ``form`` checked, ``change()`` applied (a service call
+    that raises a Refusal to say no), then ``done(result)``, as a rule a redirect; or the form's
+    page again, ``show(status)``, with the form marked: 400 for its own validation, else the
+    refusal's status and message beside its field (what the request changed is undone)."""
+    if not form.validate_on_submit():
+        return show(400 if form.is_submitted() else 200)
+    try:
+        result = change()
+    except Refusal as error:
+        return show(refuse_change(form, error))
+    return done(result)
+
+
 def flash_refusal(error: Refusal) -> int:
     """The same for a page that says it at the top: undone, and flashed as an error."""
     db.session.rollback()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.core import visibility
 from app.core.access import organiser_required
-from app.core.forms import EmptyForm, as_choices, flash_refusal, refuse_change
+from app.core.forms import EmptyForm, as_choices, flash_refusal, submit_form
 from app.core.i18n import LANGUAGE_NAMES, formatting_locale, select_timezone
 from app.core.templating import current_language, current_locale
 from app.core.time import now_utc, to_zone
@@ -29,8 +29,7 @@ def long_date(day):
     return format_date(day, format="long", locale=current_locale())
 
 
-def _forms(event):
-    candidate = CandidateForm(prefix="candidate")
+def _forms(event) -> dict:
     task = TaskForm(prefix="task")
     organisers = db.session.execute(select(User.id, User.display_name)
                                     .where(User.is_organiser).order_by(User.display_name))
@@ -38,26 +37,26 @@ def _forms(event):
                                      *((str(uid), name) for uid, name in organisers)])
     # Shown as the letters will read them: the event's own details, else the defaults.
     letter = LetterSettingsForm(prefix="letter", data=asdict(services.letter_details(event)))
-    return candidate, task, letter
+    return {"candidate": CandidateForm(prefix="candidate"), "task": task, "letter": letter}
 
 
 @bp.route("/events/<int:event_id>/planning")
 @organiser_required
 def workspace(event_id):
     event = visible_event_or_404(event_id, current_user)
-    return _workspace(event, *_forms(event))
+    return _workspace(event, _forms(event))
 
 
-def _workspace(event, candidate_form, task_form, letter_form, status=200):
-    """The planning page; a refused add form comes back marked, with what was typed."""
+def _workspace(event, forms, status=200):
+    """The planning page; a refused form comes back marked, with what was typed."""
     checks = [(c, services.holiday_clashes(c.start_date, c.end_date),
                services.meeting_clashes(c.start_date, c.end_date, excluding=event.id))
               for c in services.candidates(event)]
     return render_template(
         "planning/workspace.html", event=event, checks=checks, tasks=services.tasks(event),
         today=services.today_in(event), is_overdue=services.is_overdue,
-        quotas=quotas(event), candidate_form=candidate_form, task_form=task_form,
-        letter_form=letter_form, action_form=EmptyForm()), status
+        quotas=quotas(event), candidate_form=forms["candidate"], task_form=forms["task"],
+        letter_form=forms["letter"], action_form=EmptyForm()), status
 
 
 def _back(event, anchor=None):
@@ -69,27 +68,28 @@ def _refused(event, error):
     return _back(event), 303
 
 
-def _refused_form(event, forms, form, error=None):
-    """The planning page again, ``form`` (one of ``forms``) marked: by its own validation, or
-    by ``error``, a rule's refusal shown beside its field."""
-    status = refuse_change(form, error) if error is not None else 400
-    return _workspace(event, *forms, status=status)
+def _submit(event_id, name, change, *, saved=None, anchor=None):
+    """The planning page's forms post here: ``change(event, form)`` applied and back to the
+    page (saying ``saved``), or the page again with form ``name`` marked."""
+    event = visible_event_or_404(event_id, current_user)
+    forms = _forms(event)
+    form = forms[name]
+
+    def done(_result):
+        if saved:
+            flash(saved, "success")
+        return _back(event, anchor)
+
+    return submit_form(form, lambda: change(event, form),
+                       show=lambda status: _workspace(event, forms, status), done=done)
 
 
 @bp.route("/events/<int:event_id>/planning/candidates", methods=["POST"])
 @organiser_required
 def add_candidate(event_id):
-    event = visible_event_or_404(event_id, current_user)
-    forms = _forms(event)
-    form = forms[0]
-    if not form.validate_on_submit():
-        return _refused_form(event, forms, form)
-    try:
-        services.add_candidate(event, form.country.data, form.venue.data,
-                               form.start_date.data, form.end_date.data, form.notes.data or "")
-    except services.PlanningError as error:
-        return _refused_form(event, forms, form, error)
-    return _back(event)
+    return _submit(event_id, "candidate", lambda event, form: services.add_candidate(
+        event, form.country.data, form.venue.data, form.start_date.data, form.end_date.data,
+        form.notes.data or ""))
 
 
 def _candidate_or_404(event, candidate_id) -> HostCandidate:
@@ -125,35 +125,20 @@ def delete_candidate(event_id, candidate_id):
 @bp.route("/events/<int:event_id>/planning/tasks", methods=["POST"])
 @organiser_required
 def add_task(event_id):
-    event = visible_event_or_404(event_id, current_user)
-    forms = _forms(event)
-    form = forms[1]
-    if not form.validate_on_submit():
-        return _refused_form(event, forms, form)
-    owner = int(form.owner.data) if form.owner.data else None
-    try:
-        services.add_task(event, form.title.data, owner, form.due_date.data)
-    except services.PlanningError as error:
-        return _refused_form(event, forms, form, error)
-    return _back(event)
+    return _submit(event_id, "task", lambda event, form: services.add_task(
+        event, form.title.data, int(form.owner.data) if form.owner.data else None,
+        form.due_date.data))
 
 
 @bp.route("/events/<int:event_id>/planning/letters", methods=["POST"])
 @organiser_required
 def save_letter_settings(event_id):
-    event = visible_event_or_404(event_id, current_user)
-    forms = _forms(event)
-    form = forms[2]
-    if not form.validate_on_submit():
-        return _refused_form(event, forms, form)
-    details = services.LetterDetails(**{f.name: form[f.name].data or ""
-                                        for f in fields(services.LetterDetails)})
-    try:
-        services.save_letter_settings(event, details)
-    except services.PlanningError as error:
-        return _refused_form(event, forms, form, error)
-    flash(_("The visa letter details are saved."), "success")
-    return _back(event, "letters")
+    def save(event, form):
+        services.save_letter_settings(event, services.LetterDetails(
+            **{f.name: form[f.name].data or "" for f in fields(services.LetterDetails)}))
+
+    return _submit(event_id, "letter", save, saved=_("The visa letter details are saved."),
+                   anchor="letters")
 
 
 @bp.route("/events/<int:event_id>/planning/tasks/<int:task_id>/toggle", methods=["POST"])

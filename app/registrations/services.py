@@ -19,6 +19,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import Organisation, User
+from app.auth.services import user_by_email
 from app.core.errors import Conflict, Refusal
 from app.core.locking import lock_row, lock_rows
 from app.core.mail import queue_email
@@ -54,6 +55,12 @@ class RegistrationError(Refusal):
 
 class RegistrationConflict(RegistrationError, Conflict):
     """Refused because the state changed under the person: see ``Conflict``."""
+
+
+class NobodyToInvite(RegistrationError):
+    """Well-formed, but names nobody who can be invited."""
+
+    status = 422
 
 
 @dataclass
@@ -611,7 +618,7 @@ def set_capacity(event: Event, capacity: int | None, actor) -> list[Registration
     event = lock_event(event)
     if capacity is not None and capacity < seats_taken(event):
         raise RegistrationConflict(_("%(n)d people are already confirmed: the capacity cannot "
-                                     "be lower.", n=seats_taken(event)))
+                                     "be lower.", n=seats_taken(event)), "capacity")
     event.capacity = capacity
     return promote_waitlist(event, actor)
 
@@ -628,13 +635,27 @@ def set_quota(event: Event, country_code: str, max_in_person: int | None, actor)
     confirmed = seats_taken(event, country_code)
     if max_in_person < confirmed:
         raise RegistrationConflict(_("%(n)d people from that delegation are already confirmed "
-                                     "in person: the quota cannot be lower.", n=confirmed))
+                                     "in person: the quota cannot be lower.", n=confirmed),
+                                   "max_in_person")
     if quota is None:
         quota = DelegationQuota(event_id=event.id, country_code=country_code, max_in_person=0)
         db.session.add(quota)
     quota.max_in_person = max_in_person
     db.session.flush()
     return promote_waitlist(event, actor)
+
+
+def invite_email_or_delegation(event: Event, email: str | None, country_code: str | None):
+    """The roster's invitee form: one person, by the email of their account, or a delegation."""
+    if email:
+        user = user_by_email(email)
+        if user is None:
+            raise NobodyToInvite(_("No account uses that email. Invite the person to Roundtable "
+                                   "first."), "email")
+        return invite_to_event(event, user=user)
+    if country_code:
+        return invite_to_event(event, country_code=country_code)
+    raise NobodyToInvite(_("Choose a delegation or enter an email."))
 
 
 def invite_to_event(event: Event, *, user: User | None = None, country_code: str | None = None):

@@ -2,10 +2,10 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import _
 from flask_login import current_user
 
-from app.auth.services import SPOKEN_LANGUAGES, user_by_email
+from app.auth.services import SPOKEN_LANGUAGES
 from app.core import visibility
 from app.core.access import organiser_required, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices, flash_refusal, refuse
+from app.core.forms import EmptyForm, as_choices, flash_refusal, submit_form
 from app.core.i18n import language_name, select_timezone
 from app.core.templating import add_template_globals, current_locale
 from app.core.time import fmt_when
@@ -194,9 +194,9 @@ def cancel(registration_id):
 
 # --- organisers ----------------------------------------------------------------------------
 
-def _roster_forms(event):
-    capacity = CapacityForm(prefix="capacity", capacity=event.capacity)
-    return capacity, QuotaForm(prefix="quota"), InviteeForm(prefix="invitee")
+def _roster_forms(event) -> dict:
+    return {"capacity": CapacityForm(prefix="capacity", capacity=event.capacity),
+            "quota": QuotaForm(prefix="quota"), "invitee": InviteeForm(prefix="invitee")}
 
 
 @bp.route("/events/<int:event_id>/registrations")
@@ -208,7 +208,6 @@ def roster(event_id):
 
 def _roster_page(event, forms, status=200):
     """The roster; a refused capacity, quota or invitee form comes back marked."""
-    capacity, quota, invitee = forms
     registrations = services.roster(event)
     seats, counts = services.roster_counts(event, registrations)
     return render_template(
@@ -216,7 +215,8 @@ def _roster_page(event, forms, status=200):
         positions=services.waitlist_positions(registrations),
         counts=counts, seats=seats,
         quotas=services.quotas(event), invitees=services.invitees(event),
-        capacity_form=capacity, quota_form=quota, invitee_form=invitee, action_form=EmptyForm(),
+        capacity_form=forms["capacity"], quota_form=forms["quota"],
+        invitee_form=forms["invitee"], action_form=EmptyForm(),
     ), status
 
 
@@ -245,74 +245,44 @@ def act(event_id, registration_id, action):
     return redirect(url_for("registrations.roster", event_id=event.id))
 
 
-def _settle(event, forms, form, field, action):
-    """Run an organiser change; a refused one is shown beside ``field`` of ``form`` (one of
-    the roster's ``forms``), and nothing is kept."""
-    try:
-        promoted = action()
-    except services.RegistrationError as error:
-        return _roster_refused(event, forms, form, str(error), field, error.status)
-    flash(_("Saved."), "success")
-    if promoted:
-        flash(_("%(n)d people moved off the waitlist.", n=len(promoted)), "success")
-    return redirect(url_for("registrations.roster", event_id=event.id))
+def _roster_submit(event_id, name, change):
+    """The roster's forms post here: ``change(event, form)`` applied (it returns whoever moved
+    off the waitlist) and back to the roster, or the roster again with form ``name`` marked."""
+    event = visible_event_or_404(event_id, current_user)
+    forms = _roster_forms(event)
+    form = forms[name]
 
+    def done(promoted):
+        flash(_("Saved."), "success")
+        if promoted:
+            flash(_("%(n)d people moved off the waitlist.", n=len(promoted)), "success")
+        return redirect(url_for("registrations.roster", event_id=event.id))
 
-def _roster_refused(event, forms, form, message=None, field=None, status=400):
-    """The roster again with ``form`` marked: by its own validation, or by ``message``."""
-    db.session.rollback()
-    if message is not None:
-        refuse(form, message, field)
-    return _roster_page(event, forms, status)
+    return submit_form(form, lambda: change(event, form),
+                       show=lambda status: _roster_page(event, forms, status), done=done)
 
 
 @bp.route("/events/<int:event_id>/capacity", methods=["POST"])
 @organiser_required
 def set_capacity(event_id):
-    event = visible_event_or_404(event_id, current_user)
-    forms = _roster_forms(event)
-    form = forms[0]
-    if not form.validate_on_submit():
-        return _roster_refused(event, forms, form)
-    return _settle(event, forms, form, "capacity",
-                   lambda: services.set_capacity(event, form.capacity.data, current_user))
+    return _roster_submit(event_id, "capacity", lambda event, form: services.set_capacity(
+        event, form.capacity.data, current_user))
 
 
 @bp.route("/events/<int:event_id>/quotas", methods=["POST"])
 @organiser_required
 def set_quota(event_id):
-    event = visible_event_or_404(event_id, current_user)
-    forms = _roster_forms(event)
-    form = forms[1]
-    if not form.validate_on_submit():
-        return _roster_refused(event, forms, form)
-    return _settle(event, forms, form, "max_in_person",
-                   lambda: services.set_quota(event, form.country.data,
-                                              form.max_in_person.data, current_user))
+    return _roster_submit(event_id, "quota", lambda event, form: services.set_quota(
+        event, form.country.data, form.max_in_person.data, current_user))
 
 
 @bp.route("/events/<int:event_id>/invitees", methods=["POST"])
 @organiser_required
 def add_invitee(event_id):
-    event = visible_event_or_404(event_id, current_user)
-    forms = _roster_forms(event)
-    form = forms[2]
-    if not form.validate_on_submit():
-        return _roster_refused(event, forms, form)
-    if form.email.data:
-        user = user_by_email(form.email.data)
-        if user is None:
-            return _roster_refused(event, forms, form, _(
-                "No account uses that email. Invite the person to Roundtable first."),
-                "email", 422)
-        services.invite_to_event(event, user=user)
-    elif form.country.data:
-        services.invite_to_event(event, country_code=form.country.data)
-    else:
-        return _roster_refused(event, forms, form,
-                               _("Choose a delegation or enter an email."), None, 422)
-    flash(_("Saved."), "success")
-    return redirect(url_for("registrations.roster", event_id=event.id))
+    def invite(event, form):
+        services.invite_email_or_delegation(event, form.email.data, form.country.data)
+
+    return _roster_submit(event_id, "invitee", invite)
 
 
 def _csv_response(event, name, text):
@@ -347,19 +317,17 @@ def members(event_id, session_id):
     confirmed = services.confirmed_registrations(event)
     form.registration_id.choices = as_choices(
         (str(r.id), r.user.display_name) for r in confirmed)
-    status = 200
-    if form.validate_on_submit():
-        registration = db.session.get(Registration, int(form.registration_id.data))
-        try:
-            services.assign_to_session(session, registration, current_user)
-        except services.RegistrationError as error:
-            status = flash_refusal(error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("registrations.members", event_id=event.id,
-                                    session_id=session.id))
-    elif form.errors:
-        status = 400
-    return render_template("registrations/members.html", event=event, session=session,
-                           places=services.session_members(session), form=form), status
+
+    def assign():
+        services.assign_to_session(
+            session, db.session.get(Registration, int(form.registration_id.data)), current_user)
+
+    def done(_result):
+        flash(_("Saved."), "success")
+        return redirect(url_for("registrations.members", event_id=event.id,
+                                session_id=session.id))
+
+    return submit_form(form, assign, done=done, show=lambda status: (render_template(
+        "registrations/members.html", event=event, session=session,
+        places=services.session_members(session), form=form), status))
 
