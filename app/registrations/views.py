@@ -115,31 +115,35 @@ def _status_message(registration, position):
     return _("The event is full: you are number %(n)d on the waitlist.", n=position or 0)
 
 
+def _registration_form(event, form, save, registration=None):
+    """The registration form, new or edited: a field it never offered makes the request a
+    tampered one (400); else ``save()`` runs and its message greets the person on their
+    registrations, or the form comes back with what went wrong."""
+    if request.method == "POST" and _unexpected_fields(form):
+        abort(400, description=_("The form contained fields it does not offer. "
+                                 "Please reload the page and try again."))
+
+    def done(message):
+        flash(message, "success")
+        return redirect(url_for("registrations.mine"))
+
+    return submit_form(form, save, done=done, show=lambda status: (render_template(
+        "registrations/register.html", form=form, event=event, registration=registration,
+        hybrid=event.kind == EventKind.HYBRID, in_person=event.kind != EventKind.VIRTUAL),
+        status))
+
+
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
 @roles_required(*visibility.PARTICIPATING_ROLES)  # interpreter-only accounts: 403
 def register(event_id):
     event = visible_event_or_404(event_id, current_user)
     form = _prepare(RegistrationForm(), event)
-    status = 200
-    if request.method == "POST":
-        if _unexpected_fields(form):
-            abort(400, description=_("The form contained fields it does not offer. "
-                                     "Please reload the page and try again."))
-        if form.validate_on_submit():
-            try:
-                registration = services.register(event, current_user, _input(form))
-            except services.RegistrationError as error:
-                status = flash_refusal(error)
-            else:
-                message = _status_message(registration,
-                                          services.waitlist_position(registration))
-                flash(message, "success")
-                return redirect(url_for("registrations.mine"))
-        else:
-            status = 400
-    return render_template("registrations/register.html", form=form, event=event,
-                           hybrid=event.kind == EventKind.HYBRID,
-                           in_person=event.kind != EventKind.VIRTUAL), status
+
+    def save():
+        registration = services.register(event, current_user, _input(form))
+        return _status_message(registration, services.waitlist_position(registration))
+
+    return _registration_form(event, form, save)
 
 
 @bp.route("/registrations")
@@ -154,32 +158,19 @@ def mine():
 @signed_in
 def edit(registration_id):
     registration = _own_registration_or_404(registration_id)
-    event = registration.event
     form = EditRegistrationForm(obj=registration) if request.method == "GET" else \
         EditRegistrationForm()
-    _prepare(form, event)
+    _prepare(form, registration.event)
     if request.method == "GET":
         form.attend_as.data = registration.attend_as.value
         form.session_ids.data = [str(place.session_id) for place in registration.choices
                                  if place.status.value != "cancelled"]
-    status = 200
-    if request.method == "POST":
-        if _unexpected_fields(form):
-            abort(400, description=_("The form contained fields it does not offer. "
-                                     "Please reload the page and try again."))
-        if form.validate_on_submit():
-            try:
-                services.update_registration(registration, _input(form))
-            except services.RegistrationError as error:
-                status = flash_refusal(error)
-            else:
-                flash(_("Your registration is updated."), "success")
-                return redirect(url_for("registrations.mine"))
-        else:
-            status = 400
-    return render_template("registrations/register.html", form=form, event=event,
-                           registration=registration, hybrid=event.kind == EventKind.HYBRID,
-                           in_person=event.kind != EventKind.VIRTUAL), status
+
+    def save():
+        services.update_registration(registration, _input(form))
+        return _("Your registration is updated.")
+
+    return _registration_form(registration.event, form, save, registration)
 
 
 @bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
