@@ -12,7 +12,7 @@ from app.core.ratelimit import over_limit
 from app.core.web import absolute_url
 from app.events import services as events
 from app.events.models import EventSession
-from app.events.services import visible_event_or_404
+from app.events.services import part_of_event_or_404, visible_event_or_404
 from app.extensions import db
 
 FEED_RENDERS_PER_HOUR = 120
@@ -41,9 +41,7 @@ def agenda(event_id):
 @signed_in
 def session(event_id, session_id):
     event = visible_event_or_404(event_id, current_user)
-    item = db.session.get(EventSession, session_id)
-    if item is None or item.event_id != event.id:
-        abort(404)
+    item = part_of_event_or_404(EventSession, session_id, event)
     may_join = events.can_see_joining_details(event, current_user)
     return _ics(services.render([services.session_item(item, may_join=may_join)], "PUBLISH"),
                 f"session-{item.id}.ics")

@@ -89,6 +89,15 @@ def visible_event_or_404(event_id: int, viewer) -> Event:
     return event
 
 
+def part_of_event_or_404(model, row_id: int, event: Event):
+    """The ``model`` row ``row_id`` (a session, a registration, a topic...) when it belongs to
+    ``event``: an id from another event is as unknown as a missing one (404)."""
+    row = db.session.get(model, row_id)
+    if row is None or row.event_id != event.id:
+        abort(404)
+    return row
+
+
 def timeline(viewer) -> list[tuple[Event, datetime | None]]:
     """The platform's history and upcoming meetings, newest first, each with the start of
     its first session (one query, whatever the number of events)."""

@@ -6,7 +6,6 @@ from itertools import groupby
 import pytz
 from babel.dates import format_interval
 from flask import (
-    abort,
     flash,
     get_template_attribute,
     redirect,
@@ -39,7 +38,6 @@ from app.events.models import (
     SessionStatus,
 )
 from app.events.services import visible_event_or_404
-from app.extensions import db
 
 
 @bp.app_template_filter("format_event_dates")
@@ -63,10 +61,7 @@ def register_label_globals(state):
 
 
 def _session_or_404(event: Event, session_id: int) -> EventSession:
-    session = db.session.get(EventSession, session_id)
-    if session is None or session.event_id != event.id:
-        abort(404)
-    return session
+    return services.part_of_event_or_404(EventSession, session_id, event)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,11 @@
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user
 
 from app.core.access import organiser_required, signed_in
 from app.core.forms import EmptyForm, flash_refusal
 from app.core.templating import add_template_globals
-from app.events.services import visible_event_or_404
-from app.extensions import db
+from app.events.services import part_of_event_or_404, visible_event_or_404
 from app.feedback import services
 from app.feedback.blueprint import bp
 from app.feedback.forms import feedback_form_for
@@ -86,9 +85,7 @@ def summary_csv(event_id):
 @organiser_required
 def choose_for_report(event_id, reflection_id, choice):
     event = visible_event_or_404(event_id, current_user)
-    reflection = db.session.get(Reflection, reflection_id)
-    if reflection is None or reflection.event_id != event.id:
-        abort(404)
+    reflection = part_of_event_or_404(Reflection, reflection_id, event)
     services.mark_for_report(reflection, choice == "include")
     flash(_("Saved."), "success")
     return redirect(url_for("feedback.summary", event_id=event.id,

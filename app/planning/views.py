@@ -14,7 +14,7 @@ from app.core.forms import EmptyForm, as_choices, flash_refusal, submit_form
 from app.core.i18n import LANGUAGE_NAMES, formatting_locale, select_timezone
 from app.core.templating import current_language, current_locale
 from app.core.time import now_utc, to_zone
-from app.events.services import visible_event_or_404
+from app.events.services import part_of_event_or_404, visible_event_or_404
 from app.extensions import db
 from app.planning import exports, services
 from app.planning.blueprint import bp
@@ -92,19 +92,12 @@ def add_candidate(event_id):
         form.notes.data or ""))
 
 
-def _candidate_or_404(event, candidate_id) -> HostCandidate:
-    candidate = db.session.get(HostCandidate, candidate_id)
-    if candidate is None or candidate.event_id != event.id:
-        abort(404)
-    return candidate
-
-
 @bp.route("/events/<int:event_id>/planning/candidates/<int:candidate_id>/choose",
           methods=["POST"])
 @organiser_required
 def choose_candidate(event_id, candidate_id):
     event = visible_event_or_404(event_id, current_user)
-    candidate = _candidate_or_404(event, candidate_id)
+    candidate = part_of_event_or_404(HostCandidate, candidate_id, event)
     try:
         services.choose_candidate(event, candidate)
     except services.PlanningError as error:
@@ -118,7 +111,7 @@ def choose_candidate(event_id, candidate_id):
 @organiser_required
 def delete_candidate(event_id, candidate_id):
     event = visible_event_or_404(event_id, current_user)
-    db.session.delete(_candidate_or_404(event, candidate_id))
+    db.session.delete(part_of_event_or_404(HostCandidate, candidate_id, event))
     return _back(event)
 
 
@@ -145,10 +138,7 @@ def save_letter_settings(event_id):
 @organiser_required
 def toggle_task(event_id, task_id):
     event = visible_event_or_404(event_id, current_user)
-    task = db.session.get(PlanningTask, task_id)
-    if task is None or task.event_id != event.id:
-        abort(404)
-    services.toggle_task(task)
+    services.toggle_task(part_of_event_or_404(PlanningTask, task_id, event))
     return _back(event)
 
 

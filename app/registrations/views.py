@@ -11,7 +11,7 @@ from app.core.templating import add_template_globals, current_locale
 from app.core.time import fmt_when
 from app.events.labels import ATTENDANCE_MODES
 from app.events.models import EventKind, EventSession
-from app.events.services import visible_event_or_404
+from app.events.services import part_of_event_or_404, visible_event_or_404
 from app.extensions import db
 from app.registrations import exports, labels, services
 from app.registrations.blueprint import bp
@@ -224,8 +224,8 @@ ACTIONS = {
 @organiser_required
 def act(event_id, registration_id, action):
     event = visible_event_or_404(event_id, current_user)
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id or action not in ACTIONS:
+    registration = part_of_event_or_404(Registration, registration_id, event)
+    if action not in ACTIONS:
         abort(404)
     try:
         ACTIONS[action](registration, current_user)
@@ -301,9 +301,7 @@ def export(event_id, kind):
 @organiser_required
 def members(event_id, session_id):
     event = visible_event_or_404(event_id, current_user)
-    session = db.session.get(EventSession, session_id)
-    if session is None or session.event_id != event.id:
-        abort(404)
+    session = part_of_event_or_404(EventSession, session_id, event)
     form = AssignForm()
     confirmed = services.confirmed_registrations(event)
     form.registration_id.choices = as_choices(

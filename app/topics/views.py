@@ -1,7 +1,7 @@
 from datetime import date
 
 from babel.dates import format_interval
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import _
 from flask_login import current_user
 
@@ -10,8 +10,7 @@ from app.core.forms import EmptyForm, as_choices, flash_refusal, refuse_change
 from app.core.templating import current_locale
 from app.events import services as events
 from app.events.models import SessionKind
-from app.events.services import visible_event_or_404
-from app.extensions import db
+from app.events.services import part_of_event_or_404, visible_event_or_404
 from app.topics import services
 from app.topics.blueprint import bp
 from app.topics.forms import ScheduleTopicForm, TopicForm
@@ -23,10 +22,7 @@ proposers = roles_required(Role.PARTICIPANT, Role.ORGANISER)
 
 
 def _topic_or_404(event, topic_id) -> Topic:
-    topic = db.session.get(Topic, topic_id)
-    if topic is None or topic.event_id != event.id:
-        abort(404)
-    return topic
+    return part_of_event_or_404(Topic, topic_id, event)
 
 
 def _may_propose(user) -> bool:
