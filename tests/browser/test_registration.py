@@ -22,6 +22,7 @@ def test_participant_registers_sees_confirmation_and_cancels(live_server, page, 
     page.get_by_role("radio", name="In person").check()  # sessions name their mode too
     page.get_by_label("Site visit: community placement programme").check()
     page.get_by_label("Dietary needs").fill("Vegetarian")
+    page.get_by_text("Travel (if you attend in person)").click()  # folded while empty
     page.get_by_label("Arrival date").fill("2027-06-21")
     # Passport details for a visa letter, beside the passport name (in person only).
     page.get_by_label("Name as in your passport").fill("PITA PARTICIPANT")
