@@ -52,6 +52,10 @@ class Config:
     JOBS_TICK_SECONDS = env_int("JOBS_TICK_SECONDS", 15)
     OUTBOX_EVERY_SECONDS = env_int("OUTBOX_EVERY_SECONDS", 30)
     REMINDERS_EVERY_SECONDS = env_int("REMINDERS_EVERY_SECONDS", 600)
+    POLL_REMINDERS_EVERY_SECONDS = env_int("POLL_REMINDERS_EVERY_SECONDS", 600)
+    # An invitee who has answered none of an open poll's slots is reminded once, this long
+    # after the poll opened.
+    POLL_REMINDER_HOURS = env_int("POLL_REMINDER_HOURS", 48)
     INVITATION_TTL_HOURS = env_int("INVITATION_TTL_HOURS", 72)
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 10)
     LOGIN_WINDOW_MINUTES = env_int("LOGIN_WINDOW_MINUTES", 15)

@@ -84,13 +84,14 @@ def register_blueprints(app: Flask) -> None:
         holidays,
         interpretation,
         library,
+        notices,
         planning,
         registrations,
         topics,
         workinggroups,
     )
 
-    for feature in (core, auth, events, holidays, registrations, calendar, interpretation,
+    for feature in (core, auth, notices, events, holidays, registrations, calendar, interpretation,
                     planning, bilaterals, workinggroups, topics, feedback, library):
         feature.init_app(app)
 

@@ -78,6 +78,12 @@ def test_core_builds_on_no_feature():
     assert package_graph()["core"] == set()
 
 
+def test_notices_sit_just_above_auth_so_every_feature_may_call_them():
+    """Features call ``notify`` from their services; the notices learn of features only
+    through the kinds they add."""
+    assert package_graph()["notices"] <= {"core", "auth"}
+
+
 def test_no_new_import_cycle_between_packages():
     found = cycles(package_graph())
     assert sorted(map(sorted, found)) == sorted(map(sorted, KNOWN_CYCLES)), (

@@ -279,6 +279,7 @@ FORMS: dict[tuple[str, str], Form] = {
     ("workinggroups.show_group", "workinggroups.change_occurrence"): Form(
         "organiser", button="Move", bad={"new_date": ""}),
     ("workinggroups.show_group", "workinggroups.set_members"): Form("organiser"),
+    ("notices.index", "notices.email_choices"): Form("participant"),
 }
 
 # One-button forms: nothing for a person to fill in (a hidden value at most, written by the
@@ -312,6 +313,8 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("registrations.roster", "registrations.act[cancel]"): "organiser",
     ("topics.list_topics", "topics.vote"): "participant",
     ("topics.list_topics", "topics.unvote"): "participant",
+    ("notices.index", "notices.mark_read"): "participant",
+    ("notices.index", "notices.mark_all_read"): "participant",
 }
 FORMS.update({key: Form(user, one_click=True) for key, user in ONE_CLICK.items()})
 

@@ -7,13 +7,13 @@ already scheduled between Indonesia and Thailand (a private event of sari@ and s
 interpreter@ interprets).
 
 As each role, the test follows every same-origin GET link from the timeline (bounded), reads
-every page, every .ics and .csv it links to, the role's personal calendar feed and the emails
-queued for that person (OutboxMessage rows addressed to them), and fails on any other person's
-display name, email or organisation name, or the pseudonym holder's real name, outside the
-explicit allow-list below (``allowed_people``). Travel documents are planted too: the demo's
-in-person registrations carry passport names and numbers, which only organisers (visa
-letters) and the person themselves may read; the crawl must find them there, and nowhere
-else. It also fails on a count of 1 or 2 people in
+every page, every .ics and .csv it links to, the role's personal calendar feed, its Notices
+page and the emails queued for that person (OutboxMessage rows addressed to them), and fails
+on any other person's display name, email or organisation name, or the pseudonym holder's
+real name, outside the explicit allow-list below (``allowed_people``). Travel documents are
+planted too: the demo's in-person registrations carry passport names and numbers, which only
+organisers (visa letters) and the person themselves may read; the crawl must find them
+there, and nowhere else. It also fails on a count of 1 or 2 people in
 the "Who is coming" numbers a participant can read, on any response >= 500, and when the
 private call is reachable (or not) by the wrong people.
 """
@@ -283,6 +283,10 @@ def test_no_page_export_feed_or_email_leaks_a_person(app, demo):
         for n, text in enumerate(found.emails):
             problems += [f"{role} email {n}: {leak}"
                          for leak in leaks(text, viewer, people, allowed, masks)]
+        # Every signed-in role reads its Notices page (the header links it), with the notices
+        # the demo's invitations, polls, groups and assignments sent it.
+        if viewer is not None and found.statuses.get("/notices") != 200:
+            problems.append(f"{role}: the Notices page was not crawled")
         sees_call = found.statuses.get(private_event) == 200
         should_see = role in ("invitee", "interpreter", "organiser")
         if sees_call != should_see:

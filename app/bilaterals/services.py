@@ -28,6 +28,7 @@ from app.bilaterals.models import (
     CandidateSlot,
     SlotVote,
 )
+from app.bilaterals.notices import tell_poll_opened
 from app.bilaterals.slots import (
     Invitee,
     Reason,
@@ -235,6 +236,7 @@ def create_call(data: CallInput, actor: User) -> BilateralCall:
         if request is not None and request.call_id is None:
             request.call_id = call.id
     propose_slots(call, users)
+    tell_poll_opened(call, users)
     return call
 
 

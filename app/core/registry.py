@@ -37,6 +37,9 @@ class Registry(Generic[T]):
         """As a decorator: ``@AUDIENCES("registered")``."""
         return lambda item: self.add(name, item)
 
+    def get(self, name: str) -> T | None:
+        return self._items.get(name)
+
     def items(self) -> list[tuple[str, T]]:
         return sorted(self._items.items())
 

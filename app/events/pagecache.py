@@ -3,10 +3,11 @@
 The page is most of what participants open, and most of its cost is rendering the same
 agenda, strips and panels again. A rendered copy is reused only while the event's own row
 (``updated_dt``) and everything that belongs to it (``activity_dt``, moved by ``touch_events``
-on every flush) are unchanged, for the same viewer, language, zone and URL, and for at most
-a minute (bounding anything outside the event that a page shows, such as a country's working
-hours). The copy lives in the worker's memory; the database decides whether it is still good,
-so every worker and host agrees. CSRF tokens are put back fresh on every use.
+on every flush) are unchanged, for the same viewer, language, zone, URL and count of unread
+notices (the header shows it), and for at most a minute (bounding anything outside the
+event that a page shows, such as a country's working hours). The copy lives in the
+worker's memory; the database decides whether it is still good, so every worker and host
+agrees. CSRF tokens are put back fresh on every use.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from app.core.compression import masked_csrf_token
 from app.core.templating import current_locale
 from app.core.time import now_utc
 from app.events.models import Event, EventSession
+from app.notices.services import unread_count_for_page
 
 TTL_SECONDS = 60
 MAX_PAGES = 256
@@ -36,8 +38,9 @@ def clear() -> None:
 
 
 def key_for(event: Event, viewer, path: str) -> tuple:
+    """The header's count of unread notices is part of the page, so part of the key."""
     return (event.id, event.updated_dt, event.activity_dt, viewer.id, current_locale(),
-            viewer.timezone, tuple(viewer.roles), path)
+            viewer.timezone, tuple(viewer.roles), path, unread_count_for_page())
 
 
 def cached(key: tuple) -> str | None:

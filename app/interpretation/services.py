@@ -53,6 +53,11 @@ from app.interpretation.models import (
     Language,
     SessionChannel,
 )
+from app.interpretation.notices import (
+    tell_interpreter_proposed,
+    tell_language_provided,
+    tell_organisers_declined,
+)
 from app.registrations.models import ACTIVE, Registration
 
 
@@ -195,6 +200,7 @@ def open_channel(session: EventSession, language_code: str, *,
         raise RuleBroken(problem)
     db.session.add(channel)
     db.session.flush()
+    tell_language_provided(channel)
     return channel
 
 
@@ -379,6 +385,7 @@ def assign_interpreter(channel: SessionChannel, profile: InterpreterProfile) -> 
     assignment.status, assignment.decline_reason = AssignmentStatus.PROPOSED, ""
     db.session.flush()
     email_interpreter(assignment, "assigned")
+    tell_interpreter_proposed(assignment)
     return assignment
 
 
@@ -439,6 +446,7 @@ def decline_assignment(assignment: Assignment, reason: str) -> Assignment:
     assignment.decline_reason = reason
     db.session.flush()
     tell_organisers_of_decline(assignment)
+    tell_organisers_declined(assignment)
     return assignment
 
 
@@ -496,6 +504,7 @@ def auto_assign(event: Event, *, notify_interpreters: bool = True) -> AutoAssign
     if notify_interpreters:
         for assignment in report.added:
             email_interpreter(assignment, "assigned")
+            tell_interpreter_proposed(assignment)
     return report
 
 

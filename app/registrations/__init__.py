@@ -5,10 +5,17 @@ factory calls ``init_app``, which registers the routes."""
 
 
 def init_app(app) -> None:
+    from app.core.jobs import periodic
     from app.registrations import (
         audience,  # noqa: F401  (adds to the events' audiences)
         calendar_hooks,  # noqa: F401  (adds to the calendar's registries)
     )
+    from app.registrations.notices import (
+        remind_invited_unregistered,
+        send_registration_reminders_command,
+    )
     from app.registrations.views import bp
 
     app.register_blueprint(bp)
+    app.cli.add_command(send_registration_reminders_command)
+    periodic("registration-closing", "REMINDERS_EVERY_SECONDS", remind_invited_unregistered)

@@ -47,6 +47,7 @@ from app.registrations.models import (
     RegistrationStatus,
     SessionPlace,
 )
+from app.registrations.notices import tell_invited, tell_registrant
 
 
 class RegistrationError(Refusal):
@@ -539,6 +540,7 @@ def _release(event: Event, registration: Registration, actor, status: Registrati
             db.session.flush()
             promote_session_waitlist(db.session.get(EventSession, place.session_id))
     email_registrant(registration, action, had_place=held_seat)
+    tell_registrant(registration, action)
     return promote_waitlist(event, actor) if held_seat else []
 
 
@@ -572,6 +574,7 @@ def approve_registration(registration: Registration, actor) -> Registration:
     else:
         _set_status(registration, RegistrationStatus.WAITLISTED, actor, "approved")
     email_registrant(registration, registration.status.value)
+    tell_registrant(registration, registration.status.value)
     return registration
 
 
@@ -592,6 +595,7 @@ def _promote(registration: Registration, actor) -> None:
     _set_status(registration, RegistrationStatus.CONFIRMED, actor, "promoted")
     registration.promoted_dt = now_utc()
     email_registrant(registration, "promoted")
+    tell_registrant(registration, "promoted")
 
 
 def promote_waitlist(event: Event, actor=None) -> list[Registration]:
@@ -667,6 +671,7 @@ def invite_to_event(event: Event, *, user: User | None = None, country_code: str
                                 country_code=None if user else country_code)
         db.session.add(existing)
         db.session.flush()
+        tell_invited(event, user=user, country_code=country_code)
     return existing
 
 

@@ -33,6 +33,7 @@ from app.core.time import (
 from app.extensions import db
 from app.workinggroups import recurrence
 from app.workinggroups.models import WorkingGroup, WorkingGroupException, WorkingGroupMember
+from app.workinggroups.notices import tell_members_changed
 
 
 class WorkingGroupError(Refusal):
@@ -211,6 +212,11 @@ def set_members(group: WorkingGroup, user_ids) -> None:
     for user_id in wanted - set(current):
         group.members.append(WorkingGroupMember(user_id=user_id))
     db.session.flush()
+    changed = (wanted - set(current)) | (set(current) - wanted)
+    people = {user.id: user for user in db.session.scalars(
+        select(User).where(User.id.in_(changed)))} if changed else {}
+    tell_members_changed(group, [people[i] for i in sorted(wanted - set(current))],
+                         [people[i] for i in sorted(set(current) - wanted)])
 
 
 @dataclass(frozen=True)

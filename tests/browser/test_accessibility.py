@@ -28,13 +28,14 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PAGES = {
     None: ["/", "/login"],
     "participant@example.org": ["/", "/events", "/registrations", "/bilaterals",
-                                "/working-groups", "/calendar", "/library", "/profile"],
+                                "/working-groups", "/calendar", "/library", "/notices",
+                                "/profile"],
     "organiser@example.org": ["/", "/events", "/events/new", "/bilaterals", "/bilaterals/new",
                               "/working-groups", "/working-groups/new", "/holidays",
                               "/invitations", "/interpretation/interpreters", "/outbox", "/library",
                               "/profile"],
     "interpreter@example.org": ["/", "/interpretation/assignments", "/interpretation/profile",
-                                "/events", "/profile"],
+                                "/events", "/notices", "/profile"],
 }
 # Reached through the event's page: its agenda, and what each role does there.
 EVENT_LINKS = {

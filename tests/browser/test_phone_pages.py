@@ -69,3 +69,11 @@ def test_interpreters_decline_page_fits_a_phone_in_every_language(live_server, p
     page.get_by_role("link", name="Decline").first.click()
     assert page.get_by_label("Reason for declining").is_visible()
     _assert_fits({"decline": _in_every_language(page, "decline", database)})
+
+
+def test_the_notices_page_fits_a_phone_in_every_language(live_server, person, database):
+    page = person("sari@example.org", viewport=PHONE)  # the demo told her of four things
+    page.goto(f"{live_server}/")
+    page.locator("header.site nav a[href='/notices']").click()
+    assert page.locator("li.notice").count() >= 1
+    _assert_fits({"notices": _in_every_language(page, "notices", database)})

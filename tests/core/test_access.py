@@ -88,6 +88,13 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
 
     outbox_message = queue_email("someone@example.org", "Hello", "Body")
     db.session.flush()
+    from sqlalchemy import select
+
+    from app.notices.models import Notice
+
+    # The participant was told of the poll and the working group: a notice of theirs.
+    notice_id = db.session.scalar(select(Notice.id).where(
+        Notice.recipient_id == users["participant"].id).order_by(Notice.id).limit(1))
     values = {
         "reflection_id": reflection.id,
         "choice": "include",
@@ -111,6 +118,7 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
         "token": "not-a-real-token",
         "filename": "style.css",
         "message_id": outbox_message.id,
+        "notice_id": notice_id,
     }
     return users, values
 

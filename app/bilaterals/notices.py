@@ -1,0 +1,64 @@
+"""The notices bilateral calls send: a poll opened to its invitees, and a reminder to those
+who have not answered it after ``POLL_REMINDER_HOURS`` (``remind_unanswered``, a job that is
+safe to run on several hosts at once)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import click
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+
+from app.auth.models import User
+from app.bilaterals.models import BilateralCall, CallInvitee, CallStatus, CandidateSlot, SlotVote
+from app.core.db import begin_write_transaction
+from app.core.time import now_utc
+from app.extensions import db
+from app.notices.services import NoticeKind, add_kind, app_path, notify, notify_once
+
+add_kind(NoticeKind("poll_opened", _l("When can you meet? A bilateral call's poll: %(topic)s"),
+                    _l("I am invited to answer a bilateral call's poll"), email_default=True))
+add_kind(NoticeKind("poll_reminder", _l("Reminder: please answer the poll for %(topic)s"),
+                    _l("I have not yet answered a bilateral call's poll"), email_default=True))
+
+
+def tell_poll_opened(call: BilateralCall, invitees: list[User]) -> None:
+    if call.slots:  # a poll with no slot to answer (each reason shown) asks nothing yet
+        notify(invitees, "poll_opened", topic=call.topic,
+               link=app_path("bilaterals.show_call", call_id=call.id))
+
+
+def remind_unanswered(now: datetime | None = None) -> int:
+    """Remind each invitee of an open poll who has answered none of its slots, once per
+    call, ``POLL_REMINDER_HOURS`` after it opened. The notice row claims (person, call), so
+    two runs, here or on another host, remind once."""
+    now = now or now_utc()
+    cutoff = now - timedelta(hours=current_app.config["POLL_REMINDER_HOURS"])
+    answered = exists().where(SlotVote.user_id == CallInvitee.user_id,
+                              SlotVote.slot_id == CandidateSlot.id,
+                              CandidateSlot.call_id == CallInvitee.call_id)
+    due = db.session.execute(
+        select(CallInvitee.user_id, BilateralCall.id)
+        .join(BilateralCall, BilateralCall.id == CallInvitee.call_id)
+        .where(BilateralCall.status == CallStatus.OPEN, BilateralCall.created_dt <= cutoff,
+               exists().where(CandidateSlot.call_id == BilateralCall.id), ~answered)
+        .order_by(BilateralCall.id, CallInvitee.user_id)).all()
+    db.session.commit()  # end the read: each claim below is a writer's transaction of its own
+    sent = 0
+    for user_id, call_id in due:
+        begin_write_transaction()
+        user, call = db.session.get(User, user_id), db.session.get(BilateralCall, call_id)
+        if notify_once(user, "poll_reminder", f"call:{call_id}", topic=call.topic,
+                       link=app_path("bilaterals.show_call", call_id=call_id)) is not None:
+            sent += 1
+        db.session.commit()
+    return sent
+
+
+@click.command("send-poll-reminders")
+def send_poll_reminders_command():
+    """Remind invitees who have not answered a bilateral call's poll (idempotent; safe on
+    several hosts)."""
+    click.echo(f"reminded={remind_unanswered()}")

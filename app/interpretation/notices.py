@@ -1,0 +1,61 @@
+"""The notices interpretation sends: a language asked for will be provided (a channel opened),
+an interpreter asked to work a session, and the organisers told of a decline and its reason."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from app.auth.models import User
+from app.core.access import Role
+from app.core.visibility import Seen
+from app.extensions import db
+from app.interpretation.models import InterpretationRequest
+from app.notices.services import NoticeKind, add_kind, app_path, notify
+from app.registrations.models import ACTIVE, Registration
+
+add_kind(NoticeKind("interpretation_provided",
+                    _l("%(language)s interpretation will be provided: %(title)s"),
+                    _l("Interpretation I asked for will be provided"), email_default=True,
+                    languages=("language",)))
+# The interpreter's email carries the calendar invitation and goes whatever the choice.
+add_kind(NoticeKind("assignment_proposed", _l("Interpreting assignment: %(title)s"),
+                    _l("I am asked to interpret a session"), email_default=False,
+                    roles=(Role.INTERPRETER,)))
+# Organisers are emailed each decline with its reason whatever the choice.
+add_kind(NoticeKind("assignment_declined", _l("%(name)s declined interpreting %(title)s"),
+                    _l("An interpreter declines an assignment"), email_default=False,
+                    detail=_l("Reason for declining: %(reason)s"),
+                    people={"name": Seen.ATTENDEE}, roles=(Role.ORGANISER,)))
+
+
+def tell_language_provided(channel) -> None:
+    """Everyone registered for the event who asked for the channel's language, for this
+    session or for the whole event, hears that it will be provided."""
+    session = channel.session
+    asked = select(InterpretationRequest.user_id).where(
+        InterpretationRequest.session_id == session.id,
+        InterpretationRequest.language_code == channel.language_code)
+    people = db.session.scalars(
+        select(User).join(Registration, Registration.user_id == User.id).where(
+            Registration.event_id == session.event_id, Registration.status.in_(ACTIVE),
+            or_(Registration.interpretation_language == channel.language_code,
+                User.id.in_(asked))))
+    notify(people, "interpretation_provided", language=channel.language_code,
+           title=session.title,
+           link=app_path("events.show_session", event_id=session.event_id,
+                         session_id=session.id))
+
+
+def tell_interpreter_proposed(assignment) -> None:
+    notify([assignment.interpreter.user], "assignment_proposed",
+           title=assignment.channel.session.title,
+           link=app_path("interpretation.my_assignments"))
+
+
+def tell_organisers_declined(assignment) -> None:
+    session = assignment.channel.session
+    organisers = db.session.scalars(select(User).where(User.is_organiser))
+    notify(organisers, "assignment_declined", name=assignment.interpreter_id,
+           title=session.title, reason=assignment.decline_reason,
+           link=app_path("interpretation.assignments", event_id=session.event_id))

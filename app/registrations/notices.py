@@ -1,0 +1,119 @@
+"""The notices registration sends: invitations, decisions on a registration, changes to the
+sessions of an event a person holds a place at (answering ``session_changed``), and a word to
+those invited who have not registered a week before registration closes (a job)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import click
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from app.auth.models import User
+from app.core.time import now_utc
+from app.events.models import Event, EventSession, EventStatus, SessionStatus
+from app.events.signals import session_changed
+from app.extensions import db
+from app.notices.services import NoticeKind, add_kind, app_path, notify, notify_once
+from app.registrations.models import EventInvitee, Registration, RegistrationStatus
+
+# The status emails carry the calendar invitation and go whatever the choice: the notice's
+# own email is off unless the person asks for it.
+add_kind(NoticeKind("event_invited", _l("You are invited to %(event)s"),
+                    _l("I am invited to an event"), email_default=True))
+add_kind(NoticeKind("registration_confirmed", _l("Your place is confirmed: %(event)s"),
+                    _l("My registration is confirmed"), email_default=False))
+add_kind(NoticeKind("registration_waitlisted", _l("You are on the waitlist: %(event)s"),
+                    _l("My registration is put on the waitlist"), email_default=False))
+add_kind(NoticeKind("registration_promoted", _l("A place is free for you: %(event)s"),
+                    _l("A place becomes free for me on the waitlist"), email_default=False))
+add_kind(NoticeKind("registration_declined", _l("Registration not accepted: %(event)s"),
+                    _l("My registration is not accepted"), email_default=False))
+add_kind(NoticeKind("session_moved", _l("%(title)s has moved to %(when)s"),
+                    _l("A session I hold a place at moves"), email_default=False,
+                    times=("when",)))
+add_kind(NoticeKind("session_cancelled", _l("%(title)s is cancelled"),
+                    _l("A session I hold a place at is cancelled"), email_default=False))
+
+STATUS_KINDS = {"confirmed": "registration_confirmed", "waitlisted": "registration_waitlisted",
+                "promoted": "registration_promoted", "declined": "registration_declined"}
+
+
+def tell_registrant(registration: Registration, kind: str) -> None:
+    """A decision on a registration (``kind``: confirmed, waitlisted, promoted, declined)."""
+    if kind in STATUS_KINDS:
+        notify([registration.user], STATUS_KINDS[kind], event=registration.event.title,
+               link=app_path("registrations.mine"))
+
+
+def tell_invited(event, *, user: User | None = None, country_code: str | None = None) -> None:
+    """A person, or every active participant of a delegation, invited to an event that is
+    no longer a draft (a draft's invitees hear when it opens)."""
+    if event.status == EventStatus.DRAFT:
+        return
+    people = [user] if user is not None else db.session.scalars(select(User).where(
+        User.country_code == country_code, User.is_participant,
+        User.deactivated_dt.is_(None)))
+    notify(people, "event_invited", event=event.title,
+           link=app_path("events.show_event", event_id=event.id))
+
+
+@session_changed.connect
+def tell_session_holders(session: EventSession, **_extra) -> None:
+    """Everyone confirmed for the session's event hears that it moved or was cancelled."""
+    people = db.session.scalars(select(User).join(Registration, Registration.user_id == User.id)
+                                .where(Registration.event_id == session.event_id,
+                                       Registration.status == RegistrationStatus.CONFIRMED))
+    link = app_path("events.show_session", event_id=session.event_id, session_id=session.id)
+    if session.status == SessionStatus.CANCELLED:
+        notify(people, "session_cancelled", title=session.title, link=link)
+    else:
+        notify(people, "session_moved", title=session.title, when=session.start_dt, link=link)
+
+
+# --- invited, not registered, a week before registration closes -----------------------------
+
+CLOSING_NOTICE_DAYS = 7
+
+add_kind(NoticeKind("registration_closing", _l("Registration for %(event)s closes on %(when)s"),
+                    _l("Registration is closing for an event I am invited to and I have not "
+                       "registered"), email_default=True, times=("when",)))
+
+
+def remind_invited_unregistered(now: datetime | None = None) -> int:
+    """Each person invited to an open event (in person, or through their delegation) who has
+    not registered is told once, ``CLOSING_NOTICE_DAYS`` before registration closes. The
+    notice row claims (person, event), so two runs, here or on another host, tell them once."""
+    now = now or now_utc()
+    events = db.session.scalars(select(Event).where(
+        Event.status == EventStatus.OPEN, Event.registration_closes_dt > now,
+        Event.registration_closes_dt <= now + timedelta(days=CLOSING_NOTICE_DAYS))
+        .order_by(Event.id)).all()
+    due = []
+    for event in events:
+        invited = select(EventInvitee).where(EventInvitee.event_id == event.id)
+        registered = select(Registration.user_id).where(Registration.event_id == event.id)
+        due += [(user.id, event.id) for user in db.session.scalars(
+            select(User).where(
+                User.is_participant, User.deactivated_dt.is_(None), User.id.not_in(registered),
+                or_(User.id.in_(invited.with_only_columns(EventInvitee.user_id)),
+                    User.country_code.in_(invited.with_only_columns(EventInvitee.country_code))))
+            .order_by(User.id))]
+    db.session.commit()  # end the read: each claim below is a writer's transaction of its own
+    sent = 0
+    for user_id, event_id in due:
+        user, event = db.session.get(User, user_id), db.session.get(Event, event_id)
+        if notify_once(user, "registration_closing", f"event:{event_id}", event=event.title,
+                       when=event.registration_closes_dt,
+                       link=app_path("events.show_event", event_id=event_id)) is not None:
+            sent += 1
+        db.session.commit()
+    return sent
+
+
+@click.command("send-registration-reminders")
+def send_registration_reminders_command():
+    """Tell people invited to an event who have not registered, a week before registration
+    closes (idempotent; safe on several hosts)."""
+    click.echo(f"reminded={remind_invited_unregistered()}")
