@@ -13,10 +13,9 @@ from sqlalchemy import exists, select
 
 from app.auth.models import User
 from app.bilaterals.models import BilateralCall, CallInvitee, CallStatus, CandidateSlot, SlotVote
-from app.core.db import begin_write_transaction
 from app.core.time import now_utc
 from app.extensions import db
-from app.notices.services import NoticeKind, add_kind, app_path, notify, notify_once
+from app.notices.services import NoticeKind, add_kind, app_path, notify, notify_each_once
 
 add_kind(NoticeKind("poll_opened", _l("When can you meet? A bilateral call's poll: %(topic)s"),
                     _l("I am invited to answer a bilateral call's poll"), email_default=True))
@@ -45,16 +44,13 @@ def remind_unanswered(now: datetime | None = None) -> int:
         .where(BilateralCall.status == CallStatus.OPEN, BilateralCall.created_dt <= cutoff,
                exists().where(CandidateSlot.call_id == BilateralCall.id), ~answered)
         .order_by(BilateralCall.id, CallInvitee.user_id)).all()
-    db.session.commit()  # end the read: each claim below is a writer's transaction of its own
-    sent = 0
-    for user_id, call_id in due:
-        begin_write_transaction()
-        user, call = db.session.get(User, user_id), db.session.get(BilateralCall, call_id)
-        if notify_once(user, "poll_reminder", f"call:{call_id}", topic=call.topic,
-                       link=app_path("bilaterals.show_call", call_id=call_id)) is not None:
-            sent += 1
-        db.session.commit()
-    return sent
+
+    def reminder(call_id):
+        call = db.session.get(BilateralCall, call_id)
+        return ("poll_reminder", f"call:{call_id}",
+                app_path("bilaterals.show_call", call_id=call_id), {"topic": call.topic})
+
+    return notify_each_once(due, reminder)
 
 
 @click.command("send-poll-reminders")

@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.auth.models import User
 from app.core import visibility
 from app.core.access import Role
+from app.core.db import begin_write_transaction
 from app.core.i18n import language_name
 from app.core.mail import queue_email
 from app.core.registry import Registry
@@ -200,6 +201,23 @@ def notify_once(user: User, kind_name: str, key: str, *, link: str = "",
     if user.id in emailed_ids([user], kind):
         _email(notice, user, kind, _people_named([notice]))
     return notice
+
+
+def notify_each_once(due: Iterable[tuple], notice_for) -> int:
+    """A reminder job's loop: for each row of ``due`` (a user id first), ``notice_for(*rest)``
+    gives (kind, key, link, params) and ``notify_once`` claims and sends it, each in a writer's
+    transaction of its own, so a crash part-way keeps what was sent. How many were sent."""
+    due = list(due)
+    db.session.commit()  # end the read that found them
+    sent = 0
+    for user_id, *rest in due:
+        begin_write_transaction()
+        kind, key, link, params = notice_for(*rest)
+        if notify_once(db.session.get(User, user_id), kind, key, link=link,
+                       **params) is not None:
+            sent += 1
+        db.session.commit()
+    return sent
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from app.core.time import now_utc
 from app.events.models import Event, EventSession, EventStatus, SessionStatus
 from app.events.signals import session_changed
 from app.extensions import db
-from app.notices.services import NoticeKind, add_kind, app_path, notify, notify_once
+from app.notices.services import NoticeKind, add_kind, app_path, notify, notify_each_once
 from app.registrations.models import EventInvitee, Registration, RegistrationStatus
 
 # The status emails carry the calendar invitation and go whatever the choice: the notice's
@@ -100,16 +100,14 @@ def remind_invited_unregistered(now: datetime | None = None) -> int:
                 or_(User.id.in_(invited.with_only_columns(EventInvitee.user_id)),
                     User.country_code.in_(invited.with_only_columns(EventInvitee.country_code))))
             .order_by(User.id))]
-    db.session.commit()  # end the read: each claim below is a writer's transaction of its own
-    sent = 0
-    for user_id, event_id in due:
-        user, event = db.session.get(User, user_id), db.session.get(Event, event_id)
-        if notify_once(user, "registration_closing", f"event:{event_id}", event=event.title,
-                       when=event.registration_closes_dt,
-                       link=app_path("events.show_event", event_id=event_id)) is not None:
-            sent += 1
-        db.session.commit()
-    return sent
+
+    def reminder(event_id):
+        event = db.session.get(Event, event_id)
+        return ("registration_closing", f"event:{event_id}",
+                app_path("events.show_event", event_id=event_id),
+                {"event": event.title, "when": event.registration_closes_dt})
+
+    return notify_each_once(due, reminder)
 
 
 @click.command("send-registration-reminders")
