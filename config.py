@@ -57,6 +57,11 @@ class Config:
     # after the poll opened.
     POLL_REMINDER_HOURS = env_int("POLL_REMINDER_HOURS", 48)
     INVITATION_TTL_HOURS = env_int("INVITATION_TTL_HOURS", 72)
+    # Password reset by email: how long a link works, and how many links may be asked for
+    # per hour for one email address and from one client address (app/auth/services.py).
+    PASSWORD_RESET_TTL_MINUTES = env_int("PASSWORD_RESET_TTL_MINUTES", 60)
+    PASSWORD_RESET_MAX_PER_EMAIL = env_int("PASSWORD_RESET_MAX_PER_EMAIL", 3)
+    PASSWORD_RESET_MAX_PER_ADDRESS = env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 20)
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 10)
     LOGIN_WINDOW_MINUTES = env_int("LOGIN_WINDOW_MINUTES", 15)
     # The slower limits of the sign-in throttle (app/auth/services.py authenticate): one

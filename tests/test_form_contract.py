@@ -76,8 +76,9 @@ class Contract:
 def contract(world, make_user, make_event, make_session, app):
     """``world`` (tests/core/test_access.py), plus what makes every form render: a pending
     and a waitlisted registration, an invitation-only event, a past event its participant
-    may give feedback on, a usable invitation, a dead letter, a calendar link, a vote."""
-    from app.auth.services import invite
+    may give feedback on, a usable invitation and password-reset link, a dead letter, a
+    calendar link, a vote, a deactivated account."""
+    from app.auth.services import invite, issue_password_reset
     from app.calendar.services import issue_feed_token
     from app.core.models import OutboxMessage
     from app.core.time import now_utc
@@ -112,8 +113,11 @@ def contract(world, make_user, make_event, make_session, app):
     db.session.add(Reflection(event_id=event.id, text="Quoted already.", is_for_report=True))
     set_override("ID", "", now_utc().date() + timedelta(days=30), "Extra day", True, "public",
                  users["organiser"])  # on the holiday page as it opens: it can be undone
+    reset_token = issue_password_reset(users["participant"])
+    make_user(("participant",), country="NZ").deactivated_dt = now_utc()  # to reactivate
     db.session.commit()
-    return Contract(users, {**values, "token": token}, {"held": {"event_id": held.id}})
+    return Contract(users, {**values, "token": token},
+                    {"held": {"event_id": held.id}, "reset": {"token": reset_token}})
 
 
 def _second_interpreter(make_user, event):
@@ -213,9 +217,11 @@ FORMS: dict[tuple[str, str], Form] = {
     ("auth.invitations", "auth.invitations"): Form(
         "organiser", fill={"email": "colleague@example.org"},
         bad={"email": _email_of("participant")}),  # already has an account
-    ("auth.invitations", "auth.account_status"): Form(
-        "organiser", button="Deactivate", fill={"account-email": _email_of("participant")},
-        bad={"account-email": _email_of("organiser")}),  # not one's own account
+    ("auth.forgot_password", "auth.forgot_password"): Form(
+        "anonymous", fill={"email": _email_of("participant")}, bad={"email": "not an address"}),
+    ("auth.reset_password", "auth.reset_password"): Form(
+        "anonymous", variant="reset", bad={"confirm": "not the same passphrase"}),
+    ("auth.accounts", "auth.change_roles"): Form("organiser"),
     ("core.preferences", "core.preferences"): Form("anonymous", fill={"locale": "th"}),
     ("events.create_event", "events.create_event"): Form(
         "organiser", bad={"end_date": "2027-03-01"}),
@@ -286,6 +292,10 @@ FORMS: dict[tuple[str, str], Form] = {
 # page), so pressing the button must do what it says; no field can be refused.
 ONE_CLICK: dict[tuple[str, str], str] = {
     ("auth.invitations", "auth.revoke_invitation"): "organiser",
+    ("auth.invitations", "auth.resend_invitation"): "organiser",
+    ("auth.accounts", "auth.reactivate_account"): "organiser",
+    # Deactivating is confirmed on a page of its own (app.core.confirm): its one button acts.
+    ("auth.deactivate_account", "auth.deactivate_account"): "organiser",
     ("bilaterals.confirm_pick", "bilaterals.pick"): "organiser",
     ("bilaterals.show_call", "bilaterals.cancel_call"): "organiser",
     ("holidays.holidays", "holidays.delete_override"): "organiser",

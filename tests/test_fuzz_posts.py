@@ -219,10 +219,11 @@ def _fuzz(app, users, url, role, strategy, examples, stats, problems, writes):
 def fuzz_world(world, make_user, make_event, make_session):  # noqa: F811
     """``world``, plus what makes the remaining forms render: a usable invitation, an
     invitation-only event (its roster invites), a held event its participant may give
-    feedback on (used where the world's event offers no form: ``variants``)."""
+    feedback on and a usable password-reset link (used where the world's values offer no
+    form: ``variants``)."""
     from datetime import UTC, date, datetime
 
-    from app.auth.services import invite
+    from app.auth.services import invite, issue_password_reset
     from app.events.models import Event, EventStatus
     from app.registrations.services import RegistrationInput, invite_to_event, register
 
@@ -237,8 +238,9 @@ def fuzz_world(world, make_user, make_event, make_session):  # noqa: F811
     register(held, users["participant"], RegistrationInput(consent_chatham=True,
                                                            consent_data=True))
     held.status = EventStatus.HELD
+    reset_token = issue_password_reset(users["participant"])
     db.session.commit()
-    return users, {**values, "token": token}, [{"event_id": held.id}]
+    return users, {**values, "token": token}, [{"event_id": held.id}, {"token": reset_token}]
 
 
 def test_every_post_route_survives_random_and_boundary_input(app, fuzz_world, request):

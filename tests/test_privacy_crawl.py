@@ -287,6 +287,15 @@ def test_no_page_export_feed_or_email_leaks_a_person(app, demo):
         # the demo's invitations, polls, groups and assignments sent it.
         if viewer is not None and found.statuses.get("/notices") != 200:
             problems.append(f"{role}: the Notices page was not crawled")
+        # The accounts page lists everyone's email: organisers only. The password-reset
+        # pages, open to anyone, name nobody (checked like every other page above).
+        if viewer is not None and viewer.is_organiser:
+            if found.statuses.get("/accounts") != 200:
+                problems.append(f"{role}: the accounts page was not reached")
+        elif client.get("/accounts").status_code not in (302, 403):
+            problems.append(f"{role}: /accounts is open to them")
+        if viewer is None and found.statuses.get("/password/forgot") != 200:
+            problems.append(f"{role}: the password-reset form was not reached")
         sees_call = found.statuses.get(private_event) == 200
         should_see = role in ("invitee", "interpreter", "organiser")
         if sees_call != should_see:

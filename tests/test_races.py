@@ -18,6 +18,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from app import create_app
+from app.auth import services as accounts
 from app.auth.models import User
 from app.core.db import begin_write_transaction
 from app.core.models import AuditRecord, OutboxMessage
@@ -93,7 +94,7 @@ def both_at_once(app, first, second):
                 db.session.commit()
                 outcomes[index] = ("ok", result)
             except (registrations.RegistrationError, interpretation.InterpretationError,
-                    events.EventRuleError) as error:
+                    events.EventRuleError, accounts.AccountError) as error:
                 db.session.rollback()
                 outcomes[index] = ("refused", str(error))
             except Exception as error:  # anything else is a 500 in the app
@@ -395,3 +396,52 @@ def test_auto_assign_twice_for_one_event_at_once_adds_each_interpreter_once(race
                     Assignment.channel).join(EventSession).where(
                     EventSession.event_id == event_id)).all())
             assert all(count == 1 for count in pairs.values()), pairs
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+def _use_link(token, password):
+    """Open the reset page (the link is read, still unused), then set ``password``."""
+    return (lambda: accounts.usable_reset(token),
+            lambda _reset: accounts.reset_password(token, password).id)
+
+
+def test_one_reset_link_used_twice_at_once_sets_one_password(race_app):
+    for n in range(REPEAT // 2):
+        with race_app.app_context():
+            person = _person()
+            db.session.commit()
+            token, person_id = accounts.issue_password_reset(person), person.id
+            db.session.commit()
+        passwords = (f"first passphrase {n}", f"second passphrase {n}")
+        outcomes = both_at_once(race_app, _use_link(token, passwords[0]),
+                                _use_link(token, passwords[1]))
+        assert sorted(kind for kind, _result in outcomes) == ["ok", "refused"], outcomes
+        winner = passwords[[kind for kind, _result in outcomes].index("ok")]
+        with race_app.app_context():
+            from werkzeug.security import check_password_hash
+
+            user = db.session.get(User, person_id)
+            assert check_password_hash(user.password_hash, winner)
+            assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
+                AuditRecord.action == "password_reset",
+                AuditRecord.subject_id == person_id)) == 1
+
+
+def test_two_organisers_demoting_each_other_at_once_leave_one_organiser(race_app):
+    for _ in range(REPEAT // 2):
+        with race_app.app_context():
+            first, second = _person(("organiser",), "AU"), _person(("organiser",), "NZ")
+            db.session.commit()
+            ids = first.id, second.id
+
+        def demote(target_id, actor_id):
+            return (lambda: db.session.get(User, actor_id),
+                    lambda actor: accounts.change_roles(
+                        db.session.get(User, target_id), ["participant"], actor).id)
+
+        outcomes = both_at_once(race_app, demote(ids[1], ids[0]), demote(ids[0], ids[1]))
+        assert sorted(kind for kind, _result in outcomes) == ["ok", "refused"], outcomes
+        with race_app.app_context():
+            organisers = [db.session.get(User, user_id).is_organiser for user_id in ids]
+            assert organisers.count(True) == 1, outcomes

@@ -104,10 +104,41 @@ class PasswordForm(Form):
     submit = SubmitField(_l("Change password"))
 
 
-class AccountStatusForm(Form):
-    """An organiser deactivates an account (signing it out everywhere) or reactivates it."""
+class ForgotPasswordForm(Form):
+    email = EmailField(_l("Email"), validators=[InputRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Email me a link"))
 
-    email = EmailField(_l("Email address of the account"),
-                       validators=[InputRequired(), Email(), Length(max=254)])
-    deactivate = SubmitField(_l("Deactivate"))
-    reactivate = SubmitField(_l("Reactivate"))
+
+class ResetPasswordForm(Form):
+    password = PasswordField(_l("New password"),
+                             validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[EqualTo("password", _l("The passwords do not match."))])
+    submit = SubmitField(_l("Set the new password"))
+
+
+class RolesForm(Form):
+    """An organiser sets one person's roles (one such form per row of the accounts page,
+    each with its own prefix)."""
+
+    roles = CheckboxListField(_l("Roles"), choices=as_choices(ROLE_LABELS.items()),
+                              validators=[InputRequired(_l("Choose at least one role."))])
+    submit = SubmitField(_l("Save roles"))
+
+
+ACCOUNT_STATUS_LABELS = {"active": _l("Active"), "deactivated": _l("Deactivated")}
+
+
+class AccountFilterForm(Form):
+    """Which accounts the accounts page lists (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    role = SelectField(_l("Role"), choices=as_choices([("", _l("Any role")),
+                                                       *ROLE_LABELS.items()]),
+                       validators=[Optional()])
+    status = SelectField(_l("Status"), choices=as_choices([("", _l("Any status")),
+                                                           *ACCOUNT_STATUS_LABELS.items()]),
+                         validators=[Optional()])
+    submit = SubmitField(_l("Show"))

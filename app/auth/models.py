@@ -136,6 +136,25 @@ class Invitation(db.Model):
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
 
 
+class PasswordReset(db.Model):
+    """A single-use, expiring link that lets the owner of an account's mailbox choose a new
+    password (app.auth.services.request_password_reset, reset_password)."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    # Only a hash is stored, as for invitations: a leaked database holds no usable link.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    expires_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when the link was used, or when another link of the account was used first.
+    used_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
 class SignInFailure(db.Model):
     """Failed sign-ins, kept in the database so every worker and host throttles alike (the
     policy is in app.auth.services.authenticate)."""

@@ -10,10 +10,10 @@ from datetime import timedelta
 from functools import lru_cache
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -23,15 +23,19 @@ from app.auth.models import (
     KnownSignInAddress,
     Organisation,
     OrganisationKind,
+    PasswordReset,
     SignInFailure,
     User,
 )
 from app.auth.signals import account_deactivated
 from app.core.access import Role
-from app.core.errors import Refusal
+from app.core.errors import Conflict, Refusal
+from app.core.locking import lock_rows
 from app.core.mail import queue_email
 from app.core.models import AuditRecord, Country
+from app.core.ratelimit import over_limit, seconds_left_in_window
 from app.core.time import is_valid_timezone, now_utc
+from app.core.web import absolute_url
 from app.extensions import db
 
 # Spoken languages offered on profiles; names come from babel in the reader's language.
@@ -52,6 +56,24 @@ class InvitationUnusable(AccountError):
 
 class SignInRefused(AccountError):
     pass
+
+
+class AccountConflict(AccountError, Conflict):
+    """Refused because someone else changed the accounts meanwhile (409)."""
+
+
+class ResetLinkUnusable(AccountError):
+    """A password-reset link that is unknown, used, expired or of a deactivated account."""
+
+    status = 410
+
+
+class TooManyResetRequests(AccountError):
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds, for the Retry-After header
 
 
 class SignInThrottled(AccountError):
@@ -84,6 +106,12 @@ def invite(email: str, roles, invited_by: User | None, country_code: str | None 
     if user_by_email(email):
         raise AccountError(_("%(email)s already has an account.", email=email), field="email")
     roles = sorted({Role(role).value for role in roles}) or [Role.PARTICIPANT.value]
+    # One live invitation per address: a new one replaces any still pending (its link stops
+    # working; app.auth.services.usable_invitation says a newer one was sent).
+    now = now_utc()
+    for pending in db.session.scalars(select(Invitation).where(
+            Invitation.email == email, Invitation.used_dt.is_(None), Invitation.expires_dt > now)):
+        pending.expires_dt = now
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         email=email,
@@ -96,6 +124,22 @@ def invite(email: str, roles, invited_by: User | None, country_code: str | None 
     db.session.add(invitation)
     db.session.flush()
     return invitation, token
+
+
+def reinvite(invitation: Invitation, invited_by: User) -> tuple[Invitation, str]:
+    """Send a pending (or expired) invitation again: a new link, with the same roles and
+    country, that replaces the old one."""
+    if invitation.used_dt is not None:
+        raise AccountError(_("%(email)s already has an account.", email=invitation.email))
+    return invite(invitation.email, invitation.roles, invited_by, invitation.country_code)
+
+
+def pending_invitations(limit: int = 200) -> list[Invitation]:
+    """Invitations not yet used, the latest per address only (older ones were replaced)."""
+    latest = select(func.max(Invitation.id)).group_by(Invitation.email)
+    return list(db.session.scalars(
+        select(Invitation).where(Invitation.used_dt.is_(None), Invitation.id.in_(latest))
+        .order_by(Invitation.created_dt.desc(), Invitation.id.desc()).limit(limit)))
 
 
 def queue_invitation_email(invitation: Invitation, join_url: str, locale: str = "en") -> None:
@@ -116,6 +160,10 @@ def usable_invitation(token: str) -> Invitation:
                                    "the whole link, or ask the organisers for a new one."))
     if invitation.used_dt is not None:
         raise InvitationUnusable(_("This invitation has already been used. Sign in instead."))
+    if invitation.expires_dt <= now_utc() and db.session.scalar(select(Invitation.id).where(
+            Invitation.email == invitation.email, Invitation.id > invitation.id).limit(1)):
+        raise InvitationUnusable(_("A newer invitation was sent to this address. Use the link "
+                                   "in the latest invitation email."))
     if invitation.expires_dt <= now_utc():
         raise InvitationUnusable(_("This invitation has expired. Ask the organisers for a "
                                    "new one."))
@@ -374,31 +422,208 @@ def sign_out_everywhere(user: User) -> None:
     user.end_every_session()
 
 
-def set_active(email: str, active: bool, actor: User) -> User:
+def _lock_for_account_change(user: User, actor: User) -> tuple[User, User]:
+    """Lock the account being changed, the acting organiser's and every active organiser's
+    (users first in app.core.locking's order), re-read: two organisers changing each other
+    at once take turns, and the second sees what the first did. Refused when the actor is no
+    longer an active organiser (someone removed their role or deactivated them meanwhile).
+
+    With nobody able to demote or deactivate themselves, this keeps the last active
+    organiser: whoever changes an organiser is another active organiser at that moment,
+    under the lock, so one always remains (tests/test_races.py has two organisers demote
+    each other at once)."""
+    organisers = db.session.scalars(select(User.id).where(
+        User.is_organiser, User.deactivated_dt.is_(None))).all()
+    locked = lock_rows(User, {user.id, actor.id, *organisers})
+    actor = locked[actor.id]
+    if not (actor.is_active and actor.is_organiser):
+        raise AccountConflict(_("You are no longer an active organiser, so you cannot change "
+                                "accounts."))
+    return locked[user.id], actor
+
+
+def _audit_account(actor: User, action: str, user: User, **detail) -> None:
+    db.session.add(AuditRecord(actor_id=actor.id, action=action, subject_type="user",
+                               subject_id=user.id, detail=detail))
+
+
+def set_active(user: User, active: bool, actor: User) -> User:
     """Deactivate an account or reactivate it. Deactivating ends every session at once and
     announces it (``account_deactivated``): the calendar revokes the personal feed link, a
-    secret URL that would keep showing the agenda."""
-    user = user_by_email(email)
-    if user is None:
-        raise AccountError(_("No account uses %(email)s.", email=normalise_email(email)),
-                           field="email")
+    secret URL that would keep showing the agenda. Unused password-reset links stop working.
+    Nobody deactivates their own account (so the last active organiser stays)."""
+    user, actor = _lock_for_account_change(user, actor)
     if not active and user.id == actor.id:
-        raise AccountError(_("You cannot deactivate your own account."), field="email")
+        raise AccountError(_("You cannot deactivate your own account."))
+    if active == user.is_active:
+        return user  # a second click, or someone else did it first: nothing to do
     if active:
         user.deactivated_dt = None
     else:
-        user.deactivated_dt = user.deactivated_dt or now_utc()
+        user.deactivated_dt = now_utc()
         user.end_every_session()
+        _spend_reset_links(user)
         account_deactivated.send(user)
-    db.session.add(AuditRecord(actor_id=actor.id,
-                               action="account_reactivated" if active else "account_deactivated",
-                               subject_type="user", subject_id=user.id, detail={}))
+    _audit_account(actor, "account_reactivated" if active else "account_deactivated", user)
     return user
 
 
-def deactivated_accounts() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.deactivated_dt.is_not(None))
-                                   .order_by(User.email)))
+def change_roles(user: User, roles, actor: User) -> User:
+    """Give an account exactly these roles. Nobody removes their own organiser role (so the
+    last active organiser keeps theirs: see _lock_for_account_change). Sessions go on:
+    every request reads the roles afresh, so a removed role stops working at the person's
+    next click and an added one shows then."""
+    wanted = {Role(role) for role in roles}
+    if not wanted:
+        raise AccountError(_("Choose at least one role."), field="roles")
+    user, actor = _lock_for_account_change(user, actor)
+    losing_organiser = user.is_organiser and Role.ORGANISER not in wanted
+    if losing_organiser and user.id == actor.id:
+        raise AccountError(_("You cannot remove your own organiser role. Ask another "
+                             "organiser to do it."), field="roles")
+    before = [role.value for role in user.roles]
+    user.set_roles(wanted)
+    after = [role.value for role in user.roles]
+    if after != before:
+        _audit_account(actor, "roles_changed", user, before=before, after=after)
+    return user
+
+
+ACCOUNT_STATUSES = ("active", "deactivated")
+ACCOUNTS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class AccountPage:
+    people: list[User]
+    total: int
+    page: int
+    pages: int
+
+
+def list_accounts(role: str | None = None, status: str | None = None, page: int = 1,
+                  per_page: int = ACCOUNTS_PER_PAGE) -> AccountPage:
+    """One page of accounts, by email, filtered by role and status: two queries (the count
+    and the page) however many accounts there are."""
+    query = select(User)
+    if role in {r.value for r in Role}:
+        query = query.where(getattr(User, User._ROLE_COLUMNS[Role(role)]))
+    if status == "active":
+        query = query.where(User.deactivated_dt.is_(None))
+    elif status == "deactivated":
+        query = query.where(User.deactivated_dt.is_not(None))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    people = list(db.session.scalars(query.order_by(User.email)
+                                     .offset((page - 1) * per_page).limit(per_page)))
+    return AccountPage(people, total, page, pages)
+
+
+# --- password reset by email ---------------------------------------------------------------
+#
+# Anyone may ask for a link for any address and always gets the same answer, whether an
+# account uses the address, is deactivated, or none does: the page, its status and the work
+# done before answering are the same (two counters counted, one account looked up, no
+# password hashed); only an active account's owner gets an email, through the outbox, which
+# is sent later by `flask jobs`, not while the person waits. The link works once and for
+# PASSWORD_RESET_TTL_MINUTES; only its hash is stored. Asking is throttled per email address
+# and per client address (the shared rate counters, app.core.ratelimit); the email address
+# is counted under a hash, so no typed address is kept.
+
+RESET_WINDOW = timedelta(hours=1)
+
+
+def _check_reset_throttle(email: str, address: str) -> None:
+    config = current_app.config
+    over_email = over_limit("reset-email:" + _token_hash(email)[:40],
+                            config["PASSWORD_RESET_MAX_PER_EMAIL"], RESET_WINDOW)
+    over_address = over_limit("reset-address:" + (address or "unknown")[:64],
+                              config["PASSWORD_RESET_MAX_PER_ADDRESS"], RESET_WINDOW)
+    if over_email or over_address:
+        minutes = max(1, math.ceil(seconds_left_in_window(RESET_WINDOW) / 60))
+        raise TooManyResetRequests(
+            ngettext("Too many password reset requests. Please wait %(num)d minute and try "
+                     "again, or use the link in an email you already received.",
+                     "Too many password reset requests. Please wait %(num)d minutes and try "
+                     "again, or use the link in an email you already received.", minutes),
+            retry_after=minutes * 60)
+
+
+def request_password_reset(email: str, address: str) -> None:
+    """Email a reset link to the account using ``email`` when there is an active one;
+    otherwise do nothing (the caller answers the same either way)."""
+    email = normalise_email(email)
+    _check_reset_throttle(email, address)
+    user = user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = issue_password_reset(user)
+    minutes = current_app.config["PASSWORD_RESET_TTL_MINUTES"]
+    with force_locale(user.locale or "en"):
+        subject = _("Choose a new Roundtable password")
+        body = render_template("auth/email/password_reset.txt", user=user, minutes=minutes,
+                               reset_url=absolute_url("auth.reset_password", token=token))
+    queue_email(user.email, subject, body)
+
+
+def issue_password_reset(user: User) -> str:
+    """A new reset link's token for ``user`` (shown once, in the email; only its hash is
+    kept), working for PASSWORD_RESET_TTL_MINUTES."""
+    token = secrets.token_urlsafe(32)
+    minutes = current_app.config["PASSWORD_RESET_TTL_MINUTES"]
+    db.session.add(PasswordReset(user=user, token_hash=_token_hash(token),
+                                 expires_dt=now_utc() + timedelta(minutes=minutes)))
+    return token
+
+
+def _refuse_unusable(reset: PasswordReset | None) -> None:
+    if reset is None:
+        raise ResetLinkUnusable(_("This password reset link is not valid. Check that you "
+                                  "copied the whole link, or ask for a new one."))
+    if not reset.user.is_active:
+        raise ResetLinkUnusable(_("This account has been deactivated. Ask the organisers if "
+                                  "you need it again."))
+    if reset.used_dt is not None:
+        raise ResetLinkUnusable(_("This password reset link has already been used, or a "
+                                  "newer one was. Sign in with your new password, or ask "
+                                  "for a new link."))
+    if reset.expires_dt <= now_utc():
+        raise ResetLinkUnusable(_("This password reset link has expired. Ask for a new one."))
+
+
+def usable_reset(token: str) -> PasswordReset:
+    """The reset behind ``token``, or ``ResetLinkUnusable`` saying why not."""
+    reset = db.session.scalar(select(PasswordReset).where(
+        PasswordReset.token_hash == _token_hash(token or "")))
+    _refuse_unusable(reset)
+    return reset
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set the new password through the link, once: the account's row is locked and the link
+    re-read under the lock, so of two requests racing with one link the second finds it used.
+    Every session of the account ends, its other links stop working and the sign-in
+    failures of its address are forgotten (the owner proved they hold the mailbox)."""
+    reset = usable_reset(token)
+    check_password_strength(password)
+    user = lock_rows(User, [reset.user_id])[reset.user_id]
+    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.id == reset.id)
+                              .execution_options(populate_existing=True))
+    _refuse_unusable(reset)
+    _spend_reset_links(user)
+    user.password_hash = hash_password(password)
+    user.end_every_session()
+    db.session.execute(delete(SignInFailure).where(SignInFailure.email == user.email))
+    _audit_account(user, "password_reset", user)
+    return user
+
+
+def _spend_reset_links(user: User) -> None:
+    now = now_utc()
+    for reset in db.session.scalars(select(PasswordReset).where(
+            PasswordReset.user_id == user.id, PasswordReset.used_dt.is_(None))):
+        reset.used_dt = now
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -407,6 +632,7 @@ def change_password(user: User, current: str, new: str) -> None:
     check_password_strength(new, field="new")
     user.password_hash = hash_password(new)
     user.end_every_session()  # a copied cookie or "remember me" elsewhere stops working
+    _spend_reset_links(user)
 
 
 def create_organiser(email: str, display_name: str, password: str) -> User:

@@ -1,26 +1,32 @@
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 
 from app.auth import services
 from app.auth.blueprint import bp
 from app.auth.forms import (
+    ACCOUNT_STATUS_LABELS,
     ORGANISATION_KINDS,
-    AccountStatusForm,
+    ROLE_LABELS,
+    AccountFilterForm,
+    ForgotPasswordForm,
     InviteForm,
     JoinForm,
     LoginForm,
     PasswordForm,
     ProfileForm,
+    ResetPasswordForm,
+    RolesForm,
 )
 from app.auth.models import Invitation, User
 from app.core.access import organiser_required, public, secret_link, signed_in
 from app.core.compression import forget_masked_token
+from app.core.confirm import confirm_then
 from app.core.forms import (
     EmptyForm,
     as_choices,
     country_choices,
+    flash_refusal,
     refuse_change,
     timezone_choices,
 )
@@ -35,7 +41,9 @@ from app.extensions import db, login_manager
 def register_label_globals(state):
     kinds = {choice.value: choice.label for choice in ORGANISATION_KINDS}
     add_template_globals(state.app,
-                         organisation_kind_label=lambda value: kinds.get(value, value))
+                         organisation_kind_label=lambda value: kinds.get(value, value),
+                         role_label=lambda value: ROLE_LABELS.get(value, value),
+                         account_status_label=lambda value: ACCOUNT_STATUS_LABELS[value])
 
 
 @login_manager.user_loader
@@ -153,10 +161,14 @@ def join(token):
 def _profile_form(formdata=None) -> ProfileForm:
     """The profile form, filled from the account (``formdata``: what was posted, if any)."""
     user = current_user._get_current_object()
-    form = ProfileForm(formdata=formdata, obj=user, country=user.country_code or "",
+    # Not ``obj=user``: its attributes win over these values, and ``user.country`` is the
+    # Country row, which a post without the field would then save as the country code.
+    form = ProfileForm(formdata=formdata, display_name=user.display_name,
+                       pseudonym=user.pseudonym, country=user.country_code or "",
                        organisation_name=user.organisation.name if user.organisation else "",
                        organisation_kind=(user.organisation.kind.value if user.organisation
-                                          else "government"))
+                                          else "government"),
+                       timezone=user.timezone, locale=user.locale, languages=user.languages)
     form.set_choices(country_choices(), _language_choices())
     return form
 
@@ -209,18 +221,71 @@ def change_password():
     return redirect(url_for("auth.profile"))
 
 
+# --- password reset by email (the rules are in services: request_password_reset) ----------
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    """Ask for a reset link: the same answer whether or not an account uses the address."""
+    form = ForgotPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.request_password_reset(form.email.data, request.remote_addr or "unknown")
+        except services.TooManyResetRequests as error:
+            refuse_change(form, error)
+            return render_template("auth/forgot.html", form=form), 429, {
+                "Retry-After": str(error.retry_after)}
+        return redirect(url_for("auth.reset_sent"))
+    elif form.errors:
+        status = 400
+    return render_template("auth/forgot.html", form=form), status
+
+
+@bp.route("/password/forgot/sent")
+@public
+def reset_sent():
+    return render_template("auth/reset_sent.html")
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@secret_link
+def reset_password(token):
+    try:
+        services.usable_reset(token)
+    except services.ResetLinkUnusable as error:
+        return render_template("auth/reset_refused.html", message=str(error)), error.status
+    form = ResetPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except services.ResetLinkUnusable as error:  # used by a request that raced this one
+            db.session.rollback()
+            return render_template("auth/reset_refused.html", message=str(error)), error.status
+        except services.AccountError as error:
+            status = refuse_change(form, error)
+        else:
+            if current_user.is_authenticated:
+                logout_user()  # whoever was signed in on this browser: the sessions ended
+            flash(_("Your password is changed and you are signed out everywhere. Sign in with "
+                    "your new password."), "success")
+            return redirect(url_for("auth.login"))
+    elif form.errors:
+        status = 400
+    return render_template("auth/reset.html", form=form), status
+
+
+# --- organisers: invitations and accounts ---------------------------------------------------
+
 def _invite_form(formdata=None) -> InviteForm:
     return InviteForm(formdata=formdata)
 
 
-def _invitations_page(form, account_form, status=200):
-    pending = db.session.scalars(
-        select(Invitation).where(Invitation.used_dt.is_(None))
-        .order_by(Invitation.created_dt.desc()).limit(200)
-    ).all()
-    return render_template("auth/invitations.html", form=form, pending=pending,
-                           now=now_utc(), revoke_form=EmptyForm(), account_form=account_form,
-                           deactivated=services.deactivated_accounts()), status
+def _invitations_page(form, status=200):
+    return render_template("auth/invitations.html", form=form,
+                           pending=services.pending_invitations(), now=now_utc(),
+                           revoke_form=EmptyForm()), status
 
 
 @bp.route("/invitations", methods=["GET", "POST"])
@@ -236,35 +301,32 @@ def invitations():
             refuse_change(form, error)
             status = 409
         else:
-            join_url = absolute_url("auth.join", token=token)
-            services.queue_invitation_email(invitation, join_url, current_language())
-            flash(_("Invitation sent to %(email)s. You can also pass on this link: %(url)s",
-                    email=invitation.email, url=join_url), "success")
+            _send_invitation(invitation, token)
             return redirect(url_for("auth.invitations"))
     elif form.errors:
         status = 400
-    return _invitations_page(form, AccountStatusForm(prefix="account", formdata=None), status)
+    return _invitations_page(form, status)
 
 
-@bp.route("/accounts/status", methods=["POST"])
+def _send_invitation(invitation: Invitation, token: str) -> None:
+    join_url = absolute_url("auth.join", token=token)
+    services.queue_invitation_email(invitation, join_url, current_language())
+    flash(_("Invitation sent to %(email)s. You can also pass on this link: %(url)s",
+            email=invitation.email, url=join_url), "success")
+
+
+@bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
 @organiser_required
-def account_status():
-    """Deactivate an account (every session of it ends) or reactivate it."""
-    form = AccountStatusForm(prefix="account")
-    if not form.validate_on_submit():
-        return _invitations_page(_invite_form(), form, 400)
-    active = bool(form.reactivate.data)
-    try:
-        user = services.set_active(form.email.data, active, current_user)
-    except services.AccountError as error:
-        refuse_change(form, error)
-        return _invitations_page(_invite_form(), form, 400)
-    db.session.commit()
-    if active:
-        flash(_("%(email)s can sign in again.", email=user.email), "success")
-    else:
-        flash(_("%(email)s is deactivated and signed out everywhere.", email=user.email),
-              "success")
+def resend_invitation(invitation_id):
+    """Send an invitation again with a new link; the old link stops working."""
+    invitation = db.get_or_404(Invitation, invitation_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            invitation, token = services.reinvite(invitation, current_user)
+        except services.AccountError as error:
+            flash_refusal(error)
+        else:
+            _send_invitation(invitation, token)
     return redirect(url_for("auth.invitations"))
 
 
@@ -276,3 +338,98 @@ def revoke_invitation(invitation_id):
         invitation.expires_dt = now_utc()
         flash(_("Invitation to %(email)s revoked.", email=invitation.email), "success")
     return redirect_back("auth.invitations")
+
+
+def _account_filters() -> dict:
+    """The accounts page's filter and page number, from the query string (kept on every
+    form's action so a change comes back to the same list)."""
+    role = request.args.get("role", "")
+    role = role if role in ROLE_LABELS else ""
+    status = request.args.get("status", "")
+    status = status if status in ACCOUNT_STATUS_LABELS else ""
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and len(page) < 6 else 1
+    return {key: value for key, value in (("role", role), ("status", status), ("page", page))
+            if value and value != 1}
+
+
+def _accounts_page(refused: RolesForm | None = None, refused_id: int | None = None,
+                   status: int = 200):
+    filters = _account_filters()
+    listing = services.list_accounts(filters.get("role"), filters.get("status"),
+                                     filters.get("page", 1))
+    forms = {}
+    for person in listing.people:
+        if person.id == refused_id:
+            forms[person.id] = refused
+        else:
+            forms[person.id] = RolesForm(prefix=f"u{person.id}", formdata=None,
+                                         roles=[role.value for role in person.roles])
+    filter_form = AccountFilterForm(request.args)
+    return render_template("auth/accounts.html", listing=listing, forms=forms,
+                           filters=filters, filter_form=filter_form, refused=refused,
+                           reactivate_form=EmptyForm()), status
+
+
+@bp.route("/accounts")
+@organiser_required
+def accounts():
+    return _accounts_page()
+
+
+def _back_to_accounts():
+    return redirect(url_for("auth.accounts", **_account_filters()))
+
+
+@bp.route("/accounts/<int:user_id>/roles", methods=["POST"])
+@organiser_required
+def change_roles(user_id):
+    person = db.get_or_404(User, user_id)
+    form = RolesForm(prefix=f"u{person.id}")
+    if not form.validate_on_submit():
+        return _accounts_page(form, person.id, 400)
+    try:
+        services.change_roles(person, form.roles.data, current_user._get_current_object())
+    except services.AccountError as error:
+        return _accounts_page(form, person.id, refuse_change(form, error))
+    flash(_("Roles of %(email)s saved: %(roles)s.", email=person.email,
+            roles=", ".join(str(ROLE_LABELS[role.value]) for role in person.roles)), "success")
+    return _back_to_accounts()
+
+
+@bp.route("/accounts/<int:user_id>/deactivate", methods=["GET", "POST"])
+@organiser_required
+def deactivate_account(user_id):
+    """Asked first (app.core.confirm): deactivating signs the person out everywhere."""
+    person = db.get_or_404(User, user_id)
+    return confirm_then(
+        heading=_("Deactivate the account of %(name)s (%(email)s)?",
+                  name=person.display_name, email=person.email),
+        button=_("Yes, deactivate"),
+        back=url_for("auth.accounts", **_account_filters()),
+        consequences=lambda: [
+            _("They are signed out on every device at once and cannot sign in until an "
+              "organiser reactivates the account."),
+            _("Their personal calendar link stops working, and so do unused password reset "
+              "links."),
+            _("Their registrations and everything they shared stay as they are."),
+        ],
+        act=lambda: services.set_active(person, False, current_user._get_current_object()),
+        done=_("%(email)s is deactivated and signed out everywhere.", email=person.email),
+        then=url_for("auth.accounts", **_account_filters()),
+        no_longer=None if person.is_active else _("This account is already deactivated."),
+    )
+
+
+@bp.route("/accounts/<int:user_id>/reactivate", methods=["POST"])
+@organiser_required
+def reactivate_account(user_id):
+    person = db.get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.set_active(person, True, current_user._get_current_object())
+        except services.AccountError as error:
+            flash_refusal(error)
+        else:
+            flash(_("%(email)s can sign in again.", email=person.email), "success")
+    return _back_to_accounts()

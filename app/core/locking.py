@@ -8,10 +8,12 @@ what the first one did.
 
 Locks are always taken in this order, and within one kind by id:
 
-    event  ->  session  ->  bilateral call  ->  registration  ->  interpreter
+    user  ->  event  ->  session  ->  bilateral call  ->  registration  ->  interpreter
           ->  working group
 
-so two requests can wait for each other but never deadlock. (A working group's series and
+so two requests can wait for each other but never deadlock. (An account is locked first:
+spending a password-reset link, and changing who is an organiser or active, decide under
+the account rows' locks and lock nothing else. A working group's series and
 its meetings' changes are decided under the group's lock; no change of a group locks
 anything else, so it comes last.) Taking a new lock of an earlier kind after one of a later
 kind in the same transaction is a programming error, refused at once (``LockOrderError``)
@@ -33,8 +35,8 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 
-LOCK_ORDER = ("events", "sessions", "bilateral_calls", "registrations", "interpreter_profiles",
-              "working_groups")
+LOCK_ORDER = ("users", "events", "sessions", "bilateral_calls", "registrations",
+              "interpreter_profiles", "working_groups")
 _RANK = "roundtable_lock_rank"  # the latest kind locked in this transaction
 _HELD = "roundtable_locked_rows"  # (table, id) of every row locked in this transaction
 

@@ -34,3 +34,9 @@ def count_request(key: str, window: timedelta) -> int:
 
 def over_limit(key: str, limit: int, window: timedelta) -> bool:
     return count_request(key, window) > limit
+
+
+def seconds_left_in_window(window: timedelta) -> int:
+    """Seconds until the current window ends and every counter in it starts again."""
+    now = now_utc()
+    return max(1, int((_window_start(now, window) + window - now).total_seconds()))

@@ -215,3 +215,13 @@ def test_error_pages_are_translated(client):
     assert response.status_code == 404
     assert b'<html lang="id">' in response.data
     assert b"Page not found" not in response.data
+
+
+def test_a_profile_post_without_the_country_field_keeps_the_country(client, make_user):
+    person = make_user(("participant",), country="MY")
+    login_as(client, person)
+    response = client.post("/profile", data={
+        "display_name": "Siti", "timezone": "Asia/Kuala_Lumpur", "locale": "en",
+        "organisation_kind": "government"})
+    assert response.status_code == 302
+    assert db.session.get(User, person.id).country_code == "MY"

@@ -205,19 +205,17 @@ def test_deactivation_ends_every_session_and_sign_in(app, client, organiser, par
     assert theirs.get("/profile").status_code == 200
     assert theirs.get(feed).status_code == 200
     login_as(client, organiser)
-    response = client.post("/accounts/status", data={"account-email": participant.email,
-                                                     "account-deactivate": "y"})
+    response = client.post(f"/accounts/{participant.id}/deactivate")
     assert response.status_code == 302
     assert theirs.get("/profile").status_code == 302
     assert app.test_client().get(feed).status_code == 404  # the calendar link is revoked too
     refused = _sign_in(app.test_client(), participant.email, PASSWORD)
     assert refused.status_code == 401 and b"deactivated" in refused.data
-    page = client.get("/invitations").get_data(as_text=True)
+    page = client.get("/accounts?status=deactivated").get_data(as_text=True)
     assert participant.email in page
     assert db.session.scalar(select(AuditRecord.action).where(
         AuditRecord.subject_id == participant.id)) == "account_deactivated"
-    response = client.post("/accounts/status", data={"account-email": participant.email,
-                                                     "account-reactivate": "y"})
+    response = client.post(f"/accounts/{participant.id}/reactivate")
     assert response.status_code == 302
     assert _sign_in(app.test_client(), participant.email, PASSWORD).status_code == 302
     assert theirs.get("/profile").status_code == 302  # the old session stays ended
@@ -225,18 +223,16 @@ def test_deactivation_ends_every_session_and_sign_in(app, client, organiser, par
 
 def test_organisers_cannot_deactivate_themselves_or_nobody(client, organiser):
     login_as(client, organiser)
-    for email in (organiser.email, "nobody@example.org"):
-        response = client.post("/accounts/status", data={"account-email": email,
-                                                         "account-deactivate": "y"})
-        assert response.status_code == 400
-        assert 'aria-invalid="true"' in response.get_data(as_text=True)
+    response = client.post(f"/accounts/{organiser.id}/deactivate")
+    assert response.status_code == 400
+    assert "cannot deactivate your own account" in response.get_data(as_text=True)
+    assert client.post("/accounts/999999/deactivate").status_code == 404
     assert db.session.get(User, organiser.id).is_active
 
 
 def test_only_organisers_deactivate(client, participant, interpreter):
     login_as(client, participant)
-    response = client.post("/accounts/status", data={"account-email": interpreter.email,
-                                                     "account-deactivate": "y"})
+    response = client.post(f"/accounts/{interpreter.id}/deactivate")
     assert response.status_code == 403
     assert db.session.get(User, interpreter.id).is_active
 

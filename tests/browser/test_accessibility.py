@@ -26,14 +26,14 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 # Pages each role reaches from the navigation and the 2027 roundtable's page, by link text.
 PAGES = {
-    None: ["/", "/login"],
+    None: ["/", "/login", "/password/forgot", "/password/forgot/sent"],
     "participant@example.org": ["/", "/events", "/registrations", "/bilaterals",
                                 "/working-groups", "/calendar", "/library", "/notices",
                                 "/profile"],
     "organiser@example.org": ["/", "/events", "/events/new", "/bilaterals", "/bilaterals/new",
                               "/working-groups", "/working-groups/new", "/holidays",
-                              "/invitations", "/interpretation/interpreters", "/outbox", "/library",
-                              "/profile"],
+                              "/invitations", "/accounts", "/interpretation/interpreters",
+                              "/outbox", "/library", "/profile"],
     "interpreter@example.org": ["/", "/interpretation/assignments", "/interpretation/profile",
                                 "/events", "/notices", "/profile"],
 }

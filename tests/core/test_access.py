@@ -87,6 +87,8 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     from app.core.mail import queue_email
 
     outbox_message = queue_email("someone@example.org", "Hello", "Body")
+    # An account other than the role users', for the accounts page's actions on one person.
+    account = make_user(("participant",), country="MY")
     db.session.flush()
     from sqlalchemy import select
 
@@ -119,6 +121,7 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
         "filename": "style.css",
         "message_id": outbox_message.id,
         "notice_id": notice_id,
+        "user_id": account.id,
     }
     return users, values
 
