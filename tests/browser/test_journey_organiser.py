@@ -177,7 +177,7 @@ def test_interpretation_is_set_up_and_auto_assigned(live_server, organiser, data
                  date(2027, 4, 7), date(2027, 4, 7))
     add_session(page, "Plenary with interpretation", date(2027, 4, 7), "10:00", "11:00")
     page.get_by_role("link", name="Interpretation demand").click()
-    page.get_by_role("button", name="Open a Thai channel for Plenary with interpretation").click()
+    page.get_by_role("button", name="Open channel (Thai, Plenary with interpretation)").click()
     assert "Channel opened." in flash(page)
     page.get_by_role("link", name="Assignments", exact=True).click()
     card = page.locator("section.card", has_text="Plenary with interpretation")

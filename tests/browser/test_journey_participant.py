@@ -168,7 +168,7 @@ def test_proposes_a_topic_and_votes_for_another(live_server, pita, database):
     assert "your topic is on the list" in flash(page)
     theirs = "Alternatives to detention at the border"
     votes = int(page.locator("tr", has_text=theirs).locator(".votes").inner_text())
-    page.get_by_role("button", name=f"Vote for {theirs}").click()
+    page.get_by_role("button", name=f"Vote ({theirs})").click()
     assert "Your vote is counted" in flash(page)
     row = page.locator("tr", has_text=theirs)
     assert int(row.locator(".votes").inner_text()) == votes + 1

@@ -31,11 +31,11 @@ def test_a_participant_proposes_another_votes_and_the_ranking_shows_it(live_serv
     sign_in(voter, live_server, "somchai@example.org")
     voter.get_by_role("button", name="English").click()
     _open_topics(voter, live_server)
-    voter.get_by_role("button", name=f"Vote for {TOPIC}").click()
+    voter.get_by_role("button", name=f"Vote ({TOPIC})").click()
     assert "Your vote is counted" in voter.locator(".flash").inner_text()
     row = voter.locator("tr", has_text=TOPIC)
     assert row.locator(".votes").inner_text() == "1"
-    assert row.get_by_role("button", name=f"Withdraw my vote for {TOPIC}").is_visible()
+    assert row.get_by_role("button", name=f"Withdraw vote ({TOPIC})").is_visible()
     # Already-proposed demo topics are ranked with it; only organisers see who proposed them.
     ranking = voter.locator("table.ranking").inner_text()
     assert "Peer support for families after release" in ranking
