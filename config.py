@@ -120,6 +120,15 @@ class Config:
     # than SMTP can take for one message (MAIL_TIMEOUT_SECONDS per exchange).
     OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 120)
 
+    # Personal data kept only for a while (app/core/personal_data.py; stated on /privacy):
+    # travel, passport details, nationality, dietary and access needs and rooming, this many
+    # days after the event they were given for ends; sent email, this many days after
+    # sending; an address an account signed in from, LOGIN_TRUSTED_DAYS after its last use.
+    PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 90)
+    OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 30)
+    # `flask jobs` runs the retention purge this often (`flask purge-personal-data` by hand).
+    PERSONAL_DATA_PURGE_EVERY_SECONDS = env_int("PERSONAL_DATA_PURGE_EVERY_SECONDS", 6 * 3600)
+
     # Production refuses to start unless these are set properly (see app.core.service).
     PRODUCTION_CHECKS = False
     HSTS = False

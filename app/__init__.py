@@ -86,13 +86,14 @@ def register_blueprints(app: Flask) -> None:
         library,
         notices,
         planning,
+        privacy,
         registrations,
         topics,
         workinggroups,
     )
 
     for feature in (core, auth, notices, events, holidays, registrations, calendar, interpretation,
-                    planning, bilaterals, workinggroups, topics, feedback, library):
+                    planning, bilaterals, workinggroups, topics, feedback, library, privacy):
         feature.init_app(app)
 
 
@@ -102,11 +103,14 @@ def register_commands(app: Flask) -> None:
     from app.core.mail import send_outbox, send_outbox_command
     from app.demo import seed_demo_command
     from app.interpretation.cli import assign_interpreters_command
+    from app.privacy.services import purge_command, purge_job
     from app.registrations.calendar_hooks import send_reminders
     from app.registrations.cli import send_reminders_command
 
     for command in (send_outbox_command, create_organiser_command, seed_demo_command,
-                    send_reminders_command, assign_interpreters_command, jobs_command):
+                    send_reminders_command, assign_interpreters_command, jobs_command,
+                    purge_command):
         app.cli.add_command(command)
     periodic("outbox", "OUTBOX_EVERY_SECONDS", send_outbox)
     periodic("reminders", "REMINDERS_EVERY_SECONDS", send_reminders)
+    periodic("personal data", "PERSONAL_DATA_PURGE_EVERY_SECONDS", purge_job)

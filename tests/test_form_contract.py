@@ -193,6 +193,7 @@ VALID = {
     "max_in_person": "5",
     "consent_chatham": True,
     "consent_data": True,
+    "agree_privacy": True,
 }
 
 
@@ -286,6 +287,9 @@ FORMS: dict[tuple[str, str], Form] = {
         "organiser", button="Move", bad={"new_date": ""}),
     ("workinggroups.show_group", "workinggroups.set_members"): Form("organiser"),
     ("notices.index", "notices.email_choices"): Form("participant"),
+    ("privacy.requests", "privacy.requests"): Form(
+        "organiser", fill={"email": _email_of("participant")},
+        bad={"email": "nobody@example.org"}),  # no account uses it
 }
 
 # One-button forms: nothing for a person to fill in (a hidden value at most, written by the
@@ -325,6 +329,10 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("topics.list_topics", "topics.unvote"): "participant",
     ("notices.index", "notices.mark_read"): "participant",
     ("notices.index", "notices.mark_all_read"): "participant",
+    ("privacy.my_data", "privacy.agree"): "participant",
+    ("privacy.my_data", "privacy.ask_for_erasure"): "participant",
+    # Erasing is confirmed on a page of its own (app.core.confirm): its one button acts.
+    ("privacy.erase", "privacy.erase"): "organiser",
 }
 FORMS.update({key: Form(user, one_click=True) for key, user in ONE_CLICK.items()})
 

@@ -7,13 +7,15 @@ already scheduled between Indonesia and Thailand (a private event of sari@ and s
 interpreter@ interprets).
 
 As each role, the test follows every same-origin GET link from the timeline (bounded), reads
-every page, every .ics and .csv it links to, the role's personal calendar feed, its Notices
-page and the emails queued for that person (OutboxMessage rows addressed to them), and fails
-on any other person's display name, email or organisation name, or the pseudonym holder's
-real name, outside the explicit allow-list below (``allowed_people``). Travel documents are
-planted too: the demo's in-person registrations carry passport names and numbers, which only
-organisers (visa letters) and the person themselves may read; the crawl must find them
-there, and nowhere else. It also fails on a count of 1 or 2 people in
+every page, every .ics and .csv it links to (and every file of a zip: the "Your data"
+download, whose JSON and CSVs must hold the viewer's data and nobody else's), the role's
+personal calendar feed, its Notices page and the emails queued for that person (OutboxMessage
+rows addressed to them), and fails on any other person's display name, email or organisation
+name, or the pseudonym holder's real name, outside the explicit allow-list below
+(``allowed_people``). Travel documents are planted too: the demo's in-person registrations
+carry passport names and numbers, which only organisers (visa letters) and the person
+themselves may read; the crawl must find them there, and nowhere else. It also fails on a
+count of 1 or 2 people in
 the "Who is coming" numbers a participant can read, on any response >= 500, and when the
 private call is reachable (or not) by the wrong people.
 """
@@ -21,7 +23,9 @@ private call is reachable (or not) by the wrong people.
 from __future__ import annotations
 
 import html
+import io
 import re
+import zipfile
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -111,6 +115,12 @@ def unfold_ics(text: str) -> str:
             .replace("\\;", ";").replace("\\\\", "\\"))
 
 
+def unzipped(data: bytes) -> str:
+    """Every file of a zip download (the "Your data" CSVs), as one text."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return "\n".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
+
+
 def readable(body: str, mimetype: str) -> str:
     if mimetype == "text/calendar":
         return unfold_ics(body)
@@ -127,9 +137,12 @@ def crawl(client, start: str = "/") -> Crawl:
         response = client.get(url)
         found.statuses[url] = response.status_code
         assert response.status_code < 500, f"{url} answered {response.status_code}"
-        body = response.get_data(as_text=True) if not response.mimetype.startswith(
-            ("application/pdf", "image/", "application/vnd")) else \
-            response.get_data().decode("latin-1")
+        if response.mimetype == "application/zip":
+            body = unzipped(response.get_data())
+        elif response.mimetype.startswith(("application/pdf", "image/", "application/vnd")):
+            body = response.get_data().decode("latin-1")
+        else:
+            body = response.get_data(as_text=True)
         found.pages[url] = readable(body, response.mimetype)
         targets = links_in(body) if response.mimetype == "text/html" else []
         if response.status_code in (301, 302, 303) and response.location:
@@ -258,6 +271,12 @@ def test_no_page_export_feed_or_email_leaks_a_person(app, demo):
                     OutboxMessage.recipient == viewer.email)):
                 found.emails.append("\n".join((message.subject, message.body,
                                                unfold_ics(message.calendar or ""))))
+        if viewer is not None:
+            # The "Your data" downloads are crawled (from the footer's link): they hold the
+            # viewer's own data, and (checked below like every page) nobody else's.
+            for download in ("/my-data/roundtable-data.json", "/my-data/roundtable-data.zip"):
+                if viewer.email not in found.pages.get(download, ""):
+                    problems.append(f"{role}: {download} was not crawled or lacks their email")
         allowed = allowed_people(viewer, people)
         for url, text in found.pages.items():
             if viewer is not None and viewer.is_organiser and BADGE_PAGES.search(url):

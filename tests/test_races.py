@@ -21,6 +21,7 @@ from app import create_app
 from app.auth import services as accounts
 from app.auth.models import User
 from app.core.db import begin_write_transaction
+from app.core.errors import Refusal
 from app.core.models import AuditRecord, OutboxMessage
 from app.events import services as events
 from app.events.models import Event, EventKind, EventSession, EventStatus, SessionKind
@@ -94,7 +95,7 @@ def both_at_once(app, first, second):
                 db.session.commit()
                 outcomes[index] = ("ok", result)
             except (registrations.RegistrationError, interpretation.InterpretationError,
-                    events.EventRuleError, accounts.AccountError) as error:
+                    events.EventRuleError, Refusal) as error:
                 db.session.rollback()
                 outcomes[index] = ("refused", str(error))
             except Exception as error:  # anything else is a 500 in the app
@@ -445,3 +446,51 @@ def test_two_organisers_demoting_each_other_at_once_leave_one_organiser(race_app
         with race_app.app_context():
             organisers = [db.session.get(User, user_id).is_organiser for user_id in ids]
             assert organisers.count(True) == 1, outcomes
+
+
+# --- personal data ------------------------------------------------------------------------------
+
+def test_two_hosts_purging_at_once_clear_each_registration_once_with_one_audit_record(race_app):
+    from app.privacy import services as privacy
+
+    for _ in range(REPEAT // 2):
+        with race_app.app_context():
+            ended = date.today() - timedelta(days=400)
+            event = _event()
+            event.start_date = event.end_date = ended
+            for _person_number in range(3):
+                db.session.add(Registration(
+                    event=event, user=_person(), status=S.CONFIRMED, attend_as="in_person",
+                    consented_dt=datetime.now(UTC), dietary_needs="Halal",
+                    passport_number="P1234567"))
+            db.session.commit()
+            event_id = event.id
+        purge = (lambda: None, lambda _nothing: privacy.purge()["registrations"])
+        outcomes = both_at_once(race_app, purge, purge)
+        assert sorted(o[1] for o in outcomes) == [0, 3], outcomes
+        with race_app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
+                AuditRecord.action == "personal_data_purged",
+                AuditRecord.subject_id == event_id)) == 1
+            assert db.session.scalar(select(func.count()).select_from(Registration).where(
+                Registration.event_id == event_id, Registration.dietary_needs != "")) == 0
+
+
+def test_two_organisers_erasing_one_person_at_once_erase_once(race_app):
+    from app.privacy import services as privacy
+
+    for _ in range(REPEAT // 2):
+        with race_app.app_context():
+            person, first, second = _person(), _person(("organiser",)), _person(("organiser",))
+            db.session.commit()
+            ids = person.id, first.id, second.id
+
+        def erase_as(organiser_id, person_id):
+            return (_load(User, person_id),
+                    lambda someone: privacy.erase(someone, db.session.get(User, organiser_id)))
+
+        outcomes = both_at_once(race_app, erase_as(ids[1], ids[0]), erase_as(ids[2], ids[0]))
+        assert sorted(o[0] for o in outcomes) == ["ok", "refused"], outcomes
+        with race_app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
+                AuditRecord.action == "person_erased", AuditRecord.subject_id == ids[0])) == 1

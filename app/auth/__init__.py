@@ -5,6 +5,7 @@ factory calls ``init_app``, which registers the routes."""
 
 
 def init_app(app) -> None:
+    from app.auth import personal_data  # noqa: F401  (personal-data registry)
     from app.auth.views import bp
 
     app.register_blueprint(bp)

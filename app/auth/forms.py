@@ -84,6 +84,11 @@ class JoinForm(ProfileFields):
                              validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH)])
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[EqualTo("password", _l("The passwords do not match."))])
+    # Recorded with the notice's version and the time (app.core.personal_data).
+    agree_privacy = BooleanField(
+        _l("I have read the privacy notice and agree to it"),
+        validators=[InputRequired(_l("Please agree to the privacy notice to create your "
+                                     "account."))])
     submit = SubmitField(_l("Create my account"))
 
     def validate_timezone(self, field):

@@ -31,6 +31,7 @@ from app.core.forms import (
     timezone_choices,
 )
 from app.core.i18n import language_name
+from app.core.personal_data import PRIVACY_NOTICE_VERSION, record_consent
 from app.core.templating import add_template_globals, current_language, current_locale
 from app.core.time import now_utc
 from app.core.web import absolute_url, redirect_back, safe_next
@@ -145,6 +146,7 @@ def join(token):
             refuse_change(form, error)
             status = 409 if isinstance(error, services.InvitationUnusable) else 400
         else:
+            record_consent(user)
             services.remember_address(user, request.remote_addr or "unknown")
             db.session.commit()
             _start_session(user)
@@ -155,7 +157,8 @@ def join(token):
             return response
     elif form.errors:
         status = 400
-    return render_template("auth/join.html", form=form, invitation=invitation), status
+    return render_template("auth/join.html", form=form, invitation=invitation,
+                           notice_version=PRIVACY_NOTICE_VERSION), status
 
 
 def _profile_form(formdata=None) -> ProfileForm:

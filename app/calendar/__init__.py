@@ -5,6 +5,7 @@ factory calls ``init_app``, which registers the routes."""
 
 
 def init_app(app) -> None:
+    from app.calendar import personal_data  # noqa: F401  (personal-data registry)
     from app.calendar.views import bp
 
     app.register_blueprint(bp)

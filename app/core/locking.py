@@ -15,9 +15,10 @@ so two requests can wait for each other but never deadlock. (An account is locke
 spending a password-reset link, and changing who is an organiser or active, decide under
 the account rows' locks and lock nothing else. A working group's series and
 its meetings' changes are decided under the group's lock; no change of a group locks
-anything else, so it comes last.) Taking a new lock of an earlier kind after one of a later
-kind in the same transaction is a programming error, refused at once (``LockOrderError``)
-rather than left to deadlock under load. Re-reading rows this transaction already holds is
+anything else, so it comes late. An erasure locks only the account it erases, last.)
+Taking a new lock of an earlier kind after one of a later kind in the same transaction is a
+programming error, refused at once (``LockOrderError``) rather than left to deadlock under
+load. Re-reading rows this transaction already holds is
 always allowed (it waits for nobody).
 
 PostgreSQL: ``SELECT ... FOR UPDATE``. SQLite has no row locks: every POST already holds the

@@ -101,3 +101,16 @@ class RateCounter(db.Model):
     key: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
     window_start_dt: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
+
+
+class ConsentRecord(db.Model):
+    """A person agreed to the privacy notice of ``notice_version`` (its text lives in
+    core/privacy.html beside ``personal_data.PRIVACY_NOTICE_VERSION``) at ``agreed_dt``."""
+
+    __tablename__ = "consent_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    notice_version: Mapped[str] = mapped_column(sa.String(20))
+    agreed_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

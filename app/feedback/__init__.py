@@ -5,6 +5,7 @@ factory calls ``init_app``, which registers the routes."""
 
 
 def init_app(app) -> None:
+    from app.feedback import personal_data  # noqa: F401  (personal-data registry)
     from app.feedback.views import bp
 
     app.register_blueprint(bp)

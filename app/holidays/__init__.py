@@ -6,6 +6,7 @@ factory calls ``init_app``, which registers the routes."""
 
 
 def init_app(app) -> None:
+    from app.holidays import personal_data  # noqa: F401  (personal-data registry)
     from app.holidays.views import bp
 
     app.register_blueprint(bp)

@@ -8,6 +8,7 @@ def init_app(app) -> None:
     from app.interpretation import (
         audience,  # noqa: F401  (adds to the events' audiences)
         calendar_hooks,  # noqa: F401  (adds to the calendar's registries)
+        personal_data,  # noqa: F401  (personal-data registry)
     )
     from app.interpretation.views import bp
 

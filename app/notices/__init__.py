@@ -11,6 +11,7 @@ factory calls ``init_app``, which registers the routes."""
 
 def init_app(app) -> None:
     from app.core.templating import add_template_globals
+    from app.notices import personal_data  # noqa: F401  (personal-data registry)
     from app.notices.services import unread_count_for_page
     from app.notices.views import bp
 

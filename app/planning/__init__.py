@@ -6,6 +6,7 @@ factory calls ``init_app``, which registers the routes."""
 
 def init_app(app) -> None:
     from app.events.services import DATE_WARNINGS
+    from app.planning import personal_data  # noqa: F401  (personal-data registry)
     from app.planning.services import holiday_warnings
     from app.planning.views import bp
 

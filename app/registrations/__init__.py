@@ -9,6 +9,7 @@ def init_app(app) -> None:
     from app.registrations import (
         audience,  # noqa: F401  (adds to the events' audiences)
         calendar_hooks,  # noqa: F401  (adds to the calendar's registries)
+        personal_data,  # noqa: F401  (personal-data registry)
     )
     from app.registrations.notices import (
         remind_invited_unregistered,

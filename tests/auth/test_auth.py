@@ -92,7 +92,8 @@ def _join(client, token, **overrides):
     data = {"display_name": "Dewi", "pseudonym": "", "country": "ID",
             "organisation_name": "Kementerian", "organisation_kind": "government",
             "timezone": "", "locale": "id", "languages": ["id", "en"],
-            "password": "a long enough password", "confirm": "a long enough password"}
+            "password": "a long enough password", "confirm": "a long enough password",
+            "agree_privacy": "y"}
     data.update(overrides)
     return client.post(f"/join/{token}", data=data)
 
@@ -108,6 +109,11 @@ def test_invitation_creates_an_account_once(client, organiser):
         "id", "en"]
     assert user.organisation.kind.value == "government"
     assert user.has_role("participant") and not user.has_role("organiser")
+    # Joining is agreeing to the privacy notice: its version and the time are recorded.
+    from app.core.personal_data import PRIVACY_NOTICE_VERSION, latest_consent
+
+    consent = latest_consent(user)
+    assert consent.notice_version == PRIVACY_NOTICE_VERSION and consent.agreed_dt is not None
     # The link is single use.
     other = _join(client.application.test_client(), token)
     assert other.status_code == 410
@@ -134,6 +140,8 @@ def test_join_with_bad_timezone_or_short_password_is_400_and_keeps_invitation(
     assert _join(client, token, timezone="Mars/Base").status_code == 400
     assert _join(client, token, password="short", confirm="short").status_code == 400
     assert _join(client, token, locale="xx").status_code == 400
+    unagreed = _join(client, token, agree_privacy="")
+    assert unagreed.status_code == 400 and b"agree to the privacy notice" in unagreed.data
     invitation = db.session.scalar(select(Invitation))
     db.session.refresh(invitation)
     assert invitation.used_dt is None

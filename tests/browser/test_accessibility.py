@@ -180,6 +180,15 @@ def _reset_link(page, base: str, live_engine) -> str:
     return urlsplit(re.search(r"https?://\S+/password/reset/[\w-]+", body).group(0)).path
 
 
+def _erase_page(page, base: str) -> str:
+    """The erasure's confirmation page, as an organiser reaches it for someone who asked by
+    email (nothing is erased until its button is pressed)."""
+    page.goto(f"{base}/personal-data")
+    page.get_by_label("Email address of the account").fill(ROLES["participant"])
+    page.get_by_role("button", name="Continue").click()
+    return urlsplit(page.url).path
+
+
 def _feed_link(page, base: str) -> str:
     """A personal calendar feed's address, as the calendar page gives it once created."""
     page.goto(f"{base}/calendar")
@@ -228,6 +237,9 @@ def site_map(app, live_server, live_engine, browser, database):
         reset = _reset_link(contexts["visitor"].pages[0], live_server, live_engine)
         roles["visitor"].add(_page_key(adapter, reset),
                              _fetch(contexts["visitor"].request, live_server, reset)[0])
+        erase = _erase_page(contexts["organiser"].pages[0], live_server)
+        roles["organiser"].add(_page_key(adapter, erase),
+                               _fetch(contexts["organiser"].request, live_server, erase)[0])
         feed = _feed_link(contexts["participant"].pages[0], live_server)
         roles["participant"].add(_page_key(adapter, feed),
                                  _fetch(contexts["participant"].request, live_server, feed)[0])

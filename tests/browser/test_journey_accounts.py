@@ -46,6 +46,7 @@ def _new_member(live_server, person, new_page, live_engine, email: str, name: st
     form.get_by_label("Your name").fill(name)
     form.get_by_label("Choose a password").fill(FIRST_PASSWORD)
     form.get_by_label("Repeat the password").fill(FIRST_PASSWORD)
+    form.get_by_label("I have read the privacy notice and agree to it").check()
     form.get_by_role("button", name="Create my account").click()
     assert f"Welcome, {name}" in flash(page)
     return page

@@ -162,6 +162,7 @@ def test_an_invited_person_follows_the_emailed_link(live_server, organiser, new_
     form.get_by_label("Organisation", exact=True).fill("Department of Children and Youth")
     form.get_by_label("Choose a password").fill("a long enough passphrase")
     form.get_by_label("Repeat the password").fill("a long enough passphrase")
+    form.get_by_label("I have read the privacy notice and agree to it").check()
     shot(invitee, "journey-invitee-join", database)
     form.get_by_role("button", name="Create my account").click()
     assert "Welcome, Nok Srisai. Your account is ready." in flash(invitee)

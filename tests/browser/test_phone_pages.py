@@ -77,3 +77,23 @@ def test_the_notices_page_fits_a_phone_in_every_language(live_server, person, da
     page.locator("header.site nav a[href='/notices']").click()
     assert page.locator("li.notice").count() >= 1
     _assert_fits({"notices": _in_every_language(page, "notices", database)})
+
+
+def test_the_personal_data_pages_fit_a_phone_in_every_language(live_server, person, new_page,
+                                                               database):
+    """The privacy notice (anyone), Your data (everyone signed in), and the organisers'
+    Personal data and Audit log pages (issue 19), reached through the footer and the menu."""
+    widths = {}
+    visitor = new_page(viewport=PHONE)
+    visitor.goto(f"{live_server}/")
+    visitor.get_by_role("contentinfo").get_by_role("link", name="Privacy notice").click()
+    widths["privacy-notice"] = _in_every_language(visitor, "privacy-notice", database)
+    page = person("participant@example.org", viewport=PHONE)
+    page.get_by_role("contentinfo").get_by_role("link", name="Your data").click()
+    widths["your-data"] = _in_every_language(page, "your-data", database)
+    organiser = person("organiser@example.org", viewport=PHONE)
+    organiser.get_by_role("link", name="Personal data").click()
+    widths["personal-data"] = _in_every_language(organiser, "personal-data", database)
+    organiser.get_by_role("link", name="Audit log").first.click()
+    widths["audit-log"] = _in_every_language(organiser, "audit-log", database)
+    _assert_fits(widths)

@@ -87,7 +87,8 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     from app.core.mail import queue_email
 
     outbox_message = queue_email("someone@example.org", "Hello", "Body")
-    # An account other than the role users', for the accounts page's actions on one person.
+    # An account other than the role users': the accounts page's actions on one person, and
+    # someone an organiser may erase (not one of the roles: they sign in afterwards).
     account = make_user(("participant",), country="MY")
     db.session.flush()
     from sqlalchemy import select
