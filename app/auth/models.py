@@ -54,6 +54,8 @@ class User(UserMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
+    # Dates written in Thai show the Buddhist Era year (2569 for 2026): the reader's choice.
+    buddhist_era: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # ISO 639-1 codes of the languages the person speaks.
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

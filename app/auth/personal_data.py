@@ -98,7 +98,8 @@ HOLDINGS.add("account", Holding(
         "users": columns(
             personal="email display_name pseudonym password_hash organisation_id timezone "
                      "languages session_token",
-            fact="id is_participant is_organiser is_interpreter country_code locale created_dt "
+            fact="id is_participant is_organiser is_interpreter country_code locale buddhist_era "
+                 "created_dt "
                  "deactivated_dt"),
         "organisations": columns(not_personal="id name kind country_code"),
         "invitations": columns(

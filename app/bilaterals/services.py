@@ -45,6 +45,7 @@ from app.core.time import (
     fmt_when,
     now_utc,
     to_zone,
+    zone_label,
 )
 from app.core.web import absolute_url
 from app.events.models import (
@@ -456,7 +457,8 @@ def _invite(session: EventSession, user: User) -> None:
                             session_id=session.id)
         body = render_template(
             "bilaterals/email/scheduled.txt", session=session,
-            when=fmt_when(session.start_dt, user.timezone, locale), zone=user.timezone,
+            when=fmt_when(session.start_dt, user.timezone, locale, user.buddhist_era),
+            zone=zone_label(user.timezone, locale, session.start_dt),
             url=absolute_url("events.show_event", event_id=session.event_id))
         queue_email(user.email, _("Scheduled: %(title)s", title=session.event.title), body,
                     calendar=ics, calendar_method="REQUEST")

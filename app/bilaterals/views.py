@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from babel.dates import format_skeleton, format_time
+from babel.dates import format_time
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import _, ngettext
 from flask_login import current_user
@@ -25,10 +25,13 @@ from app.bilaterals.models import (
 from app.core.access import Role, organiser_required, roles_required, signed_in
 from app.core.forms import EmptyForm, as_choices, country_choices, flash_refusal, refuse_change
 from app.core.i18n import country_name, language_name, select_timezone
-from app.core.templating import add_template_globals, current_locale
-from app.core.time import (
-    to_zone,
+from app.core.templating import (
+    add_template_globals,
+    current_locale,
+    viewer_buddhist_era,
+    viewer_zone_label,
 )
+from app.core.time import fmt_skeleton, to_zone
 from app.events.display import city_name, time_range
 from app.events.models import Event
 from app.extensions import db
@@ -48,7 +51,7 @@ def slot_when(instant: datetime) -> str:
     against a week of work, so each names its weekday."""
     zone, locale = select_timezone(), current_locale()
     local = to_zone(instant, zone)
-    return (f"{format_skeleton('yMMMEd', local, locale=locale)}, "
+    return (f"{fmt_skeleton(local, 'yMMMEd', locale, viewer_buddhist_era())}, "
             f"{format_time(local, format='short', locale=locale)}")
 
 
@@ -118,7 +121,7 @@ def _prepare_call_form(form: CallForm) -> CallForm:
             select(Event).order_by(Event.start_date.desc())))])
     form.invitees.choices = as_choices(
         (str(u.id), f"{u.display_name} · {country_name(u.country_code, locale)} · "
-                    f"{u.timezone.replace('_', ' ')}")
+                    f"{viewer_zone_label(u.timezone)}")
         for u in participants_by_country())
     form.interpretation.choices = as_choices(
         [("", _("None needed")), *((pair, "–".join(language_name(code, locale)

@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     PasswordField,
@@ -212,7 +213,12 @@ def countries(blank=None):
 
 
 def timezone_choices() -> list[SelectChoice]:
-    return as_choices((name, name.replace("_", " ")) for name in pytz.common_timezones)
+    """Every common IANA zone, labelled as the reader knows it ("Jakarta (Western Indonesia
+    Time, UTC+7)") and sorted west to east; the value posted stays the IANA id. Passed as a
+    callable, so the labels are in the language of the request that builds the form."""
+    from app.core.templating import viewer_zone_choices
+
+    return as_choices(viewer_zone_choices(pytz.common_timezones))
 
 
 def locale_choices() -> list[SelectChoice]:
@@ -231,7 +237,7 @@ class TimezoneField(SelectField):
         super().__init__(
             label,
             validators=[*(validators or []), validate_timezone],
-            choices=timezone_choices(),
+            choices=timezone_choices,
             validate_choice=False,
             **kwargs,
         )
@@ -245,4 +251,8 @@ class LocaleField(SelectField):
 class PreferencesForm(Form):
     locale = LocaleField(_l("Language"))
     timezone = TimezoneField(_l("Timezone"))
+    buddhist_era = BooleanField(
+        _l("Thai dates: years in the Buddhist Era"),
+        description=_l("When pages are in Thai, years are counted from the Buddha (2026 is "
+                       "2569). Calendar files and spreadsheets keep the international year."))
     submit = SubmitField(_l("Save preferences"))

@@ -93,6 +93,17 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+def select_buddhist_era() -> bool:
+    """Whether this reader chose Buddhist Era years for Thai dates: the account's choice, else
+    this browser's (the preferences page). Formatters apply it only to Thai dates
+    (``app.core.time.uses_buddhist_era``)."""
+    if not has_request_context():
+        return False
+    if current_user.is_authenticated:
+        return bool(current_user.buddhist_era)
+    return session.get("buddhist_era") is True
+
+
 @lru_cache(maxsize=1024)
 def country_name(code: str | None, locale: str) -> str:
     """A country's name in the reader's language, from CLDR via babel."""

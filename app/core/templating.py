@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
 from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
 from app.core import visibility
-from app.core.i18n import LANGUAGE_NAMES, country_name, language_name, select_timezone
+from app.core.i18n import (
+    LANGUAGE_NAMES,
+    country_name,
+    language_name,
+    select_buddhist_era,
+    select_timezone,
+)
 from app.core.registry import RegistryCollision
-from app.core.time import fmt_datetime, fmt_time, fmt_when
+from app.core.time import (
+    fmt_datetime,
+    fmt_day,
+    fmt_interval,
+    fmt_time,
+    fmt_when,
+    fmt_year,
+    local_day_bounds,
+    now_utc,
+    zone_label,
+    zone_sort_key,
+)
 
 
 def current_locale() -> str:
@@ -21,6 +41,67 @@ def current_language() -> str:
     """The language the page is written in, one of LANGUAGES: what a choice is saved as."""
     locale = get_locale()
     return locale.language if locale else "en"
+
+
+def viewer_buddhist_era() -> bool:
+    """How the reader's choice of Buddhist Era years reaches every formatter of a page: the
+    viewer_* helpers below pass it, as they pass the reader's zone and locale."""
+    return select_buddhist_era()
+
+
+def viewer_zone_label(zone_name: str, at=None) -> str:
+    """A zone as this reader knows it: "Jakarta (Western Indonesia Time, UTC+7)" in their
+    language, with the offset at ``at``: an instant, a local calendar day (its midday there:
+    an event's first day), or now."""
+    if isinstance(at, date) and not isinstance(at, datetime):
+        at = local_day_bounds(at, zone_name)[0] + timedelta(hours=12)
+    return zone_label(zone_name, current_locale(), at)
+
+
+def viewer_datetime(instant, fmt="medium") -> str:
+    return fmt_datetime(instant, select_timezone(), current_locale(), fmt, viewer_buddhist_era())
+
+
+def viewer_when(instant) -> str:
+    """'Tue, 22 Jun 2027, 14:00' in the reader's zone and language."""
+    return fmt_when(instant, select_timezone(), current_locale(), viewer_buddhist_era())
+
+
+def viewer_time(instant) -> str:
+    return fmt_time(instant, select_timezone(), current_locale())
+
+
+def viewer_day(day, fmt="medium") -> str:
+    """A local calendar date (an event's day, a holiday) in the reader's language."""
+    return fmt_day(day, current_locale(), fmt, viewer_buddhist_era())
+
+
+def viewer_year(day) -> str:
+    """A calendar date's year as the reader counts it ("2027", or "พ.ศ. 2570")."""
+    return fmt_year(day, current_locale(), viewer_buddhist_era())
+
+
+def viewer_dates(start, end, skeleton="yMMMd") -> str:
+    """Two local calendar dates as one range in the reader's language ("21–22 Nov 2019")."""
+    return fmt_interval(start, end, skeleton, current_locale(), viewer_buddhist_era())
+
+
+def viewer_zone_choices(zones) -> list[tuple[str, str]]:
+    """(IANA id, label in the reader's language) for ``zones``, west to east by the offset
+    now, then by label: what every timezone select lists. Cheap: computed once per language,
+    list and quarter hour in a process (clocks only change on a quarter hour), then read
+    from memory."""
+    now = now_utc()
+    quarter = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    return _zone_choices(current_locale(), tuple(zones), quarter)
+
+
+@lru_cache(maxsize=256)
+def _zone_choices(locale: str, zones: tuple[str, ...], instant: datetime
+                  ) -> list[tuple[str, str]]:
+    labelled = [(zone, zone_label(zone, locale, instant)) for zone in zones]
+    labelled.sort(key=lambda pair: zone_sort_key(pair[0], pair[1], instant))
+    return labelled
 
 
 def add_template_globals(app: Flask, **names) -> None:
@@ -46,6 +127,7 @@ def init_templating(app: Flask) -> None:
         small_count_limit=visibility.SMALL_COUNT,
         country_label=lambda code: country_name(code, current_locale()),
         language_label=lambda code: language_name(code, current_locale()),
+        zone_label=viewer_zone_label,
     )
 
     @app.context_processor
@@ -58,14 +140,8 @@ def init_templating(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?") if has_request_context() else "",
         }
 
-    @app.template_filter("viewer_datetime")
-    def viewer_datetime(instant, fmt="medium"):
-        return fmt_datetime(instant, select_timezone(), current_locale(), fmt)
-
-    @app.template_filter("viewer_when")
-    def viewer_when(instant):
-        return fmt_when(instant, select_timezone(), current_locale())
-
-    @app.template_filter("viewer_time")
-    def viewer_time(instant):
-        return fmt_time(instant, select_timezone(), current_locale())
+    # The reader's zone, language and choice of era, for every date and time a page shows.
+    app.jinja_env.filters.update(viewer_datetime=viewer_datetime, viewer_when=viewer_when,
+                                 viewer_time=viewer_time, viewer_day=viewer_day,
+                                 viewer_year=viewer_year,
+                                 viewer_dates=viewer_dates)

@@ -11,7 +11,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 import pytz
-from babel.dates import format_date, format_datetime, format_time
+from babel import Locale
+from babel.dates import (
+    PATTERN_CHAR_ORDER,
+    DateTimeFormat,
+    format_date,
+    format_datetime,
+    format_interval,
+    format_time,
+    get_datetime_format,
+    get_timezone_gmt,
+    get_timezone_location,
+    get_timezone_name,
+    match_skeleton,
+)
 from sqlalchemy.types import DateTime, TypeDecorator
 
 
@@ -143,21 +156,173 @@ def utc_offset_label(instant: datetime, zone_name: str) -> str:
     return f"UTC{sign}{hours}" + (f":{mins:02d}" if mins else "")
 
 
+# Zones whose only "city" is the name of the standard itself: shown by that name alone.
+_UNIVERSAL_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal",
+                              "Etc/Zulu", "Zulu"})
+_zone_labels: dict[tuple, str] = {}
+
+
+def zone_label(zone_name: str, locale: str, instant: datetime | None = None) -> str:
+    """A zone as a reader of ``locale`` knows it: the city in their language, the zone's name
+    at ``instant`` (default now) and the offset then, e.g. "Sydney (Australian Eastern
+    Daylight Time, UTC+11)" in January and "... Standard Time, UTC+10" in July.
+
+    Names come from CLDR through babel; the offset is ``utc_offset_label``, the same in
+    every language and the one the agenda prints. "UTC" is its own name: "Coordinated
+    Universal Time (UTC)". Cached per process by what the label depends on."""
+    local = to_zone(instant or now_utc(), zone_name)
+    key = (zone_name, str(locale), local.utcoffset(), bool(local.dst()))
+    label = _zone_labels.get(key)
+    if label is None:
+        label = _zone_labels[key] = _compose_zone_label(local, zone_name, str(locale))
+    return label
+
+
+def _compose_zone_label(local: datetime, zone_name: str, locale: str) -> str:
+    name = get_timezone_name(local, "long", locale=locale)
+    if zone_name in _UNIVERSAL_ZONES:
+        return f"{name} (UTC)"
+    offset = utc_offset_label(local, zone_name)
+    city = get_timezone_location(local.tzinfo, locale=locale, return_city=True)
+    if name == get_timezone_gmt(local, "long", locale=locale):
+        return f"{city} ({offset})"  # CLDR has no name for the zone at that time
+    return f"{city} ({name}, {offset})"
+
+
+def zone_sort_key(zone_name: str, label: str, instant: datetime | None = None) -> tuple:
+    """West to east by the offset at ``instant`` (default now), then by label."""
+    return (to_zone(instant or now_utc(), zone_name).utcoffset(), label)
+
+
+# -- Buddhist Era years ----------------------------------------------------------------------
+#
+# A Thai reader may choose to read years in the Buddhist Era (2026 is 2569). Babel formats the
+# Gregorian calendar only, so the year fields of the locale's own pattern are replaced with the
+# Buddhist year as a quoted literal, and the era field with the Buddhist era's name (CLDR
+# th.xml, calendar "buddhist"). Everything else (day and month names, order, punctuation) stays
+# the locale's. Only for readers whose formatting locale is Thai; machine values (iCal, CSV,
+# ISO) never go through here.
+
+BUDDHIST_ERA_OFFSET = 543
+BUDDHIST_ERA_NAMES = {"abbreviated": "พ.ศ.", "wide": "พุทธศักราช", "narrow": "พ.ศ."}
+
+
+def uses_buddhist_era(locale: str, buddhist_era: bool) -> bool:
+    """The one rule: the reader chose it and their dates are written in Thai."""
+    return bool(buddhist_era) and Locale.parse(str(locale)).language == "th"
+
+
+def buddhist_pattern(pattern: str, value: date) -> str:
+    """``pattern`` (CLDR syntax) with every year field written as ``value``'s Buddhist Era
+    year: "y"/"yyyy" the whole year (zero-padded to the width), "yy" its last two digits,
+    "Y" the week-based year; "G" becomes the Buddhist era. Quoted literals are kept."""
+    out, i, n = [], 0, len(pattern)
+    while i < n:
+        char = pattern[i]
+        if char == "'":  # a quoted literal ('' is one apostrophe) is copied as it is
+            end = i + 1
+            while end < n:
+                if pattern[end] == "'":
+                    if end + 1 < n and pattern[end + 1] == "'":
+                        end += 2
+                        continue
+                    break
+                end += 1
+            out.append(pattern[i:end + 1])
+            i = end + 1
+            continue
+        width = 1
+        while i + width < n and pattern[i + width] == char:
+            width += 1
+        if char in "yYu":
+            year = (value.isocalendar()[0] if char == "Y" else value.year) + BUDDHIST_ERA_OFFSET
+            text = f"{year % 100:02d}" if width == 2 else str(year).zfill(width)
+            out.append(f"'{text}'")
+        elif char == "G":
+            width_name = "abbreviated" if width <= 3 else ("wide" if width == 4 else "narrow")
+            out.append(f"'{BUDDHIST_ERA_NAMES[width_name]}'")
+        else:
+            out.append(char * width)
+        i += width
+    return "".join(out)
+
+
+def fmt_day(local: date, locale: str, fmt: str = "medium", buddhist_era: bool = False) -> str:
+    """A local calendar date: the single path every displayed date takes (babel's format for
+    the locale, with the Buddhist Era year when chosen)."""
+    if not uses_buddhist_era(locale, buddhist_era):
+        return format_date(local, format=fmt, locale=locale)
+    pattern = Locale.parse(locale).date_formats[fmt].pattern
+    return format_date(local, format=buddhist_pattern(pattern, local), locale=locale)
+
+
+def fmt_skeleton(local: date, skeleton: str, locale: str, buddhist_era: bool = False) -> str:
+    """``babel.dates.format_skeleton`` for a local date or wall-clock datetime."""
+    loc = Locale.parse(str(locale))
+    if skeleton not in loc.datetime_skeletons:
+        skeleton = match_skeleton(skeleton, loc.datetime_skeletons) or skeleton
+    pattern = loc.datetime_skeletons[skeleton].pattern
+    if uses_buddhist_era(locale, buddhist_era):
+        pattern = buddhist_pattern(pattern, local)
+    if isinstance(local, datetime):
+        return format_datetime(local, pattern, tzinfo=local.tzinfo, locale=loc)
+    return format_date(local, pattern, locale=loc)
+
+
+def fmt_year(day: date, locale: str, buddhist_era: bool = False) -> str:
+    """A year on its own: "2027"; in the Buddhist Era with its era named ("พ.ศ. 2570"), so a
+    lone number is never taken for the other calendar's."""
+    era = uses_buddhist_era(locale, buddhist_era)
+    return fmt_skeleton(day, "Gy" if era else "y", locale, era)
+
+
+def fmt_interval(start: date, end: date, skeleton: str, locale: str,
+                 buddhist_era: bool = False) -> str:
+    """``babel.dates.format_interval`` for two local dates ("22–24 Jun 2027"), with CLDR's
+    interval rules: the greatest differing field picks the pattern pair."""
+    if not uses_buddhist_era(locale, buddhist_era):
+        return format_interval(start, end, skeleton, locale=locale)
+    loc = Locale.parse(str(locale))
+    formats = loc.interval_formats
+    if skeleton not in formats:
+        skeleton = match_skeleton(skeleton, formats) or skeleton
+    if start == end or skeleton not in formats:
+        first, last = (fmt_skeleton(day, skeleton, locale, True) for day in (start, end))
+        if first == last:
+            return first
+        return formats.get(None, "{0}-{1}").replace("{0}", first).replace("{1}", last)
+    pair = formats[skeleton]
+    starts, ends = DateTimeFormat(start, locale=loc), DateTimeFormat(end, locale=loc)
+    for field in PATTERN_CHAR_ORDER:
+        if field in pair and starts.extract(field) != ends.extract(field):
+            return "".join(format_date(day, buddhist_pattern(pattern, day), locale=loc)
+                           for pattern, day in zip(pair[field], (start, end), strict=True))
+    return fmt_skeleton(start, skeleton, locale, True)
+
+
 def fmt_time(instant: datetime, zone_name: str, locale: str) -> str:
     return format_time(to_zone(instant, zone_name), format="short", locale=locale)
 
 
-def fmt_date(instant: datetime, zone_name: str, locale: str, fmt: str = "medium") -> str:
-    return format_date(to_zone(instant, zone_name).date(), format=fmt, locale=locale)
+def fmt_date(instant: datetime, zone_name: str, locale: str, fmt: str = "medium",
+             buddhist_era: bool = False) -> str:
+    """The date in ``zone_name`` (31 Dec 23:30 UTC is already 1 Jan in Bangkok, and so is its
+    year)."""
+    return fmt_day(to_zone(instant, zone_name).date(), locale, fmt, buddhist_era)
 
 
-def fmt_datetime(instant: datetime, zone_name: str, locale: str, fmt: str = "medium") -> str:
+def fmt_datetime(instant: datetime, zone_name: str, locale: str, fmt: str = "medium",
+                 buddhist_era: bool = False) -> str:
     local = to_zone(instant, zone_name)
-    return format_datetime(local, format=fmt, tzinfo=local.tzinfo, locale=locale)
+    if not uses_buddhist_era(locale, buddhist_era):
+        return format_datetime(local, format=fmt, tzinfo=local.tzinfo, locale=locale)
+    return (get_datetime_format(fmt, locale=locale).replace("'", "")
+            .replace("{0}", format_time(local, fmt, tzinfo=local.tzinfo, locale=locale))
+            .replace("{1}", fmt_day(local.date(), locale, fmt, True)))
 
 
-def fmt_when(instant: datetime, zone_name: str, locale: str) -> str:
+def fmt_when(instant: datetime, zone_name: str, locale: str, buddhist_era: bool = False) -> str:
     """'Tue, 22 Jun 2027, 14:00': a readable date with an hour-and-minute time."""
     local = to_zone(instant, zone_name)
-    day = format_date(local.date(), format="medium", locale=locale)
+    day = fmt_day(local.date(), locale, "medium", buddhist_era)
     return f"{day}, {format_time(local, format='short', locale=locale)}"

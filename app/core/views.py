@@ -11,7 +11,7 @@ from app.core.access import organiser_required, public
 from app.core.blueprint import bp
 from app.core.errors import Refusal
 from app.core.forms import EmptyForm, PreferencesForm
-from app.core.i18n import select_language, select_timezone
+from app.core.i18n import select_buddhist_era, select_language, select_timezone
 from app.core.mail import outbox_problems, retry_dead_letter
 from app.core.models import OutboxMessage
 from app.core.service import current_request_id
@@ -52,13 +52,16 @@ def healthz():
 @bp.route("/preferences", methods=["GET", "POST"])
 @public
 def preferences():
-    form = PreferencesForm(locale=select_language(), timezone=select_timezone())
+    form = PreferencesForm(locale=select_language(), timezone=select_timezone(),
+                           buddhist_era=select_buddhist_era())
     if form.validate_on_submit():
         session["locale"] = form.locale.data
         session["timezone"] = form.timezone.data
+        session["buddhist_era"] = bool(form.buddhist_era.data)
         if current_user.is_authenticated:
             current_user.locale = form.locale.data
             current_user.timezone = form.timezone.data
+            current_user.buddhist_era = bool(form.buddhist_era.data)
             db.session.commit()
         refresh()
         flash(_("Preferences saved."), "success")

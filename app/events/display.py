@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from babel.dates import get_timezone, get_timezone_location
 
-from app.core.time import fmt_date, fmt_time, to_zone, utc_offset_label
+from app.core.time import fmt_date, fmt_time, to_zone, utc_offset_label, zone_label
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class SessionTimes:
     viewer_day_shift: int
     viewer_offset: str
     event_range: str | None  # None when the viewer's clock reads the same as the event's
-    event_city: str
+    event_zone: str  # the event's zone as the reader knows it, its offset at the start
     strip: tuple[ZoneTime, ...]
 
 
@@ -87,7 +87,8 @@ def day_shift(instant: datetime, zone: str, reference_zone: str) -> int:
 
 @lru_cache(maxsize=65536)
 def session_times(start_dt: datetime, end_dt: datetime, event_zone: str, viewer_zone: str,
-                  locale: str, strip_zones: tuple[StripZone, ...]) -> SessionTimes:
+                  locale: str, strip_zones: tuple[StripZone, ...],
+                  buddhist_era: bool = False) -> SessionTimes:
     same_clock = to_zone(start_dt, viewer_zone).utcoffset() == to_zone(
         start_dt, event_zone).utcoffset()
     strip = tuple(
@@ -101,11 +102,11 @@ def session_times(start_dt: datetime, end_dt: datetime, event_zone: str, viewer_
     return SessionTimes(
         viewer_start=fmt_time(start_dt, viewer_zone, locale),
         viewer_range=time_range(start_dt, end_dt, viewer_zone, locale),
-        viewer_date=fmt_date(start_dt, viewer_zone, locale, "full"),
+        viewer_date=fmt_date(start_dt, viewer_zone, locale, "full", buddhist_era),
         viewer_day_shift=day_shift(start_dt, viewer_zone, event_zone),
         viewer_offset=offset_range(start_dt, end_dt, viewer_zone),
         event_range=None if same_clock else time_range(start_dt, end_dt, event_zone, locale),
-        event_city=city_name(event_zone, locale),
+        event_zone=zone_label(event_zone, locale, start_dt),
         strip=strip,
     )
 

@@ -40,7 +40,8 @@ def clear() -> None:
 def key_for(event: Event, viewer, path: str) -> tuple:
     """The header's count of unread notices is part of the page, so part of the key."""
     return (event.id, event.updated_dt, event.activity_dt, viewer.id, current_locale(),
-            viewer.timezone, tuple(viewer.roles), path, unread_count_for_page())
+            viewer.timezone, viewer.buddhist_era, tuple(viewer.roles), path,
+            unread_count_for_page())
 
 
 def cached(key: tuple) -> str | None:

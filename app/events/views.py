@@ -4,7 +4,6 @@ from functools import lru_cache
 from itertools import groupby
 
 import pytz
-from babel.dates import format_interval
 from flask import (
     flash,
     get_template_attribute,
@@ -22,7 +21,14 @@ from app.core.access import organiser_required, public, signed_in
 from app.core.confirm import confirm_then
 from app.core.forms import as_choices, country_choices, refuse_change
 from app.core.i18n import country_name, language_name, select_timezone
-from app.core.templating import add_template_globals, current_locale
+from app.core.templating import (
+    add_template_globals,
+    current_locale,
+    viewer_buddhist_era,
+    viewer_dates,
+    viewer_zone_choices,
+    viewer_zone_label,
+)
 from app.core.time import now_utc, to_zone
 from app.events import labels, pagecache, services
 from app.events.blueprint import bp
@@ -42,8 +48,8 @@ from app.events.services import visible_event_or_404
 
 @bp.app_template_filter("format_event_dates")
 def format_event_dates(start, end):
-    """'21–22 Nov 2019' in the reader's language."""
-    return format_interval(start, end, "yMMMd", locale=current_locale())
+    """'21–22 Nov 2019' in the reader's language (and era)."""
+    return viewer_dates(start, end, "yMMMd")
 
 
 @bp.record_once
@@ -84,9 +90,9 @@ class Card:
 
 
 @lru_cache(maxsize=2048)
-def _agenda_html(event: CardEvent, days: tuple, locale: str) -> str:
-    """The agenda rendered once per content, viewer zone and language, then reused: most of
-    the page, and the same for every viewer who shares a zone and a language."""
+def _agenda_html(event: CardEvent, days: tuple, locale: str, buddhist_era: bool) -> str:
+    """The agenda rendered once per content, viewer zone, language and era, then reused: most
+    of the page, and the same for every viewer who shares a zone and a language."""
     return get_template_attribute("events/_macros.html", "agenda")(event, days)
 
 
@@ -95,16 +101,17 @@ def _agenda_for(event, sessions, times) -> str:
         (day, tuple(tuple((Card(s.id, s.title, s.kind, s.status, s.attendance_mode, s.room,
                                 s.capacity), times[s.id]) for s in slot) for slot in slots))
         for day, slots in _slots_by_day(event, sessions))
-    return _agenda_html(CardEvent(event.id, event.kind), days, current_locale())
+    return _agenda_html(CardEvent(event.id, event.kind), days, current_locale(),
+                        viewer_buddhist_era())
 
 
 def _times_for(event, sessions, countries):
     """Each session's times as this viewer reads them (cached across requests)."""
     zones = strip_zones_for(countries) if event.is_online else ()
-    viewer_zone, locale = select_timezone(), current_locale()
+    viewer_zone, locale, era = select_timezone(), current_locale(), viewer_buddhist_era()
     return {
         s.id: session_times(s.start_dt, s.end_dt, event.timezone, viewer_zone, locale,
-                            zones if s.attendance_mode.value != "in_person" else ())
+                            zones if s.attendance_mode.value != "in_person" else (), era)
         for s in sessions
     }
 
@@ -156,19 +163,20 @@ def show_event(event_id):
 def _timezone_choices():
     """"Automatic" first (the host country's main zone, or the organiser's own: see
     ``services.default_timezone``), then each platform country's zones under its name, then
-    every other zone: never Africa/Abidjan just for being first of ~430."""
+    every other zone: never Africa/Abidjan just for being first of ~430. Each group west to
+    east, labelled as the reader knows the zones; the values are IANA ids."""
     locale = current_locale()
-    own = (current_user.timezone or "UTC").replace("_", " ")
+    own = viewer_zone_label(current_user.timezone or "UTC")
     groups = {_("Automatic"): as_choices([("", _(
-        "The host country's main timezone (or yours, %(zone)s, if there is no host country)",
+        "The host country's main timezone, or yours if there is no host country: %(zone)s",
         zone=own))])}
     listed = set()
     for code, zones in sorted(services.platform_zones(),
                               key=lambda pair: country_name(pair[0], locale)):
-        groups[country_name(code, locale)] = as_choices((z, z.replace("_", " ")) for z in zones)
+        groups[country_name(code, locale)] = as_choices(viewer_zone_choices(zones))
         listed.update(zones)
     rest = [zone for zone in pytz.common_timezones if zone not in listed]
-    groups[_("Every other timezone")] = as_choices((z, z.replace("_", " ")) for z in rest)
+    groups[_("Every other timezone")] = as_choices(viewer_zone_choices(rest))
     return groups
 
 
@@ -256,7 +264,7 @@ def create_event():
             flash(_("Event created. Now add its sessions."), "success")
             if not form.timezone.data:
                 flash(_("Timezone of the meeting: %(zone)s.",
-                        zone=event.timezone.replace("_", " ")), "success")
+                        zone=viewer_zone_label(event.timezone, event.start_date)), "success")
             _warn_of_holidays(event)
             return redirect(url_for("events.show_event", event_id=event.id))
     elif form.errors:
@@ -348,8 +356,7 @@ def _session_form(event, session=None):
     form = session_form_for(event, data=services.session_input_from(session)) if (
         session and request.method == "GET") else session_form_for(event)
     locale = current_locale()
-    form.day.choices = as_choices((day.isoformat(), format_interval(day, day, "yMMMEd",
-                                                                     locale=locale))
+    form.day.choices = as_choices((day.isoformat(), viewer_dates(day, day, "yMMMEd"))
                                   for day in services.event_days(event))
     form.floor_language.choices = as_choices(
         (code, language_name(code, locale)) for code in SPOKEN_LANGUAGES)
@@ -385,7 +392,7 @@ def _preview(event, data: services.SessionInput):
     start_dt, end_dt = services.session_instants(event, data)
     countries = services.participating_countries(event)
     return session_times(start_dt, end_dt, event.timezone, select_timezone(), current_locale(),
-                         strip_zones_for(countries))
+                         strip_zones_for(countries), viewer_buddhist_era())
 
 
 def _save_session(event, form, session=None):

@@ -27,7 +27,7 @@ from app.calendar.services import ASSIGNMENT, itip_calendar, session_item
 from app.core.errors import Conflict, Refusal
 from app.core.locking import lock_row, lock_rows
 from app.core.mail import queue_email
-from app.core.time import fmt_when, localize, now_utc
+from app.core.time import fmt_when, localize, now_utc, zone_label
 from app.core.web import absolute_url
 from app.events.models import (
     AttendanceMode,
@@ -660,7 +660,9 @@ def email_interpreter(assignment: Assignment, kind: str) -> None:
         body = render_template(
             "interpretation/email/assignment.txt", kind=kind, assignment=assignment,
             channel=channel, session=session, user=user, lang=rules.lang,
-            when=fmt_when(session.start_dt, user.timezone, user.formatting_locale),
+            when=fmt_when(session.start_dt, user.timezone, user.formatting_locale,
+                          user.buddhist_era),
+            zone=zone_label(user.timezone, user.formatting_locale, session.start_dt),
             url=absolute_url("interpretation.my_assignments"))
         queue_email(user.email, SUBJECTS[kind](session.title), body,
                     calendar=ics, calendar_method=method)
@@ -680,7 +682,9 @@ def tell_organisers_of_decline(assignment: Assignment) -> None:
             body = render_template(
                 "interpretation/email/declined.txt", assignment=assignment, channel=channel,
                 session=session, name=interpreter.display_name, user=organiser,
-                lang=rules.lang, when=fmt_when(session.start_dt, organiser.timezone, locale),
+                lang=rules.lang, when=fmt_when(session.start_dt, organiser.timezone, locale,
+                                                organiser.buddhist_era),
+                zone=zone_label(organiser.timezone, locale, session.start_dt),
                 url=url)
             queue_email(organiser.email,
                         _("%(name)s declined interpreting %(title)s",

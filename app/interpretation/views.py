@@ -8,8 +8,13 @@ from app.core.access import Role, organiser_required, roles_required, signed_in
 from app.core.confirm import confirm_page
 from app.core.forms import EmptyForm, as_choices, flash_refusal, refuse_change
 from app.core.i18n import language_name, select_timezone
-from app.core.templating import add_template_globals, current_locale
-from app.core.time import LocalTimeError, fmt_when
+from app.core.templating import (
+    add_template_globals,
+    current_locale,
+    viewer_when,
+    viewer_zone_label,
+)
+from app.core.time import LocalTimeError
 from app.events.models import EventSession, EventStatus
 from app.events.services import visible_event_or_404
 from app.extensions import db
@@ -66,9 +71,9 @@ def _language_choices(exclude=()):
 
 def _session_choices(sessions):
     """Each session with its start in the reader's time, naming that zone."""
-    zone, locale = select_timezone(), current_locale()
-    return as_choices((str(s.id), f"{s.title} · {fmt_when(s.start_dt, zone, locale)} "
-                                  f"({zone.replace('_', ' ')})") for s in sessions)
+    zone = select_timezone()
+    return as_choices((str(s.id), f"{s.title} · {viewer_when(s.start_dt)} · "
+                                  f"{viewer_zone_label(zone, s.start_dt)}") for s in sessions)
 
 
 # --- organisers: demand, channels, assignments, coverage -----------------------------------

@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
-from babel.dates import format_date
 from babel.lists import format_list
 from flask import current_app
 from flask_babel import gettext as _
@@ -17,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.core.errors import Conflict, Refusal
-from app.core.i18n import country_name
+from app.core.i18n import country_name, select_buddhist_era
 from app.core.models import Country
-from app.core.time import now_utc, to_zone
+from app.core.time import fmt_day, now_utc, to_zone
 from app.events.models import Event, EventStatus
 from app.events.services import participating_countries
 from app.extensions import db
@@ -81,11 +80,13 @@ def event_holiday_clashes(event: Event) -> list[Clash]:
     return holiday_clashes(event.start_date, event.end_date, event_countries(event))
 
 
-def holiday_warnings(event: Event, locale: str) -> list[str]:
+def holiday_warnings(event: Event, locale: str, buddhist_era: bool | None = None) -> list[str]:
     """``event_holiday_clashes`` in words, dates and countries in the reader's language:
-    "20 May 2027 is Vesak Day in Indonesia." """
+    "20 May 2027 is Vesak Day in Indonesia." (in the Buddhist Era for a Thai reader who
+    chose it; ``buddhist_era`` None: the reader of this request's choice)."""
+    era = select_buddhist_era() if buddhist_era is None else buddhist_era
     return [_("%(day)s is %(holiday)s in %(country)s.",
-              day=format_date(clash.day, format="medium", locale=locale), holiday=clash.name,
+              day=fmt_day(clash.day, locale, "medium", era), holiday=clash.name,
               country=country_name(clash.country_code, locale))
             for clash in event_holiday_clashes(event)]
 

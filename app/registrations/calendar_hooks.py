@@ -218,7 +218,8 @@ def send_reminders(now: datetime | None = None) -> int:
         user = db.session.get(User, user_id)
         session = db.session.get(EventSession, session_id)
         with force_locale(user.formatting_locale):
-            when = fmt_when(session.start_dt, user.timezone, user.formatting_locale)
+            when = fmt_when(session.start_dt, user.timezone, user.formatting_locale,
+                            user.buddhist_era)
             subject = _("Tomorrow: %(title)s", title=session.title)
             body = render_template("calendar/email/reminder.txt", session=session, when=when,
                                    user=user, url=absolute_url(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from flask import g, render_template
-from flask_babel import force_locale, format_datetime, ngettext
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, tuple_
@@ -24,6 +24,7 @@ from app.core.errors import Conflict, Refusal
 from app.core.locking import lock_row, lock_rows
 from app.core.mail import queue_email
 from app.core.models import AuditRecord, Country
+from app.core.templating import viewer_datetime
 from app.core.time import now_utc
 from app.core.web import absolute_url
 from app.events.models import (
@@ -312,10 +313,10 @@ def _check_window(event: Event) -> None:
         raise RegistrationConflict(_("Registration for this event is not open."))
     if event.registration_opens_dt and now < event.registration_opens_dt:
         raise RegistrationConflict(_("Registration opens on %(when)s.",
-                                     when=format_datetime(event.registration_opens_dt)))
+                                     when=viewer_datetime(event.registration_opens_dt)))
     if event.registration_closes_dt and now > event.registration_closes_dt:
         raise RegistrationConflict(_("Registration closed on %(when)s.",
-                                     when=format_datetime(event.registration_closes_dt)))
+                                     when=viewer_datetime(event.registration_closes_dt)))
 
 
 def _validate(event: Event, user: User, data: RegistrationInput) -> None:

@@ -7,8 +7,12 @@ from app.core import visibility
 from app.core.access import organiser_required, roles_required, signed_in
 from app.core.forms import EmptyForm, as_choices, flash_refusal, submit_form
 from app.core.i18n import language_name, select_timezone
-from app.core.templating import add_template_globals, current_locale
-from app.core.time import fmt_when
+from app.core.templating import (
+    add_template_globals,
+    current_locale,
+    viewer_when,
+    viewer_zone_label,
+)
 from app.events.labels import ATTENDANCE_MODES
 from app.events.models import EventKind, EventSession
 from app.events.services import part_of_event_or_404, visible_event_or_404
@@ -70,8 +74,8 @@ def _prepare(form, event):
         # Who may take the place (in a hybrid event), and when, naming the reader's zone.
         mode = (f" · {ATTENDANCE_MODES[session.attendance_mode]}"
                 if event.kind == EventKind.HYBRID else "")
-        return (f"{session.title}{mode} · {fmt_when(session.start_dt, zone, locale)} "
-                f"({zone.replace('_', ' ')})")
+        return (f"{session.title}{mode} · {viewer_when(session.start_dt)} · "
+                f"{viewer_zone_label(zone, session.start_dt)}")
 
     form.session_ids.choices = as_choices(
         (str(s.id), label(s)) for s in services.limited_sessions(event))

@@ -1,13 +1,12 @@
 from datetime import date
 
-from babel.dates import format_interval
 from flask import flash, redirect, render_template, url_for
 from flask_babel import _
 from flask_login import current_user
 
 from app.core.access import Role, organiser_required, roles_required, signed_in
 from app.core.forms import EmptyForm, as_choices, flash_refusal, refuse_change
-from app.core.templating import current_locale
+from app.core.templating import viewer_dates
 from app.events import services as events
 from app.events.models import SessionKind
 from app.events.services import part_of_event_or_404, visible_event_or_404
@@ -87,9 +86,7 @@ def unvote(event_id, topic_id):
 
 def _schedule_form(event):
     form = ScheduleTopicForm()
-    locale = current_locale()
-    form.day.choices = as_choices((day.isoformat(), format_interval(day, day, "yMMMEd",
-                                                                     locale=locale))
+    form.day.choices = as_choices((day.isoformat(), viewer_dates(day, day, "yMMMEd"))
                                   for day in events.event_days(event))
     if not form.is_submitted():
         form.kind.data = SessionKind.SMALL_GROUP.value

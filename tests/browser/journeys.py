@@ -26,6 +26,15 @@ def page_locale(page) -> str:
     return page.locator("html").get_attribute("lang").replace("-", "_")
 
 
+def zone_shown(page, zone: str, at=None) -> str:
+    """How the page names ``zone`` at the instant ``at`` (default now): the city and zone
+    name in the page's language with the offset then (babel's names, through the app's one
+    label)."""
+    from app.core.time import zone_label
+
+    return zone_label(zone, page_locale(page), at)
+
+
 def shot(page, name: str, database) -> None:
     """A screenshot of a key step, on the SQLite run only: both databases render the same
     pages, and a full-page picture costs half a second (the journeys run twice in CI)."""

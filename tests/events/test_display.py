@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from app.core.time import localize
+from app.core.time import localize, zone_label
 from app.events.display import StripZone, is_off_hours, session_times, strip_zones_for
 from tests.formatting import clock_range
 
@@ -21,7 +21,9 @@ def test_auckland_viewer_of_the_5_april_2022_workshop():
     assert times.viewer_range == clock_range((15, 0), (17, 30))
     assert times.viewer_offset == "UTC+12"
     assert times.event_range == clock_range((13, 0), (15, 30))
-    assert times.event_city == "Sydney"
+    # The event's zone as the reader knows it, with its offset at the session: standard time.
+    assert times.event_zone == zone_label("Australia/Sydney", "en", start)
+    assert times.event_zone.startswith("Sydney (") and times.event_zone.endswith(", UTC+10)")
     by_zone = {z.zone: z for z in times.strip}
     assert by_zone["Asia/Bangkok"].time_range == clock_range((10, 0), (12, 30))
     assert by_zone["Asia/Jakarta"].time_range == clock_range((10, 0), (12, 30))

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, insert, select
 
+from app.core.time import localize, now_utc, to_zone, zone_label
 from app.events.models import (
     AttendanceMode,
     Event,
@@ -353,7 +354,9 @@ def test_the_timezone_list_starts_automatic_then_the_platform_countries(client, 
     assert labels == ["Automatic", *platform, "Every other timezone"]
     zones = dict(groups)
     assert zones["Automatic"] == [""]
-    assert zones[country("ID", "en")][:3] == ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
+    # Each group west to east by today's offset, then by name; the values stay IANA ids.
+    assert zones[country("ID", "en")] == ["Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar",
+                                          "Asia/Jayapura"]
     assert {"Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane",
             "Australia/Adelaide", "Australia/Darwin", "Australia/Perth"} <= set(
         zones[country("AU", "en")])
@@ -362,6 +365,21 @@ def test_the_timezone_list_starts_automatic_then_the_platform_countries(client, 
     assert zones[country("TH", "en")] == ["Asia/Bangkok"]
     assert "Africa/Abidjan" in zones["Every other timezone"]
     assert "Asia/Jakarta" not in zones["Every other timezone"]
+    # Each zone reads as the organiser knows it, the offset today's (the list is for now).
+    labels = _option_labels(form.html)
+    assert labels["Asia/Jakarta"] == zone_label("Asia/Jakarta", organiser.formatting_locale)
+    assert labels["Asia/Jakarta"].startswith("Jakarta (")
+    assert labels["Asia/Jakarta"].endswith(", UTC+7)")
+    rest = zones["Every other timezone"]
+    offsets = [to_zone(now_utc(), zone).utcoffset() for zone in rest]
+    assert offsets == sorted(offsets)
+
+
+def _option_labels(page: str) -> dict[str, str]:
+    select = page[page.index('name="timezone"'):]
+    select = select[:select.index("</select>")]
+    return {value: html.unescape(label) for value, label in
+            re.findall(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)</option>', select)}
 
 
 @pytest.mark.parametrize(("host", "chosen", "expected"), [
@@ -381,7 +399,9 @@ def test_an_automatic_timezone_is_the_host_countrys_else_the_organisers(
     event = db.session.scalar(select(Event).where(Event.title == "Jakarta 2027"))
     assert event.timezone == expected
     landing = client.get(response.location).get_data(as_text=True)
-    said = f"Timezone of the meeting: {expected.replace('_', ' ')}."
+    # Named as the organiser knows it, with its offset on the meeting's first day.
+    midday = localize(datetime(2027, 6, 22, 12), expected)
+    said = f"Timezone of the meeting: {zone_label(expected, organiser.formatting_locale, midday)}."
     assert (said in landing) == (chosen == "")
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.core.models import OutboxMessage
+from app.core.time import zone_label
 from app.events.models import EventKind
 from app.events.services import cancel_session
 from app.extensions import db
@@ -266,8 +267,12 @@ def test_declining_keeps_the_reason_and_tells_each_organiser_once_in_their_langu
         assert message.calendar is None
     to_thai = next(m for m in mail if m.recipient == thai.email)
     to_english = next(m for m in mail if m.recipient == english.email)
-    assert "การประชุม: Jakarta roundtable" in to_thai.body and "(Asia/Bangkok)" in to_thai.body
-    assert "Event: Jakarta roundtable" in to_english.body and "(Asia/Jakarta)" in to_english.body
+    # Each organiser's zone as they know it, with its offset at the session.
+    start = channel.session.start_dt
+    assert "การประชุม: Jakarta roundtable" in to_thai.body
+    assert zone_label("Asia/Bangkok", thai.formatting_locale, start) in to_thai.body
+    assert "Event: Jakarta roundtable" in to_english.body
+    assert zone_label("Asia/Jakarta", english.formatting_locale, start) in to_english.body
     # Declining again (a second press, a stale page) is refused under the lock: nothing more
     # is saved, nobody is emailed twice.
     with pytest.raises(services.InterpretationError, match="no longer open"):
