@@ -166,17 +166,18 @@ def refuse_change(form, error: Refusal, field: str | None = None) -> int:
     return error.status
 
 
-def submit_form(form, change, *, show, done):
+def submit_form(form, change, *, show, done, flashed=False):
     """The one shape of a form's POST: ``form`` checked, ``change()`` applied (a service call
     that raises a Refusal to say no), then ``done(result)``, as a rule a redirect; or the form's
     page again, ``show(status)``, with the form marked: 400 for its own validation, else the
-    refusal's status and message beside its field (what the request changed is undone)."""
+    refusal's status and its message beside its field, or ``flashed`` at the top of the page
+    (what the request changed is undone either way)."""
     if not form.validate_on_submit():
         return show(400 if form.is_submitted() else 200)
     try:
         result = change()
     except Refusal as error:
-        return show(refuse_change(form, error))
+        return show(flash_refusal(error) if flashed else refuse_change(form, error))
     return done(result)
 
 

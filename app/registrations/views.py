@@ -131,7 +131,7 @@ def _registration_form(event, form, save, registration=None):
         flash(message, "success")
         return redirect(url_for("registrations.mine"))
 
-    return submit_form(form, save, done=done, show=lambda status: (render_template(
+    return submit_form(form, save, done=done, flashed=True, show=lambda status: (render_template(
         "registrations/register.html", form=form, event=event, registration=registration,
         hybrid=event.kind == EventKind.HYBRID, in_person=event.kind != EventKind.VIRTUAL),
         status))
@@ -320,7 +320,7 @@ def members(event_id, session_id):
         return redirect(url_for("registrations.members", event_id=event.id,
                                 session_id=session.id))
 
-    return submit_form(form, assign, done=done, show=lambda status: (render_template(
+    return submit_form(form, assign, done=done, flashed=True, show=lambda status: (render_template(
         "registrations/members.html", event=event, session=session,
         places=services.session_members(session), form=form), status))
 
