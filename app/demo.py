@@ -192,6 +192,9 @@ def seed_demo() -> dict[str, int]:
                                    holiday_subdivision=subdivision))
             created["countries"] += 1
     db.session.flush()
+    from app.holidays.services import seed_default_blocked_times
+
+    created["blocked times"] = seed_default_blocked_times()
     organisations = {}
     for name, kind, country in ORGANISATIONS:
         organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))

@@ -276,6 +276,10 @@ FORMS: dict[tuple[str, str], Form] = {
     ("bilaterals.show_call", "bilaterals.vote"): Form("participant"),
     ("holidays.holidays", "holidays.holidays"): Form(
         "organiser", fill={"override-country": "TH", "override-name": "Extra day"}),
+    ("holidays.blocked_times", "holidays.blocked_times"): Form(
+        "organiser", fill={"block-country": "TH", "block-weekday": "2", "block-start": "15:00",
+                           "block-end": "16:00", "block-label": "Team meeting"},
+        bad={"block-end": "14:30"}),
     ("workinggroups.create_group", "workinggroups.create_group"): Form(
         "organiser", fill={"repeat": "weekly", "weekday": "2", "interval": "2"},
         bad={"interval": "0"}),
@@ -303,6 +307,7 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("bilaterals.confirm_pick", "bilaterals.pick"): "organiser",
     ("bilaterals.show_call", "bilaterals.cancel_call"): "organiser",
     ("holidays.holidays", "holidays.delete_override"): "organiser",
+    ("holidays.blocked_times", "holidays.delete_blocked_time"): "organiser",
     ("calendar.manage", "calendar.new_feed"): "participant",
     ("calendar.manage", "calendar.revoke_feed"): "participant",
     ("core.outbox", "core.retry_message"): "organiser",

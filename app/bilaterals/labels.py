@@ -14,3 +14,9 @@ CALL_STATUSES = {
     CallStatus.SCHEDULED: _l("Scheduled"),
     CallStatus.CANCELLED: _l("Cancelled"),
 }
+# Where a slot falls in someone's working day (services.slot_fairness).
+DAY_PLACES = {
+    "early": _l("early in their day"),
+    "late": _l("late in their day"),
+    "midday": _l("mid-day"),
+}

@@ -30,6 +30,7 @@ from app.bilaterals.models import (
 )
 from app.bilaterals.notices import tell_poll_opened
 from app.bilaterals.slots import (
+    Block,
     Invitee,
     Reason,
     find_slots,
@@ -58,7 +59,7 @@ from app.events.models import (
     SessionStatus,
 )
 from app.extensions import db
-from app.holidays.services import holidays_for, overrides_for
+from app.holidays.services import blocked_times_for, holidays_for, overrides_for
 from app.holidays.workdays import subdivision_for, working_days_of
 from app.registrations.models import AttendAs, EventInvitee, Registration, RegistrationStatus
 from app.workinggroups.models import WorkingGroup, WorkingGroupMember
@@ -120,6 +121,8 @@ def invitee_profiles(users: list[User], first: date, last: date, *,
     window = (datetime.combine(first, time(), UTC) - timedelta(days=1),
               datetime.combine(last, time(), UTC) + timedelta(days=2))
     busy = _busy([u.id for u in users], *window)
+    blocked = {code: tuple(Block(b.weekday, b.start_minute, b.end_minute) for b in blocks)
+               for code, blocks in blocked_times_for(countries).items()}
     profiles = []
     for user in users:
         country = countries[user.country_code]
@@ -130,8 +133,50 @@ def invitee_profiles(users: list[User], first: date, last: date, *,
             working_days=working_days_of(country.code, subdivision),
             holidays=holidays_for(country.code, subdivision, first, last, overrides,
                                   joint_leave=joint_leave),
-            busy=tuple(sorted(busy.get(user.id, ())))))
+            busy=tuple(sorted(busy.get(user.id, ()))), blocked=blocked[country.code]))
     return profiles
+
+
+# How near the start or the end of someone's working day a call may fall before it is
+# called early or late for them.
+EDGE_OF_DAY = 90
+
+
+@dataclass(frozen=True)
+class SidePlace:
+    """Where a slot falls in one zone's working day: "early", "late" or "midday"."""
+
+    zone: str
+    country_code: str
+    start: datetime  # local
+    end: datetime  # local
+    place: str
+
+
+def slot_fairness(call: BilateralCall, slot: CandidateSlot) -> list[SidePlace]:
+    """For each side of the call (country a, then b) and each zone its invitees are in, the
+    slot's local time and whether it is early or late in their working day."""
+    countries = {c.code: c for c in db.session.scalars(select(Country).where(
+        Country.code.in_((call.country_a, call.country_b))))}
+    zones = sorted({(invitee.user.country_code, invitee.user.timezone)
+                    for invitee in call.invitees},
+                   key=lambda pair: (pair[0] != call.country_a, pair[1]))
+    places = []
+    for code, zone in zones:
+        country = countries.get(code)
+        if country is None:
+            continue
+        start, end = to_zone(slot.start_dt, zone), to_zone(slot.end_dt, zone)
+        start_minute = start.hour * 60 + start.minute
+        end_minute = start_minute + int((slot.end_dt - slot.start_dt).total_seconds() // 60)
+        if start_minute < country.work_start_minute + EDGE_OF_DAY:
+            place = "early"
+        elif end_minute > country.work_end_minute - EDGE_OF_DAY:
+            place = "late"
+        else:
+            place = "midday"
+        places.append(SidePlace(zone, code, start, end, place))
+    return places
 
 
 WEEKDAYS_PLURAL = (_l("Mondays"), _l("Tuesdays"), _l("Wednesdays"), _l("Thursdays"),

@@ -1,7 +1,8 @@
 """The slot finder: pure functions over plain data, no database and no request.
 
 Every invitee is free in UTC intervals: their working hours in their OWN zone, on their
-country's working days, off their holidays, minus their other sessions. Candidates are
+country's working days, off their holidays, outside their country's blocked times (lunch,
+Friday prayers: wall-clock times of their own zone), minus their other sessions. Candidates are
 starts on the UTC quarter-hour grid inside the intersection of everyone's intervals. Every
 offset in use is a multiple of 15 minutes (Adelaide +9:30, Chatham +12:45), so the UTC grid
 is a quarter-hour grid in every invitee's wall clock too, and converting UTC to local time
@@ -24,6 +25,16 @@ Interval = tuple[datetime, datetime]
 
 
 @dataclass(frozen=True)
+class Block:
+    """A time of day no call may touch in the invitee's own wall clock (lunch, Friday
+    prayers): ``weekday`` 0 (Monday)..6, or None for every day; minutes after midnight."""
+
+    weekday: int | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Invitee:
     """What the finder needs to know about one person (``key`` identifies them)."""
 
@@ -35,6 +46,7 @@ class Invitee:
     working_days: frozenset[int] = MONDAY_TO_FRIDAY
     holidays: Mapping[date, str] = field(default_factory=dict)
     busy: tuple[Interval, ...] = ()
+    blocked: tuple[Block, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,30 +80,49 @@ class SlotSearch:
 
 # --- intervals ---------------------------------------------------------------------------
 
-def _bound(day: date, minute: int, zone: str, *, start: bool) -> datetime | None:
-    """A working-day bound as an instant. In a DST gap the bound moves to the first valid
-    quarter-hour inside the day; in an overlap the day is taken at its widest."""
+def _bound(day: date, minute: int, zone: str, *, start: bool,
+           widest: bool = True) -> datetime | None:
+    """A bound of a free stretch of the day as an instant. In a DST gap the bound moves to
+    the first valid quarter-hour inside the stretch; in an overlap the stretch is taken at
+    its widest (working-day bounds) or at its narrowest (``widest=False``: the edges of a
+    blocked time, so no reading of the wall clock lets a call touch the block)."""
     naive = datetime.combine(day, time()) + timedelta(minutes=minute)
     for _step in range(12):
         try:
             return localize(naive, zone)
         except AmbiguousLocalTime as twice:
-            return twice.earlier if start else twice.later
+            return twice.earlier if start == widest else twice.later
         except NonExistentLocalTime:
             naive += GRID if start else -GRID
     return None
 
 
+def open_minutes(invitee: Invitee, weekday: int) -> list[tuple[int, int]]:
+    """The working day's stretches in local minutes, without the blocked times of
+    ``weekday``."""
+    stretches = [(invitee.work_start, invitee.work_end)]
+    for block in invitee.blocked:
+        if block.weekday is None or block.weekday == weekday:
+            stretches = [(lo, hi) for start, end in stretches
+                         for lo, hi in ((start, min(end, block.start)),
+                                        (max(start, block.end), end)) if lo < hi]
+    return stretches
+
+
 def working_intervals(invitee: Invitee, first: date, last: date) -> list[Interval]:
-    """Working hours on working days that are not holidays, local dates first..last."""
+    """Working hours on working days that are not holidays, local dates first..last, less
+    the invitee's blocked times."""
     found = []
     day = first
     while day <= last:
         if day.weekday() in invitee.working_days and day not in invitee.holidays:
-            start = _bound(day, invitee.work_start, invitee.zone, start=True)
-            end = _bound(day, invitee.work_end, invitee.zone, start=False)
-            if start and end and end > start:
-                found.append((start, end))
+            for lo, hi in open_minutes(invitee, day.weekday()):
+                start = _bound(day, lo, invitee.zone, start=True,
+                               widest=lo == invitee.work_start)
+                end = _bound(day, hi, invitee.zone, start=False,
+                             widest=hi == invitee.work_end)
+                if start and end and end > start:
+                    found.append((start, end))
         day += timedelta(days=1)
     return found
 

@@ -182,9 +182,14 @@ def _render_call(call, form=None, status=200):
     answers = services.my_answers(call, current_user) if invited else {}
     organiser = current_user.is_organiser
     zones = _zones_of(call) if organiser else []
-    strips = {slot.id: [(city_name(zone, locale), time_range(slot.start_dt, slot.end_dt, zone,
-                                                             locale)) for zone in zones]
-              for slot in call.slots}
+    # Each side's local time and where it falls in their day ("07:30–08:30 in Auckland —
+    # early in their day"): the slot's fairness, for the organiser choosing one.
+    strips = {slot.id: [(_("%(times)s in %(city)s — %(place)s",
+                           times=time_range(slot.start_dt, slot.end_dt, side.zone, locale),
+                           city=city_name(side.zone, locale),
+                           place=labels.DAY_PLACES[side.place]), side.start.isoformat())
+                        for side in services.slot_fairness(call, slot)]
+              for slot in call.slots} if organiser else {}
     return render_template(
         "bilaterals/call.html", call=call, invited=invited,
         poll=form or (poll_form(call.slots, answers) if invited and call.is_open else None),

@@ -1,10 +1,12 @@
-"""Forms of the holiday calendar: which days to show, and one day corrected."""
+"""Forms of the holiday calendar: which days to show, one day corrected, a blocked time."""
 
+from babel import Locale
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
+from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TimeField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.core.forms import Form, as_choices, countries
+from app.core.templating import current_locale
 
 
 class OverrideForm(Form):
@@ -27,3 +29,27 @@ class HolidayFilterForm(Form):
     first = DateField(_l("From"), validators=[Optional()])
     last = DateField(_l("Until"), validators=[Optional()])
     submit = SubmitField(_l("Show"))
+
+
+EVERY_DAY = _l("Every day")
+
+
+def day_names(locale: str) -> dict[int, str]:
+    """Monday (0) to Sunday in ``locale``, as babel names them."""
+    return dict(Locale.parse(locale).days["format"]["wide"])
+
+
+def blocked_day_choices():
+    """Every day, then Monday to Sunday in the page's language."""
+    names = day_names(current_locale())
+    return as_choices([("", EVERY_DAY)] + [(str(day), names[day]) for day in range(7)])
+
+
+class BlockedTimeForm(Form):
+    country = SelectField(_l("Country"), choices=countries(), validators=[InputRequired()])
+    weekday = SelectField(_l("Day"), choices=blocked_day_choices, default="",
+                          validators=[Optional()])
+    start = TimeField(_l("From (local time)"), validators=[InputRequired()])
+    end = TimeField(_l("Until (local time)"), validators=[InputRequired()])
+    label = StringField(_l("What it is, e.g. Lunch"), validators=[Optional(), Length(max=80)])
+    submit = SubmitField(_l("Add the blocked time"))

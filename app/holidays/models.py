@@ -27,3 +27,23 @@ class HolidayOverride(db.Model):
     category: Mapped[str] = mapped_column(sa.String(20), default="public")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class BlockedTime(db.Model):
+    """A time of day when no call is proposed in a country, in each invitee's own wall
+    clock (lunch, Friday prayers): on one weekday (0 = Monday) or, when None, every day."""
+
+    __tablename__ = "blocked_times"
+    __table_args__ = (
+        sa.CheckConstraint("start_minute >= 0 AND end_minute > start_minute "
+                           "AND end_minute <= 1440", name="minutes"),
+        sa.CheckConstraint("weekday IS NULL OR (weekday >= 0 AND weekday <= 6)",
+                           name="weekday"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country_code: Mapped[str] = mapped_column(sa.ForeignKey("countries.code"), index=True)
+    weekday: Mapped[int | None] = mapped_column()
+    start_minute: Mapped[int] = mapped_column()
+    end_minute: Mapped[int] = mapped_column()
+    label: Mapped[str] = mapped_column(sa.String(80), default="")

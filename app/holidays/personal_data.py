@@ -10,4 +10,6 @@ HOLDINGS.add("holidays", Holding(_l("Public holidays"), {
     "holiday_overrides": columns(
         not_personal="id country_code subdivision day name is_holiday category created_dt",
         fact="created_by_id"),
+    "blocked_times": columns(
+        not_personal="id country_code weekday start_minute end_minute label"),
 }))

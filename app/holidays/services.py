@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.models import User
 from app.core.errors import Refusal
-from app.core.models import Country
+from app.core.models import AuditRecord, Country
 from app.extensions import db
-from app.holidays.models import HolidayOverride
+from app.holidays.models import BlockedTime, HolidayOverride
 from app.holidays.workdays import country_holidays
 
 
@@ -80,3 +81,77 @@ def set_override(country: str, subdivision: str, day: date, name: str, is_holida
     override.category, override.created_by_id = category, actor.id
     db.session.flush()
     return override
+
+
+# --- blocked times ----------------------------------------------------------------------
+
+FRIDAY = 4
+# The defaults every country starts with: (countries or None for all, weekday, start, end,
+# label). Labels are stored as written; the defaults' labels are shown translated.
+DEFAULT_BLOCKS = ((None, None, 12 * 60, 13 * 60, "Lunch"),
+                  (("ID", "MY"), FRIDAY, 11 * 60 + 30, 13 * 60 + 30, "Friday prayers"))
+DEFAULT_LABELS = {"Lunch": _l("Lunch"), "Friday prayers": _l("Friday prayers")}
+
+
+def blocked_label(block: BlockedTime) -> str:
+    """The block's label in the reader's language when it is one of the defaults."""
+    known = DEFAULT_LABELS.get(block.label)
+    return str(known) if known is not None else block.label
+
+
+def blocked_times_for(country_codes) -> dict[str, list[BlockedTime]]:
+    """Each country's blocked times, every-day ones first, then by weekday and start."""
+    found: dict[str, list[BlockedTime]] = {code: [] for code in country_codes}
+    for block in db.session.scalars(select(BlockedTime).where(
+            BlockedTime.country_code.in_(list(country_codes))).order_by(
+            BlockedTime.country_code, BlockedTime.weekday.is_not(None), BlockedTime.weekday,
+            BlockedTime.start_minute, BlockedTime.id)):
+        found[block.country_code].append(block)
+    return found
+
+
+def seed_default_blocked_times() -> int:
+    """The default blocked times for every country that has none yet (``flask seed-demo``;
+    the migration does the same for the countries already there)."""
+    codes = set(db.session.scalars(select(Country.code)))
+    have = set(db.session.scalars(select(BlockedTime.country_code).distinct()))
+    added = 0
+    for code in sorted(codes - have):
+        for only, weekday, start, end, label in DEFAULT_BLOCKS:
+            if only is None or code in only:
+                db.session.add(BlockedTime(country_code=code, weekday=weekday,
+                                           start_minute=start, end_minute=end, label=label))
+                added += 1
+    db.session.flush()
+    return added
+
+
+def add_blocked_time(country: str, weekday: int | None, start_minute: int, end_minute: int,
+                     label: str, actor: User) -> BlockedTime:
+    if db.session.get(Country, country) is None:
+        raise HolidayError(_("Choose a country from the list."), field="country")
+    if weekday is not None and not 0 <= weekday <= 6:
+        raise HolidayError(_("Choose a day from the list."), field="weekday")
+    if not 0 <= start_minute < end_minute <= 24 * 60:
+        raise HolidayError(_("The end must be after the start."), field="end")
+    block = BlockedTime(country_code=country, weekday=weekday, start_minute=start_minute,
+                        end_minute=end_minute, label=label.strip())
+    db.session.add(block)
+    db.session.flush()
+    db.session.add(AuditRecord(actor_id=actor.id, action="blocked_time.add",
+                               subject_type="blocked_time", subject_id=block.id,
+                               detail={"country": country, "weekday": weekday,
+                                       "start": start_minute, "end": end_minute}))
+    return block
+
+
+def delete_blocked_time(block: BlockedTime, actor: User) -> str:
+    """Remove a blocked time; the country's code, for the page to return to."""
+    country = block.country_code
+    db.session.add(AuditRecord(actor_id=actor.id, action="blocked_time.delete",
+                               subject_type="blocked_time", subject_id=block.id,
+                               detail={"country": country, "weekday": block.weekday,
+                                       "start": block.start_minute, "end": block.end_minute}))
+    db.session.delete(block)
+    db.session.flush()
+    return country

@@ -1,22 +1,25 @@
 """The public-holiday calendar page: what the slot finder and the planning checks avoid,
 where each day comes from, and the organisers' corrections."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
+from babel.dates import format_time
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user
 
 from app.core.access import organiser_required
-from app.core.forms import EmptyForm, country_choices, refuse_change
+from app.core.forms import EmptyForm, country_choices, refuse_change, submit_form
 from app.core.i18n import select_timezone
 from app.core.models import Country
+from app.core.templating import current_locale
 from app.core.time import now_utc, to_zone
 from app.extensions import db
 from app.holidays import services
 from app.holidays.blueprint import bp
-from app.holidays.forms import HolidayFilterForm, OverrideForm
-from app.holidays.models import HolidayOverride
+from app.holidays.forms import BlockedTimeForm, HolidayFilterForm, OverrideForm, day_names
+from app.holidays.models import BlockedTime, HolidayOverride
+from app.holidays.workdays import working_days_of
 
 
 @bp.route("/holidays", methods=["GET", "POST"])
@@ -66,3 +69,60 @@ def delete_override(override_id):
     db.session.delete(override)
     flash(_("The change is removed."), "success")
     return redirect(url_for("holidays.holidays", country=country))
+
+
+def _clock(minute: int, locale: str) -> str:
+    return format_time(time(minute // 60, minute % 60), "short", locale=locale)
+
+
+@bp.route("/holidays/blocked-times", methods=["GET", "POST"])
+@organiser_required
+def blocked_times():
+    """Each country's working days and hours, and the times of day the slot finder keeps
+    free (lunch, Friday prayers), with the organisers' additions and removals."""
+    form = BlockedTimeForm(prefix="block")
+
+    def add():
+        return services.add_blocked_time(
+            form.country.data, int(form.weekday.data) if form.weekday.data else None,
+            form.start.data.hour * 60 + form.start.data.minute,
+            form.end.data.hour * 60 + form.end.data.minute, form.label.data or "",
+            current_user)
+
+    def done(block):
+        flash(_("Saved. New polls keep this time free."), "success")
+        return redirect(url_for("holidays.blocked_times", _anchor=f"country-{block.country_code}"))
+
+    def show(status):
+        locale = current_locale()
+        names = day_names(locale)
+        blocks = services.blocked_times_for([code for code, _name in country_choices()])
+        countries = []
+        for code, name in country_choices():
+            country = db.session.get(Country, code)
+            days = working_days_of(code, country.holiday_subdivision)
+            countries.append({
+                "code": code, "name": name,
+                "days": ", ".join(names[day] for day in sorted(days)),
+                "hours": f"{_clock(country.work_start_minute, locale)}–"
+                         f"{_clock(country.work_end_minute, locale)}",
+                "blocks": [{"id": block.id, "label": services.blocked_label(block),
+                            "day": names[block.weekday] if block.weekday is not None
+                            else _("Every day"),
+                            "time": f"{_clock(block.start_minute, locale)}–"
+                                    f"{_clock(block.end_minute, locale)}"}
+                           for block in blocks[code]]})
+        return render_template("holidays/blocked_times.html", form=form, countries=countries,
+                               delete_form=EmptyForm()), status
+
+    return submit_form(form, add, show=show, done=done)
+
+
+@bp.route("/holidays/blocked-times/<int:block_id>/delete", methods=["POST"])
+@organiser_required
+def delete_blocked_time(block_id):
+    block = db.session.get(BlockedTime, block_id) or abort(404)
+    EmptyForm().validate_on_submit() or abort(400)
+    country = services.delete_blocked_time(block, current_user)
+    flash(_("The blocked time is removed."), "success")
+    return redirect(url_for("holidays.blocked_times", _anchor=f"country-{country}"))

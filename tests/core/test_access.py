@@ -84,6 +84,9 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     candidate = add_candidate(event, "TH", "Bangkok", event.start_date, event.end_date)
     task = add_task(event, "Book the venue", None, None)
     call, group, override = _bilaterals(users, make_user(("participant",), country="TH"))
+    from app.holidays.services import add_blocked_time
+
+    block = add_blocked_time("TH", None, 12 * 60, 13 * 60, "Lunch", users["organiser"])
     from app.core.mail import queue_email
 
     outbox_message = queue_email("someone@example.org", "Hello", "Body")
@@ -113,6 +116,7 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
         "slot_id": call.slots[0].id,
         "group_id": group.id,
         "override_id": override.id,
+        "block_id": block.id,
         "registration_id": registration.id,
         "action": "approve",
         "event_id": event.id,
