@@ -82,8 +82,10 @@ class Config:
     WORKDAY_START_HOUR = 8
     WORKDAY_END_HOUR = 18
 
-    # Interpretation staffing (AIIC professional standards). Team size by session length:
-    # (up to minutes, interpreters); a two-way (retour) or relay-giving booth needs one more.
+    # Interpretation staffing. Team size by session length: (up to minutes, interpreters);
+    # a two-way (retour) or relay-giving booth needs one more. From 41 minutes to 4 hours this
+    # gives 2 per booth and 3 per two-way booth: AIIC Professional Standards, Article 6 (team
+    # strength); see app/interpretation/rules.py team_size, whose test checks it.
     INTERPRETATION_TEAM_SIZES = ((40, 1), (240, 2), (360, 3), (480, 4))
     INTERPRETATION_EXTRA_FOR_RETOUR_OR_RELAY = 1
     INTERPRETATION_TURN_MINUTES_ON_SITE = 30

@@ -259,6 +259,9 @@ FORMS: dict[tuple[str, str], Form] = {
     ("interpretation.assignments", "interpretation.assign"): Form(
         "organiser", fill={"interpreter_id": lambda contract: str(contract.users["colleague"].id)}),
     ("interpretation.demand", "interpretation.open_channel"): Form("organiser"),
+    # The managed list of interpretation languages: a code it knows is refused beside it.
+    ("interpretation.languages", "interpretation.languages"): Form(
+        "organiser", fill={"code": "my", "name_en": "Burmese"}, bad={"code": "th"}),
     ("library.upload", "library.upload"): Form(
         "participant", upload=("file", b"%PDF-1.4 contract", "brief.pdf")),
     ("planning.workspace", "planning.add_candidate"): Form(
@@ -321,6 +324,7 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("interpretation.assignments", "interpretation.use_relay"): "organiser",
     ("interpretation.my_assignments", "interpretation.accept"): "interpreter",
     ("interpretation.profile", "interpretation.delete_availability"): "interpreter",
+    ("interpretation.languages", "interpretation.retire_language"): "organiser",
     ("library.index", "library.delete"): "organiser",
     ("planning.workspace", "planning.choose_candidate"): "organiser",
     ("planning.workspace", "planning.delete_candidate"): "organiser",

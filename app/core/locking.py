@@ -9,13 +9,15 @@ what the first one did.
 Locks are always taken in this order, and within one kind by id:
 
     user  ->  event  ->  session  ->  bilateral call  ->  registration  ->  interpreter
-          ->  working group
+          ->  working group  ->  language
 
 so two requests can wait for each other but never deadlock. (An account is locked first:
 spending a password-reset link, and changing who is an organiser or active, decide under
 the account rows' locks and lock nothing else. A working group's series and
 its meetings' changes are decided under the group's lock; no change of a group locks
-anything else, so it comes late. An erasure locks only the account it erases, last.)
+anything else, so it comes late. An erasure locks only the account it erases, last. An
+interpretation language is locked last: adding it back and retiring it decide under its
+lock.)
 Taking a new lock of an earlier kind after one of a later kind in the same transaction is a
 programming error, refused at once (``LockOrderError``) rather than left to deadlock under
 load. Re-reading rows this transaction already holds is
@@ -37,7 +39,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 
 LOCK_ORDER = ("users", "events", "sessions", "bilateral_calls", "registrations",
-              "interpreter_profiles", "working_groups")
+              "interpreter_profiles", "working_groups", "languages")
 _RANK = "roundtable_lock_rank"  # the latest kind locked in this transaction
 _HELD = "roundtable_locked_rows"  # (table, id) of every row locked in this transaction
 

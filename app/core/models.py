@@ -43,6 +43,28 @@ class Country(db.Model):
         return f"<Country {self.code}>"
 
 
+class Language(db.Model):
+    """A language interpretation can be asked for and provided in: the one list organisers
+    manage, shared by registrations, session requests, channels and interpreter profiles.
+
+    ``name`` is the language named in itself; ``names`` its name in the platform's languages
+    (locale -> name) where CLDR has none or the organisers prefer theirs. A retired language
+    is offered no more; what already points at it (requests, channels, profiles) stays.
+    """
+
+    __tablename__ = "languages"
+
+    code: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    names: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
+    is_sign: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    retired_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_dt is not None
+
+
 class AuditRecord(db.Model):
     """Who changed what and when; written in the same transaction as the change."""
 

@@ -9,11 +9,10 @@ from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from app.core import visibility
+from app.core import languages, visibility
 from app.core.i18n import (
     LANGUAGE_NAMES,
     country_name,
-    language_name,
     select_buddhist_era,
     select_timezone,
 )
@@ -126,7 +125,9 @@ def init_templating(app: Flask) -> None:
         shown_count=lambda n: visibility.shown_count(current_user, n),
         small_count_limit=visibility.SMALL_COUNT,
         country_label=lambda code: country_name(code, current_locale()),
-        language_label=lambda code: language_name(code, current_locale()),
+        # Interpretation languages are a managed list (app.core.languages), with names for
+        # those CLDR does not know (sign languages); other codes get CLDR's name.
+        language_label=lambda code: languages.label(code, current_locale()),
         zone_label=viewer_zone_label,
     )
 

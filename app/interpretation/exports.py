@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.core.time import to_zone
+from app.interpretation import labels
 from app.registrations.exports import csv_text, language  # the shared formula-safe writer
 
 
@@ -13,7 +14,7 @@ def coverage_csv(rows, zone: str) -> str:
     spreadsheet formulas are neutralised by the shared writer."""
     header = [_("Session"), _("Starts (event time)"), _("Ends (event time)"),
               _("Language"), _("Requests"), _("Channel"), _("Team needed"),
-              _("Proposed"), _("Accepted"), _("Interpreters"), _("Issues")]
+              _("Proposed"), _("Accepted"), _("Interpreters"), _("Issues"), _("Status")]
     lines = []
     for row in rows:
         team = row.team
@@ -29,5 +30,6 @@ def coverage_csv(rows, zone: str) -> str:
             sum(a.status.value == "accepted" for a in team),
             "; ".join(a.interpreter.user.display_name for a in team),
             " | ".join(row.issues),
+            str(labels.COVERAGE[row.state]),
         ])
     return csv_text(header, lines)

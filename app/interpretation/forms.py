@@ -4,6 +4,7 @@ from wtforms import (
     DateField,
     RadioField,
     SelectField,
+    StringField,
     SubmitField,
     TextAreaField,
     TimeField,
@@ -11,14 +12,36 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from app.core.forms import CheckboxListField, Form, TimezoneField, as_choices
-from app.interpretation.models import DECLINE_REASON_MAX
+from app.interpretation.labels import MODES
+from app.interpretation.models import DECLINE_REASON_MAX, Mode
 
 
 class OpenChannelForm(Form):
     session_id = SelectField(_l("Session"), validators=[DataRequired()])
     language = SelectField(_l("Language"), validators=[DataRequired()])
-    is_retour = BooleanField(_l("Two-way booth (retour into the floor language)"))
+    # A sign language takes the sign-language mode whatever is chosen here (services).
+    mode = SelectField(_l("Mode"), default=Mode.SIMULTANEOUS.value,
+                       choices=as_choices((mode.value, MODES[mode]) for mode in (
+                           Mode.SIMULTANEOUS, Mode.CONSECUTIVE, Mode.WHISPERED)))
+    is_retour = BooleanField(_l("Two-way (also interprets questions back into the floor "
+                                "language)"))
     submit = SubmitField(_l("Open channel"))
+
+
+class LanguageForm(Form):
+    """A language for the managed list: its code, its own name and its names in the
+    platform's languages (needed where the app knows none, as for most sign languages)."""
+
+    code = StringField(_l("Code (ISO 639)"), validators=[DataRequired(), Length(max=8)],
+                       description=_l("Two or three letters: my for Burmese, asf for Auslan."))
+    name = StringField(_l("Name in the language itself"), validators=[Length(max=80)])
+    name_en = StringField(_l("Name in English"), validators=[Length(max=80)],
+                          description=_l("Needed when the app does not know the language."))
+    name_id = StringField(_l("Name in Indonesian"), validators=[Length(max=80)])
+    name_ms = StringField(_l("Name in Malay"), validators=[Length(max=80)])
+    name_th = StringField(_l("Name in Thai"), validators=[Length(max=80)])
+    is_sign = BooleanField(_l("A sign language"))
+    submit = SubmitField(_l("Add language"))
 
 
 class AssignForm(Form):

@@ -1,4 +1,4 @@
-"""Languages, interpretation channels and requests, interpreters and their assignments."""
+"""Interpretation channels and their modes and requests, interpreters and their assignments."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.core.models import str_enum
+from app.core.models import Language, str_enum
 from app.core.time import UTCDateTime, now_utc
 from app.events.models import EventSession
 from app.extensions import db
@@ -35,11 +35,13 @@ BOOKED = (AssignmentStatus.PROPOSED, AssignmentStatus.ACCEPTED)
 DECLINE_REASON_MAX = 500  # characters: the column's size, and what the form accepts
 
 
-class Language(db.Model):
-    __tablename__ = "languages"
+class Mode(enum.StrEnum):
+    """How a channel is interpreted; each has its staffing rule (``rules.STAFFING``)."""
 
-    code: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(80))
+    SIMULTANEOUS = "simultaneous"  # from a booth (or a remote console), the default
+    CONSECUTIVE = "consecutive"  # after the speaker, in turns: site visits, small groups
+    WHISPERED = "whispered"  # chuchotage, beside one or two listeners, on site only
+    SIGN = "sign"  # a sign language (the language's ``is_sign``)
 
 
 class SessionChannel(db.Model):
@@ -65,6 +67,8 @@ class SessionChannel(db.Model):
     # Other booths listen to this one (it is their pivot): the team needs one more.
     gives_relay: Mapped[bool] = mapped_column(default=False)
     relay_via: Mapped[str | None] = mapped_column(sa.ForeignKey("languages.code"))
+    mode: Mapped[Mode] = mapped_column(str_enum(Mode), default=Mode.SIMULTANEOUS,
+                                       server_default=Mode.SIMULTANEOUS.value)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     session: Mapped[EventSession] = relationship()

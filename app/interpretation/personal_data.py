@@ -52,9 +52,10 @@ HOLDINGS.add("interpretation_requests", Holding(
     _l("Interpretation requests"),
     {
         "interpretation_requests": columns(fact="id user_id session_id language_code created_dt"),
-        "languages": columns(not_personal="code name"),
+        # The managed list of languages (app.core.models.Language): reference data.
+        "languages": columns(not_personal="code name names is_sign retired_dt"),
         "session_channels": columns(
-            not_personal="id session_id language_code is_retour gives_relay relay_via "
+            not_personal="id session_id language_code is_retour gives_relay relay_via mode "
                          "created_dt"),
     },
     export=_export_requests))

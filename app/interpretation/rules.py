@@ -15,9 +15,10 @@ from itertools import combinations
 
 from flask_babel import gettext as _
 
+from app.core import languages
 from app.core.i18n import language_name
 from app.core.time import to_zone
-from app.interpretation.models import Grade
+from app.interpretation.models import Grade, Mode
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class Slot:
     place: str = ""  # where an on-site booth is (the event's venue)
     zone: str = "UTC"  # the event's zone: an on-site interpreter's day is a day there
     cancelled: bool = False
+    mode: Mode = Mode.SIMULTANEOUS
+    listeners: int = 0  # people who asked for the channel's language (whispering counts them)
 
     @property
     def source(self) -> str:
@@ -97,14 +100,80 @@ def lang(code: str) -> str:
     from app.core.templating import current_locale
 
     try:
-        return language_name(code, current_locale())
+        return languages.label(code, current_locale())
     except RuntimeError:  # outside an app context (pure tests)
         return language_name(code, "en")
 
 
+# AIIC Professional Standards, Article 6 (team strength), the table for simultaneous
+# interpretation: a two-language meeting interpreted into one of its languages takes one
+# booth of 2 interpreters; interpreted into both (one two-way booth, whose interpreters also
+# work back into their B language, "retour") it takes 3. The table is for a normal working
+# day. The AIIC Assembly adopts these standards in application of the AIIC Code of
+# Professional Ethics (the article number differs between published versions).
+# ``team_size`` must give a two-way booth this many for any session of a normal meeting
+# (over 40 minutes and up to a half-day of 4 hours); a test checks it.
+AIIC_TWO_WAY_BOOTH = 3
+AIIC_ONE_WAY_BOOTH = 2
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """How many interpreters a mode needs. ``solo_minutes``: the longest one interpreter (or,
+    whispering, one per pair of listeners) works alone; beyond it, ``team`` take turns of
+    ``turn_minutes``. None for simultaneous: the config's table (``team_size``)."""
+
+    solo_minutes: int | None
+    team: int
+    turn_minutes: int | None
+    listeners_per_interpreter: int | None = None
+    on_site_only: bool = False
+
+
+STAFFING: dict[Mode, Staffing] = {
+    # AIIC Professional Standards, Article 6 (team strength): 2 per booth, 3 per two-way
+    # booth, for a normal meeting; see AIIC_TWO_WAY_BOOTH and team_size. Published norm.
+    Mode.SIMULTANEOUS: Staffing(solo_minutes=None, team=2, turn_minutes=None),
+    # AIIC Article 6 sets two consecutive interpreters for a two-language meeting. One alone
+    # for a short item up to about an hour (a site visit's stop, a courtesy call) is common
+    # practice, not a published AIIC number: this app's allowance.
+    Mode.CONSECUTIVE: Staffing(solo_minutes=60, team=2, turn_minutes=30),
+    # Whispering (chuchotage) reaches at most two listeners per interpreter, who sits beside
+    # them, so it is on site only (AIIC describes it for one or two listeners). A partner to
+    # take turns beyond 40 minutes mirrors this app's simultaneous allowance (one alone up
+    # to 40 minutes): common practice, not a published number.
+    Mode.WHISPERED: Staffing(solo_minutes=40, team=2, turn_minutes=30,
+                             listeners_per_interpreter=2, on_site_only=True),
+    # Sign language: a team of two for sessions over about an hour, working in turns of
+    # 15-20 minutes, is common sign-language interpreting practice (interpreting services
+    # and associations publish it as their teaming policy); AIIC's standards do not cover it.
+    Mode.SIGN: Staffing(solo_minutes=60, team=2, turn_minutes=20),
+}
+
+
+def mode_team_size(mode: Mode, minutes: int, is_retour: bool, gives_relay: bool,
+                   listeners: int, limits: Limits) -> int | None:
+    """Interpreters a channel of ``mode`` needs; None when no team may work that long (the
+    longest session of the simultaneous table holds for every mode)."""
+    if mode == Mode.SIMULTANEOUS:
+        return team_size(minutes, is_retour, gives_relay, limits)
+    if minutes > limits.team_sizes[-1][0]:
+        return None
+    rule = STAFFING[mode]
+    per_group = 1 if minutes <= rule.solo_minutes else rule.team
+    groups = (max(1, math.ceil(listeners / rule.listeners_per_interpreter))
+              if rule.listeners_per_interpreter else 1)
+    return per_group * groups
+
+
 def team_size(minutes: int, is_retour: bool, gives_relay: bool, limits: Limits) -> int | None:
-    """Interpreters a channel needs (AIIC); None when the session is longer than any team
-    may work."""
+    """Interpreters a channel needs; None when the session is longer than any team may work.
+
+    From ``limits.team_sizes`` (config ``INTERPRETATION_TEAM_SIZES``) plus one for a two-way
+    booth or a booth giving relay: 2 (+1 = 3) from 41 minutes to 4 hours, the published AIIC
+    norm above. One interpreter alone up to 40 minutes, and 3 or 4 for sessions longer than
+    a half-day, are this app's own allowances (common practice for short items and long
+    days), not numbers the AIIC table publishes."""
     for longest, size in limits.team_sizes:
         if minutes <= longest:
             return size + (limits.extra_for_retour_or_relay if is_retour or gives_relay else 0)
@@ -112,7 +181,8 @@ def team_size(minutes: int, is_retour: bool, gives_relay: bool, limits: Limits) 
 
 
 def slot_team_size(slot: Slot, limits: Limits) -> int | None:
-    return team_size(slot.minutes, slot.is_retour, slot.gives_relay, limits)
+    return mode_team_size(slot.mode, slot.minutes, slot.is_retour, slot.gives_relay,
+                          slot.listeners, limits)
 
 
 def share_minutes(slot: Slot, limits: Limits) -> int:
@@ -273,7 +343,9 @@ def turn_schedule(slot: Slot, names: list[str], limits: Limits):
     """(start, end, name) turns taken in rotation: about 30 minutes on site, 20 remote."""
     if not names:
         return []
-    length = timedelta(minutes=limits.turn_on_site if slot.on_site else limits.turn_remote)
+    turn = STAFFING[slot.mode].turn_minutes or (limits.turn_on_site if slot.on_site
+                                                 else limits.turn_remote)
+    length = timedelta(minutes=turn)
     if len(names) == 1:
         return [(slot.start, slot.end, names[0])]
     turns, start, index = [], slot.start, 0

@@ -11,12 +11,14 @@ interpreter overlapping work, and a second run sees what the first one planned.
 from __future__ import annotations
 
 import dataclasses
+import enum
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -24,9 +26,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.models import User
 from app.calendar.ical import Attendee
 from app.calendar.services import ASSIGNMENT, itip_calendar, session_item
+from app.core import languages as interpretation_languages
 from app.core.errors import Conflict, Refusal
 from app.core.locking import lock_row, lock_rows
 from app.core.mail import queue_email
+from app.core.models import AuditRecord
 from app.core.time import fmt_when, localize, now_utc, zone_label
 from app.core.web import absolute_url
 from app.events.models import (
@@ -51,6 +55,7 @@ from app.interpretation.models import (
     InterpreterLanguage,
     InterpreterProfile,
     Language,
+    Mode,
     SessionChannel,
 )
 from app.interpretation.notices import (
@@ -79,8 +84,108 @@ def limits() -> rules.Limits:
     return rules.Limits.from_config(current_app.config)
 
 
-def languages() -> list[Language]:
+def languages(keep=()) -> list[Language]:
+    """The managed list's languages on offer (not retired), and those in ``keep``."""
+    return interpretation_languages.offered(keep)
+
+
+# --- the managed list of languages ----------------------------------------------------------
+
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
+NAME_LOCALES = ("en", "id", "ms", "th")
+NAME_MAX = 80
+
+
+class LanguageError(InterpretationError):
+    """A language the list cannot take (or give up) as asked; ``field`` names the input."""
+
+
+def all_languages() -> list[Language]:
+    """Every language of the list, retired ones too, with what uses each (one query each)."""
     return list(db.session.scalars(select(Language).order_by(Language.code)))
+
+
+def open_channel_counts() -> dict[str, int]:
+    """Channels, per language, of sessions not over and not cancelled: what the language
+    still serves (relay through it included)."""
+    now = now_utc()
+    found: Counter = Counter()
+    for code, via in db.session.execute(
+            select(SessionChannel.language_code, SessionChannel.relay_via)
+            .join(SessionChannel.session).join(EventSession.event)
+            .where(EventSession.end_dt >= now, EventSession.status != SessionStatus.CANCELLED,
+                   Event.status != EventStatus.CANCELLED)):
+        found[code] += 1
+        if via:
+            found[via] += 1
+    return dict(found)
+
+
+def add_language(code: str, *, name: str, names: dict[str, str], is_sign: bool,
+                 actor: User | None = None) -> Language:
+    """Put a language on the list (or back on it, when it was retired: with the names
+    given now). ``code``: an ISO 639 code (two or three letters, e.g. "my", "asf"),
+    optionally with a region or script ("zh-hant")."""
+    code = (code or "").strip().lower()
+    if not LANGUAGE_CODE.match(code):
+        raise LanguageError(_("Give the language's ISO 639 code: two or three letters, such "
+                              "as my for Burmese or asf for Auslan."), field="code")
+    names = {locale: (names.get(locale) or "").strip() for locale in NAME_LOCALES}
+    name = (name or "").strip()
+    if not (names["en"] or interpretation_languages.label(code, "en") != code):
+        raise LanguageError(_("Give the language's name in English: the app knows no name "
+                              "for %(code)s.", code=code), field="name_en")
+    if any(len(text) > NAME_MAX for text in (name, *names.values())):
+        raise LanguageError(_("Keep each name to %(max)d characters or fewer.", max=NAME_MAX))
+    language = lock_row(Language, code)
+    if language is not None and not language.is_retired:
+        raise LanguageError(_("%(language)s (%(code)s) is on the list already.",
+                              language=rules.lang(code), code=code), field="code")
+    if language is None:
+        language = Language(code=code)
+        db.session.add(language)
+    language.name = name or names["en"] or code
+    language.names = {locale: text for locale, text in names.items() if text}
+    language.is_sign = bool(is_sign)
+    language.retired_dt = None
+    db.session.flush()
+    interpretation_languages.forget_names()
+    _audit(actor, "language_added", language)
+    return language
+
+
+def retire_language(language: Language, actor: User | None = None) -> Language:
+    """Offer the language no more. Refused while a channel not yet over uses it, and for the
+    pivot language relay goes through. Opening a channel does not lock the language (it runs
+    after session and interpreter locks in one transaction, see ``app.core.locking``), so a
+    channel opened in the very moment of retirement can outlive it: it keeps working, as
+    everything else already pointing at a retired language does."""
+    lock_row(Language, language.code)
+    db.session.refresh(language)
+    if language.is_retired:
+        raise LanguageError(_("%(language)s is retired already.",
+                              language=rules.lang(language.code)))
+    if language.code == limits().pivot:
+        raise LanguageError(_("%(language)s is the pivot language relay goes through: it "
+                              "stays on the list.", language=rules.lang(language.code)))
+    channels = open_channel_counts().get(language.code, 0)
+    if channels:
+        raise RuleBroken(ngettext(
+            "%(language)s still has %(num)d open channel: it can be retired once that "
+            "session is over or its channel is gone.",
+            "%(language)s still has %(num)d open channels: it can be retired once those "
+            "sessions are over or their channels are gone.", channels,
+            language=rules.lang(language.code)))
+    language.retired_dt = now_utc()
+    db.session.flush()
+    _audit(actor, "language_retired", language)
+    return language
+
+
+def _audit(actor, action: str, language: Language) -> None:
+    db.session.add(AuditRecord(actor_id=actor.id if actor else None, action=action,
+                               subject_type="language", subject_id=0,
+                               detail={"code": language.code, "is_sign": language.is_sign}))
 
 
 def _lock_team(channel: SessionChannel, interpreter_id: int) -> InterpreterProfile:
@@ -99,9 +204,14 @@ def is_on_site(session: EventSession) -> bool:
             and session.attendance_mode != AttendanceMode.ONLINE)
 
 
-def slot_of(channel: SessionChannel) -> rules.Slot:
+def slot_of(channel: SessionChannel, listeners: int | None = None) -> rules.Slot:
+    """The channel as the rules see it. Whispering is staffed by its listeners: counted here
+    (one query) unless the caller knows them."""
     session = channel.session
     event = session.event
+    mode = channel.mode or Mode.SIMULTANEOUS
+    if listeners is None:
+        listeners = listeners_of(channel) if mode == Mode.WHISPERED else 0
     return rules.Slot(
         channel_id=channel.id, event_id=event.id, title=session.title,
         start=session.start_dt, end=session.end_dt, floor=session.floor_language,
@@ -110,6 +220,7 @@ def slot_of(channel: SessionChannel) -> rules.Slot:
         on_site=is_on_site(session), place=event.venue, zone=event.timezone,
         cancelled=session.status == SessionStatus.CANCELLED
         or event.status == EventStatus.CANCELLED,
+        mode=mode, listeners=listeners,
     )
 
 
@@ -177,10 +288,21 @@ def event_channels(event: Event) -> list[SessionChannel]:
                  .joinedload(InterpreterProfile.user))).unique())
 
 
-def open_channel(session: EventSession, language_code: str, *,
-                 is_retour: bool = False) -> SessionChannel:
-    if db.session.get(Language, language_code) is None:
+def open_channel(session: EventSession, language_code: str, *, is_retour: bool = False,
+                 mode: Mode = Mode.SIMULTANEOUS) -> SessionChannel:
+    """A channel in a language of the list, staffed under its mode's rule: a sign language
+    always under the sign-language rule, whispering only where the listeners are."""
+    language = db.session.get(Language, language_code)
+    if language is None or language.is_retired:
         raise InterpretationError(_("Choose a language from the list."))
+    mode = Mode.SIGN if language.is_sign else Mode(mode)
+    if mode == Mode.SIGN and not language.is_sign:
+        raise InterpretationError(_("%(language)s is not a sign language: choose another "
+                                    "mode.", language=rules.lang(language_code)))
+    if rules.STAFFING[mode].on_site_only and not is_on_site(session):
+        raise RuleBroken(_("Rule: whispering — the interpreter whispers beside the listeners, "
+                           "so %(title)s must be on site; choose consecutive or simultaneous "
+                           "for an online session.", title=session.title))
     if session.status == SessionStatus.CANCELLED:
         raise RuleBroken(_("Rule: cancelled session — %(title)s is cancelled; it needs no "
                            "interpretation.", title=session.title))
@@ -194,7 +316,7 @@ def open_channel(session: EventSession, language_code: str, *,
         raise RuleBroken(_("%(title)s already has a %(language)s channel.",
                            title=session.title, language=rules.lang(language_code)))
     channel = SessionChannel(session=session, language_code=language_code,
-                             is_retour=is_retour)
+                             is_retour=is_retour, mode=mode)
     problem = rules.team_problem(slot_of(channel), 0, limits())
     if problem:
         raise RuleBroken(problem)
@@ -256,7 +378,8 @@ def use_relay(channel: SessionChannel) -> SessionChannel:
 @dataclass
 class Demand:
     sessions: list[EventSession]
-    languages: list[Language]
+    languages: list[str]  # the grid's columns: codes asked for or with a channel, then the
+    # platform's own languages still on offer
     counts: dict[tuple[int, str], int]
     channels: dict[tuple[int, str], SessionChannel]
 
@@ -285,12 +408,29 @@ def demand(event: Event) -> Demand:
             if code != session.floor_language:
                 counts[(session.id, code)] += 1
     channels = {(c.session_id, c.language_code): c for c in event_channels(event)}
-    return Demand(sessions, languages(), dict(counts), channels)
+    platform = {language.code for language in languages()} & set(
+        current_app.config["LANGUAGES"])
+    used = {code for _sid, code in counts} | {code for _sid, code in channels}
+    return Demand(sessions, sorted(used | platform), dict(counts), channels)
+
+
+def listeners_of(channel: SessionChannel) -> int:
+    """People wanting the channel's language in its session (as ``demand`` counts them)."""
+    session = channel.session
+    wanted = dict(db.session.execute(
+        select(Registration.user_id, Registration.interpretation_language)
+        .where(Registration.event_id == session.event_id, Registration.status.in_(ACTIVE),
+               Registration.interpretation_language != "")).all())
+    wanted.update(db.session.execute(
+        select(InterpretationRequest.user_id, InterpretationRequest.language_code)
+        .where(InterpretationRequest.session_id == session.id)).all())
+    return sum(code == channel.language_code for code in wanted.values())
 
 
 def request_interpretation(user: User, session: EventSession, language_code: str
                            ) -> InterpretationRequest:
-    if db.session.get(Language, language_code) is None:
+    language = db.session.get(Language, language_code)
+    if language is None or language.is_retired:
         raise InterpretationError(_("Choose a language from the list."))
     registered = db.session.scalar(select(Registration.id).where(
         Registration.event_id == session.event_id, Registration.user_id == user.id,
@@ -330,10 +470,11 @@ def save_profile(user: User, *, timezone: str, works_remote: bool, works_on_site
     if Grade.A not in grades.values():
         raise InterpretationError(_("Give at least one A language: interpreters work into "
                                     "their A language."))
-    known = {language.code for language in languages()}
+    profile = profile_of(user)
+    kept = list(profile.grades()) if profile else []  # a retired language they had stays
+    known = {language.code for language in languages(keep=kept)}
     if set(grades) - known:
         raise InterpretationError(_("Choose languages from the list."))
-    profile = profile_of(user)
     if profile is None:
         profile = InterpreterProfile(user_id=user.id, user=user)
         db.session.add(profile)
@@ -410,6 +551,9 @@ def accept_assignment(assignment: Assignment) -> Assignment:
         raise InterpretationError(_("Only a proposed assignment can be accepted."))
     check_assignment(assignment.channel, assignment.interpreter, exclude=assignment)
     assignment.status = AssignmentStatus.ACCEPTED
+    # The calendar item turns from TENTATIVE to CONFIRMED: a new SEQUENCE, so every
+    # client replaces the one it holds (RFC 5545 3.8.7.4).
+    assignment.sequence += 1
     db.session.flush()
     return assignment
 
@@ -546,6 +690,16 @@ def place_of(channel: SessionChannel) -> str:
 
 # --- coverage -------------------------------------------------------------------------------
 
+class CoverageState(enum.StrEnum):
+    """How far a channel's staffing has come. Only interpreters who said yes cover a
+    channel: a proposal may still be declined."""
+
+    GAP = "gap"  # no channel, or no team can work this long
+    SHORT = "short"  # fewer interpreters booked (proposed or accepted) than the team needs
+    AWAITING = "awaiting"  # enough proposed, not all of them accepted yet
+    COVERED = "covered"  # the whole team has accepted
+
+
 @dataclass
 class CoverageRow:
     session: EventSession
@@ -556,6 +710,26 @@ class CoverageRow:
     team: list[Assignment]
     issues: list[str]
     declined: list[Assignment] = field(default_factory=list)  # with their reasons
+
+    @property
+    def accepted(self) -> int:
+        return sum(a.status == AssignmentStatus.ACCEPTED for a in self.team)
+
+    @property
+    def state(self) -> CoverageState:
+        return coverage_state(self.channel is not None, self.needed, len(self.team),
+                              self.accepted)
+
+
+def coverage_state(has_channel: bool, needed: int | None, booked: int,
+                   accepted: int) -> CoverageState:
+    if not has_channel or needed is None:
+        return CoverageState.GAP
+    if booked < needed:
+        return CoverageState.SHORT
+    if accepted < needed:
+        return CoverageState.AWAITING
+    return CoverageState.COVERED
 
 
 def coverage(event: Event) -> list[CoverageRow]:
@@ -579,7 +753,7 @@ def coverage(event: Event) -> list[CoverageRow]:
                 issues.append(_("Gap: %(n)d requested %(language)s and no channel is open.",
                                 n=requests, language=rules.lang(code)))
             else:
-                slot = slot_of(channel)
+                slot = slot_of(channel, listeners=requests)
                 team = team_of(channel)
                 needed = rules.slot_team_size(slot, settings)
                 issues += _channel_issues(channel, slot, team, needed, booked, by_profile,
@@ -634,8 +808,12 @@ def assignment_item(assignment: Assignment, *, attendee=None, cancel: bool = Fal
     channel = assignment.channel
     session = channel.session
     item = session_item(session, may_join=True, attendee=attendee, cancelled=cancel)
+    # A proposal the interpreter has not accepted yet is pencilled in: TENTATIVE until they
+    # accept (then CONFIRMED), CANCELLED when the session or the assignment goes.
+    status = ("TENTATIVE" if item.status == "CONFIRMED"
+              and assignment.status == AssignmentStatus.PROPOSED else item.status)
     return dataclasses.replace(
-        item, sequence=session.sequence + assignment.sequence,
+        item, sequence=session.sequence + assignment.sequence, status=status,
         summary=_("Interpreting (%(language)s): %(title)s",
                   language=rules.lang(channel.language_code), title=session.title))
 

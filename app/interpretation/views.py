@@ -4,10 +4,12 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import _, ngettext
 from flask_login import current_user
 
+from app.core import languages as interpretation_languages
 from app.core.access import Role, organiser_required, roles_required, signed_in
 from app.core.confirm import confirm_page
-from app.core.forms import EmptyForm, as_choices, flash_refusal, refuse_change
-from app.core.i18n import language_name, select_timezone
+from app.core.forms import EmptyForm, as_choices, flash_refusal, refuse_change, submit_form
+from app.core.i18n import select_timezone
+from app.core.models import Language
 from app.core.templating import (
     add_template_globals,
     current_locale,
@@ -15,7 +17,7 @@ from app.core.templating import (
     viewer_zone_label,
 )
 from app.core.time import LocalTimeError
-from app.events.models import EventSession, EventStatus
+from app.events.models import EventSession, EventStatus, SessionStatus
 from app.events.services import visible_event_or_404
 from app.extensions import db
 from app.interpretation import exports, labels, rules, services
@@ -24,17 +26,18 @@ from app.interpretation.forms import (
     AssignForm,
     AvailabilityForm,
     DeclineForm,
+    LanguageForm,
     OpenChannelForm,
     ProfileForm,
     RequestForm,
 )
-from app.interpretation.models import Availability, Grade, SessionChannel
+from app.interpretation.models import Availability, Grade, Mode, SessionChannel
 
 
 @bp.record_once
 def register_globals(state):
     add_template_globals(state.app, assignment_status_label=labels.STATUSES.get,
-                         grade_label=labels.GRADES.get)
+                         grade_label=labels.GRADES.get, mode_label=labels.MODES.get)
 
 
 
@@ -63,10 +66,10 @@ def _change_staffing(event, act, done: str):
     return redirect(url_for("interpretation.assignments", event_id=event.id))
 
 
-def _language_choices(exclude=()):
-    locale = current_locale()
-    return as_choices((lang.code, language_name(lang.code, locale))
-                      for lang in services.languages() if lang.code not in exclude)
+def _language_choices(keep=()):
+    """The managed list on offer, by name in the reader's language (and ``keep``: choices
+    already made in a language retired since)."""
+    return as_choices(interpretation_languages.choices(current_locale(), keep=keep))
 
 
 def _session_choices(sessions):
@@ -84,28 +87,39 @@ def demand(event_id):
     return _demand_page(visible_event_or_404(event_id, current_user))
 
 
-def _demand_page(event, status=200):
+def _channel_form(event, bound=False):
+    form = OpenChannelForm() if bound else OpenChannelForm(formdata=None)
+    form.session_id.choices = _session_choices(
+        [s for s in event.sessions if s.status != SessionStatus.CANCELLED])
+    form.language.choices = _language_choices()
+    return form
+
+
+def _demand_page(event, status=200, channel_form=None):
     return render_template("interpretation/demand.html", event=event,
-                           demand=services.demand(event), form=EmptyForm()), status
+                           demand=services.demand(event), form=EmptyForm(),
+                           channel_form=channel_form or _channel_form(event)), status
 
 
 @bp.route("/events/<int:event_id>/interpretation/channels", methods=["POST"])
 @organiser_required
 def open_channel(event_id):
+    """From a button of the demand grid (a simultaneous channel) or the full form below it
+    (any language of the list, any mode)."""
     event = visible_event_or_404(event_id, current_user)
-    form = OpenChannelForm()
-    form.session_id.choices = _session_choices(event.sessions)
-    form.language.choices = _language_choices()
-    if not form.validate_on_submit():
-        flash(_("Choose a session and a language from the lists."), "error")
-        return _demand_page(event, 400)
-    session = db.session.get(EventSession, int(form.session_id.data))
-    try:
-        services.open_channel(session, form.language.data, is_retour=form.is_retour.data)
-    except services.InterpretationError as error:
-        return _refused(error, _demand_page, event=event)
-    flash(_("Channel opened."), "success")
-    return redirect(url_for("interpretation.demand", event_id=event.id))
+    form = _channel_form(event, bound=True)
+
+    def change():
+        session = db.session.get(EventSession, int(form.session_id.data))
+        return services.open_channel(session, form.language.data,
+                                     is_retour=form.is_retour.data, mode=Mode(form.mode.data))
+
+    def done(_channel):
+        flash(_("Channel opened."), "success")
+        return redirect(url_for("interpretation.demand", event_id=event.id))
+
+    return submit_form(form, change, done=done,
+                       show=lambda status: _demand_page(event, status, channel_form=form))
 
 
 @bp.route("/events/<int:event_id>/interpretation/assignments")
@@ -205,6 +219,53 @@ def coverage_csv(event_id):
     })
 
 
+@bp.route("/interpretation/languages", methods=["GET", "POST"])
+@organiser_required
+def languages():
+    """The managed list: every language interpretation may be asked for and provided in."""
+    form = LanguageForm()
+
+    def change():
+        return services.add_language(
+            form.code.data, name=form.name.data, is_sign=form.is_sign.data,
+            names={locale: form[f"name_{locale}"].data for locale in services.NAME_LOCALES},
+            actor=current_user)
+
+    def done(language):
+        flash(_("%(language)s is on the list.", language=rules.lang(language.code)),
+              "success")
+        return redirect(url_for("interpretation.languages"))
+
+    return submit_form(form, change, done=done,
+                       show=lambda status: _languages_page(form, status))
+
+
+def _languages_page(form, status=200):
+    return render_template("interpretation/languages.html", form=form,
+                           action_form=EmptyForm(),
+                           languages=sorted(services.all_languages(), key=lambda language: (
+                               rules.lang(language.code).casefold())),
+                           open_channels=services.open_channel_counts(),
+                           pivot=services.limits().pivot), status
+
+
+@bp.route("/interpretation/languages/<language_code>/retire", methods=["POST"])
+@organiser_required
+def retire_language(language_code):
+    language = db.session.get(Language, language_code)
+    if language is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.retire_language(language, actor=current_user)
+    except services.InterpretationError as error:
+        return _refused(error, _languages_page, form=LanguageForm(formdata=None))
+    flash(_("%(language)s is retired: nobody can choose it any more.",
+            language=rules.lang(language.code)), "success")
+    return redirect(url_for("interpretation.languages"))
+
+
 @bp.route("/interpretation/interpreters")
 @organiser_required
 def interpreters():
@@ -221,7 +282,8 @@ def requests(event_id):
     form = RequestForm()
     sessions = {str(s.id): s for s in event.sessions}
     form.session_id.choices = _session_choices(sessions.values())
-    form.language.choices = _language_choices()
+    form.language.choices = _language_choices(
+        keep=[r.language_code for r in services.my_requests(current_user, event)])
     status = 200
     is_over = event.status in (EventStatus.HELD, EventStatus.CANCELLED)
     if request.method == "POST" and is_over:
@@ -320,7 +382,7 @@ def decline(assignment_id):
 
 
 def _profile_form(profile, bound=True):
-    codes = _language_choices()
+    codes = _language_choices(keep=list(profile.grades()) if profile else ())
     if (bound and request.method == "POST") or profile is None:
         form = ProfileForm()
         if profile is None and request.method == "GET":

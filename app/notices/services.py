@@ -21,10 +21,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.auth.models import User
-from app.core import visibility
+from app.core import languages, visibility
 from app.core.access import Role
 from app.core.db import begin_write_transaction
-from app.core.i18n import language_name
 from app.core.mail import queue_email
 from app.core.registry import Registry
 from app.core.time import fmt_when, now_utc
@@ -92,7 +91,7 @@ def _values(kind: NoticeKind, params: dict, reader: User, zone: str, locale: str
             values[name] = fmt_when(datetime.fromisoformat(params[name]), zone, locale)
     for name in kind.languages:
         if params.get(name):
-            values[name] = language_name(params[name], locale)
+            values[name] = languages.label(params[name], locale)
     for name, context in kind.people.items():
         person = people.get(params.get(name))
         values[name] = visibility.visible_name(reader, person, context) or _("someone")

@@ -12,7 +12,8 @@ import io
 from flask_babel import gettext as _
 
 from app.auth.forms import ORGANISATION_KINDS
-from app.core.i18n import country_name, language_name
+from app.core import languages as interpretation_languages
+from app.core.i18n import country_name
 from app.core.templating import current_locale
 from app.registrations.labels import ATTEND_AS, STATUSES
 from app.registrations.models import AttendAs, Registration, RegistrationStatus
@@ -42,7 +43,7 @@ def country(code: str | None) -> str:
 
 
 def language(code: str | None) -> str:
-    return language_name(code, current_locale()) if code else ""
+    return interpretation_languages.label(code, current_locale()) if code else ""
 
 
 def _organisation(user) -> tuple[str, str]:

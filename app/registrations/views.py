@@ -2,11 +2,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import _
 from flask_login import current_user
 
-from app.auth.services import SPOKEN_LANGUAGES
+from app.core import languages as interpretation_languages
 from app.core import visibility
 from app.core.access import organiser_required, roles_required, signed_in
 from app.core.forms import EmptyForm, as_choices, flash_refusal, submit_form
-from app.core.i18n import language_name, select_timezone
+from app.core.i18n import select_timezone
 from app.core.templating import (
     add_template_globals,
     current_locale,
@@ -66,7 +66,7 @@ def _own_registration_or_404(registration_id) -> Registration:
     return registration
 
 
-def _prepare(form, event):
+def _prepare(form, event, keep_language=""):
     locale = current_locale()
     zone = select_timezone()
 
@@ -79,9 +79,11 @@ def _prepare(form, event):
 
     form.session_ids.choices = as_choices(
         (str(s.id), label(s)) for s in services.limited_sessions(event))
+    # The managed list of interpretation languages (organisers edit it), and the language
+    # already chosen even if it was retired since.
     form.interpretation_language.choices = as_choices(
-        [("", _("None needed")), *((code, language_name(code, locale))
-                                   for code in SPOKEN_LANGUAGES)])
+        [("", _("None needed")), *interpretation_languages.choices(locale,
+                                                                   keep=[keep_language])])
     return form
 
 
@@ -164,7 +166,7 @@ def edit(registration_id):
     registration = _own_registration_or_404(registration_id)
     form = EditRegistrationForm(obj=registration) if request.method == "GET" else \
         EditRegistrationForm()
-    _prepare(form, registration.event)
+    _prepare(form, registration.event, registration.interpretation_language)
     if request.method == "GET":
         form.attend_as.data = registration.attend_as.value
         form.session_ids.data = [str(place.session_id) for place in registration.choices

@@ -127,6 +127,7 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
         "message_id": outbox_message.id,
         "notice_id": notice_id,
         "user_id": account.id,
+        "language_code": "mi",
     }
     return users, values
 

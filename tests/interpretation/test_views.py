@@ -159,7 +159,8 @@ def test_coverage_csv_neutralises_formulas_and_shows_gaps(
     text = client.get(f"/events/{event.id}/interpretation/coverage.csv").get_data(as_text=True)
     assert "'=cmd" in text and "\n=cmd" not in text and ",=cmd" not in text
     page = client.get(f"/events/{event.id}/interpretation/coverage").get_data(as_text=True)
-    assert "Covered" in page
+    # Proposed only: nobody has accepted, so nothing is covered yet.
+    assert "Proposed, awaiting replies: 0 of 1 accepted." in page and "Covered<" not in page
 
 
 def test_participant_asks_for_a_session_language(app, client, participant, make_event,
