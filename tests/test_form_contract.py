@@ -242,12 +242,19 @@ FORMS: dict[tuple[str, str], Form] = {
         "organiser", fill={"invitee-country": "MY"},
         bad={"invitee-email": "nobody@example.org"}),  # no account uses it
     ("registrations.members", "registrations.members"): Form("organiser", kinds=True),
+    ("registrations.messages", "registrations.messages"): Form(
+        "organiser", fill={"message-subject_en": "Pre-reading",
+                           "message-body_en": "Please read the case studies before we meet."},
+        bad={"message-subject_th": "ก" * 201}),
     ("topics.list_topics", "topics.propose"): Form("participant"),
     ("topics.schedule", "topics.schedule"): Form(
         "organiser", kinds=True, bad={"end_time": "09:00"}),
     ("feedback.give", "feedback.give"): Form(
         "participant", variant="held", fill={"rating": "5", "reflection": "We learnt a lot."}),
     ("interpretation.requests", "interpretation.requests"): Form("participant"),
+    ("interpretation.demand", "interpretation.not_provided"): Form(
+        "organiser", fill={"not_provided-language": "ms"},
+        bad={"not_provided-reason": "x" * 301}),
     ("interpretation.profile", "interpretation.profile"): Form("interpreter"),
     # Declining is confirmed on a page of its own, which asks why (for the organisers).
     ("interpretation.decline", "interpretation.decline"): Form(
@@ -334,6 +341,8 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("registrations.roster", "registrations.act[decline]"): "organiser",
     ("registrations.roster", "registrations.act[promote]"): "organiser",
     ("registrations.roster", "registrations.act[cancel]"): "organiser",
+    # A message is written on one page and sent from the next, which shows how many receive it.
+    ("registrations.message", "registrations.send_message"): "organiser",
     ("topics.list_topics", "topics.vote"): "participant",
     ("topics.list_topics", "topics.unvote"): "participant",
     ("notices.index", "notices.mark_read"): "participant",

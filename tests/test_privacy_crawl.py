@@ -227,7 +227,24 @@ def demo(app, db_session, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "LIBRARY_DIR", str(tmp_path / "library"))
     seed_demo()
     db.session.commit()
+    _message_every_registrant()
+    db.session.commit()
     return db.session
+
+
+def _message_every_registrant() -> None:
+    """The organiser writes to everyone registered for each event (waitlist too), with a
+    Thai translation: each recipient's email and notice must name nobody else."""
+    from app.registrations import services as registrations
+
+    organiser = db.session.scalars(select(User).where(User.email == ROLES["organiser"])).one()
+    for event in db.session.scalars(select(Event).order_by(Event.id)):
+        message = registrations.draft_message(
+            event, organiser, registrations.audience_of(waitlisted=True),
+            {"en": ("Pre-reading", "Please read the case studies before we meet."),
+             "th": ("เอกสารอ่านก่อนการประชุม", "โปรดอ่านกรณีศึกษาก่อนการประชุม")})
+        registrations.send_message(message, organiser)
+        db.session.commit()  # one request each: its own transaction and locks
 
 
 def _people() -> list[Person]:

@@ -9,7 +9,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.core.forms import CheckboxListField, Form, TimezoneField, as_choices
 from app.interpretation.labels import MODES
@@ -42,6 +42,17 @@ class LanguageForm(Form):
     name_th = StringField(_l("Name in Thai"), validators=[Length(max=80)])
     is_sign = BooleanField(_l("A sign language"))
     submit = SubmitField(_l("Add language"))
+
+
+class NotProvidedForm(Form):
+    """A language asked for that will not be interpreted (choices set by the view)."""
+
+    scope = SelectField(_l("For"), validators=[DataRequired()])
+    language = SelectField(_l("Language"), validators=[DataRequired()])
+    reason = StringField(_l("Reason (optional)"),
+                         description=_l("Sent to everyone who asked for this language."),
+                         validators=[Optional(), Length(max=300)])
+    submit_not_provided = SubmitField(_l("Mark as not provided"))
 
 
 class AssignForm(Form):

@@ -186,3 +186,24 @@ class Assignment(db.Model):
     @property
     def is_booked(self) -> bool:
         return self.status in BOOKED
+
+
+class LanguageNotProvided(db.Model):
+    """Organisers' word that a language asked for will not be interpreted, for one session
+    or (``session_id`` empty) the whole event; gone again when a channel opens for it."""
+
+    __tablename__ = "interpretation_not_provided"
+    __table_args__ = (sa.Index("ix_interpretation_not_provided_event", "event_id",
+                               "language_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"))
+    language_code: Mapped[str] = mapped_column(sa.ForeignKey("languages.code"))
+    reason: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    session: Mapped[EventSession | None] = relationship()

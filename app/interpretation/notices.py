@@ -18,6 +18,10 @@ add_kind(NoticeKind("interpretation_provided",
                     _l("%(language)s interpretation will be provided: %(title)s"),
                     _l("Interpretation I asked for will be provided"), email_default=True,
                     languages=("language",)))
+add_kind(NoticeKind("interpretation_not_provided",
+                    _l("%(language)s interpretation will not be provided: %(title)s"),
+                    _l("Interpretation I asked for will not be provided"), email_default=True,
+                    detail="%(reason)s", languages=("language",)))
 # The interpreter's email carries the calendar invitation and goes whatever the choice.
 add_kind(NoticeKind("assignment_proposed", _l("Interpreting assignment: %(title)s"),
                     _l("I am asked to interpret a session"), email_default=False,
@@ -29,22 +33,40 @@ add_kind(NoticeKind("assignment_declined", _l("%(name)s declined interpreting %(
                     people={"name": Seen.ATTENDEE}, roles=(Role.ORGANISER,)))
 
 
+def people_asking(event_id: int, language_code: str, session_ids) -> list[User]:
+    """Everyone actively registered for the event who asked for the language at
+    registration or for one of these sessions."""
+    asked = select(InterpretationRequest.user_id).where(
+        InterpretationRequest.session_id.in_(list(session_ids)),
+        InterpretationRequest.language_code == language_code)
+    return list(db.session.scalars(
+        select(User).join(Registration, Registration.user_id == User.id).where(
+            Registration.event_id == event_id, Registration.status.in_(ACTIVE),
+            or_(Registration.interpretation_language == language_code,
+                User.id.in_(asked))).order_by(User.id)))
+
+
 def tell_language_provided(channel) -> None:
     """Everyone registered for the event who asked for the channel's language, for this
     session or for the whole event, hears that it will be provided."""
     session = channel.session
-    asked = select(InterpretationRequest.user_id).where(
-        InterpretationRequest.session_id == session.id,
-        InterpretationRequest.language_code == channel.language_code)
-    people = db.session.scalars(
-        select(User).join(Registration, Registration.user_id == User.id).where(
-            Registration.event_id == session.event_id, Registration.status.in_(ACTIVE),
-            or_(Registration.interpretation_language == channel.language_code,
-                User.id.in_(asked))))
+    people = people_asking(session.event_id, channel.language_code, [session.id])
     notify(people, "interpretation_provided", language=channel.language_code,
            title=session.title,
            link=app_path("events.show_session", event_id=session.event_id,
                          session_id=session.id))
+
+
+def tell_language_not_provided(mark, event) -> None:
+    """Everyone who asked for the language (for the session, or any session when the mark
+    is for the whole event) hears it will not be provided, and why when a reason is given."""
+    sessions = [mark.session] if mark.session is not None else event.sessions
+    title = mark.session.title if mark.session is not None else event.title
+    link = (app_path("events.show_session", event_id=event.id, session_id=mark.session.id)
+            if mark.session is not None else app_path("registrations.mine"))
+    notify(people_asking(event.id, mark.language_code, [s.id for s in sessions]),
+           "interpretation_not_provided", language=mark.language_code, title=title,
+           reason=mark.reason, link=link)
 
 
 def tell_interpreter_proposed(assignment) -> None:

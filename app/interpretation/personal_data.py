@@ -54,6 +54,9 @@ HOLDINGS.add("interpretation_requests", Holding(
         "interpretation_requests": columns(fact="id user_id session_id language_code created_dt"),
         # The managed list of languages (app.core.models.Language): reference data.
         "languages": columns(not_personal="code name names is_sign retired_dt"),
+        # Organisers' decision about a language, not about a person.
+        "interpretation_not_provided": columns(
+            fact="id event_id session_id language_code reason decided_by created_dt"),
         "session_channels": columns(
             not_personal="id session_id language_code is_retour gives_relay relay_via mode "
                          "created_dt"),

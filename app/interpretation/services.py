@@ -55,11 +55,13 @@ from app.interpretation.models import (
     InterpreterLanguage,
     InterpreterProfile,
     Language,
+    LanguageNotProvided,
     Mode,
     SessionChannel,
 )
 from app.interpretation.notices import (
     tell_interpreter_proposed,
+    tell_language_not_provided,
     tell_language_provided,
     tell_organisers_declined,
 )
@@ -322,8 +324,95 @@ def open_channel(session: EventSession, language_code: str, *, is_retour: bool =
         raise RuleBroken(problem)
     db.session.add(channel)
     db.session.flush()
+    _clear_not_provided(session, language_code)
     tell_language_provided(channel)
     return channel
+
+
+# --- a language that will not be provided ---------------------------------------------------
+
+NOT_PROVIDED_REASON_MAX = 300
+
+
+def mark_not_provided(event: Event, session: EventSession | None, language_code: str,
+                      reason: str, actor: User) -> LanguageNotProvided:
+    """Organisers say a language asked for will not be interpreted, for one session or (no
+    ``session``) the whole event: everyone who asked for it is told, with the reason if
+    given. Decided under the event's lock, so two organisers cannot mark it twice."""
+    lock_row(Event, event.id)
+    if db.session.get(Language, language_code) is None:
+        raise InterpretationError(_("Choose a language from the list."), field="language")
+    reason = (reason or "").strip()[:NOT_PROVIDED_REASON_MAX]
+    sessions = [session] if session is not None else list(event.sessions)
+    open_channels = db.session.scalar(select(SessionChannel.id).where(
+        SessionChannel.session_id.in_([s.id for s in sessions]),
+        SessionChannel.language_code == language_code).limit(1))
+    if session is not None and open_channels:
+        raise RuleBroken(_("%(title)s already has a %(language)s channel.",
+                           title=session.title, language=rules.lang(language_code)))
+    already = db.session.scalar(select(LanguageNotProvided.id).where(
+        LanguageNotProvided.event_id == event.id,
+        LanguageNotProvided.language_code == language_code,
+        LanguageNotProvided.session_id.is_(None) if session is None
+        else LanguageNotProvided.session_id == session.id))
+    if already:
+        raise RuleBroken(_("%(language)s is already marked as not provided there.",
+                           language=rules.lang(language_code)))
+    mark = LanguageNotProvided(event_id=event.id, session=session,
+                               language_code=language_code, reason=reason,
+                               decided_by=actor.id)
+    db.session.add(mark)
+    db.session.flush()
+    db.session.add(AuditRecord(
+        actor_id=actor.id, action="interpretation_not_provided", subject_type="event",
+        subject_id=event.id, detail={"language": language_code,
+                                     "session": session.id if session else None,
+                                     "reason": reason}))
+    tell_language_not_provided(mark, event)
+    return mark
+
+
+def _clear_not_provided(session: EventSession, language_code: str) -> None:
+    """A channel opened: the language is provided after all, for this session (and the
+    event-wide mark no longer holds either)."""
+    marks = list(db.session.scalars(select(LanguageNotProvided).where(
+        LanguageNotProvided.event_id == session.event_id,
+        LanguageNotProvided.language_code == language_code,
+        (LanguageNotProvided.session_id == session.id)
+        | LanguageNotProvided.session_id.is_(None))))
+    for mark in marks:
+        db.session.add(AuditRecord(
+            actor_id=None, action="interpretation_not_provided_cleared",
+            subject_type="event", subject_id=session.event_id,
+            detail={"language": language_code, "session": mark.session_id,
+                    "channel_session": session.id}))
+        db.session.delete(mark)
+
+
+def not_provided_marks(event: Event) -> list[LanguageNotProvided]:
+    return list(db.session.scalars(select(LanguageNotProvided).where(
+        LanguageNotProvided.event_id == event.id).order_by(LanguageNotProvided.id)))
+
+
+def not_provided_for(registration) -> list[tuple[str, str, str]]:
+    """What a registrant asked for that will not be provided: (language code, the session's
+    title or "" for the whole event, reason), for their registration's language and their
+    requests per session."""
+    wanted = {registration.interpretation_language} - {""}
+    per_session = dict(db.session.execute(
+        select(InterpretationRequest.session_id, InterpretationRequest.language_code)
+        .join(EventSession, EventSession.id == InterpretationRequest.session_id)
+        .where(EventSession.event_id == registration.event_id,
+               InterpretationRequest.user_id == registration.user_id)).all())
+    found = []
+    for mark in not_provided_marks(registration.event):
+        if mark.session_id is None:
+            if mark.language_code in wanted | set(per_session.values()):
+                found.append((mark.language_code, "", mark.reason))
+        elif per_session.get(mark.session_id, registration.interpretation_language) \
+                == mark.language_code:
+            found.append((mark.language_code, mark.session.title, mark.reason))
+    return found
 
 
 def _who_can(profiles, source: str, target: str) -> list[InterpreterProfile]:

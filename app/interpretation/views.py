@@ -18,7 +18,7 @@ from app.core.templating import (
 )
 from app.core.time import LocalTimeError
 from app.events.models import EventSession, EventStatus, SessionStatus
-from app.events.services import visible_event_or_404
+from app.events.services import part_of_event_or_404, visible_event_or_404
 from app.extensions import db
 from app.interpretation import exports, labels, rules, services
 from app.interpretation.blueprint import bp
@@ -27,6 +27,7 @@ from app.interpretation.forms import (
     AvailabilityForm,
     DeclineForm,
     LanguageForm,
+    NotProvidedForm,
     OpenChannelForm,
     ProfileForm,
     RequestForm,
@@ -37,7 +38,10 @@ from app.interpretation.models import Availability, Grade, Mode, SessionChannel
 @bp.record_once
 def register_globals(state):
     add_template_globals(state.app, assignment_status_label=labels.STATUSES.get,
-                         grade_label=labels.GRADES.get, mode_label=labels.MODES.get)
+                         grade_label=labels.GRADES.get, mode_label=labels.MODES.get,
+                         # "My registrations" (registrations) shows these without importing
+                         # interpretation.
+                         interpretation_not_provided=services.not_provided_for)
 
 
 
@@ -95,10 +99,41 @@ def _channel_form(event, bound=False):
     return form
 
 
-def _demand_page(event, status=200, channel_form=None):
+def _not_provided_form(event) -> NotProvidedForm:
+    form = NotProvidedForm(prefix="not_provided")
+    form.scope.choices = [*as_choices([("event", _("The whole event"))]),
+                          *_session_choices(event.sessions)]
+    form.language.choices = _language_choices()
+    return form
+
+
+def _demand_page(event, status=200, *, channel_form=None, not_provided_form=None):
     return render_template("interpretation/demand.html", event=event,
                            demand=services.demand(event), form=EmptyForm(),
-                           channel_form=channel_form or _channel_form(event)), status
+                           channel_form=channel_form or _channel_form(event),
+                           not_provided_form=not_provided_form or _not_provided_form(event),
+                           marks=services.not_provided_marks(event)), status
+
+
+@bp.route("/events/<int:event_id>/interpretation/not-provided", methods=["POST"])
+@organiser_required
+def not_provided(event_id):
+    """Say a language asked for will not be interpreted; opening a channel undoes it."""
+    event = visible_event_or_404(event_id, current_user)
+    form = _not_provided_form(event)
+
+    def mark():
+        session = None if form.scope.data == "event" else part_of_event_or_404(
+            EventSession, int(form.scope.data), event)
+        return services.mark_not_provided(event, session, form.language.data,
+                                          form.reason.data or "", current_user)
+
+    def done(_mark):
+        flash(_("Marked as not provided; everyone who asked for it has been told."), "success")
+        return redirect(url_for("interpretation.demand", event_id=event.id))
+
+    return submit_form(form, mark, done=done,
+                       show=lambda status: _demand_page(event, status, not_provided_form=form))
 
 
 @bp.route("/events/<int:event_id>/interpretation/channels", methods=["POST"])

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app, g, has_request_context, render_template, request
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import delete, func, select, update
@@ -43,7 +43,10 @@ class NoticeKind:
     ``email_default``: emailed unless the person chose otherwise; ``times``: parameters
     holding an instant, written in the reader's zone and language; ``people``: parameters
     holding a person's id, named only as the reader may see them (``Seen`` context each);
-    ``languages``: parameters holding a language code, named in the reader's language."""
+    ``languages``: parameters holding a language code, named in the reader's language;
+    ``translated``: parameters holding the same words in several languages (``{"en": ...,
+    "th": ...}``, English always there), written in the reader's language when given, else
+    in English."""
 
     name: str
     message: object
@@ -52,6 +55,7 @@ class NoticeKind:
     detail: object | None = None
     times: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
+    translated: tuple[str, ...] = ()
     people: dict[str, visibility.Seen] = field(default_factory=dict)
     roles: tuple[Role, ...] = ()  # only people holding one of these are told (none: all)
 
@@ -92,6 +96,10 @@ def _values(kind: NoticeKind, params: dict, reader: User, zone: str, locale: str
     for name in kind.languages:
         if params.get(name):
             values[name] = languages.label(params[name], locale)
+    for name in kind.translated:
+        texts = params.get(name)
+        if isinstance(texts, dict):
+            values[name] = texts.get(get_locale().language) or texts.get("en", "")
     for name, context in kind.people.items():
         person = people.get(params.get(name))
         values[name] = visibility.visible_name(reader, person, context) or _("someone")

@@ -7,6 +7,7 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
     TimeField,
     ValidationError,
 )
@@ -104,3 +105,32 @@ class InviteeForm(Form):
 class AssignForm(Form):
     registration_id = SelectField(_l("Participant"), validators=[InputRequired()])
     submit_assign = SubmitField(_l("Assign to this session"))
+
+
+# Who a message reaches by attendance: "" for everyone.
+MESSAGE_ATTEND_AS = [*as_choices([("", _l("In person and online"))]), *ATTEND_AS]
+
+
+class MessageForm(Form):
+    """A message to an event's registrants: English required, each translation optional
+    (its choices of delegation and language are set by the view)."""
+
+    subject_en = StringField(_l("Subject in English"),
+                             validators=[DataRequired(), Length(max=200)])
+    body_en = TextAreaField(_l("Message in English"),
+                            validators=[DataRequired(), Length(max=5000)])
+    subject_id = StringField(_l("Subject in Indonesian"), validators=[Optional(), Length(max=200)])
+    body_id = TextAreaField(_l("Message in Indonesian"), validators=[Optional(), Length(max=5000)])
+    subject_ms = StringField(_l("Subject in Malay"), validators=[Optional(), Length(max=200)])
+    body_ms = TextAreaField(_l("Message in Malay"), validators=[Optional(), Length(max=5000)])
+    subject_th = StringField(_l("Subject in Thai"), validators=[Optional(), Length(max=200)])
+    body_th = TextAreaField(_l("Message in Thai"), validators=[Optional(), Length(max=5000)])
+    countries = CheckboxListField(_l("Delegations"),
+                                  description=_l("None ticked: every delegation."),
+                                  choices=countries(), validators=[Optional()])
+    attend_as = RadioField(_l("Attending"), choices=MESSAGE_ATTEND_AS, default="",
+                           validators=[Optional()])
+    language = SelectField(_l("Interpretation language asked for"), validators=[Optional()])
+    waitlisted = BooleanField(_l("Also people on the waitlist"),
+                              description=_l("Confirmed registrants always receive it."))
+    submit_message = SubmitField(_l("Check recipients"))

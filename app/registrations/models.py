@@ -134,3 +134,31 @@ class EventInvitee(db.Model):
     country_code: Mapped[str | None] = mapped_column(sa.ForeignKey("countries.code"))
 
     user: Mapped[User | None] = relationship()
+
+
+class EventMessage(db.Model):
+    """A message organisers write to an event's registrants (pre-reading, logistics). A draft
+    until an organiser confirms it on its own page; then sent once (``sent_dt``) and kept:
+    who wrote it, to whom (the audience filter, not the names) and how many received it."""
+
+    __tablename__ = "event_messages"
+    __table_args__ = (sa.Index("ix_event_messages_event", "event_id", "created_dt"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    sender_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # {"countries": ["TH"], "attend_as": "in_person" or "", "language": "th" or "",
+    #  "waitlisted": false}: who receives it, decided again when it is sent.
+    audience: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # {"en": {"subject": ..., "body": ...}, "th": {...}}: English always, others if given.
+    texts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    sent_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recipient_count: Mapped[int | None] = mapped_column()
+
+    event: Mapped[Event] = relationship()
+    sender: Mapped[User | None] = relationship()
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_dt is not None

@@ -36,6 +36,12 @@ add_kind(NoticeKind("session_moved", _l("%(title)s has moved to %(when)s"),
 add_kind(NoticeKind("session_cancelled", _l("%(title)s is cancelled"),
                     _l("A session I hold a place at is cancelled"), email_default=False))
 
+# An organisers' message: its subject and body are kept in every language written and read
+# in the reader's, else in English.
+add_kind(NoticeKind("event_message", _l("%(event)s: %(subject)s"),
+                    _l("The organisers of an event I am registered for send a message"),
+                    email_default=True, detail="%(body)s", translated=("subject", "body")))
+
 STATUS_KINDS = {"confirmed": "registration_confirmed", "waitlisted": "registration_waitlisted",
                 "promoted": "registration_promoted", "declined": "registration_declined"}
 
@@ -45,6 +51,16 @@ def tell_registrant(registration: Registration, kind: str) -> None:
     if kind in STATUS_KINDS:
         notify([registration.user], STATUS_KINDS[kind], event=registration.event.title,
                link=app_path("registrations.mine"))
+
+
+def tell_message(message, recipients) -> None:
+    """Each recipient of an organisers' message, on their own (one notice and email each)."""
+    notify(recipients, "event_message", event=message.event.title,
+           subject={language: text["subject"] for language, text in message.texts.items()
+                    if text.get("subject")},
+           body={language: text["body"] for language, text in message.texts.items()
+                 if text.get("body")},
+           link=app_path("events.show_event", event_id=message.event_id))
 
 
 def tell_invited(event, *, user: User | None = None, country_code: str | None = None) -> None:

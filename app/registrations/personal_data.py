@@ -100,6 +100,12 @@ HOLDINGS.add("registrations", Holding(
         "delegation_quotas": columns(not_personal="id event_id country_code max_in_person"),
     },
     export=_export, erase=_erase, purge=_purge, identifiers=_identifiers))
+# An organisers' message to registrants: its words are the organisers' own, kept as a fact of
+# the event; it names its recipients by filter and count only, never by person.
+HOLDINGS.add("event_messages", Holding(
+    _l("Messages to an event's registrants"),
+    {"event_messages": columns(
+        fact="id event_id sender_id audience texts created_dt sent_dt recipient_count")}))
 HOLDINGS.add("event_invitations", Holding(
     _l("Invitations to events"),
     {"event_invitees": columns(fact="id event_id user_id country_code")},

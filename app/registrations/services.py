@@ -44,11 +44,12 @@ from app.registrations.models import (
     AttendAs,
     DelegationQuota,
     EventInvitee,
+    EventMessage,
     Registration,
     RegistrationStatus,
     SessionPlace,
 )
-from app.registrations.notices import tell_invited, tell_registrant
+from app.registrations.notices import tell_invited, tell_message, tell_registrant
 
 
 class RegistrationError(Refusal):
@@ -779,3 +780,84 @@ def confirmed_registrations(event: Event) -> list[Registration]:
     return list(db.session.scalars(select(Registration).where(
         Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
         .options(joinedload(Registration.user))))
+
+
+# --- messages to registrants ---------------------------------------------------------------
+
+MESSAGE_LANGUAGES = ("en", "id", "ms", "th")  # English required, the others optional
+
+
+def audience_of(countries=(), attend_as: str = "", language: str = "",
+                waitlisted: bool = False) -> dict:
+    """The filter a message is sent by, as kept with it: delegations (none: every
+    country), attendance (in_person, online or "" for both), interpretation language ("" for
+    any), and whether people on the waitlist hear too (confirmed people always do)."""
+    return {"countries": sorted(set(countries or ())), "attend_as": attend_as or "",
+            "language": language or "", "waitlisted": bool(waitlisted)}
+
+
+def message_recipients(event, audience: dict) -> list[User]:
+    """Who a message with this ``audience`` reaches now: the event's confirmed registrants
+    (and waitlisted ones if asked) matching every filter given, active accounts only."""
+    statuses = [RegistrationStatus.CONFIRMED]
+    if audience.get("waitlisted"):
+        statuses.append(RegistrationStatus.WAITLISTED)
+    query = (select(User).join(Registration, Registration.user_id == User.id)
+             .where(Registration.event_id == event.id, Registration.status.in_(statuses),
+                    User.deactivated_dt.is_(None)))
+    if audience.get("countries"):
+        query = query.where(User.country_code.in_(audience["countries"]))
+    if audience.get("attend_as"):
+        query = query.where(Registration.attend_as == AttendAs(audience["attend_as"]))
+    if audience.get("language"):
+        query = query.where(Registration.interpretation_language == audience["language"])
+    return list(db.session.scalars(query.order_by(User.id)))
+
+
+def draft_message(event, sender: User, audience: dict, texts: dict) -> EventMessage:
+    """A message written, not yet sent: ``texts`` is {language: (subject, body)}; English
+    needs both, another language is kept when either is given (the other falls back to
+    English when it is read)."""
+    english = texts.get("en") or ("", "")
+    if not english[0].strip() or not english[1].strip():
+        raise RegistrationError(_("Write the message in English; translations are optional."),
+                                field="subject_en" if not english[0].strip() else "body_en")
+    kept = {}
+    for language in MESSAGE_LANGUAGES:
+        subject, body = (part.strip() for part in texts.get(language) or ("", ""))
+        if subject or body:
+            kept[language] = {"subject": subject, "body": body}
+    message = EventMessage(event_id=event.id, sender_id=sender.id, audience=audience,
+                           texts=kept, created_dt=now_utc())
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def send_message(message: EventMessage, sender: User) -> int:
+    """Send a draft once: the event is locked and the message re-read under the lock, so a
+    second press of the button (or a second organiser) finds it sent and sends nothing.
+    Each recipient is told on their own (a notice and, as they choose, an email): nobody
+    sees who else received it. The number of people reached."""
+    lock_row(Event, message.event_id)
+    message = db.session.scalars(select(EventMessage).where(EventMessage.id == message.id)
+                                 .execution_options(populate_existing=True)).one()
+    if message.is_sent:
+        raise RegistrationConflict(_("This message has already been sent."))
+    recipients = message_recipients(message.event, message.audience)
+    tell_message(message, recipients)
+    message.sent_dt = now_utc()
+    message.recipient_count = len(recipients)
+    db.session.add(AuditRecord(
+        actor_id=sender.id, action="event_message_sent", subject_type="event",
+        subject_id=message.event_id,
+        detail={"message": message.id, "audience": message.audience,
+                "recipients": len(recipients)}))
+    return len(recipients)
+
+
+def event_messages(event) -> list[EventMessage]:
+    """The event's messages, newest first (drafts too: they wait to be confirmed)."""
+    return list(db.session.scalars(select(EventMessage).where(EventMessage.event_id == event.id)
+                                   .order_by(EventMessage.created_dt.desc(),
+                                             EventMessage.id.desc())))

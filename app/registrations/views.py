@@ -1,5 +1,5 @@
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import _
+from flask_babel import _, ngettext
 from flask_login import current_user
 
 from app.core import languages as interpretation_languages
@@ -24,10 +24,11 @@ from app.registrations.forms import (
     CapacityForm,
     EditRegistrationForm,
     InviteeForm,
+    MessageForm,
     QuotaForm,
     RegistrationForm,
 )
-from app.registrations.models import AttendAs, Registration
+from app.registrations.models import AttendAs, EventMessage, Registration
 
 
 @bp.record_once
@@ -326,3 +327,69 @@ def members(event_id, session_id):
         "registrations/members.html", event=event, session=session,
         places=services.session_members(session), form=form), status))
 
+
+
+# --- messages to registrants --------------------------------------------------------------
+
+def _message_form() -> MessageForm:
+    form = MessageForm(prefix="message")
+    form.language.choices = as_choices([("", _("Any or none")),
+                                        *interpretation_languages.choices(current_locale())])
+    return form
+
+
+@bp.route("/events/<int:event_id>/messages", methods=["GET", "POST"])
+@organiser_required
+def messages(event_id):
+    """Write a message to the event's registrants (a draft: the next page shows who will
+    receive it and sends it), and the messages written before."""
+    event = visible_event_or_404(event_id, current_user)
+    form = _message_form()
+
+    def draft():
+        audience = services.audience_of(form.countries.data, form.attend_as.data,
+                                         form.language.data, form.waitlisted.data)
+        texts = {language: (getattr(form, f"subject_{language}").data or "",
+                            getattr(form, f"body_{language}").data or "")
+                 for language in services.MESSAGE_LANGUAGES}
+        return services.draft_message(event, current_user, audience, texts)
+
+    def done(message):
+        return redirect(url_for("registrations.message", event_id=event.id,
+                                event_message_id=message.id), 303)
+
+    return submit_form(form, draft, done=done, show=lambda status: (render_template(
+        "registrations/messages.html", event=event, form=form,
+        messages=services.event_messages(event)), status))
+
+
+@bp.route("/events/<int:event_id>/messages/<int:event_message_id>")
+@organiser_required
+def message(event_id, event_message_id):
+    """A message as it will be (or was) sent: who receives it, how many, and its words in
+    each language; a draft's one button sends it."""
+    event = visible_event_or_404(event_id, current_user)
+    item = part_of_event_or_404(EventMessage, event_message_id, event)
+    count = item.recipient_count if item.is_sent else len(
+        services.message_recipients(event, item.audience))
+    return render_template("registrations/message.html", event=event, message=item,
+                           count=count, form=EmptyForm(),
+                           languages=services.MESSAGE_LANGUAGES)
+
+
+@bp.route("/events/<int:event_id>/messages/<int:event_message_id>/send", methods=["POST"])
+@organiser_required
+def send_message(event_id, event_message_id):
+    event = visible_event_or_404(event_id, current_user)
+    item = part_of_event_or_404(EventMessage, event_message_id, event)
+    back = redirect(url_for("registrations.message", event_id=event.id, event_message_id=item.id),
+                    303)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        sent = services.send_message(item, current_user)
+    except services.RegistrationError as error:
+        flash_refusal(error)
+        return back
+    flash(ngettext("Sent to %(num)d person.", "Sent to %(num)d people.", sent), "success")
+    return back

@@ -39,7 +39,7 @@ import sqlalchemy
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import AnyConverter, RequestRedirect
 
-from tests.browser.journeys import signed_in
+from tests.browser.journeys import JAKARTA, open_event, signed_in
 from tests.test_privacy_crawl import canonical, links_in
 
 pytestmark = pytest.mark.browser
@@ -189,6 +189,17 @@ def _erase_page(page, base: str) -> str:
     return urlsplit(page.url).path
 
 
+def _message_page(page, base: str) -> str:
+    """A message to an event's registrants, written and not yet sent: the page that says how
+    many will receive it (nothing is sent until its button is pressed)."""
+    open_event(page, base, JAKARTA)
+    page.get_by_role("link", name="Message registrants").click()
+    page.get_by_label("Subject in English").fill("Pre-reading")
+    page.get_by_label("Message in English").fill("Please read the case studies.")
+    page.get_by_role("button", name="Check recipients").click()
+    return urlsplit(page.url).path
+
+
 def _feed_link(page, base: str) -> str:
     """A personal calendar feed's address, as the calendar page gives it once created."""
     page.goto(f"{base}/calendar")
@@ -240,6 +251,9 @@ def site_map(app, live_server, live_engine, browser, database):
         erase = _erase_page(contexts["organiser"].pages[0], live_server)
         roles["organiser"].add(_page_key(adapter, erase),
                                _fetch(contexts["organiser"].request, live_server, erase)[0])
+        message = _message_page(contexts["organiser"].pages[0], live_server)
+        roles["organiser"].add(_page_key(adapter, message),
+                               _fetch(contexts["organiser"].request, live_server, message)[0])
         feed = _feed_link(contexts["participant"].pages[0], live_server)
         roles["participant"].add(_page_key(adapter, feed),
                                  _fetch(contexts["participant"].request, live_server, feed)[0])

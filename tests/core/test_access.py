@@ -93,6 +93,11 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     # An account other than the role users': the accounts page's actions on one person, and
     # someone an organiser may erase (not one of the roles: they sign in afterwards).
     account = make_user(("participant",), country="MY")
+    from app.registrations.services import audience_of, draft_message
+
+    # A message to the registrants, written and waiting to be confirmed and sent.
+    event_message = draft_message(event, users["organiser"], audience_of(),
+                                  {"en": ("Pre-reading", "Please read the case studies.")})
     db.session.flush()
     from sqlalchemy import select
 
@@ -125,6 +130,7 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
         "token": "not-a-real-token",
         "filename": "style.css",
         "message_id": outbox_message.id,
+        "event_message_id": event_message.id,
         "notice_id": notice_id,
         "user_id": account.id,
         "language_code": "mi",
