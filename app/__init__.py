@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
         bilaterals,
         calendar,
         core,
+        delegations,
         events,
         feedback,
         holidays,
@@ -93,7 +94,8 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for feature in (core, auth, notices, events, holidays, registrations, calendar, interpretation,
-                    planning, bilaterals, workinggroups, topics, feedback, library, privacy):
+                    planning, bilaterals, workinggroups, topics, feedback, library, privacy,
+                    delegations):
         feature.init_app(app)
 
 

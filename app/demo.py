@@ -55,7 +55,11 @@ ACCOUNTS = [
      "", "Asia/Kuala_Lumpur", "ms", ["ms", "en"]),
     ("interpreter@example.org", "Ingrid Interpreter", "", ("interpreter",), "TH",
      "Interpreting team", "Asia/Bangkok", "en", ["th", "en"]),
+    ("focal@example.org", "Chanida Focal Point", "", ("participant",), "TH",
+     "", "Asia/Bangkok", "th", ["th", "en"]),
 ]
+# Delegation focal points the organisers appointed (for their own account's country).
+FOCAL_POINTS = {"focal@example.org"}
 
 CO_CONVENORS = "International Detention Coalition (IDC); Asia Dialogue on Forced Migration (ADFM)"
 
@@ -213,6 +217,7 @@ def seed_demo() -> dict[str, int]:
                     organisation=organisations.get(organisation), timezone=zone, locale=locale,
                     languages=languages)
         user.set_roles(roles)
+        user.is_focal_point = email in FOCAL_POINTS
         db.session.add(user)
         created["users"] += 1
     for fields, sessions in _history():

@@ -223,6 +223,11 @@ FORMS: dict[tuple[str, str], Form] = {
     ("auth.reset_password", "auth.reset_password"): Form(
         "anonymous", variant="reset", bad={"confirm": "not the same passphrase"}),
     ("auth.accounts", "auth.change_roles"): Form("organiser"),
+    # The world's Malaysian account handed over to their colleague (organisers may also
+    # deactivate it: left unticked).
+    ("delegations.handover", "delegations.handover"): Form(
+        "organiser", fill={"successor": lambda contract: str(contract.users["successor"].id)},
+        bad={"successor": ""}),
     ("core.preferences", "core.preferences"): Form("anonymous", fill={"locale": "th"}),
     ("events.create_event", "events.create_event"): Form(
         "organiser", bad={"end_date": "2027-03-01"}),
@@ -312,6 +317,10 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("auth.invitations", "auth.revoke_invitation"): "organiser",
     ("auth.invitations", "auth.resend_invitation"): "organiser",
     ("auth.accounts", "auth.reactivate_account"): "organiser",
+    # The world's Thai focal point can be removed; every other participant with a country
+    # can be appointed.
+    ("auth.accounts", "auth.appoint_focal_point"): "organiser",
+    ("auth.accounts", "auth.remove_focal_point"): "organiser",
     # Deactivating is confirmed on a page of its own (app.core.confirm): its one button acts.
     ("auth.deactivate_account", "auth.deactivate_account"): "organiser",
     ("bilaterals.confirm_pick", "bilaterals.pick"): "organiser",
@@ -363,9 +372,11 @@ SKIPPED: dict[tuple[str, str], str] = {}
 
 def _roles_allowed(declared) -> list[str]:
     if declared[0] in ("public", "token"):
-        return ["anonymous", "participant", "interpreter", "organiser"]
+        return ["anonymous", "participant", "interpreter", "organiser", "focal_point"]
     if declared[0] == "login":
-        return ["participant", "interpreter", "organiser"]
+        return ["participant", "interpreter", "organiser", "focal_point"]
+    if declared[0] == "delegation":
+        return ["organiser", "focal_point"]
     return sorted(str(role) for role in declared[1])
 
 

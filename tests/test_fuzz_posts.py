@@ -38,11 +38,11 @@ from werkzeug.datastructures import MultiDict
 
 from app.core.access import rule_of
 from app.extensions import db
-from tests.core.test_access import _expand, world  # noqa: F401 (the fixture)
+from tests.core.test_access import DELEGATION_ROLES, _expand, world  # noqa: F401 (fixture)
 from tests.fixtures.people import login_as
 from tests.forms import parse_forms
 
-ROLES = ("anonymous", "participant", "interpreter", "organiser")
+ROLES = ("anonymous", "participant", "interpreter", "organiser", "focal_point")
 EXAMPLES_ALLOWED = int(os.environ.get("FUZZ_EXAMPLES", 6))
 EXAMPLES_REFUSED = 1
 # Tables whose rows record refusals themselves: a refused request may add to them.
@@ -68,6 +68,9 @@ def _allowed(declared, role: str) -> bool:
         return True
     if role == "anonymous":
         return False
+    if kind == "delegation":
+        return role in DELEGATION_ROLES
+    role = "participant" if role == "focal_point" else role  # a participant, designated
     return kind == "login" or role in {str(r) for r in declared[1]}
 
 

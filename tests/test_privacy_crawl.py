@@ -55,6 +55,7 @@ ROLES = {
     "invitee": "sari@example.org",  # invited to (and registered for) the scheduled call
     "interpreter": "interpreter@example.org",  # interprets the scheduled call
     "organiser": "organiser@example.org",
+    "focal_point": "focal@example.org",  # focal point of the Thai delegation
 }
 # Printed and worn in the room: even organisers' badge lists show only the public name.
 BADGE_PAGES = re.compile(r"/logistics/badges(\.csv)?$")
@@ -180,6 +181,12 @@ def allowed_people(viewer: User | None, people: list[Person]) -> dict[int, set[s
                     Assignment.status.in_(BOOKED))))).all()
         for partner_id in partners:
             allowed[partner_id].add("name")
+    if viewer.focal_country:
+        # A delegation focal point reads the names of their own delegation (My delegation),
+        # nobody else's, and never an email or an organisation there.
+        for person_id in db.session.scalars(select(User.id).where(
+                User.country_code == viewer.focal_country)):
+            allowed[person_id].add("name")
     # A library uploader who opted in is named (by public name) to every member.
     for uploader_id in db.session.scalars(select(Resource.uploader_id).where(
             Resource.show_uploader, Resource.uploader_id.is_not(None))):
@@ -330,6 +337,8 @@ def test_no_page_export_feed_or_email_leaks_a_person(app, demo):
                 problems.append(f"{role}: the accounts page was not reached")
         elif client.get("/accounts").status_code not in (302, 403):
             problems.append(f"{role}: /accounts is open to them")
+        if role == "focal_point" and found.statuses.get("/delegation") != 200:
+            problems.append(f"{role}: the My delegation page was not reached")
         if viewer is None and found.statuses.get("/password/forgot") != 200:
             problems.append(f"{role}: the password-reset form was not reached")
         sees_call = found.statuses.get(private_event) == 200

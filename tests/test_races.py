@@ -494,3 +494,86 @@ def test_two_organisers_erasing_one_person_at_once_erase_once(race_app):
         with race_app.app_context():
             assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
                 AuditRecord.action == "person_erased", AuditRecord.subject_id == ids[0])) == 1
+
+
+# --- delegations ---------------------------------------------------------------------------
+
+def _departing_thai_delegate():
+    """A Thai focal point, a departing delegate with a registration, a working-group seat and
+    a call invitation with poll answers, and two possible successors. Returns their ids."""
+    from tests.delegations.seats import seat_and_poll
+
+    organiser = _person(("organiser",), "AU")
+    focal, departing, first, second = (_person(country="TH") for _ in range(4))
+    other = _person(country="MY")
+    focal.is_focal_point = True
+    event = _event(capacity=10)
+    db.session.commit()
+    registration = registrations.register(event, departing, _consent())
+    group, call = seat_and_poll(departing, other, organiser, f"Thai group {next(_serial)}")
+    db.session.commit()
+    return {"focal": focal.id, "departing": departing.id, "first": first.id,
+            "second": second.id, "registration": registration.id, "group": group.id,
+            "call": call.id, "slots": len(call.slots)}
+
+
+def _hand_over(departing_id, successor_id, actor_id):
+    from app.delegations import services as delegations
+
+    return (lambda: db.session.get(User, actor_id),
+            lambda actor: dict(delegations.hand_over(
+                db.session.get(User, departing_id), db.session.get(User, successor_id),
+                actor).moved))
+
+
+def test_two_handovers_of_one_departing_delegate_move_everything_exactly_once(race_app):
+    from app.bilaterals.models import CallInvitee, CandidateSlot, SlotVote
+    from app.workinggroups.models import WorkingGroupMember
+
+    for _ in range(REPEAT // 2):
+        with race_app.app_context():
+            ids = _departing_thai_delegate()
+        outcomes = both_at_once(race_app,
+                                _hand_over(ids["departing"], ids["first"], ids["focal"]),
+                                _hand_over(ids["departing"], ids["second"], ids["focal"]))
+        assert [kind for kind, _moved in outcomes] == ["ok", "ok"], outcomes
+        moved = [result for _kind, result in outcomes]
+        # One moved everything; the other, waiting on the departing account's lock, nothing.
+        assert sorted(sum(m.values()) for m in moved) == [0, 3 + ids["slots"]], moved
+        with race_app.app_context():
+            owner = db.session.get(Registration, ids["registration"]).user_id
+            assert owner in (ids["first"], ids["second"])
+            members = db.session.scalars(select(WorkingGroupMember.user_id).where(
+                WorkingGroupMember.group_id == ids["group"])).all()
+            invitees = db.session.scalars(select(CallInvitee.user_id).where(
+                CallInvitee.call_id == ids["call"], CallInvitee.user_id.in_(
+                    (ids["departing"], ids["first"], ids["second"])))).all()
+            voters = Counter(db.session.scalars(select(SlotVote.user_id).join(CandidateSlot)
+                                                .where(CandidateSlot.call_id == ids["call"])))
+            assert members == [owner] and invitees == [owner], (members, invitees)
+            assert voters[owner] == ids["slots"] and voters[ids["departing"]] == 0
+            assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
+                AuditRecord.action == "delegate_handed_over",
+                AuditRecord.subject_id == ids["departing"])) == 2
+
+
+def test_a_handover_racing_the_departing_delegates_cancel_does_one_or_the_other(race_app):
+    for _ in range(REPEAT // 2):
+        with race_app.app_context():
+            ids = _departing_thai_delegate()
+        outcomes = both_at_once(
+            race_app,
+            (_load(Registration, ids["registration"]),
+             _as(ids["departing"], registrations.cancel_registration)),
+            _hand_over(ids["departing"], ids["first"], ids["focal"]))
+        with race_app.app_context():
+            registration = db.session.get(Registration, ids["registration"])
+            if registration.status == S.CANCELLED:
+                # The cancel went first: the cancelled registration stayed with its owner.
+                assert registration.user_id == ids["departing"], outcomes
+                assert outcomes[1][1].get("registrations", 0) == 0, outcomes
+            else:
+                # The handover went first: the cancel found it no longer theirs.
+                assert registration.user_id == ids["first"], outcomes
+                assert registration.status == S.CONFIRMED
+                assert outcomes[0][0] == "refused", outcomes

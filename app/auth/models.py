@@ -50,6 +50,9 @@ class User(UserMixin, db.Model):
     is_participant: Mapped[bool] = mapped_column(default=True)
     is_organiser: Mapped[bool] = mapped_column(default=False)
     is_interpreter: Mapped[bool] = mapped_column(default=False)
+    # A delegation focal point: acts for the delegation of their own ``country_code`` (sees
+    # its registrations and needs, hands a departing delegate over). Set by organisers.
+    is_focal_point: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     country_code: Mapped[str | None] = mapped_column(sa.ForeignKey("countries.code"))
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
@@ -108,6 +111,14 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.deactivated_dt is None
+
+    @property
+    def focal_country(self) -> str | None:
+        """The country whose delegation this person acts for, or None: a focal point's own
+        country, while they are an active participant with one."""
+        if self.is_focal_point and self.is_participant and self.country_code:
+            return self.country_code
+        return None
 
     @property
     def public_name(self) -> str:

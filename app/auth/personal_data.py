@@ -37,7 +37,7 @@ def is_erased(user: User) -> bool:
 
 def _export(user: User) -> list[dict]:
     return [row(user, "email display_name pseudonym country_code timezone locale languages "
-                      "created_dt deactivated_dt",
+                      "created_dt deactivated_dt is_focal_point",
                 organisation=user.organisation.name if user.organisation else "",
                 organisation_kind=user.organisation.kind if user.organisation else "",
                 roles=[str(role) for role in user.roles])]
@@ -98,8 +98,8 @@ HOLDINGS.add("account", Holding(
         "users": columns(
             personal="email display_name pseudonym password_hash organisation_id timezone "
                      "languages session_token",
-            fact="id is_participant is_organiser is_interpreter country_code locale buddhist_era "
-                 "created_dt "
+            fact="id is_participant is_organiser is_interpreter is_focal_point country_code "
+                 "locale buddhist_era created_dt "
                  "deactivated_dt"),
         "organisations": columns(not_personal="id name kind country_code"),
         "invitations": columns(

@@ -489,6 +489,22 @@ def change_roles(user: User, roles, actor: User) -> User:
     return user
 
 
+def set_focal_point(user: User, appoint: bool, actor: User) -> User:
+    """Appoint a person focal point of their own country's delegation, or remove them. A
+    focal point must be a participant with a country (the delegation they act for is always
+    their own account's); a country may have several."""
+    user, actor = _lock_for_account_change(user, actor)
+    if appoint == user.is_focal_point:
+        return user  # a second click, or another organiser did it first
+    if appoint and not (user.is_participant and user.country_code):
+        raise AccountError(_("Only a participant with a country can be a delegation focal "
+                             "point."))
+    user.is_focal_point = appoint
+    _audit_account(actor, "focal_point_appointed" if appoint else "focal_point_removed", user,
+                   country=user.country_code)
+    return user
+
+
 ACCOUNT_STATUSES = ("active", "deactivated")
 ACCOUNTS_PER_PAGE = 50
 

@@ -30,7 +30,7 @@ from app.core.forms import (
     refuse_change,
     timezone_choices,
 )
-from app.core.i18n import language_name
+from app.core.i18n import country_name, language_name
 from app.core.personal_data import PRIVACY_NOTICE_VERSION, record_consent
 from app.core.templating import add_template_globals, current_language, current_locale
 from app.core.time import now_utc
@@ -436,3 +436,34 @@ def reactivate_account(user_id):
         else:
             flash(_("%(email)s can sign in again.", email=person.email), "success")
     return _back_to_accounts()
+
+
+def _focal_point(user_id: int, appoint: bool):
+    person = db.get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.set_focal_point(person, appoint, current_user._get_current_object())
+        except services.AccountError as error:
+            flash_refusal(error)
+        else:
+            if appoint:
+                country = country_name(person.country_code, current_locale())
+                flash(_("%(email)s is now a focal point of the delegation of %(country)s.",
+                        email=person.email, country=country), "success")
+            else:
+                flash(_("%(email)s is no longer a delegation focal point.", email=person.email),
+                      "success")
+    return _back_to_accounts()
+
+
+@bp.route("/accounts/<int:user_id>/focal-point/appoint", methods=["POST"])
+@organiser_required
+def appoint_focal_point(user_id):
+    """A focal point acts for the delegation of their own account's country."""
+    return _focal_point(user_id, True)
+
+
+@bp.route("/accounts/<int:user_id>/focal-point/remove", methods=["POST"])
+@organiser_required
+def remove_focal_point(user_id):
+    return _focal_point(user_id, False)

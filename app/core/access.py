@@ -69,6 +69,23 @@ def roles_required(*roles: Role):
 organiser_required = roles_required(Role.ORGANISER)
 
 
+def delegation_required(view):
+    """Signed in as an organiser or as a delegation focal point (``User.focal_country``: a
+    participant organisers appointed for their own country's delegation); others get 403.
+    Which delegation's rows a focal point reaches is the view's and its services' to check."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not (current_user.has_role(Role.ORGANISER)
+                or getattr(current_user, "focal_country", None)):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return _declare(wrapper, ("delegation",))
+
+
 def rule_of(view) -> tuple | None:
     return getattr(view, RULE_ATTR, None)
 

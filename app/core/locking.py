@@ -48,15 +48,22 @@ class LockOrderError(RuntimeError):
     """A lock requested out of the documented order: fix the code, not the data."""
 
 
-def lock_rows(model, ids: Iterable[int]) -> dict:
-    """Lock the rows of ``model`` with these primary keys, re-read under the lock."""
+def lock_rows(model, ids: Iterable[int], *, keys_unchanged: bool = False) -> dict:
+    """Lock the rows of ``model`` with these primary keys, re-read under the lock.
+
+    ``keys_unchanged``: the transaction neither deletes these rows nor changes their keys
+    (PostgreSQL ``FOR NO KEY UPDATE``). Others may then still insert rows that refer to them
+    (an audit record naming the account) while the lock is held: a handover that locks two
+    accounts, then an event, does not deadlock with a cancel that holds the event and writes
+    a row naming one of the accounts. Two such locks of one row still take turns."""
     ids = sorted(set(ids))
     if not ids:
         return {}
     _check_order(model.__tablename__, ids)
     key = model.__mapper__.primary_key[0]
     rows = db.session.scalars(
-        select(model).where(key.in_(ids)).order_by(key).with_for_update()
+        select(model).where(key.in_(ids)).order_by(key)
+        .with_for_update(key_share=keys_unchanged)
         .execution_options(populate_existing=True))
     return {getattr(row, key.key): row for row in rows}
 

@@ -10,6 +10,9 @@ The rules, in short:
 
 * a person's identity (name, email, organisation): organisers, and the person themselves;
   otherwise only in the few places listed in ``Seen`` with their own rule;
+* a delegation focal point (appointed by organisers, for their own account's country) sees
+  the people of that delegation and their dietary and access needs, nobody else's
+  (``Seen.DELEGATION``, ``can_see_needs``);
 * a person's travel documents (name as in the passport, nationality, passport number, asked
   for visa invitation letters): organisers and the person themselves, nowhere else at all;
 * a meeting: everyone once it is no longer a draft (organisers see drafts), except a private
@@ -41,6 +44,7 @@ class Seen(enum.StrEnum):
     UPLOADER = "uploader"  # who shared a library resource: organisers, or all if they opted in
     BOOTH_PARTNER = "booth_partner"  # interpreters of one channel see each other (they share
     # the booth and the turn schedule): the caller passes only people of the viewer's team
+    DELEGATION = "delegation"  # a focal point's "My delegation" page: their own country's
 
 
 def signed_in(viewer) -> bool:
@@ -71,7 +75,21 @@ def can_see_person(viewer, person, context: Seen | str, *, opted_in: bool = Fals
         return opted_in
     if context == Seen.BOOTH_PARTNER:
         return bool(viewer.is_interpreter)
+    if context == Seen.DELEGATION:
+        return is_focal_point_for(viewer, person)
     return False
+
+
+def is_focal_point_for(viewer, person) -> bool:
+    """Is ``viewer`` a focal point of ``person``'s delegation (their own country)?"""
+    country = getattr(viewer, "focal_country", None) if signed_in(viewer) else None
+    return country is not None and person is not None and person.country_code == country
+
+
+def can_see_needs(viewer, person) -> bool:
+    """May ``viewer`` read ``person``'s dietary and access needs? The person, organisers,
+    and the focal points of the person's own delegation."""
+    return is_self(viewer, person) or is_organiser(viewer) or is_focal_point_for(viewer, person)
 
 
 def visible_name(viewer, person, context: Seen | str, *, opted_in: bool = False) -> str | None:

@@ -41,6 +41,14 @@ add_kind(NoticeKind("session_cancelled", _l("%(title)s is cancelled"),
 add_kind(NoticeKind("event_message", _l("%(event)s: %(subject)s"),
                     _l("The organisers of an event I am registered for send a message"),
                     email_default=True, detail="%(body)s", translated=("subject", "body")))
+# A delegation focal point handed a departing delegate's registration to a successor
+# (app.delegations): both are told, the successor to add their own needs and travel.
+add_kind(NoticeKind("registration_handed_over",
+                    _l("Your registration was handed over: %(event)s"),
+                    _l("My registration is handed over to a successor"), email_default=True))
+add_kind(NoticeKind("registration_received",
+                    _l("A registration was handed over to you: %(event)s"),
+                    _l("A registration is handed over to me"), email_default=True))
 
 STATUS_KINDS = {"confirmed": "registration_confirmed", "waitlisted": "registration_waitlisted",
                 "promoted": "registration_promoted", "declined": "registration_declined"}
@@ -61,6 +69,14 @@ def tell_message(message, recipients) -> None:
            body={language: text["body"] for language, text in message.texts.items()
                  if text.get("body")},
            link=app_path("events.show_event", event_id=message.event_id))
+
+
+def tell_handed_over(registration: Registration, departing: User) -> None:
+    """A registration moved from ``departing`` to its new holder (``registration.user``)."""
+    link = app_path("registrations.mine")
+    notify([departing], "registration_handed_over", event=registration.event.title, link=link)
+    notify([registration.user], "registration_received", event=registration.event.title,
+           link=link)
 
 
 def tell_invited(event, *, user: User | None = None, country_code: str | None = None) -> None:

@@ -553,6 +553,9 @@ def cancel_registration(registration: Registration, actor) -> list[Registration]
     waited for the lock) changes nothing, sends nothing and writes no audit record.
     """
     event, registration = lock_for_change(registration)
+    if actor is not None and not actor.is_organiser and registration.user_id != actor.id:
+        # Handed over to a successor meanwhile (app.delegations): no longer theirs to cancel.
+        raise RegistrationConflict(_("This registration is no longer yours."))
     if registration.status == RegistrationStatus.CANCELLED:
         return []
     if not registration.is_active:

@@ -11,7 +11,9 @@ from app.extensions import db
 from app.workinggroups import services as groups
 from tests.fixtures.people import login_as
 
-ROLES = ("anonymous", "participant", "interpreter", "organiser")
+ROLES = ("anonymous", "participant", "interpreter", "organiser", "focal_point")
+# What each role is allowed by a ("delegation",) rule (app.core.access.delegation_required).
+DELEGATION_ROLES = {"organiser", "focal_point"}
 
 
 def test_app_refuses_an_endpoint_without_a_rule():
@@ -40,7 +42,10 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
         "participant": make_user(("participant",), country="NZ"),
         "interpreter": make_user(("interpreter",), country="TH"),
         "organiser": make_user(("organiser",), country="AU"),
+        # A participant organisers appointed focal point of the Thai delegation.
+        "focal_point": make_user(("participant",), country="TH"),
     }
+    users["focal_point"].is_focal_point = True
     event = make_event()
     session = make_session(event, datetime(2027, 3, 10, 3, tzinfo=UTC),
                            datetime(2027, 3, 10, 4, tzinfo=UTC))
@@ -98,6 +103,8 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     # A message to the registrants, written and waiting to be confirmed and sent.
     event_message = draft_message(event, users["organiser"], audience_of(),
                                   {"en": ("Pre-reading", "Please read the case studies.")})
+    # Their colleague in the Malaysian delegation: whom the account is handed over to.
+    users["successor"] = make_user(("participant",), country="MY")
     db.session.flush()
     from sqlalchemy import select
 
@@ -180,8 +187,11 @@ def _expected(rule_decl, role, method):
         return 302
     if kind == "login":
         return None
+    if kind == "delegation":
+        return None if role in DELEGATION_ROLES else 403
     allowed = {str(r) for r in rule_decl[1]}
-    return None if role in allowed else 403
+    # A focal point is a participant with a designation: a role rule treats them as one.
+    return None if ("participant" if role == "focal_point" else role) in allowed else 403
 
 
 def test_role_matrix_over_all_routes(app, client, world):

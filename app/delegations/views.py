@@ -1,0 +1,114 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import _, ngettext
+from flask_login import current_user
+
+from app.auth.models import User
+from app.core.access import delegation_required
+from app.core.confirm import confirm_page
+from app.core.errors import Refusal
+from app.core.forms import as_choices, country_choices, refuse_change
+from app.core.i18n import country_name
+from app.core.templating import current_locale
+from app.core.visibility import Seen, can_see_needs, is_organiser, visible_name
+from app.delegations import services
+from app.delegations.blueprint import bp
+from app.delegations.forms import HandoverForm
+from app.events.visibility import can_see_event
+from app.extensions import db
+
+
+def _country_or_404() -> str | None:
+    """The delegation shown: a focal point's own; the one an organiser chose (None: they
+    choose first)."""
+    country = services.acting_country(current_user, request.args.get("country"))
+    if country is not None and country not in dict(country_choices()):
+        abort(404)
+    return country
+
+
+@bp.route("/delegation")
+@delegation_required
+def mine():
+    """A focal point's delegation (organisers: any delegation) at each open or upcoming
+    event: who registered, how, their needs, the quota used; and the handover form."""
+    country = _country_or_404()
+    if country is None:
+        return render_template("delegations/choose.html", countries=country_choices())
+    return render_template(
+        "delegations/mine.html", country=country,
+        country_title=country_name(country, current_locale()),
+        overview=services.delegation_overview(country, current_user),
+        people=services.delegates(country), Seen=Seen, can_see_needs=can_see_needs)
+
+
+@bp.route("/delegation/<int:user_id>/handover", methods=["GET", "POST"])
+@delegation_required
+def handover(user_id):
+    """Asked first (app.core.confirm): what moves from the departing delegate, to whom, then
+    the one button that moves it."""
+    departing = db.session.get(User, user_id)
+    if departing is None or not services.may_act_for(current_user, departing.country_code):
+        abort(404)
+    back = url_for("delegations.mine", **({"country": departing.country_code}
+                                           if is_organiser(current_user) else {}))
+    form = HandoverForm()
+    form.successor.choices = as_choices([("", _("Choose a person")), *(
+        (str(p.id), visible_name(current_user, p, Seen.DELEGATION))
+        for p in services.delegates(departing.country_code) if p.id != departing.id)])
+    if not is_organiser(current_user):
+        del form.deactivate
+    name = visible_name(current_user, departing, Seen.DELEGATION)
+    heading = _("Hand over from %(departing)s?", departing=name)
+    button = _("Yes, hand over")
+    if form.validate_on_submit():
+        successor = db.session.get(User, int(form.successor.data)) \
+            if form.successor.data.isdigit() else None
+        if successor is None:
+            abort(404)
+        try:
+            services.hand_over(departing, successor, current_user._get_current_object(),
+                               deactivate=bool("deactivate" in form and form.deactivate.data))
+        except Refusal as error:
+            status = refuse_change(form, error)
+            return confirm_page(heading, [], button=button, back=back, form=form,
+                                status=status)
+        flash(_("Handed over from %(departing)s to %(successor)s.", departing=name,
+                successor=visible_name(current_user, successor, Seen.DELEGATION)), "success")
+        return redirect(back)
+    return confirm_page(heading, _consequences(services.plan_handover(departing), name),
+                        button=button, back=back, form=form,
+                        status=400 if form.errors else 200)
+
+
+def _consequences(plan: services.Handover, name: str) -> list[str]:
+    moved = plan.moved
+    said = []
+    if moved["registrations"]:
+        titles = ", ".join(event.title if can_see_event(current_user, event)
+                           else _("a private meeting") for event in plan.events)
+        said.append(ngettext(
+            "%(num)d registration for an upcoming event moves to the successor, with its "
+            "status and session places: %(events)s.",
+            "%(num)d registrations for upcoming events move to the successor, with their "
+            "status and session places: %(events)s.",
+            moved["registrations"], events=titles))
+    if moved["groups"]:
+        said.append(ngettext("%(num)d working-group seat moves: %(groups)s.",
+                             "%(num)d working-group seats move: %(groups)s.",
+                             moved["groups"], groups=", ".join(plan.groups)))
+    if moved["invitations"]:
+        said.append(ngettext("%(num)d invitation to a bilateral call moves.",
+                             "%(num)d invitations to bilateral calls move.",
+                             moved["invitations"]))
+    if moved["answers"]:
+        said.append(ngettext("%(num)d poll answer moves.", "%(num)d poll answers move.",
+                             moved["answers"]))
+    if not any(moved.values()):
+        said.append(_("%(departing)s holds nothing that would move.", departing=name))
+    said.append(_("Where the successor already has their own registration for the event, "
+                  "working-group seat, invitation or poll answer, theirs wins and the one of "
+                  "%(departing)s is left behind.", departing=name))
+    said.append(_("Dietary and access needs, travel and passport details do not move: the "
+                  "successor adds their own."))
+    said.append(_("The handover is recorded in the audit log."))
+    return said
