@@ -5,21 +5,26 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask
+from flask import request
 from flask_babel import lazy_gettext as _l
 
 from app.core.access import require_declared_rules
 from app.core.compression import init_compression
-from app.core.db import (
-    begin_read_only_request,
-    begin_write_transaction,
-    configure_engine,
-    finish_unit_of_work,
-)
+from app.core.db import begin_read_only_request
+from app.core.db import begin_write_transaction
+from app.core.db import configure_engine
+from app.core.db import finish_unit_of_work
 from app.core.hardening import init_hardening
-from app.core.i18n import select_locale, select_timezone
-from app.core.service import init_service, refuse_bad_production_config
-from app.extensions import babel, csrf, db, login_manager, migrate
+from app.core.i18n import select_locale
+from app.core.i18n import select_timezone
+from app.core.service import init_service
+from app.core.service import refuse_bad_production_config
+from app.extensions import babel
+from app.extensions import csrf
+from app.extensions import db
+from app.extensions import login_manager
+from app.extensions import migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -67,31 +72,30 @@ def create_app(config_class=None) -> Flask:
 
     init_templating(app)
     require_declared_rules(app)
-    from app.calendar.fastpath import ConditionalFeed, engine_lookup
+    from app.calendar.fastpath import ConditionalFeed
+    from app.calendar.fastpath import engine_lookup
 
     app.wsgi_app = ConditionalFeed(app.wsgi_app, engine_lookup(engine))
     return app
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import (
-        auth,
-        bilaterals,
-        calendar,
-        core,
-        delegations,
-        events,
-        feedback,
-        holidays,
-        interpretation,
-        library,
-        notices,
-        planning,
-        privacy,
-        registrations,
-        topics,
-        workinggroups,
-    )
+    from app import auth
+    from app import bilaterals
+    from app import calendar
+    from app import core
+    from app import delegations
+    from app import events
+    from app import feedback
+    from app import holidays
+    from app import interpretation
+    from app import library
+    from app import notices
+    from app import planning
+    from app import privacy
+    from app import registrations
+    from app import topics
+    from app import workinggroups
 
     for feature in (core, auth, notices, events, holidays, registrations, calendar, interpretation,
                     planning, bilaterals, workinggroups, topics, feedback, library, privacy,
@@ -101,11 +105,14 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.auth.cli import create_organiser_command
-    from app.core.jobs import jobs_command, periodic
-    from app.core.mail import send_outbox, send_outbox_command
+    from app.core.jobs import jobs_command
+    from app.core.jobs import periodic
+    from app.core.mail import send_outbox
+    from app.core.mail import send_outbox_command
     from app.demo import seed_demo_command
     from app.interpretation.cli import assign_interpreters_command
-    from app.privacy.services import purge_command, purge_job
+    from app.privacy.services import purge_command
+    from app.privacy.services import purge_job
     from app.registrations.calendar_hooks import send_reminders
     from app.registrations.cli import send_reminders_command
 

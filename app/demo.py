@@ -3,23 +3,26 @@ accounts, so a fresh install shows something true. Safe to run any number of tim
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 import click
 from sqlalchemy import select
 
-from app.auth.models import Organisation, OrganisationKind, User
+from app.auth.models import Organisation
+from app.auth.models import OrganisationKind
+from app.auth.models import User
 from app.auth.services import hash_password
 from app.core.models import Country
 from app.core.time import localize
-from app.events.models import (
-    AttendanceMode,
-    Event,
-    EventKind,
-    EventSession,
-    EventStatus,
-    SessionKind,
-)
+from app.events.models import AttendanceMode
+from app.events.models import Event
+from app.events.models import EventKind
+from app.events.models import EventSession
+from app.events.models import EventStatus
+from app.events.models import SessionKind
 from app.extensions import db
 
 DEMO_PASSWORD = "roundtable-demo"  # noqa: S105 (printed on purpose: demo accounts only)
@@ -281,7 +284,9 @@ def _past_attendance(created: dict) -> None:
     """Past meetings had participants: the demo accounts, confirmed (registration is closed
     for them, so the rows are written as the organisers' records would be)."""
     from app.feedback import services as feedback
-    from app.registrations.models import AttendAs, Registration, RegistrationStatus
+    from app.registrations.models import AttendAs
+    from app.registrations.models import Registration
+    from app.registrations.models import RegistrationStatus
 
     people = {user.email: user for user in db.session.scalars(select(User))}
     for title, attendees in PAST_ATTENDANCE.items():

@@ -46,9 +46,12 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,14 +207,12 @@ def add_event(db, title: str, kind: str, rows: list[Row], **fields) -> int:
     from sqlalchemy import insert
 
     from app.core.time import localize
-    from app.events.models import (
-        AttendanceMode,
-        Event,
-        EventKind,
-        EventSession,
-        EventStatus,
-        SessionKind,
-    )
+    from app.events.models import AttendanceMode
+    from app.events.models import Event
+    from app.events.models import EventKind
+    from app.events.models import EventSession
+    from app.events.models import EventStatus
+    from app.events.models import SessionKind
 
     def at(day: date, hhmm: str) -> datetime:
         hours, minutes = map(int, hhmm.split(":"))
@@ -256,7 +257,8 @@ TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 def count_queries(app, event_ids: dict[int, int], sizes: tuple[int, ...]) -> dict[int, int]:
     """SQL statements for one agenda page, in-process through the test client."""
-    from sqlalchemy import event, select
+    from sqlalchemy import event
+    from sqlalchemy import select
 
     from app.auth.models import User
     from app.extensions import db

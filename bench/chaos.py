@@ -49,7 +49,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import sqlalchemy as sa  # noqa: E402
-from registration_rush import SECRET_KEY, burst, free_port, log  # noqa: E402
+from registration_rush import SECRET_KEY  # noqa: E402
+from registration_rush import burst  # noqa: E402
+from registration_rush import free_port  # noqa: E402
+from registration_rush import log  # noqa: E402
 
 from tests import live  # noqa: E402
 

@@ -26,27 +26,27 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.agenda import (
-    EVENT_ZONE,
-    Target,
-    add_event,
-    bench_database,
-    dispose_engine,
-    flask_command,
-    get,
-    gunicorn,
-    log,
-    make_app,
-    measure,
-    server_env,
-    stop_on_sigterm,
-    virtual_rows,
-)
+from bench.agenda import EVENT_ZONE
+from bench.agenda import Target
+from bench.agenda import add_event
+from bench.agenda import bench_database
+from bench.agenda import dispose_engine
+from bench.agenda import flask_command
+from bench.agenda import get
+from bench.agenda import gunicorn
+from bench.agenda import log
+from bench.agenda import make_app
+from bench.agenda import measure
+from bench.agenda import server_env
+from bench.agenda import stop_on_sigterm
+from bench.agenda import virtual_rows
 
 SESSIONS = 2000
 
@@ -59,7 +59,9 @@ def prepare(app) -> tuple[str, list]:
     from app.calendar.services import issue_feed_token
     from app.events.models import EventSession
     from app.extensions import db
-    from app.registrations.models import AttendAs, Registration, RegistrationStatus
+    from app.registrations.models import AttendAs
+    from app.registrations.models import Registration
+    from app.registrations.models import RegistrationStatus
 
     with app.app_context():
         event_id = add_event(db, "Virtual learning series", "virtual",
@@ -94,7 +96,11 @@ def plain_icalendar(rows) -> bytes:
     serialising them."""
     from datetime import timedelta
 
-    from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress
+    from icalendar import Alarm
+    from icalendar import Calendar
+    from icalendar import Event
+    from icalendar import Timezone
+    from icalendar import vCalAddress
 
     from app.core.time import get_zone
 

@@ -26,7 +26,9 @@ import random
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -36,23 +38,20 @@ from flask_migrate import upgrade
 from app import create_app
 from app.auth.models import User
 from app.core.time import localize
-from app.events.models import (
-    AttendanceMode,
-    Event,
-    EventKind,
-    EventSession,
-    EventStatus,
-    SessionKind,
-)
+from app.events.models import AttendanceMode
+from app.events.models import Event
+from app.events.models import EventKind
+from app.events.models import EventSession
+from app.events.models import EventStatus
+from app.events.models import SessionKind
 from app.extensions import db
-from app.interpretation import rules, services
-from app.interpretation.models import (
-    Availability,
-    Grade,
-    InterpreterLanguage,
-    InterpreterProfile,
-    SessionChannel,
-)
+from app.interpretation import rules
+from app.interpretation import services
+from app.interpretation.models import Availability
+from app.interpretation.models import Grade
+from app.interpretation.models import InterpreterLanguage
+from app.interpretation.models import InterpreterProfile
+from app.interpretation.models import SessionChannel
 from config import DevelopmentConfig
 
 ZONE = "Asia/Jakarta"

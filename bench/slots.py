@@ -17,14 +17,21 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.bilaterals.slots import Block, Invitee, find_slots
+from app.bilaterals.slots import Block
+from app.bilaterals.slots import Invitee
+from app.bilaterals.slots import find_slots
 from app.holidays.services import DEFAULT_BLOCKS
-from app.holidays.workdays import country_holidays, subdivision_for, working_days_of
+from app.holidays.workdays import country_holidays
+from app.holidays.workdays import subdivision_for
+from app.holidays.workdays import working_days_of
 
 FIRST = date(2027, 3, 1)
 LAST = FIRST + timedelta(days=27)

@@ -7,11 +7,14 @@ right, so expectations come from here: the same library call on an independently
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
+from datetime import time
 
 import holidays
 from babel import Locale
-from babel.dates import format_date, format_time, get_day_names
+from babel.dates import format_date
+from babel.dates import format_time
+from babel.dates import get_day_names
 
 
 def clock(hour: int, minute: int, locale: str) -> str:

@@ -17,10 +17,12 @@ Only the standard library parses the page (html.parser).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from html.parser import HTMLParser
 from io import BytesIO
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
+from urllib.parse import urlsplit
 
 from werkzeug.datastructures import MultiDict
 

@@ -7,7 +7,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
+from contextlib import suppress
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -197,7 +198,8 @@ def post_all(base: str, requests: list[tuple[str, str, dict]], workers: int) -> 
     import http.client
     import threading
     from concurrent.futures import ThreadPoolExecutor
-    from urllib.parse import urlencode, urlsplit
+    from urllib.parse import urlencode
+    from urllib.parse import urlsplit
 
     barrier = threading.Barrier(min(workers, len(requests)))
 

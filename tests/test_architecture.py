@@ -119,7 +119,8 @@ def test_a_template_name_taken_twice_is_refused(app):
 
 
 def test_a_registry_refuses_a_second_contribution_under_one_name():
-    from app.core.registry import Registry, RegistryCollision
+    from app.core.registry import Registry
+    from app.core.registry import RegistryCollision
 
     audiences = Registry("audiences")
 
@@ -139,7 +140,8 @@ def test_every_feature_refuses_with_the_one_error_type(app):
     import importlib
     import inspect
 
-    from app.core.errors import Conflict, Refusal
+    from app.core.errors import Conflict
+    from app.core.errors import Refusal
 
     errors = []
     for feature in FEATURES:

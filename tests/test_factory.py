@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from config import CONFIGS, ProductionConfig, database_url
+from config import CONFIGS
+from config import ProductionConfig
+from config import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,20 +22,30 @@ list forms deliberately left out, with why; there are none.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urljoin, urlsplit
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+from urllib.parse import urljoin
+from urllib.parse import urlsplit
 
 import pytest
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import AnyConverter
 
 from app.core.access import rule_of
-from app.events.models import Event, EventKind, EventStatus
+from app.events.models import Event
+from app.events.models import EventKind
+from app.events.models import EventStatus
 from app.extensions import db
 from tests.core import test_access
-from tests.fixtures.people import PASSWORD, login_as
-from tests.forms import RenderedForm, parse_forms, refusal
+from tests.fixtures.people import PASSWORD
+from tests.fixtures.people import login_as
+from tests.forms import RenderedForm
+from tests.forms import parse_forms
+from tests.forms import refusal
 
 _expand = test_access._expand  # a rule's URL with sample values
 world = test_access.world  # the fixture: one object of each kind a URL can name
@@ -78,15 +88,19 @@ def contract(world, make_user, make_event, make_session, app):
     and a waitlisted registration, an invitation-only event, a past event its participant
     may give feedback on, a usable invitation and password-reset link, a dead letter, a
     calendar link, a vote, a deactivated account."""
-    from app.auth.services import invite, issue_password_reset
+    from app.auth.services import invite
+    from app.auth.services import issue_password_reset
     from app.calendar.services import issue_feed_token
     from app.core.models import OutboxMessage
     from app.core.time import now_utc
     from app.feedback.models import Reflection
     from app.holidays.services import set_override
     from app.registrations.models import RegistrationStatus
-    from app.registrations.services import RegistrationInput, invite_to_event, register
-    from app.topics.services import cast_vote, propose_topic
+    from app.registrations.services import RegistrationInput
+    from app.registrations.services import invite_to_event
+    from app.registrations.services import register
+    from app.topics.services import cast_vote
+    from app.topics.services import propose_topic
 
     users, values = world
     users = {**users, "newcomer": make_user(("participant",), country="ID")}
@@ -122,7 +136,8 @@ def contract(world, make_user, make_event, make_session, app):
 
 def _second_interpreter(make_user, event):
     """An interpreter free to join the world's Thai channel (the first one is on it)."""
-    from app.interpretation.models import Availability, Grade
+    from app.interpretation.models import Availability
+    from app.interpretation.models import Grade
     from app.interpretation.services import save_profile
 
     colleague = make_user(("interpreter",), country="TH")
@@ -137,7 +152,8 @@ def _second_interpreter(make_user, event):
 def _relay_wanted(make_user, make_session, event):
     """A Thai channel of an Indonesian-floor session: nobody interprets Indonesian into Thai,
     two interpreters give relay into English, so the assignments page offers relay."""
-    from app.interpretation.models import Grade, SessionChannel
+    from app.interpretation.models import Grade
+    from app.interpretation.models import SessionChannel
     from app.interpretation.services import save_profile
 
     session = make_session(event, datetime(2027, 3, 10, 6, tzinfo=UTC),

@@ -26,19 +26,25 @@ from __future__ import annotations
 
 import os
 import re
-from collections import Counter, defaultdict
-from urllib.parse import urljoin, urlsplit
+from collections import Counter
+from collections import defaultdict
+from urllib.parse import urljoin
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from sqlalchemy import event
 from werkzeug.datastructures import MultiDict
 
 from app.core.access import rule_of
 from app.extensions import db
-from tests.core.test_access import DELEGATION_ROLES, _expand, world  # noqa: F401 (fixture)
+from tests.core.test_access import DELEGATION_ROLES
+from tests.core.test_access import _expand
+from tests.core.test_access import world  # noqa: F401 (fixture)
 from tests.fixtures.people import login_as
 from tests.forms import parse_forms
 
@@ -224,11 +230,17 @@ def fuzz_world(world, make_user, make_event, make_session):  # noqa: F811
     invitation-only event (its roster invites), a held event its participant may give
     feedback on and a usable password-reset link (used where the world's values offer no
     form: ``variants``)."""
-    from datetime import UTC, date, datetime
+    from datetime import UTC
+    from datetime import date
+    from datetime import datetime
 
-    from app.auth.services import invite, issue_password_reset
-    from app.events.models import Event, EventStatus
-    from app.registrations.services import RegistrationInput, invite_to_event, register
+    from app.auth.services import invite
+    from app.auth.services import issue_password_reset
+    from app.events.models import Event
+    from app.events.models import EventStatus
+    from app.registrations.services import RegistrationInput
+    from app.registrations.services import invite_to_event
+    from app.registrations.services import register
 
     users, values = world
     event = db.session.get(Event, values["event_id"])

@@ -6,13 +6,15 @@ typed, saying why, or cleaned into what was meant; every feed then answers."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.calendar.services import issue_feed_token
 from app.events.models import Event
 from app.extensions import db
 from app.workinggroups.models import WorkingGroup
-from app.workinggroups.recurrence import RecurrenceError, normalise_rule
+from app.workinggroups.recurrence import RecurrenceError
+from app.workinggroups.recurrence import normalise_rule
 from tests.fixtures.people import login_as
 from tests.forms import refusal
 

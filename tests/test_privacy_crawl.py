@@ -27,9 +27,14 @@ import io
 import re
 import zipfile
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
+from urllib.parse import urljoin
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 import pytest
 from sqlalchemy import select
@@ -42,7 +47,8 @@ from app.core.models import OutboxMessage
 from app.demo import seed_demo
 from app.events.models import Event
 from app.extensions import db
-from app.interpretation.models import BOOKED, Assignment
+from app.interpretation.models import BOOKED
+from app.interpretation.models import Assignment
 from app.library.models import Resource
 from app.registrations.models import Registration
 from tests.fixtures.people import login_as

@@ -11,27 +11,42 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app import create_app
 from app.auth import services as accounts
 from app.auth.models import User
 from app.core.db import begin_write_transaction
 from app.core.errors import Refusal
-from app.core.models import AuditRecord, OutboxMessage
+from app.core.models import AuditRecord
+from app.core.models import OutboxMessage
 from app.events import services as events
-from app.events.models import Event, EventKind, EventSession, EventStatus, SessionKind
+from app.events.models import Event
+from app.events.models import EventKind
+from app.events.models import EventSession
+from app.events.models import EventStatus
+from app.events.models import SessionKind
 from app.extensions import db
 from app.interpretation import services as interpretation
-from app.interpretation.models import Assignment, AssignmentStatus, Grade
+from app.interpretation.models import Assignment
+from app.interpretation.models import AssignmentStatus
+from app.interpretation.models import Grade
 from app.registrations import services as registrations
-from app.registrations.models import Registration, RegistrationStatus, SessionPlace
+from app.registrations.models import Registration
+from app.registrations.models import RegistrationStatus
+from app.registrations.models import SessionPlace
 from tests import live
-from tests.fixtures.database import FAST_HASH, make_test_config, seed_countries
+from tests.fixtures.database import FAST_HASH
+from tests.fixtures.database import make_test_config
+from tests.fixtures.database import seed_countries
 
 S = RegistrationStatus
 REPEAT = 20
@@ -527,7 +542,9 @@ def _hand_over(departing_id, successor_id, actor_id):
 
 
 def test_two_handovers_of_one_departing_delegate_move_everything_exactly_once(race_app):
-    from app.bilaterals.models import CallInvitee, CandidateSlot, SlotVote
+    from app.bilaterals.models import CallInvitee
+    from app.bilaterals.models import CandidateSlot
+    from app.bilaterals.models import SlotVote
     from app.workinggroups.models import WorkingGroupMember
 
     for _ in range(REPEAT // 2):

@@ -1,26 +1,26 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    BooleanField,
-    EmailField,
-    PasswordField,
-    SelectField,
-    StringField,
-    SubmitField,
-)
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+from wtforms import BooleanField
+from wtforms import EmailField
+from wtforms import PasswordField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms.validators import Email
+from wtforms.validators import EqualTo
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import Optional
 
 from app.auth.models import OrganisationKind
 from app.auth.services import MIN_PASSWORD_LENGTH
 from app.core.access import Role
-from app.core.forms import (
-    CheckboxListField,
-    Form,
-    LocaleField,
-    TimezoneField,
-    as_choices,
-    countries,
-    validate_timezone,
-)
+from app.core.forms import CheckboxListField
+from app.core.forms import Form
+from app.core.forms import LocaleField
+from app.core.forms import TimezoneField
+from app.core.forms import as_choices
+from app.core.forms import countries
+from app.core.forms import validate_timezone
 
 ORGANISATION_KINDS = as_choices([
     (OrganisationKind.GOVERNMENT.value, _l("Government")),

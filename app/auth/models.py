@@ -8,12 +8,16 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
 from app.core.access import Role
 from app.core.i18n import formatting_locale
-from app.core.models import Country, str_enum
-from app.core.time import UTCDateTime, now_utc
+from app.core.models import Country
+from app.core.models import str_enum
+from app.core.time import UTCDateTime
+from app.core.time import now_utc
 from app.extensions import db
 
 

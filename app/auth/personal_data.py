@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
 
-from app.auth.models import Invitation, KnownSignInAddress, PasswordReset, SignInFailure, User
+from app.auth.models import Invitation
+from app.auth.models import KnownSignInAddress
+from app.auth.models import PasswordReset
+from app.auth.models import SignInFailure
+from app.auth.models import User
 from app.auth.signals import account_deactivated
-from app.core.personal_data import (
-    FORMER_PARTICIPANT,
-    HOLDINGS,
-    Erasure,
-    Holding,
-    columns,
-    row,
-)
+from app.core.personal_data import FORMER_PARTICIPANT
+from app.core.personal_data import HOLDINGS
+from app.core.personal_data import Erasure
+from app.core.personal_data import Holding
+from app.core.personal_data import columns
+from app.core.personal_data import row
 from app.core.time import now_utc
 from app.extensions import db
 

@@ -9,32 +9,42 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
-from flask import current_app, render_template
-from flask_babel import force_locale, ngettext
+from flask import current_app
+from flask import render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from flask_babel import ngettext
+from itsdangerous import BadSignature
+from itsdangerous import URLSafeSerializer
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import joinedload
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
 
-from app.auth.models import (
-    Invitation,
-    KnownSignInAddress,
-    Organisation,
-    OrganisationKind,
-    PasswordReset,
-    SignInFailure,
-    User,
-)
+from app.auth.models import Invitation
+from app.auth.models import KnownSignInAddress
+from app.auth.models import Organisation
+from app.auth.models import OrganisationKind
+from app.auth.models import PasswordReset
+from app.auth.models import SignInFailure
+from app.auth.models import User
 from app.auth.signals import account_deactivated
 from app.core.access import Role
-from app.core.errors import Conflict, Refusal
+from app.core.errors import Conflict
+from app.core.errors import Refusal
 from app.core.locking import lock_rows
 from app.core.mail import queue_email
-from app.core.models import AuditRecord, Country
-from app.core.ratelimit import over_limit, seconds_left_in_window
-from app.core.time import is_valid_timezone, now_utc
+from app.core.models import AuditRecord
+from app.core.models import Country
+from app.core.ratelimit import over_limit
+from app.core.ratelimit import seconds_left_in_window
+from app.core.time import is_valid_timezone
+from app.core.time import now_utc
 from app.core.web import absolute_url
 from app.extensions import db
 

@@ -1,41 +1,57 @@
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
 from flask_babel import _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
+from flask_login import login_user
+from flask_login import logout_user
 
 from app.auth import services
 from app.auth.blueprint import bp
-from app.auth.forms import (
-    ACCOUNT_STATUS_LABELS,
-    ORGANISATION_KINDS,
-    ROLE_LABELS,
-    AccountFilterForm,
-    ForgotPasswordForm,
-    InviteForm,
-    JoinForm,
-    LoginForm,
-    PasswordForm,
-    ProfileForm,
-    ResetPasswordForm,
-    RolesForm,
-)
-from app.auth.models import Invitation, User
-from app.core.access import organiser_required, public, secret_link, signed_in
+from app.auth.forms import ACCOUNT_STATUS_LABELS
+from app.auth.forms import ORGANISATION_KINDS
+from app.auth.forms import ROLE_LABELS
+from app.auth.forms import AccountFilterForm
+from app.auth.forms import ForgotPasswordForm
+from app.auth.forms import InviteForm
+from app.auth.forms import JoinForm
+from app.auth.forms import LoginForm
+from app.auth.forms import PasswordForm
+from app.auth.forms import ProfileForm
+from app.auth.forms import ResetPasswordForm
+from app.auth.forms import RolesForm
+from app.auth.models import Invitation
+from app.auth.models import User
+from app.core.access import organiser_required
+from app.core.access import public
+from app.core.access import secret_link
+from app.core.access import signed_in
 from app.core.compression import forget_masked_token
 from app.core.confirm import confirm_then
-from app.core.forms import (
-    EmptyForm,
-    as_choices,
-    country_choices,
-    flash_refusal,
-    refuse_change,
-    timezone_choices,
-)
-from app.core.i18n import country_name, language_name
-from app.core.personal_data import PRIVACY_NOTICE_VERSION, record_consent
-from app.core.templating import add_template_globals, current_language, current_locale
+from app.core.forms import EmptyForm
+from app.core.forms import as_choices
+from app.core.forms import country_choices
+from app.core.forms import flash_refusal
+from app.core.forms import refuse_change
+from app.core.forms import timezone_choices
+from app.core.i18n import country_name
+from app.core.i18n import language_name
+from app.core.personal_data import PRIVACY_NOTICE_VERSION
+from app.core.personal_data import record_consent
+from app.core.templating import add_template_globals
+from app.core.templating import current_language
+from app.core.templating import current_locale
 from app.core.time import now_utc
-from app.core.web import absolute_url, redirect_back, safe_next
-from app.extensions import db, login_manager
+from app.core.web import absolute_url
+from app.core.web import redirect_back
+from app.core.web import safe_next
+from app.extensions import db
+from app.extensions import login_manager
 
 
 @bp.record_once

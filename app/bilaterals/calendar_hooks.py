@@ -6,17 +6,17 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.calendar.services import (
-    ANNOUNCERS,
-    SESSION,
-    Announcer,
-    Notice,
-    send_session_invitation,
-    standing,
-)
-from app.events.models import EventSession, SessionKind
+from app.calendar.services import ANNOUNCERS
+from app.calendar.services import SESSION
+from app.calendar.services import Announcer
+from app.calendar.services import Notice
+from app.calendar.services import send_session_invitation
+from app.calendar.services import standing
+from app.events.models import EventSession
+from app.events.models import SessionKind
 from app.extensions import db
-from app.registrations.models import Registration, RegistrationStatus
+from app.registrations.models import Registration
+from app.registrations.models import RegistrationStatus
 
 
 def _invitees(session: EventSession, cancelled: bool, told: set[int],

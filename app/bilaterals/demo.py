@@ -9,7 +9,8 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.bilaterals import services
 from app.bilaterals.models import BilateralCall
-from app.core.time import now_utc, to_zone
+from app.core.time import now_utc
+from app.core.time import to_zone
 from app.extensions import db
 
 DEMO_TOPIC = "Follow-up: community placement for unaccompanied children"

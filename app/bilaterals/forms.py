@@ -1,19 +1,23 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    BooleanField,
-    DateField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-    URLField,
-)
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import BooleanField
+from wtforms import DateField
+from wtforms import IntegerField
+from wtforms import RadioField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms import TextAreaField
+from wtforms import URLField
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import Optional
 
 from app.bilaterals.labels import ANSWERS
-from app.core.forms import CheckboxListField, Form, TimezoneField, as_choices, countries
+from app.core.forms import CheckboxListField
+from app.core.forms import Form
+from app.core.forms import TimezoneField
+from app.core.forms import as_choices
+from app.core.forms import countries
 
 DURATIONS = as_choices([("30", _l("30 minutes")), ("45", _l("45 minutes")),
                         ("60", _l("1 hour")), ("90", _l("1 hour 30 minutes")),

@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.bilaterals.models import Answer, CallStatus
+from app.bilaterals.models import Answer
+from app.bilaterals.models import CallStatus
 
 ANSWERS = {
     Answer.YES: _l("Yes"),

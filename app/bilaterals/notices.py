@@ -4,18 +4,28 @@ safe to run on several hosts at once)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 import click
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists
+from sqlalchemy import select
 
 from app.auth.models import User
-from app.bilaterals.models import BilateralCall, CallInvitee, CallStatus, CandidateSlot, SlotVote
+from app.bilaterals.models import BilateralCall
+from app.bilaterals.models import CallInvitee
+from app.bilaterals.models import CallStatus
+from app.bilaterals.models import CandidateSlot
+from app.bilaterals.models import SlotVote
 from app.core.time import now_utc
 from app.extensions import db
-from app.notices.services import NoticeKind, add_kind, app_path, notify, notify_each_once
+from app.notices.services import NoticeKind
+from app.notices.services import add_kind
+from app.notices.services import app_path
+from app.notices.services import notify
+from app.notices.services import notify_each_once
 
 add_kind(NoticeKind("poll_opened", _l("When can you meet? A bilateral call's poll: %(topic)s"),
                     _l("I am invited to answer a bilateral call's poll"), email_default=True))

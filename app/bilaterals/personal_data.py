@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy import update
 
-from app.bilaterals.models import BilateralCall, CallInvitee, CallRequest, CandidateSlot, SlotVote
-from app.core.personal_data import HOLDINGS, Erasure, Holding, columns, row
+from app.bilaterals.models import BilateralCall
+from app.bilaterals.models import CallInvitee
+from app.bilaterals.models import CallRequest
+from app.bilaterals.models import CandidateSlot
+from app.bilaterals.models import SlotVote
+from app.core.personal_data import HOLDINGS
+from app.core.personal_data import Erasure
+from app.core.personal_data import Holding
+from app.core.personal_data import columns
+from app.core.personal_data import row
 from app.extensions import db
 
 

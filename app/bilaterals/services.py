@@ -9,60 +9,72 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 from flask import render_template
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
-from app.bilaterals.models import (
-    Answer,
-    BilateralCall,
-    CallInvitee,
-    CallRequest,
-    CallStatus,
-    CandidateSlot,
-    SlotVote,
-)
+from app.bilaterals.models import Answer
+from app.bilaterals.models import BilateralCall
+from app.bilaterals.models import CallInvitee
+from app.bilaterals.models import CallRequest
+from app.bilaterals.models import CallStatus
+from app.bilaterals.models import CandidateSlot
+from app.bilaterals.models import SlotVote
 from app.bilaterals.notices import tell_poll_opened
-from app.bilaterals.slots import (
-    Block,
-    Invitee,
-    Reason,
-    find_slots,
-)
+from app.bilaterals.slots import Block
+from app.bilaterals.slots import Invitee
+from app.bilaterals.slots import Reason
+from app.bilaterals.slots import find_slots
 from app.calendar.ical import Attendee
-from app.calendar.services import SESSION, itip_calendar, session_item
-from app.core.errors import Conflict, Refusal
-from app.core.i18n import country_name, language_name
+from app.calendar.services import SESSION
+from app.calendar.services import itip_calendar
+from app.calendar.services import session_item
+from app.core.errors import Conflict
+from app.core.errors import Refusal
+from app.core.i18n import country_name
+from app.core.i18n import language_name
 from app.core.locking import lock_row
 from app.core.mail import queue_email
-from app.core.models import AuditRecord, Country
-from app.core.time import (
-    fmt_when,
-    now_utc,
-    to_zone,
-    zone_label,
-)
+from app.core.models import AuditRecord
+from app.core.models import Country
+from app.core.time import fmt_when
+from app.core.time import now_utc
+from app.core.time import to_zone
+from app.core.time import zone_label
 from app.core.web import absolute_url
-from app.events.models import (
-    AttendanceMode,
-    Event,
-    EventKind,
-    EventSession,
-    EventStatus,
-    SessionKind,
-    SessionStatus,
-)
+from app.events.models import AttendanceMode
+from app.events.models import Event
+from app.events.models import EventKind
+from app.events.models import EventSession
+from app.events.models import EventStatus
+from app.events.models import SessionKind
+from app.events.models import SessionStatus
 from app.extensions import db
-from app.holidays.services import blocked_times_for, holidays_for, overrides_for
-from app.holidays.workdays import subdivision_for, working_days_of
-from app.registrations.models import AttendAs, EventInvitee, Registration, RegistrationStatus
-from app.workinggroups.models import WorkingGroup, WorkingGroupMember
+from app.holidays.services import blocked_times_for
+from app.holidays.services import holidays_for
+from app.holidays.services import overrides_for
+from app.holidays.workdays import subdivision_for
+from app.holidays.workdays import working_days_of
+from app.registrations.models import AttendAs
+from app.registrations.models import EventInvitee
+from app.registrations.models import Registration
+from app.registrations.models import RegistrationStatus
+from app.workinggroups.models import WorkingGroup
+from app.workinggroups.models import WorkingGroupMember
 from app.workinggroups.services import group_occurrences
 
 MAX_RANGE_DAYS = 90

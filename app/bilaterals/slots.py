@@ -11,12 +11,22 @@ never meets a DST gap: only the working-day bounds are localised, through ``app.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from collections import Counter
+from collections import defaultdict
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
-from app.core.time import AmbiguousLocalTime, NonExistentLocalTime, localize, to_zone
+from app.core.time import AmbiguousLocalTime
+from app.core.time import NonExistentLocalTime
+from app.core.time import localize
+from app.core.time import to_zone
 
 GRID = timedelta(minutes=15)
 MONDAY_TO_FRIDAY = frozenset(range(5))

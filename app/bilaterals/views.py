@@ -1,38 +1,50 @@
 from datetime import datetime
 
 from babel.dates import format_time
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import _, ngettext
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.auth.services import participants_by_country
-from app.bilaterals import labels, services
+from app.bilaterals import labels
+from app.bilaterals import services
 from app.bilaterals.blueprint import bp
-from app.bilaterals.forms import (
-    AskForm,
-    CallForm,
-    PickForm,
-    poll_form,
-)
-from app.bilaterals.models import (
-    Answer,
-    BilateralCall,
-    CallInvitee,
-    CallRequest,
-)
-from app.core.access import Role, organiser_required, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices, country_choices, flash_refusal, refuse_change
-from app.core.i18n import country_name, language_name, select_timezone
-from app.core.templating import (
-    add_template_globals,
-    current_locale,
-    viewer_buddhist_era,
-    viewer_zone_label,
-)
-from app.core.time import fmt_skeleton, to_zone
-from app.events.display import city_name, time_range
+from app.bilaterals.forms import AskForm
+from app.bilaterals.forms import CallForm
+from app.bilaterals.forms import PickForm
+from app.bilaterals.forms import poll_form
+from app.bilaterals.models import Answer
+from app.bilaterals.models import BilateralCall
+from app.bilaterals.models import CallInvitee
+from app.bilaterals.models import CallRequest
+from app.core.access import Role
+from app.core.access import organiser_required
+from app.core.access import roles_required
+from app.core.access import signed_in
+from app.core.forms import EmptyForm
+from app.core.forms import as_choices
+from app.core.forms import country_choices
+from app.core.forms import flash_refusal
+from app.core.forms import refuse_change
+from app.core.i18n import country_name
+from app.core.i18n import language_name
+from app.core.i18n import select_timezone
+from app.core.templating import add_template_globals
+from app.core.templating import current_locale
+from app.core.templating import viewer_buddhist_era
+from app.core.templating import viewer_zone_label
+from app.core.time import fmt_skeleton
+from app.core.time import to_zone
+from app.events.display import city_name
+from app.events.display import time_range
 from app.events.models import Event
 from app.extensions import db
 

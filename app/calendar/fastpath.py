@@ -14,10 +14,15 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import create_engine
-from sqlalchemy.exc import InterfaceError, OperationalError
-from werkzeug.http import http_date, parse_etags, quote_etag
+from sqlalchemy.exc import InterfaceError
+from sqlalchemy.exc import OperationalError
+from werkzeug.http import http_date
+from werkzeug.http import parse_etags
+from werkzeug.http import quote_etag
 
-from app.calendar.services import FEED_STAMP, _hash, feed_etag
+from app.calendar.services import FEED_STAMP
+from app.calendar.services import _hash
+from app.calendar.services import feed_etag
 
 FEED_PATH = re.compile(r"^/calendar/([A-Za-z0-9_-]{16,128})\.ics$")
 Lookup = Callable[[str], tuple[int, datetime] | None]

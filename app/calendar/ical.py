@@ -14,22 +14,27 @@ which every client matches to its own expansion) whose DTSTART/DTEND are UTC.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from functools import lru_cache
 
-from icalendar import (
-    Alarm,
-    Calendar,
-    Timezone,
-    TimezoneDaylight,
-    TimezoneStandard,
-    vCalAddress,
-    vDDDTypes,
-)
+from icalendar import Alarm
+from icalendar import Calendar
 from icalendar import Event as VEvent
+from icalendar import Timezone
+from icalendar import TimezoneDaylight
+from icalendar import TimezoneStandard
+from icalendar import vCalAddress
+from icalendar import vDDDTypes
 
-from app.core.time import LocalTimeError, get_zone, localize, to_zone
+from app.core.time import LocalTimeError
+from app.core.time import get_zone
+from app.core.time import localize
+from app.core.time import to_zone
 
 PRODID = "-//Roundtable//Roundtable peer-learning logistics//EN"
 

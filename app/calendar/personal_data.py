@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete
+from sqlalchemy import select
 
-from app.calendar.models import CalendarDelivery, CalendarFeed, ReminderSent
+from app.calendar.models import CalendarDelivery
+from app.calendar.models import CalendarFeed
+from app.calendar.models import ReminderSent
 from app.core.models import RateCounter
-from app.core.personal_data import HOLDINGS, Erasure, Holding, columns, row
+from app.core.personal_data import HOLDINGS
+from app.core.personal_data import Erasure
+from app.core.personal_data import Holding
+from app.core.personal_data import columns
+from app.core.personal_data import row
 from app.extensions import db
 
 

@@ -11,34 +11,44 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import secrets
-from collections import Counter, defaultdict
+from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
-from flask import current_app, render_template
+from flask import current_app
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.auth.signals import account_deactivated
-from app.calendar.ical import Attendee, CalendarItem, build_calendar
-from app.calendar.models import CalendarDelivery, CalendarFeed
+from app.calendar.ical import Attendee
+from app.calendar.ical import CalendarItem
+from app.calendar.ical import build_calendar
+from app.calendar.models import CalendarDelivery
+from app.calendar.models import CalendarFeed
 from app.core.mail import queue_email
 from app.core.registry import Registry
 from app.core.time import now_utc
 from app.core.web import absolute_url
-from app.events.models import (
-    AttendanceMode,
-    Event,
-    EventSession,
-    EventStatus,
-    SessionStatus,
-)
+from app.events.models import AttendanceMode
+from app.events.models import Event
+from app.events.models import EventSession
+from app.events.models import EventStatus
+from app.events.models import SessionStatus
 from app.events.services import AUDIENCE_COUNTS
-from app.events.signals import event_changed, session_changed
+from app.events.signals import event_changed
+from app.events.signals import session_changed
 from app.extensions import db
 
 KEEP_CANCELLED = timedelta(days=30)

@@ -1,18 +1,27 @@
-from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Response
+from flask import abort
+from flask import flash
+from flask import make_response
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
 from flask_babel import _
 from flask_login import current_user
 
 from app.auth.models import User
 from app.calendar import services
 from app.calendar.blueprint import bp
-from app.core.access import secret_link, signed_in
+from app.core.access import secret_link
+from app.core.access import signed_in
 from app.core.compression import keeps_secret
 from app.core.forms import EmptyForm
 from app.core.ratelimit import over_limit
 from app.core.web import absolute_url
 from app.events import services as events
 from app.events.models import EventSession
-from app.events.services import part_of_event_or_404, visible_event_or_404
+from app.events.services import part_of_event_or_404
+from app.events.services import visible_event_or_404
 from app.extensions import db
 
 FEED_RENDERS_PER_HOUR = 120

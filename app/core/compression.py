@@ -20,9 +20,13 @@ import base64
 import binascii
 import secrets
 
-from flask import Flask, current_app, g, request
+from flask import Flask
+from flask import current_app
+from flask import g
+from flask import request
 from flask_compress import Compress
-from flask_wtf.csrf import CSRFProtect, generate_csrf
+from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import generate_csrf
 from flask_wtf.form import _FlaskFormCSRF
 
 compress = Compress()

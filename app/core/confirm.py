@@ -12,12 +12,17 @@ CSRF token and submit buttons, are rendered above the button, with their errors.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 
-from flask import flash, redirect, render_template, request
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
 
 from app.core.errors import Refusal
-from app.core.forms import EmptyForm, refuse
+from app.core.forms import EmptyForm
+from app.core.forms import refuse
 from app.core.web import is_local_path
 from app.extensions import db
 

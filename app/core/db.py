@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import click
-from flask import has_request_context, request
+from flask import has_request_context
+from flask import request
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Engine
 
 from app.extensions import db
 

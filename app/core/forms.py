@@ -20,30 +20,31 @@ import re
 import unicodedata
 
 import pytz
-from flask import flash, g
+from flask import flash
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import (
-    BooleanField,
-    DateField,
-    IntegerField,
-    PasswordField,
-    SelectChoice,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-    URLField,
-    ValidationError,
-)
+from wtforms import BooleanField
+from wtforms import DateField
+from wtforms import IntegerField
+from wtforms import PasswordField
+from wtforms import SelectChoice
+from wtforms import SelectField
+from wtforms import SelectMultipleField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms import TextAreaField
+from wtforms import URLField
+from wtforms import ValidationError
 from wtforms.validators import URL
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput
+from wtforms.widgets import ListWidget
 
 from app.core.compression import MaskedFormCSRF
 from app.core.errors import Refusal
-from app.core.i18n import LANGUAGE_NAMES, country_name
+from app.core.i18n import LANGUAGE_NAMES
+from app.core.i18n import country_name
 from app.core.time import is_valid_timezone
 from app.core.validation_messages import AppTranslations
 from app.extensions import db

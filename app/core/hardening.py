@@ -11,7 +11,9 @@ Registered by ``create_app`` before the blueprints, so every rule gets the bound
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import Flask
+from flask import abort
+from flask import request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 

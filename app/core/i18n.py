@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from babel import Locale, localedata
-from flask import current_app, has_request_context, request, session
+from babel import Locale
+from babel import localedata
+from flask import current_app
+from flask import has_request_context
+from flask import request
+from flask import session
 from flask_login import current_user
 
 from app.core.time import is_valid_timezone

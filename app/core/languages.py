@@ -8,7 +8,8 @@ gave one, else CLDR's (babel), else their English name, else the language's own 
 
 from __future__ import annotations
 
-from flask import g, has_app_context
+from flask import g
+from flask import has_app_context
 from sqlalchemy import select
 
 from app.core.i18n import language_name

@@ -12,13 +12,15 @@ import re
 import smtplib
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 import click
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import or_
+from sqlalchemy import select
 
 from app.core.db import begin_write_transaction
 from app.core.models import OutboxMessage

@@ -20,16 +20,25 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
 
-from app.core.models import AuditRecord, ConsentRecord, OutboxMessage, RateCounter
+from app.core.models import AuditRecord
+from app.core.models import ConsentRecord
+from app.core.models import OutboxMessage
+from app.core.models import RateCounter
 from app.core.registry import Registry
 from app.core.time import now_utc
 from app.extensions import db

@@ -9,8 +9,10 @@ global registered twice, the last one winning) would otherwise go unnoticed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
+from collections.abc import Callable
+from collections.abc import Iterator
+from typing import Generic
+from typing import TypeVar
 
 T = TypeVar("T")
 

@@ -18,14 +18,20 @@ import sys
 import time
 import uuid
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask
+from flask import current_app
+from flask import g
+from flask import has_request_context
+from flask import request
 from flask_babel import force_locale
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError
+from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.core.i18n import browser_locale
 from app.extensions import db
-from config import DEVELOPMENT_SECRET_KEY, MIN_SECRET_KEY_LENGTH
+from config import DEVELOPMENT_SECRET_KEY
+from config import MIN_SECRET_KEY_LENGTH
 
 LOG_FIELDS = ("method", "path", "status", "duration_ms", "user_id", "request_id")
 

@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from functools import lru_cache
 
-from flask import Flask, has_request_context, request
+from flask import Flask
+from flask import has_request_context
+from flask import request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from app.core import languages, visibility
-from app.core.i18n import (
-    LANGUAGE_NAMES,
-    country_name,
-    select_buddhist_era,
-    select_timezone,
-)
+from app.core import languages
+from app.core import visibility
+from app.core.i18n import LANGUAGE_NAMES
+from app.core.i18n import country_name
+from app.core.i18n import select_buddhist_era
+from app.core.i18n import select_timezone
 from app.core.registry import RegistryCollision
-from app.core.time import (
-    fmt_datetime,
-    fmt_day,
-    fmt_interval,
-    fmt_time,
-    fmt_when,
-    fmt_year,
-    local_day_bounds,
-    now_utc,
-    zone_label,
-    zone_sort_key,
-)
+from app.core.time import fmt_datetime
+from app.core.time import fmt_day
+from app.core.time import fmt_interval
+from app.core.time import fmt_time
+from app.core.time import fmt_when
+from app.core.time import fmt_year
+from app.core.time import local_day_bounds
+from app.core.time import now_utc
+from app.core.time import zone_label
+from app.core.time import zone_sort_key
 
 
 def current_locale() -> str:

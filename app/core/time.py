@@ -7,25 +7,28 @@ with ``is_dst=None`` so gaps and overlaps are reported instead of guessed.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from functools import cache
 
 import pytz
 from babel import Locale
-from babel.dates import (
-    PATTERN_CHAR_ORDER,
-    DateTimeFormat,
-    format_date,
-    format_datetime,
-    format_interval,
-    format_time,
-    get_datetime_format,
-    get_timezone_gmt,
-    get_timezone_location,
-    get_timezone_name,
-    match_skeleton,
-)
-from sqlalchemy.types import DateTime, TypeDecorator
+from babel.dates import PATTERN_CHAR_ORDER
+from babel.dates import DateTimeFormat
+from babel.dates import format_date
+from babel.dates import format_datetime
+from babel.dates import format_interval
+from babel.dates import format_time
+from babel.dates import get_datetime_format
+from babel.dates import get_timezone_gmt
+from babel.dates import get_timezone_location
+from babel.dates import get_timezone_name
+from babel.dates import match_skeleton
+from sqlalchemy.types import DateTime
+from sqlalchemy.types import TypeDecorator
 
 
 def _system_clock() -> datetime:

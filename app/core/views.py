@@ -1,18 +1,31 @@
 import logging
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import _, refresh
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask_babel import _
+from flask_babel import refresh
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from app.core.access import organiser_required, public
+from app.core.access import organiser_required
+from app.core.access import public
 from app.core.blueprint import bp
 from app.core.errors import Refusal
-from app.core.forms import EmptyForm, PreferencesForm
-from app.core.i18n import select_buddhist_era, select_language, select_timezone
-from app.core.mail import outbox_problems, retry_dead_letter
+from app.core.forms import EmptyForm
+from app.core.forms import PreferencesForm
+from app.core.i18n import select_buddhist_era
+from app.core.i18n import select_language
+from app.core.i18n import select_timezone
+from app.core.mail import outbox_problems
+from app.core.mail import retry_dead_letter
 from app.core.models import OutboxMessage
 from app.core.service import current_request_id
 from app.core.web import redirect_back

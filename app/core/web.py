@@ -6,7 +6,10 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-from flask import current_app, redirect, request, url_for
+from flask import current_app
+from flask import redirect
+from flask import request
+from flask import url_for
 from werkzeug.routing import MapAdapter
 
 

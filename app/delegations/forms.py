@@ -1,5 +1,7 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, SubmitField
+from wtforms import BooleanField
+from wtforms import SelectField
+from wtforms import SubmitField
 from wtforms.validators import InputRequired
 
 from app.core.forms import Form

@@ -9,27 +9,38 @@ act for every country. The rules of who may read whom stay in ``app.core.visibil
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.auth.services import set_active
-from app.bilaterals.models import BilateralCall, CallInvitee, CallStatus, CandidateSlot, SlotVote
-from app.core.errors import Conflict, Refusal
+from app.bilaterals.models import BilateralCall
+from app.bilaterals.models import CallInvitee
+from app.bilaterals.models import CallStatus
+from app.bilaterals.models import CandidateSlot
+from app.bilaterals.models import SlotVote
+from app.core.errors import Conflict
+from app.core.errors import Refusal
 from app.core.locking import lock_rows
 from app.core.models import AuditRecord
 from app.core.time import now_utc
 from app.core.visibility import is_organiser
-from app.events.models import Event, EventStatus
+from app.events.models import Event
+from app.events.models import EventStatus
 from app.events.visibility import event_visibility_clause
 from app.extensions import db
-from app.registrations.models import ACTIVE, DelegationQuota, Registration
+from app.registrations.models import ACTIVE
+from app.registrations.models import DelegationQuota
+from app.registrations.models import Registration
 from app.registrations.notices import tell_handed_over
 from app.registrations.services import seats_taken
-from app.workinggroups.models import WorkingGroup, WorkingGroupMember
+from app.workinggroups.models import WorkingGroup
+from app.workinggroups.models import WorkingGroupMember
 
 
 class DelegationRefusal(Refusal):

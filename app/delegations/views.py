@@ -1,15 +1,26 @@
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import _, ngettext
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.models import User
 from app.core.access import delegation_required
 from app.core.confirm import confirm_page
 from app.core.errors import Refusal
-from app.core.forms import as_choices, country_choices, refuse_change
+from app.core.forms import as_choices
+from app.core.forms import country_choices
+from app.core.forms import refuse_change
 from app.core.i18n import country_name
 from app.core.templating import current_locale
-from app.core.visibility import Seen, can_see_needs, is_organiser, visible_name
+from app.core.visibility import Seen
+from app.core.visibility import can_see_needs
+from app.core.visibility import is_organiser
+from app.core.visibility import visible_name
 from app.delegations import services
 from app.delegations.blueprint import bp
 from app.delegations.forms import HandoverForm

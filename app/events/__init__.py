@@ -6,10 +6,8 @@ factory calls ``init_app``, which registers the routes."""
 
 def init_app(app) -> None:
     from app.core.templating import add_template_globals
-    from app.events import (
-        personal_data,  # noqa: F401  (personal-data registry)
-        visibility,
-    )
+    from app.events import personal_data  # noqa: F401  (personal-data registry)
+    from app.events import visibility
     from app.events.views import bp
 
     app.register_blueprint(bp)

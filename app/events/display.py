@@ -11,9 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from babel.dates import get_timezone, get_timezone_location
+from babel.dates import get_timezone
+from babel.dates import get_timezone_location
 
-from app.core.time import fmt_date, fmt_time, to_zone, utc_offset_label, zone_label
+from app.core.time import fmt_date
+from app.core.time import fmt_time
+from app.core.time import to_zone
+from app.core.time import utc_offset_label
+from app.core.time import zone_label
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.events.models import AttendanceMode, EventKind, EventStatus, SessionKind
+from app.events.models import AttendanceMode
+from app.events.models import EventKind
+from app.events.models import EventStatus
+from app.events.models import SessionKind
 
 EVENT_KINDS = {
     EventKind.IN_PERSON: _l("In person"),

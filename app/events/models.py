@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
-from app.core.models import Country, str_enum
-from app.core.time import UTCDateTime, now_utc
+from app.core.models import Country
+from app.core.models import str_enum
+from app.core.time import UTCDateTime
+from app.core.time import now_utc
 from app.extensions import db
 
 

@@ -16,12 +16,14 @@ import threading
 import time
 from collections import OrderedDict
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_
+from sqlalchemy import select
 
 from app.core.compression import masked_csrf_token
 from app.core.templating import current_locale
 from app.core.time import now_utc
-from app.events.models import Event, EventSession
+from app.events.models import Event
+from app.events.models import EventSession
 from app.notices.services import unread_count_for_page
 
 TTL_SECONDS = 60

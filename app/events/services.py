@@ -4,42 +4,42 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 import pytz
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
-from app.core.errors import Conflict, Refusal
-from app.core.locking import lock_row, lock_rows
+from app.core.errors import Conflict
+from app.core.errors import Refusal
+from app.core.locking import lock_row
+from app.core.locking import lock_rows
 from app.core.models import Country
 from app.core.registry import Registry
-from app.core.time import (
-    AmbiguousLocalTime,
-    NonExistentLocalTime,
-    is_valid_timezone,
-    local_day_bounds,
-    localize,
-    to_zone,
-)
+from app.core.time import AmbiguousLocalTime
+from app.core.time import NonExistentLocalTime
+from app.core.time import is_valid_timezone
+from app.core.time import local_day_bounds
+from app.core.time import localize
+from app.core.time import to_zone
 from app.events import visibility
-from app.events.models import (
-    AttendanceMode,
-    Event,
-    EventKind,
-    EventSession,
-    EventStatus,
-    SessionKind,
-    SessionStatus,
-)
-from app.events.signals import (
-    event_changed,
-    session_changed,
-    session_places_changed,
-    session_places_changing,
-)
+from app.events.models import AttendanceMode
+from app.events.models import Event
+from app.events.models import EventKind
+from app.events.models import EventSession
+from app.events.models import EventStatus
+from app.events.models import SessionKind
+from app.events.models import SessionStatus
+from app.events.signals import event_changed
+from app.events.signals import session_changed
+from app.events.signals import session_places_changed
+from app.events.signals import session_places_changing
 from app.extensions import db
 
 

@@ -1,48 +1,55 @@
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from functools import lru_cache
 from itertools import groupby
 
 import pytz
-from flask import (
-    flash,
-    get_template_attribute,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import flash
+from flask import get_template_attribute
+from flask import redirect
+from flask import render_template
+from flask import request
 from flask import session as cookie_session
-from flask_babel import _, ngettext
+from flask import url_for
+from flask_babel import _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.services import SPOKEN_LANGUAGES
-from app.core.access import organiser_required, public, signed_in
+from app.core.access import organiser_required
+from app.core.access import public
+from app.core.access import signed_in
 from app.core.confirm import confirm_then
-from app.core.forms import as_choices, country_choices, refuse_change
-from app.core.i18n import country_name, language_name, select_timezone
-from app.core.templating import (
-    add_template_globals,
-    current_locale,
-    viewer_buddhist_era,
-    viewer_dates,
-    viewer_zone_choices,
-    viewer_zone_label,
-)
-from app.core.time import now_utc, to_zone
-from app.events import labels, pagecache, services
+from app.core.forms import as_choices
+from app.core.forms import country_choices
+from app.core.forms import refuse_change
+from app.core.i18n import country_name
+from app.core.i18n import language_name
+from app.core.i18n import select_timezone
+from app.core.templating import add_template_globals
+from app.core.templating import current_locale
+from app.core.templating import viewer_buddhist_era
+from app.core.templating import viewer_dates
+from app.core.templating import viewer_zone_choices
+from app.core.templating import viewer_zone_label
+from app.core.time import now_utc
+from app.core.time import to_zone
+from app.events import labels
+from app.events import pagecache
+from app.events import services
 from app.events.blueprint import bp
-from app.events.display import session_times, strip_zones_for
-from app.events.forms import EventForm, session_form_for
-from app.events.models import (
-    AttendanceMode,
-    Event,
-    EventKind,
-    EventSession,
-    EventStatus,
-    SessionKind,
-    SessionStatus,
-)
+from app.events.display import session_times
+from app.events.display import strip_zones_for
+from app.events.forms import EventForm
+from app.events.forms import session_form_for
+from app.events.models import AttendanceMode
+from app.events.models import Event
+from app.events.models import EventKind
+from app.events.models import EventSession
+from app.events.models import EventStatus
+from app.events.models import SessionKind
+from app.events.models import SessionStatus
 from app.events.services import visible_event_or_404
 
 

@@ -12,11 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_login import current_user
-from sqlalchemy import Select, and_, false, literal, or_, select, true, union
+from sqlalchemy import Select
+from sqlalchemy import and_
+from sqlalchemy import false
+from sqlalchemy import literal
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import true
+from sqlalchemy import union
 
 from app.core.registry import Registry
-from app.core.visibility import is_organiser, signed_in
-from app.events.models import Event, EventStatus
+from app.core.visibility import is_organiser
+from app.core.visibility import signed_in
+from app.events.models import Event
+from app.events.models import EventStatus
 from app.extensions import db
 
 AUDIENCES: Registry[Callable[[object], Select]] = Registry("private-event audiences")

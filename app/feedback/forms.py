@@ -1,8 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField
+from wtforms import RadioField
+from wtforms import SubmitField
+from wtforms import TextAreaField
+from wtforms.validators import Length
+from wtforms.validators import Optional
 
-from app.core.forms import Form, as_choices
+from app.core.forms import Form
+from app.core.forms import as_choices
 
 RATINGS = as_choices([("5", _l("5 – excellent")), ("4", _l("4 – good")), ("3", _l("3 – fair")),
                       ("2", _l("2 – poor")), ("1", _l("1 – very poor"))])

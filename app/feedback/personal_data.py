@@ -4,11 +4,17 @@ no longer linked to the account at all; the words stay, for the summary report."
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy import update
 
-from app.core.personal_data import HOLDINGS, Erasure, Holding, columns, row
+from app.core.personal_data import HOLDINGS
+from app.core.personal_data import Erasure
+from app.core.personal_data import Holding
+from app.core.personal_data import columns
+from app.core.personal_data import row
 from app.extensions import db
-from app.feedback.models import Feedback, Reflection
+from app.feedback.models import Feedback
+from app.feedback.models import Reflection
 
 
 def _export(user) -> list[dict]:

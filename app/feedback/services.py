@@ -7,18 +7,27 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
-from app.core.errors import Conflict, Refusal
-from app.core.time import now_utc, to_zone
-from app.events.models import Event, EventSession, EventStatus, SessionStatus
+from app.core.errors import Conflict
+from app.core.errors import Refusal
+from app.core.time import now_utc
+from app.core.time import to_zone
+from app.events.models import Event
+from app.events.models import EventSession
+from app.events.models import EventStatus
+from app.events.models import SessionStatus
 from app.extensions import db
-from app.feedback.models import Feedback, FeedbackSubmission, Reflection
+from app.feedback.models import Feedback
+from app.feedback.models import FeedbackSubmission
+from app.feedback.models import Reflection
 
 MAX_TEXT = 2000
 

@@ -1,11 +1,19 @@
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
 from flask_babel import _
 from flask_login import current_user
 
-from app.core.access import organiser_required, signed_in
-from app.core.forms import EmptyForm, flash_refusal
+from app.core.access import organiser_required
+from app.core.access import signed_in
+from app.core.forms import EmptyForm
+from app.core.forms import flash_refusal
 from app.core.templating import add_template_globals
-from app.events.services import part_of_event_or_404, visible_event_or_404
+from app.events.services import part_of_event_or_404
+from app.events.services import visible_event_or_404
 from app.feedback import services
 from app.feedback.blueprint import bp
 from app.feedback.forms import feedback_form_for

@@ -2,10 +2,19 @@
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TimeField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import DateField
+from wtforms import RadioField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms import TimeField
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import Optional
 
-from app.core.forms import Form, as_choices, countries
+from app.core.forms import Form
+from app.core.forms import as_choices
+from app.core.forms import countries
 from app.core.templating import current_locale
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.core.personal_data import HOLDINGS, Holding, columns
+from app.core.personal_data import HOLDINGS
+from app.core.personal_data import Holding
+from app.core.personal_data import columns
 
 HOLDINGS.add("holidays", Holding(_l("Public holidays"), {
     "holiday_overrides": columns(

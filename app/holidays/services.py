@@ -12,9 +12,11 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.core.errors import Refusal
-from app.core.models import AuditRecord, Country
+from app.core.models import AuditRecord
+from app.core.models import Country
 from app.extensions import db
-from app.holidays.models import BlockedTime, HolidayOverride
+from app.holidays.models import BlockedTime
+from app.holidays.models import HolidayOverride
 from app.holidays.workdays import country_holidays
 
 

@@ -1,24 +1,38 @@
 """The public-holiday calendar page: what the slot finder and the planning checks avoid,
 where each day comes from, and the organisers' corrections."""
 
-from datetime import time, timedelta
+from datetime import time
+from datetime import timedelta
 
 from babel.dates import format_time
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
 from flask_babel import _
 from flask_login import current_user
 
 from app.core.access import organiser_required
-from app.core.forms import EmptyForm, country_choices, refuse_change, submit_form
+from app.core.forms import EmptyForm
+from app.core.forms import country_choices
+from app.core.forms import refuse_change
+from app.core.forms import submit_form
 from app.core.i18n import select_timezone
 from app.core.models import Country
 from app.core.templating import current_locale
-from app.core.time import now_utc, to_zone
+from app.core.time import now_utc
+from app.core.time import to_zone
 from app.extensions import db
 from app.holidays import services
 from app.holidays.blueprint import bp
-from app.holidays.forms import BlockedTimeForm, HolidayFilterForm, OverrideForm, day_names
-from app.holidays.models import BlockedTime, HolidayOverride
+from app.holidays.forms import BlockedTimeForm
+from app.holidays.forms import HolidayFilterForm
+from app.holidays.forms import OverrideForm
+from app.holidays.forms import day_names
+from app.holidays.models import BlockedTime
+from app.holidays.models import HolidayOverride
 from app.holidays.workdays import working_days_of
 
 

@@ -5,11 +5,9 @@ factory calls ``init_app``, which registers the routes."""
 
 
 def init_app(app) -> None:
-    from app.interpretation import (
-        audience,  # noqa: F401  (adds to the events' audiences)
-        calendar_hooks,  # noqa: F401  (adds to the calendar's registries)
-        personal_data,  # noqa: F401  (personal-data registry)
-    )
+    from app.interpretation import audience  # noqa: F401  (adds to the events' audiences)
+    from app.interpretation import calendar_hooks  # noqa: F401  (adds to the calendar's registries)
+    from app.interpretation import personal_data  # noqa: F401  (personal-data registry)
     from app.interpretation.views import bp
 
     app.register_blueprint(bp)

@@ -4,7 +4,9 @@ from sqlalchemy import select
 
 from app.events.models import EventSession
 from app.events.visibility import AUDIENCES
-from app.interpretation.models import BOOKED, Assignment, SessionChannel
+from app.interpretation.models import BOOKED
+from app.interpretation.models import Assignment
+from app.interpretation.models import SessionChannel
 
 
 @AUDIENCES("interpreting")

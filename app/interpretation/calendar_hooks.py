@@ -11,20 +11,22 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.calendar.ical import CalendarItem
 from app.calendar.models import CalendarFeed
-from app.calendar.services import (
-    ANNOUNCERS,
-    ASSIGNMENT,
-    FEED_SOURCES,
-    FEED_WATCHERS,
-    Announcer,
-    Notice,
-    standing,
-)
+from app.calendar.services import ANNOUNCERS
+from app.calendar.services import ASSIGNMENT
+from app.calendar.services import FEED_SOURCES
+from app.calendar.services import FEED_WATCHERS
+from app.calendar.services import Announcer
+from app.calendar.services import Notice
+from app.calendar.services import standing
 from app.events.models import EventSession
 from app.extensions import db
-from app.interpretation.models import BOOKED, Assignment, SessionChannel
-from app.interpretation.queries import booked_assignments, interpreters_of_events
-from app.interpretation.services import assignment_item, email_interpreter
+from app.interpretation.models import BOOKED
+from app.interpretation.models import Assignment
+from app.interpretation.models import SessionChannel
+from app.interpretation.queries import booked_assignments
+from app.interpretation.queries import interpreters_of_events
+from app.interpretation.services import assignment_item
+from app.interpretation.services import email_interpreter
 
 INTERPRETING_RANK = 30  # an interpreter's item of a session is theirs, whatever else they are
 

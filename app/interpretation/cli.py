@@ -3,7 +3,8 @@ from flask_babel import gettext as _
 
 from app.events.models import Event
 from app.extensions import db
-from app.interpretation import rules, services
+from app.interpretation import rules
+from app.interpretation import services
 
 
 @click.command("assign-interpreters")

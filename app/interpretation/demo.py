@@ -7,10 +7,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.events.models import Event, EventStatus, SessionKind
+from app.events.models import Event
+from app.events.models import EventStatus
+from app.events.models import SessionKind
 from app.extensions import db
 from app.interpretation import services
-from app.interpretation.models import Grade, SessionChannel
+from app.interpretation.models import Grade
+from app.interpretation.models import SessionChannel
 
 # email, name, country, timezone, grades, remote, on site
 INTERPRETERS = [

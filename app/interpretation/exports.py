@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 
 from app.core.time import to_zone
 from app.interpretation import labels
-from app.registrations.exports import csv_text, language  # the shared formula-safe writer
+from app.registrations.exports import csv_text  # the shared formula-safe writer
+from app.registrations.exports import language  # the shared formula-safe writer
 
 
 def coverage_csv(rows, zone: str) -> str:

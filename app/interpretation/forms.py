@@ -1,19 +1,25 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    BooleanField,
-    DateField,
-    RadioField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-    TimeField,
-)
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField
+from wtforms import DateField
+from wtforms import RadioField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms import TextAreaField
+from wtforms import TimeField
+from wtforms.validators import DataRequired
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import Optional
+from wtforms.validators import ValidationError
 
-from app.core.forms import CheckboxListField, Form, TimezoneField, as_choices
+from app.core.forms import CheckboxListField
+from app.core.forms import Form
+from app.core.forms import TimezoneField
+from app.core.forms import as_choices
 from app.interpretation.labels import MODES
-from app.interpretation.models import DECLINE_REASON_MAX, Mode
+from app.interpretation.models import DECLINE_REASON_MAX
+from app.interpretation.models import Mode
 
 
 class OpenChannelForm(Form):

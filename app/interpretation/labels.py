@@ -1,6 +1,8 @@
 from flask_babel import lazy_gettext as _l
 
-from app.interpretation.models import AssignmentStatus, Grade, Mode
+from app.interpretation.models import AssignmentStatus
+from app.interpretation.models import Grade
+from app.interpretation.models import Mode
 
 STATUSES = {
     AssignmentStatus.PROPOSED: _l("Proposed"),

@@ -6,11 +6,15 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
 from app.auth.models import User
-from app.core.models import Language, str_enum
-from app.core.time import UTCDateTime, now_utc
+from app.core.models import Language
+from app.core.models import str_enum
+from app.core.time import UTCDateTime
+from app.core.time import now_utc
 from app.events.models import EventSession
 from app.extensions import db
 

@@ -4,15 +4,20 @@ an interpreter asked to work a session, and the organisers told of a decline and
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import or_
+from sqlalchemy import select
 
 from app.auth.models import User
 from app.core.access import Role
 from app.core.visibility import Seen
 from app.extensions import db
 from app.interpretation.models import InterpretationRequest
-from app.notices.services import NoticeKind, add_kind, app_path, notify
-from app.registrations.models import ACTIVE, Registration
+from app.notices.services import NoticeKind
+from app.notices.services import add_kind
+from app.notices.services import app_path
+from app.notices.services import notify
+from app.registrations.models import ACTIVE
+from app.registrations.models import Registration
 
 add_kind(NoticeKind("interpretation_provided",
                     _l("%(language)s interpretation will be provided: %(title)s"),

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete
+from sqlalchemy import select
+from sqlalchemy import update
 
-from app.core.personal_data import HOLDINGS, Erasure, Holding, columns, row
+from app.core.personal_data import HOLDINGS
+from app.core.personal_data import Erasure
+from app.core.personal_data import Holding
+from app.core.personal_data import columns
+from app.core.personal_data import row
 from app.extensions import db
-from app.interpretation.models import (
-    Assignment,
-    Availability,
-    InterpretationRequest,
-    InterpreterProfile,
-)
+from app.interpretation.models import Assignment
+from app.interpretation.models import Availability
+from app.interpretation.models import InterpretationRequest
+from app.interpretation.models import InterpreterProfile
 
 
 def _export_requests(user) -> list[dict]:

@@ -7,7 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.events.models import EventSession
-from app.interpretation.models import BOOKED, Assignment, SessionChannel
+from app.interpretation.models import BOOKED
+from app.interpretation.models import Assignment
+from app.interpretation.models import SessionChannel
 
 
 def booked_session_ids(user_id: int):

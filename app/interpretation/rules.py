@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from functools import lru_cache
 from itertools import combinations
 
@@ -18,7 +21,8 @@ from flask_babel import gettext as _
 from app.core import languages
 from app.core.i18n import language_name
 from app.core.time import to_zone
-from app.interpretation.models import Grade, Mode
+from app.interpretation.models import Grade
+from app.interpretation.models import Mode
 
 
 @dataclass(frozen=True)

@@ -13,59 +13,66 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
+from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 
-from flask import current_app, render_template
-from flask_babel import force_locale, ngettext
+from flask import current_app
+from flask import render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.calendar.ical import Attendee
-from app.calendar.services import ASSIGNMENT, itip_calendar, session_item
+from app.calendar.services import ASSIGNMENT
+from app.calendar.services import itip_calendar
+from app.calendar.services import session_item
 from app.core import languages as interpretation_languages
-from app.core.errors import Conflict, Refusal
-from app.core.locking import lock_row, lock_rows
+from app.core.errors import Conflict
+from app.core.errors import Refusal
+from app.core.locking import lock_row
+from app.core.locking import lock_rows
 from app.core.mail import queue_email
 from app.core.models import AuditRecord
-from app.core.time import fmt_when, localize, now_utc, zone_label
+from app.core.time import fmt_when
+from app.core.time import localize
+from app.core.time import now_utc
+from app.core.time import zone_label
 from app.core.web import absolute_url
-from app.events.models import (
-    AttendanceMode,
-    Event,
-    EventKind,
-    EventSession,
-    EventStatus,
-    SessionKind,
-    SessionStatus,
-)
+from app.events.models import AttendanceMode
+from app.events.models import Event
+from app.events.models import EventKind
+from app.events.models import EventSession
+from app.events.models import EventStatus
+from app.events.models import SessionKind
+from app.events.models import SessionStatus
 from app.extensions import db
 from app.interpretation import rules
-from app.interpretation.models import (
-    BOOKED,
-    DECLINE_REASON_MAX,
-    Assignment,
-    AssignmentStatus,
-    Availability,
-    Grade,
-    InterpretationRequest,
-    InterpreterLanguage,
-    InterpreterProfile,
-    Language,
-    LanguageNotProvided,
-    Mode,
-    SessionChannel,
-)
-from app.interpretation.notices import (
-    tell_interpreter_proposed,
-    tell_language_not_provided,
-    tell_language_provided,
-    tell_organisers_declined,
-)
-from app.registrations.models import ACTIVE, Registration
+from app.interpretation.models import BOOKED
+from app.interpretation.models import DECLINE_REASON_MAX
+from app.interpretation.models import Assignment
+from app.interpretation.models import AssignmentStatus
+from app.interpretation.models import Availability
+from app.interpretation.models import Grade
+from app.interpretation.models import InterpretationRequest
+from app.interpretation.models import InterpreterLanguage
+from app.interpretation.models import InterpreterProfile
+from app.interpretation.models import Language
+from app.interpretation.models import LanguageNotProvided
+from app.interpretation.models import Mode
+from app.interpretation.models import SessionChannel
+from app.interpretation.notices import tell_interpreter_proposed
+from app.interpretation.notices import tell_language_not_provided
+from app.interpretation.notices import tell_language_provided
+from app.interpretation.notices import tell_organisers_declined
+from app.registrations.models import ACTIVE
+from app.registrations.models import Registration
 
 
 class InterpretationError(Refusal):

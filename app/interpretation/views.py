@@ -1,38 +1,57 @@
 from datetime import datetime
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import _, ngettext
+from flask import Response
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.core import languages as interpretation_languages
-from app.core.access import Role, organiser_required, roles_required, signed_in
+from app.core.access import Role
+from app.core.access import organiser_required
+from app.core.access import roles_required
+from app.core.access import signed_in
 from app.core.confirm import confirm_page
-from app.core.forms import EmptyForm, as_choices, flash_refusal, refuse_change, submit_form
+from app.core.forms import EmptyForm
+from app.core.forms import as_choices
+from app.core.forms import flash_refusal
+from app.core.forms import refuse_change
+from app.core.forms import submit_form
 from app.core.i18n import select_timezone
 from app.core.models import Language
-from app.core.templating import (
-    add_template_globals,
-    current_locale,
-    viewer_when,
-    viewer_zone_label,
-)
+from app.core.templating import add_template_globals
+from app.core.templating import current_locale
+from app.core.templating import viewer_when
+from app.core.templating import viewer_zone_label
 from app.core.time import LocalTimeError
-from app.events.models import EventSession, EventStatus, SessionStatus
-from app.events.services import part_of_event_or_404, visible_event_or_404
+from app.events.models import EventSession
+from app.events.models import EventStatus
+from app.events.models import SessionStatus
+from app.events.services import part_of_event_or_404
+from app.events.services import visible_event_or_404
 from app.extensions import db
-from app.interpretation import exports, labels, rules, services
+from app.interpretation import exports
+from app.interpretation import labels
+from app.interpretation import rules
+from app.interpretation import services
 from app.interpretation.blueprint import bp
-from app.interpretation.forms import (
-    AssignForm,
-    AvailabilityForm,
-    DeclineForm,
-    LanguageForm,
-    NotProvidedForm,
-    OpenChannelForm,
-    ProfileForm,
-    RequestForm,
-)
-from app.interpretation.models import Availability, Grade, Mode, SessionChannel
+from app.interpretation.forms import AssignForm
+from app.interpretation.forms import AvailabilityForm
+from app.interpretation.forms import DeclineForm
+from app.interpretation.forms import LanguageForm
+from app.interpretation.forms import NotProvidedForm
+from app.interpretation.forms import OpenChannelForm
+from app.interpretation.forms import ProfileForm
+from app.interpretation.forms import RequestForm
+from app.interpretation.models import Availability
+from app.interpretation.models import Grade
+from app.interpretation.models import Mode
+from app.interpretation.models import SessionChannel
 
 
 @bp.record_once

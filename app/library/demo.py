@@ -10,7 +10,8 @@ from app.auth.models import User
 from app.events.models import Event
 from app.extensions import db
 from app.library import services
-from app.library.models import Resource, ResourceKind
+from app.library.models import Resource
+from app.library.models import ResourceKind
 
 
 def one_page_pdf(title: str, lines: list[str]) -> bytes:

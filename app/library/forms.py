@@ -1,9 +1,19 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from flask_wtf.file import FileField
+from flask_wtf.file import FileRequired
+from wtforms import BooleanField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms import TextAreaField
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import Optional
 
-from app.core.forms import CheckboxListField, Form, as_choices, countries
+from app.core.forms import CheckboxListField
+from app.core.forms import Form
+from app.core.forms import as_choices
+from app.core.forms import countries
 from app.library import labels
 
 

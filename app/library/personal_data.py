@@ -4,9 +4,14 @@ erasure, no longer linked to anyone."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy import update
 
-from app.core.personal_data import HOLDINGS, Erasure, Holding, columns, row
+from app.core.personal_data import HOLDINGS
+from app.core.personal_data import Erasure
+from app.core.personal_data import Holding
+from app.core.personal_data import columns
+from app.core.personal_data import row
 from app.extensions import db
 from app.library.models import Resource
 

@@ -7,21 +7,28 @@ remove it again (``storage.remove``) when their commit fails.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import exists
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 from werkzeug.utils import secure_filename
 
 from app.auth.models import User
 from app.core.errors import Refusal
-from app.events.models import Event, EventStatus
+from app.events.models import Event
+from app.events.models import EventStatus
 from app.extensions import db
 from app.library import storage
-from app.library.models import Resource, ResourceKind, ResourceTag, TagKind
+from app.library.models import Resource
+from app.library.models import ResourceKind
+from app.library.models import ResourceTag
+from app.library.models import TagKind
 
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 40

@@ -1,15 +1,30 @@
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import send_file
+from flask import url_for
 from flask_babel import _
 from flask_login import current_user
 
-from app.core.access import Role, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices
+from app.core.access import Role
+from app.core.access import roles_required
+from app.core.access import signed_in
+from app.core.forms import EmptyForm
+from app.core.forms import as_choices
 from app.core.templating import add_template_globals
 from app.extensions import db
-from app.library import labels, services, storage
+from app.library import labels
+from app.library import services
+from app.library import storage
 from app.library.blueprint import bp
-from app.library.forms import FilterForm, UploadForm, kind_pairs
-from app.library.models import Resource, ResourceKind, TagKind
+from app.library.forms import FilterForm
+from app.library.forms import UploadForm
+from app.library.forms import kind_pairs
+from app.library.models import Resource
+from app.library.models import ResourceKind
+from app.library.models import TagKind
 
 uploaders = roles_required(Role.PARTICIPANT, Role.ORGANISER)
 

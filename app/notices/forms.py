@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import SubmitField
 
-from app.core.forms import CheckboxListField, Form
+from app.core.forms import CheckboxListField
+from app.core.forms import Form
 
 
 class EmailChoicesForm(Form):

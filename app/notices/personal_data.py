@@ -5,11 +5,17 @@ erased person reads as "Former participant" in everyone else's notices."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete
+from sqlalchemy import select
 
-from app.core.personal_data import HOLDINGS, Erasure, Holding, columns, row
+from app.core.personal_data import HOLDINGS
+from app.core.personal_data import Erasure
+from app.core.personal_data import Holding
+from app.core.personal_data import columns
+from app.core.personal_data import row
 from app.extensions import db
-from app.notices.models import Notice, NoticeEmailChoice
+from app.notices.models import Notice
+from app.notices.models import NoticeEmailChoice
 
 
 def _export(user) -> list[dict]:

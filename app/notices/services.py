@@ -10,25 +10,38 @@ notice is stored by id and named as ``app.core.visibility`` lets the reader see 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 
-from flask import current_app, g, has_request_context, render_template, request
-from flask_babel import force_locale, get_locale
+from flask import current_app
+from flask import g
+from flask import has_request_context
+from flask import render_template
+from flask import request
+from flask_babel import force_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 
 from app.auth.models import User
-from app.core import languages, visibility
+from app.core import languages
+from app.core import visibility
 from app.core.access import Role
 from app.core.db import begin_write_transaction
 from app.core.mail import queue_email
 from app.core.registry import Registry
-from app.core.time import fmt_when, now_utc
+from app.core.time import fmt_when
+from app.core.time import now_utc
 from app.extensions import db
-from app.notices.models import Notice, NoticeEmailChoice
+from app.notices.models import Notice
+from app.notices.models import NoticeEmailChoice
 
 PAGE_SIZE = 200  # the newest notices shown; older ones stay in the database
 

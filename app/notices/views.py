@@ -1,6 +1,10 @@
 """The Notices page: a person's notices, newest first, and which of them are emailed."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import url_for
 from flask_babel import _
 from flask_login import current_user
 

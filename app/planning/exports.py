@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.planning.services import nights
-from app.registrations.exports import country, csv_text
+from app.registrations.exports import country
+from app.registrations.exports import csv_text
 
 
 def manifest_csv(movements) -> str:

@@ -1,16 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    DateField,
-    EmailField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TelField,
-    TextAreaField,
-)
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import DateField
+from wtforms import EmailField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms import TelField
+from wtforms import TextAreaField
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import Optional
 
-from app.core.forms import Form, countries
+from app.core.forms import Form
+from app.core.forms import countries
 
 
 class CandidateForm(Form):

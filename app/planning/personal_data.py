@@ -4,11 +4,18 @@ visa letter carries, which an erasure clears where they are the person's."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy import update
 
-from app.core.personal_data import HOLDINGS, Erasure, Holding, columns, mentioning, row
+from app.core.personal_data import HOLDINGS
+from app.core.personal_data import Erasure
+from app.core.personal_data import Holding
+from app.core.personal_data import columns
+from app.core.personal_data import mentioning
+from app.core.personal_data import row
 from app.extensions import db
-from app.planning.models import LetterSettings, PlanningTask
+from app.planning.models import LetterSettings
+from app.planning.models import PlanningTask
 
 LETTER_PEOPLE = ("signatory_name", "signatory_title", "contact_name", "contact_email",
                  "contact_phone")

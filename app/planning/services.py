@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
+from dataclasses import fields
+from dataclasses import replace
 from datetime import date
 
 from babel.lists import format_list
@@ -15,16 +17,27 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.core.errors import Conflict, Refusal
-from app.core.i18n import country_name, select_buddhist_era
+from app.core.errors import Conflict
+from app.core.errors import Refusal
+from app.core.i18n import country_name
+from app.core.i18n import select_buddhist_era
 from app.core.models import Country
-from app.core.time import fmt_day, now_utc, to_zone
-from app.events.models import Event, EventStatus
+from app.core.time import fmt_day
+from app.core.time import now_utc
+from app.core.time import to_zone
+from app.events.models import Event
+from app.events.models import EventStatus
 from app.events.services import participating_countries
 from app.extensions import db
-from app.holidays.services import holidays_for, overrides_for
-from app.planning.models import HostCandidate, LetterSettings, PlanningTask
-from app.registrations.models import AttendAs, EventInvitee, Registration, RegistrationStatus
+from app.holidays.services import holidays_for
+from app.holidays.services import overrides_for
+from app.planning.models import HostCandidate
+from app.planning.models import LetterSettings
+from app.planning.models import PlanningTask
+from app.registrations.models import AttendAs
+from app.registrations.models import EventInvitee
+from app.registrations.models import Registration
+from app.registrations.models import RegistrationStatus
 from app.registrations.services import roster
 
 
@@ -123,7 +136,9 @@ def candidates(event: Event) -> list[HostCandidate]:
 
 def choose_candidate(event: Event, candidate: HostCandidate) -> Event:
     """Make a candidate the meeting's host, venue and dates (sessions must still fit)."""
-    from app.events.services import EVENT_FIELDS, EventRuleError, update_event
+    from app.events.services import EVENT_FIELDS
+    from app.events.services import EventRuleError
+    from app.events.services import update_event
 
     fields = {name: getattr(event, name) for name in EVENT_FIELDS}
     fields.update(host_country_code=candidate.country_code, venue=candidate.venue,

@@ -1,8 +1,16 @@
-from dataclasses import asdict, fields
+from dataclasses import asdict
+from dataclasses import fields
 
 from babel.dates import format_date
-from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import _, force_locale
+from flask import Response
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import _
+from flask_babel import force_locale
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -10,16 +18,28 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.core import visibility
 from app.core.access import organiser_required
-from app.core.forms import EmptyForm, as_choices, flash_refusal, submit_form
-from app.core.i18n import LANGUAGE_NAMES, formatting_locale, select_timezone
-from app.core.templating import current_language, current_locale
-from app.core.time import now_utc, to_zone
-from app.events.services import part_of_event_or_404, visible_event_or_404
+from app.core.forms import EmptyForm
+from app.core.forms import as_choices
+from app.core.forms import flash_refusal
+from app.core.forms import submit_form
+from app.core.i18n import LANGUAGE_NAMES
+from app.core.i18n import formatting_locale
+from app.core.i18n import select_timezone
+from app.core.templating import current_language
+from app.core.templating import current_locale
+from app.core.time import now_utc
+from app.core.time import to_zone
+from app.events.services import part_of_event_or_404
+from app.events.services import visible_event_or_404
 from app.extensions import db
-from app.planning import exports, services
+from app.planning import exports
+from app.planning import services
 from app.planning.blueprint import bp
-from app.planning.forms import CandidateForm, LetterSettingsForm, TaskForm
-from app.planning.models import HostCandidate, PlanningTask
+from app.planning.forms import CandidateForm
+from app.planning.forms import LetterSettingsForm
+from app.planning.forms import TaskForm
+from app.planning.models import HostCandidate
+from app.planning.models import PlanningTask
 from app.registrations.services import quotas
 
 

@@ -1,6 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, EmailField, SelectField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms import DateField
+from wtforms import EmailField
+from wtforms import SelectField
+from wtforms import SubmitField
+from wtforms.validators import Email
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import Optional
 
 from app.core.forms import Form
 

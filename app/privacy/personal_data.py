@@ -5,7 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.core.personal_data import HOLDINGS, Holding, columns, row
+from app.core.personal_data import HOLDINGS
+from app.core.personal_data import Holding
+from app.core.personal_data import columns
+from app.core.personal_data import row
 from app.extensions import db
 from app.privacy.models import ErasureRequest
 

@@ -7,26 +7,28 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 import click
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.auth.models import User
 from app.auth.personal_data import is_erased
-from app.core.errors import Conflict, Refusal
+from app.core.errors import Conflict
+from app.core.errors import Refusal
 from app.core.locking import lock_row
 from app.core.models import AuditRecord
-from app.core.personal_data import (
-    PRIVACY_NOTICE_VERSION,
-    erase_person,
-    export_person,
-    purge_expired,
-    record_consent,
-    section_titles,
-)
-from app.core.time import local_day_bounds, now_utc
+from app.core.personal_data import PRIVACY_NOTICE_VERSION
+from app.core.personal_data import erase_person
+from app.core.personal_data import export_person
+from app.core.personal_data import purge_expired
+from app.core.personal_data import record_consent
+from app.core.personal_data import section_titles
+from app.core.time import local_day_bounds
+from app.core.time import now_utc
 from app.extensions import db
 from app.privacy.models import ErasureRequest
 from app.registrations.exports import csv_text

@@ -1,27 +1,39 @@
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
 from flask_babel import _
 from flask_login import current_user
 
 from app.auth.models import User
 from app.auth.personal_data import is_erased
-from app.core.access import organiser_required, public, signed_in
+from app.core.access import organiser_required
+from app.core.access import public
+from app.core.access import signed_in
 from app.core.confirm import confirm_then
-from app.core.forms import as_choices, refuse_change
+from app.core.forms import as_choices
+from app.core.forms import refuse_change
 from app.core.i18n import select_timezone
-from app.core.personal_data import (
-    PRIVACY_NOTICE_VERSION,
-    export_person,
-    latest_consent,
-    needs_consent,
-    section_titles,
-)
+from app.core.personal_data import PRIVACY_NOTICE_VERSION
+from app.core.personal_data import export_person
+from app.core.personal_data import latest_consent
+from app.core.personal_data import needs_consent
+from app.core.personal_data import section_titles
 from app.core.templating import current_locale
 from app.core.time import fmt_datetime
-from app.core.visibility import Seen, visible_name
+from app.core.visibility import Seen
+from app.core.visibility import visible_name
 from app.extensions import db
 from app.privacy import services
 from app.privacy.blueprint import bp
-from app.privacy.forms import AgreeForm, AuditFilterForm, ErasureRequestForm, FindPersonForm
+from app.privacy.forms import AgreeForm
+from app.privacy.forms import AuditFilterForm
+from app.privacy.forms import ErasureRequestForm
+from app.privacy.forms import FindPersonForm
 
 NO_STORE = {"Cache-Control": "private, no-store"}
 

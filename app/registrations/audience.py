@@ -2,11 +2,14 @@
 in person, invited with their delegation (participants of that country), or registered; to
 its online link and joining instructions, whoever is confirmed."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_
+from sqlalchemy import select
 
-from app.events.visibility import AUDIENCES, JOINERS
+from app.events.visibility import AUDIENCES
+from app.events.visibility import JOINERS
 from app.registrations import services
-from app.registrations.models import EventInvitee, Registration
+from app.registrations.models import EventInvitee
+from app.registrations.models import Registration
 
 
 @AUDIENCES("invited")

@@ -4,50 +4,50 @@ the day-before reminders, and which feeds a registration's change moves."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
-from app.calendar.ical import Attendee, CalendarItem
-from app.calendar.models import CalendarFeed, ReminderSent
-from app.calendar.services import (
-    ANNOUNCERS,
-    FEED_SOURCES,
-    FEED_WATCHERS,
-    REGISTRATION,
-    Announcer,
-    Notice,
-    event_item,
-    itip_calendar,
-    last_methods,
-    session_item,
-    standing,
-)
+from app.calendar.ical import Attendee
+from app.calendar.ical import CalendarItem
+from app.calendar.models import CalendarFeed
+from app.calendar.models import ReminderSent
+from app.calendar.services import ANNOUNCERS
+from app.calendar.services import FEED_SOURCES
+from app.calendar.services import FEED_WATCHERS
+from app.calendar.services import REGISTRATION
+from app.calendar.services import Announcer
+from app.calendar.services import Notice
+from app.calendar.services import event_item
+from app.calendar.services import itip_calendar
+from app.calendar.services import last_methods
+from app.calendar.services import session_item
+from app.calendar.services import standing
 from app.core.mail import queue_email
-from app.core.time import fmt_when, now_utc
+from app.core.time import fmt_when
+from app.core.time import now_utc
 from app.core.web import absolute_url
-from app.events.models import (
-    AttendanceMode,
-    Event,
-    EventSession,
-    EventStatus,
-    SessionKind,
-    SessionStatus,
-)
+from app.events.models import AttendanceMode
+from app.events.models import Event
+from app.events.models import EventSession
+from app.events.models import EventStatus
+from app.events.models import SessionKind
+from app.events.models import SessionStatus
 from app.extensions import db
-from app.registrations.models import (
-    ACTIVE,
-    AttendAs,
-    Registration,
-    RegistrationStatus,
-    SessionPlace,
-)
+from app.registrations.models import ACTIVE
+from app.registrations.models import AttendAs
+from app.registrations.models import Registration
+from app.registrations.models import RegistrationStatus
+from app.registrations.models import SessionPlace
 
 PARTSTAT = {
     RegistrationStatus.CONFIRMED: "ACCEPTED",

@@ -15,8 +15,11 @@ from app.auth.forms import ORGANISATION_KINDS
 from app.core import languages as interpretation_languages
 from app.core.i18n import country_name
 from app.core.templating import current_locale
-from app.registrations.labels import ATTEND_AS, STATUSES
-from app.registrations.models import AttendAs, Registration, RegistrationStatus
+from app.registrations.labels import ATTEND_AS
+from app.registrations.labels import STATUSES
+from app.registrations.models import AttendAs
+from app.registrations.models import Registration
+from app.registrations.models import RegistrationStatus
 
 BOM = "\ufeff"
 

@@ -1,25 +1,29 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    BooleanField,
-    DateField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-    TimeField,
-    ValidationError,
-)
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField
+from wtforms import DateField
+from wtforms import IntegerField
+from wtforms import RadioField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms import TextAreaField
+from wtforms import TimeField
+from wtforms import ValidationError
+from wtforms.validators import DataRequired
+from wtforms.validators import Email
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
 
-from app.core.forms import CheckboxListField, Form, as_choices, countries
+from app.core.forms import CheckboxListField
+from app.core.forms import Form
+from app.core.forms import as_choices
+from app.core.forms import countries
 from app.registrations.models import AttendAs
-from app.registrations.services import (
-    PASSPORT_NUMBER_MESSAGE,
-    is_passport_number,
-    normal_passport_number,
-)
+from app.registrations.services import PASSPORT_NUMBER_MESSAGE
+from app.registrations.services import is_passport_number
+from app.registrations.services import normal_passport_number
 
 
 def validate_passport_number(_form, field) -> None:

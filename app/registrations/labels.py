@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 
-from app.registrations.models import AttendAs, RegistrationStatus
+from app.registrations.models import AttendAs
+from app.registrations.models import RegistrationStatus
 
 STATUSES = {
     RegistrationStatus.PENDING: _l("Waiting for approval"),

@@ -4,19 +4,30 @@ those invited who have not registered a week before registration closes (a job).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 import click
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import or_
+from sqlalchemy import select
 
 from app.auth.models import User
 from app.core.time import now_utc
-from app.events.models import Event, EventSession, EventStatus, SessionStatus
+from app.events.models import Event
+from app.events.models import EventSession
+from app.events.models import EventStatus
+from app.events.models import SessionStatus
 from app.events.signals import session_changed
 from app.extensions import db
-from app.notices.services import NoticeKind, add_kind, app_path, notify, notify_each_once
-from app.registrations.models import EventInvitee, Registration, RegistrationStatus
+from app.notices.services import NoticeKind
+from app.notices.services import add_kind
+from app.notices.services import app_path
+from app.notices.services import notify
+from app.notices.services import notify_each_once
+from app.registrations.models import EventInvitee
+from app.registrations.models import Registration
+from app.registrations.models import RegistrationStatus
 
 # The status emails carry the calendar invitation and go whatever the choice: the notice's
 # own email is off unless the person asks for it.

@@ -4,19 +4,26 @@ logistics: they are cleared ``PERSONAL_DATA_RETENTION_DAYS`` after that event en
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy import update
 
 from app.core.locking import lock_rows
 from app.core.models import AuditRecord
-from app.core.personal_data import HOLDINGS, Erasure, Holding, columns, row
+from app.core.personal_data import HOLDINGS
+from app.core.personal_data import Erasure
+from app.core.personal_data import Holding
+from app.core.personal_data import columns
+from app.core.personal_data import row
 from app.events.models import Event
 from app.extensions import db
-from app.registrations.models import EventInvitee, Registration
+from app.registrations.models import EventInvitee
+from app.registrations.models import Registration
 
 # Each purged column and what it holds once purged.
 PURGED = {

@@ -8,48 +8,58 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, time
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import time
 
-from flask import g, render_template
-from flask_babel import force_locale, ngettext
+from flask import g
+from flask import render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, tuple_
-from sqlalchemy.orm import joinedload, selectinload
+from flask_babel import ngettext
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import tuple_
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
-from app.auth.models import Organisation, User
+from app.auth.models import Organisation
+from app.auth.models import User
 from app.auth.services import user_by_email
-from app.core.errors import Conflict, Refusal
-from app.core.locking import lock_row, lock_rows
+from app.core.errors import Conflict
+from app.core.errors import Refusal
+from app.core.locking import lock_row
+from app.core.locking import lock_rows
 from app.core.mail import queue_email
-from app.core.models import AuditRecord, Country
+from app.core.models import AuditRecord
+from app.core.models import Country
 from app.core.templating import viewer_datetime
 from app.core.time import now_utc
 from app.core.web import absolute_url
-from app.events.models import (
-    AttendanceMode,
-    Event,
-    EventKind,
-    EventSession,
-    EventStatus,
-    SessionStatus,
-)
+from app.events.models import AttendanceMode
+from app.events.models import Event
+from app.events.models import EventKind
+from app.events.models import EventSession
+from app.events.models import EventStatus
+from app.events.models import SessionStatus
 from app.events.services import ConflictError
-from app.events.signals import session_places_changed, session_places_changing
+from app.events.signals import session_places_changed
+from app.events.signals import session_places_changing
 from app.extensions import db
 from app.registrations.calendar_hooks import event_invitation
-from app.registrations.models import (
-    ACTIVE,
-    AttendAs,
-    DelegationQuota,
-    EventInvitee,
-    EventMessage,
-    Registration,
-    RegistrationStatus,
-    SessionPlace,
-)
-from app.registrations.notices import tell_invited, tell_message, tell_registrant
+from app.registrations.models import ACTIVE
+from app.registrations.models import AttendAs
+from app.registrations.models import DelegationQuota
+from app.registrations.models import EventInvitee
+from app.registrations.models import EventMessage
+from app.registrations.models import Registration
+from app.registrations.models import RegistrationStatus
+from app.registrations.models import SessionPlace
+from app.registrations.notices import tell_invited
+from app.registrations.notices import tell_message
+from app.registrations.notices import tell_registrant
 
 
 class RegistrationError(Refusal):

@@ -1,34 +1,48 @@
-from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import _, ngettext
+from flask import Response
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.core import languages as interpretation_languages
 from app.core import visibility
-from app.core.access import organiser_required, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices, flash_refusal, submit_form
+from app.core.access import organiser_required
+from app.core.access import roles_required
+from app.core.access import signed_in
+from app.core.forms import EmptyForm
+from app.core.forms import as_choices
+from app.core.forms import flash_refusal
+from app.core.forms import submit_form
 from app.core.i18n import select_timezone
-from app.core.templating import (
-    add_template_globals,
-    current_locale,
-    viewer_when,
-    viewer_zone_label,
-)
+from app.core.templating import add_template_globals
+from app.core.templating import current_locale
+from app.core.templating import viewer_when
+from app.core.templating import viewer_zone_label
 from app.events.labels import ATTENDANCE_MODES
-from app.events.models import EventKind, EventSession
-from app.events.services import part_of_event_or_404, visible_event_or_404
+from app.events.models import EventKind
+from app.events.models import EventSession
+from app.events.services import part_of_event_or_404
+from app.events.services import visible_event_or_404
 from app.extensions import db
-from app.registrations import exports, labels, services
+from app.registrations import exports
+from app.registrations import labels
+from app.registrations import services
 from app.registrations.blueprint import bp
-from app.registrations.forms import (
-    AssignForm,
-    CapacityForm,
-    EditRegistrationForm,
-    InviteeForm,
-    MessageForm,
-    QuotaForm,
-    RegistrationForm,
-)
-from app.registrations.models import AttendAs, EventMessage, Registration
+from app.registrations.forms import AssignForm
+from app.registrations.forms import CapacityForm
+from app.registrations.forms import EditRegistrationForm
+from app.registrations.forms import InviteeForm
+from app.registrations.forms import MessageForm
+from app.registrations.forms import QuotaForm
+from app.registrations.forms import RegistrationForm
+from app.registrations.models import AttendAs
+from app.registrations.models import EventMessage
+from app.registrations.models import Registration
 
 
 @bp.record_once

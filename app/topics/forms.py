@@ -1,6 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms import TextAreaField
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import Optional
 
 from app.core.forms import Form
 from app.events.forms import SessionTimeFields

@@ -6,9 +6,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.core.personal_data import HOLDINGS, Holding, columns, row
+from app.core.personal_data import HOLDINGS
+from app.core.personal_data import Holding
+from app.core.personal_data import columns
+from app.core.personal_data import row
 from app.extensions import db
-from app.topics.models import Topic, TopicVote
+from app.topics.models import Topic
+from app.topics.models import TopicVote
 
 
 def _export(user) -> list[dict]:

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_
+from sqlalchemy import exists
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
-from app.core.errors import Conflict, Refusal
+from app.core.errors import Conflict
+from app.core.errors import Refusal
 from app.events import services as events
-from app.events.models import Event, EventSession, EventStatus
+from app.events.models import Event
+from app.events.models import EventSession
+from app.events.models import EventStatus
 from app.extensions import db
-from app.topics.models import Topic, TopicVote
+from app.topics.models import Topic
+from app.topics.models import TopicVote
 
 
 class TopicError(Refusal):

@@ -1,18 +1,29 @@
 from datetime import date
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import url_for
 from flask_babel import _
 from flask_login import current_user
 
-from app.core.access import Role, organiser_required, roles_required, signed_in
-from app.core.forms import EmptyForm, as_choices, flash_refusal, refuse_change
+from app.core.access import Role
+from app.core.access import organiser_required
+from app.core.access import roles_required
+from app.core.access import signed_in
+from app.core.forms import EmptyForm
+from app.core.forms import as_choices
+from app.core.forms import flash_refusal
+from app.core.forms import refuse_change
 from app.core.templating import viewer_dates
 from app.events import services as events
 from app.events.models import SessionKind
-from app.events.services import part_of_event_or_404, visible_event_or_404
+from app.events.services import part_of_event_or_404
+from app.events.services import visible_event_or_404
 from app.topics import services
 from app.topics.blueprint import bp
-from app.topics.forms import ScheduleTopicForm, TopicForm
+from app.topics.forms import ScheduleTopicForm
+from app.topics.forms import TopicForm
 from app.topics.models import Topic
 
 proposers = roles_required(Role.PARTICIPANT, Role.ORGANISER)

@@ -5,10 +5,8 @@ factory calls ``init_app``, which registers the routes."""
 
 
 def init_app(app) -> None:
-    from app.workinggroups import (
-        calendar_hooks,  # noqa: F401  (adds to the calendar's registries)
-        personal_data,  # noqa: F401  (personal-data registry)
-    )
+    from app.workinggroups import calendar_hooks  # noqa: F401  (adds to the calendar's registries)
+    from app.workinggroups import personal_data  # noqa: F401  (personal-data registry)
     from app.workinggroups.views import bp
 
     app.register_blueprint(bp)

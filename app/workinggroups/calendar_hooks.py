@@ -10,9 +10,13 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.calendar.ical import CalendarItem
 from app.calendar.models import CalendarFeed
-from app.calendar.services import FEED_SOURCES, FEED_WATCHERS
-from app.workinggroups.models import WorkingGroup, WorkingGroupException, WorkingGroupMember
-from app.workinggroups.services import group_items, groups_for
+from app.calendar.services import FEED_SOURCES
+from app.calendar.services import FEED_WATCHERS
+from app.workinggroups.models import WorkingGroup
+from app.workinggroups.models import WorkingGroupException
+from app.workinggroups.models import WorkingGroupMember
+from app.workinggroups.services import group_items
+from app.workinggroups.services import groups_for
 
 SERIES_RANK = 10  # a series has its own UID: nothing else gives it
 

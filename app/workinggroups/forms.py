@@ -3,20 +3,25 @@ members, and one meeting moved or cancelled."""
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    DateField,
-    HiddenField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TimeField,
-    URLField,
-)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import DateField
+from wtforms import HiddenField
+from wtforms import IntegerField
+from wtforms import RadioField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms import TimeField
+from wtforms import URLField
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
 
-from app.core.forms import CheckboxListField, Form, TimezoneField, as_choices, countries
+from app.core.forms import CheckboxListField
+from app.core.forms import Form
+from app.core.forms import TimezoneField
+from app.core.forms import as_choices
+from app.core.forms import countries
 from app.core.templating import current_locale
 from app.workinggroups.recurrence import PlainRecurrence
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.notices.services import NoticeKind, add_kind, app_path, notify
+from app.notices.services import NoticeKind
+from app.notices.services import add_kind
+from app.notices.services import app_path
+from app.notices.services import notify
 
 add_kind(NoticeKind("group_added", _l("You are now a member of the working group %(group)s"),
                     _l("I am added to a working group"), email_default=True))

@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import rrule
+from dateutil.rrule import rrulestr
 
-from app.core.time import AmbiguousLocalTime, NonExistentLocalTime, get_zone, localize, to_zone
+from app.core.time import AmbiguousLocalTime
+from app.core.time import NonExistentLocalTime
+from app.core.time import get_zone
+from app.core.time import localize
+from app.core.time import to_zone
 
 SUPPORTED_FREQ = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 SUPPORTED_PARTS = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "COUNT",

@@ -7,32 +7,39 @@ by hand is an exception of the series. Changes take the group's row lock first
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from flask_babel import ngettext
+from sqlalchemy import delete
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.calendar.ical import CalendarItem
-from app.core.errors import Conflict, Refusal
+from app.core.errors import Conflict
+from app.core.errors import Refusal
 from app.core.locking import lock_row
 from app.core.models import AuditRecord
-from app.core.time import (
-    AmbiguousLocalTime,
-    NonExistentLocalTime,
-    fmt_date,
-    fmt_time,
-    localize,
-    now_utc,
-    to_zone,
-    utc_offset_label,
-)
+from app.core.time import AmbiguousLocalTime
+from app.core.time import NonExistentLocalTime
+from app.core.time import fmt_date
+from app.core.time import fmt_time
+from app.core.time import localize
+from app.core.time import now_utc
+from app.core.time import to_zone
+from app.core.time import utc_offset_label
 from app.extensions import db
 from app.workinggroups import recurrence
-from app.workinggroups.models import WorkingGroup, WorkingGroupException, WorkingGroupMember
+from app.workinggroups.models import WorkingGroup
+from app.workinggroups.models import WorkingGroupException
+from app.workinggroups.models import WorkingGroupMember
 from app.workinggroups.notices import tell_members_changed
 
 

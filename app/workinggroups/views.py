@@ -2,39 +2,47 @@
 series' settings, and its calendar."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 from babel import Locale
 from babel.lists import format_list
-from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import _, ngettext
+from flask import Response
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.auth.services import participants_by_country
 from app.calendar.services import render
-from app.core.access import organiser_required, signed_in
-from app.core.forms import as_choices, refuse, refuse_change
+from app.core.access import organiser_required
+from app.core.access import signed_in
+from app.core.forms import as_choices
+from app.core.forms import refuse
+from app.core.forms import refuse_change
 from app.core.i18n import country_name
 from app.core.templating import current_locale
-from app.core.time import (
-    AmbiguousLocalTime,
-    NonExistentLocalTime,
-    localize,
-    to_zone,
-)
+from app.core.time import AmbiguousLocalTime
+from app.core.time import NonExistentLocalTime
+from app.core.time import localize
+from app.core.time import to_zone
 from app.extensions import db
 from app.workinggroups import services
 from app.workinggroups.blueprint import bp
-from app.workinggroups.forms import (
-    GroupForm,
-    GroupSettingsForm,
-    MembersForm,
-    OccurrenceForm,
-)
+from app.workinggroups.forms import GroupForm
+from app.workinggroups.forms import GroupSettingsForm
+from app.workinggroups.forms import MembersForm
+from app.workinggroups.forms import OccurrenceForm
 from app.workinggroups.models import WorkingGroup
-from app.workinggroups.recurrence import WEEKDAYS, plain_recurrence
+from app.workinggroups.recurrence import WEEKDAYS
+from app.workinggroups.recurrence import plain_recurrence
 
 
 def rule_in_words(rule: str) -> str | None:

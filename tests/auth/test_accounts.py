@@ -7,8 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from app.auth import services
-from app.auth.models import Invitation, User
-from app.core.models import AuditRecord, OutboxMessage
+from app.auth.models import Invitation
+from app.auth.models import User
+from app.core.models import AuditRecord
+from app.core.models import OutboxMessage
 from app.extensions import db
 from tests.fixtures.people import login_as
 from tests.formatting import country

@@ -1,14 +1,19 @@
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app.auth import services
-from app.auth.models import Invitation, SignInFailure, User
+from app.auth.models import Invitation
+from app.auth.models import SignInFailure
+from app.auth.models import User
 from app.core.models import OutboxMessage
 from app.extensions import db
-from tests.fixtures.people import PASSWORD, login_as
+from tests.fixtures.people import PASSWORD
+from tests.fixtures.people import login_as
 
 NOW = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
 
@@ -110,7 +115,8 @@ def test_invitation_creates_an_account_once(client, organiser):
     assert user.organisation.kind.value == "government"
     assert user.has_role("participant") and not user.has_role("organiser")
     # Joining is agreeing to the privacy notice: its version and the time are recorded.
-    from app.core.personal_data import PRIVACY_NOTICE_VERSION, latest_consent
+    from app.core.personal_data import PRIVACY_NOTICE_VERSION
+    from app.core.personal_data import latest_consent
 
     consent = latest_consent(user)
     assert consent.notice_version == PRIVACY_NOTICE_VERSION and consent.agreed_dt is not None

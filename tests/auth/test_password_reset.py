@@ -2,17 +2,24 @@
 expires, a throttle per address and per client, and everything the reset ends."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.auth import services
-from app.auth.models import PasswordReset, SignInFailure, User
-from app.core.models import AuditRecord, OutboxMessage
+from app.auth.models import PasswordReset
+from app.auth.models import SignInFailure
+from app.auth.models import User
+from app.core.models import AuditRecord
+from app.core.models import OutboxMessage
 from app.extensions import db
-from tests.fixtures.people import PASSWORD, login_as
+from tests.fixtures.people import PASSWORD
+from tests.fixtures.people import login_as
 
 NOW = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
 NEW_PASSWORD = "a brand new passphrase"

@@ -1,17 +1,22 @@
 """Issue 14's findings about signing in: the throttle, the timing of refusals, the redirect
 after sign-in, and sessions that end when they should."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.auth import services
-from app.auth.models import SignInFailure, User
+from app.auth.models import SignInFailure
+from app.auth.models import User
 from app.core.models import AuditRecord
 from app.extensions import db
 from tests.fixtures.database import FAST_HASH
-from tests.fixtures.people import PASSWORD, login_as
+from tests.fixtures.people import PASSWORD
+from tests.fixtures.people import login_as
 
 NOW = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
 

@@ -2,15 +2,23 @@
 country's own wall clock, for random pairs of platform countries, zones (DST and not), dates
 and blocks; plus the Indonesia-Thailand call that once proposed only lunchtimes."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from app.bilaterals.slots import Block, Invitee, find_slots, open_minutes
+from app.bilaterals.slots import Block
+from app.bilaterals.slots import Invitee
+from app.bilaterals.slots import find_slots
+from app.bilaterals.slots import open_minutes
 from app.demo import COUNTRIES
 from app.holidays.services import DEFAULT_BLOCKS
-from tests.bilaterals.test_slots import assert_inside_hours, local, person
+from tests.bilaterals.test_slots import assert_inside_hours
+from tests.bilaterals.test_slots import local
+from tests.bilaterals.test_slots import person
 
 # The platform's zones per country, plus zones a delegate may live in: Chatham (+12:45/+13:45)
 # and Adelaide (+9:30/+10:30) change their clocks, Brisbane and Darwin never do.

@@ -2,7 +2,8 @@
 
 from sqlalchemy import select
 
-from app.bilaterals.models import BilateralCall, CallRequest
+from app.bilaterals.models import BilateralCall
+from app.bilaterals.models import CallRequest
 from app.core.models import OutboxMessage
 from app.extensions import db
 from tests.fixtures.people import login_as

@@ -1,17 +1,24 @@
 """Calls from creation to scheduled session; bad input changes nothing; working groups."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.bilaterals import services
-from app.bilaterals.models import Answer, CallStatus, SlotVote
+from app.bilaterals.models import Answer
+from app.bilaterals.models import CallStatus
+from app.bilaterals.models import SlotVote
 from app.core.models import OutboxMessage
 from app.events.models import SessionKind
 from app.extensions import db
 from app.holidays import services as holiday_calendar
-from app.registrations.models import Registration, RegistrationStatus
+from app.registrations.models import Registration
+from app.registrations.models import RegistrationStatus
 from app.workinggroups import services as groups
 from tests.formatting import holiday_name
 

@@ -1,14 +1,22 @@
 """The slot finder at DST edges, over holidays, with half-hour and 45-minute offsets, plus a
 property test: no proposed slot is ever outside anyone's working hours or on their holiday."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from app.bilaterals.slots import Invitee, find_slots
+from app.bilaterals.slots import Invitee
+from app.bilaterals.slots import find_slots
 from app.core.time import to_zone
-from app.holidays.workdays import country_holidays, subdivision_for, working_days_of
+from app.holidays.workdays import country_holidays
+from app.holidays.workdays import subdivision_for
+from app.holidays.workdays import working_days_of
 from tests.formatting import holiday_name
 
 

@@ -1,22 +1,31 @@
 """The poll over HTTP: invitees answer in their own zone, organisers pick; bad input is a 4xx
 that changes nothing; list pages run a constant number of queries."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 import icalendar
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.bilaterals import services
-from app.bilaterals.models import BilateralCall, CallStatus, SlotVote
+from app.bilaterals.models import BilateralCall
+from app.bilaterals.models import CallStatus
+from app.bilaterals.models import SlotVote
 from app.core.models import OutboxMessage
-from app.events.models import AttendanceMode, EventSession
+from app.events.models import AttendanceMode
+from app.events.models import EventSession
 from app.extensions import db
 from app.registrations.models import Registration
 from app.workinggroups import services as groups
 from app.workinggroups.models import WorkingGroup
 from tests.formatting import weekday_name
-from tests.forms import refusal, rendered_form
+from tests.forms import refusal
+from tests.forms import rendered_form
 
 NOW = datetime(2027, 3, 1, tzinfo=UTC)
 

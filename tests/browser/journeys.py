@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from tests.fixtures.browser import screenshot, sign_in
+from tests.fixtures.browser import screenshot
+from tests.fixtures.browser import sign_in
 
 JAKARTA = "Annual in-person roundtable 2027, Jakarta"
 

@@ -29,18 +29,24 @@ import http.server
 import re
 import secrets
 import threading
-from collections import Counter, deque
-from dataclasses import dataclass, field
+from collections import Counter
+from collections import deque
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import AnyConverter, RequestRedirect
+from werkzeug.routing import AnyConverter
+from werkzeug.routing import RequestRedirect
 
-from tests.browser.journeys import JAKARTA, open_event, signed_in
-from tests.test_privacy_crawl import canonical, links_in
+from tests.browser.journeys import JAKARTA
+from tests.browser.journeys import open_event
+from tests.browser.journeys import signed_in
+from tests.test_privacy_crawl import canonical
+from tests.test_privacy_crawl import links_in
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,8 @@
 import pytest
 
 from tests.browser.journeys import page_locale
-from tests.fixtures.browser import screenshot, sign_in
+from tests.fixtures.browser import screenshot
+from tests.fixtures.browser import sign_in
 from tests.formatting import clock
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,8 @@ import pytest
 
 from app.bilaterals.demo import DEMO_TOPIC
 from tests.browser.journeys import zone_shown
-from tests.fixtures.browser import screenshot, sign_in
+from tests.fixtures.browser import screenshot
+from tests.fixtures.browser import sign_in
 
 pytestmark = pytest.mark.browser
 

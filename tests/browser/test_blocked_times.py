@@ -3,13 +3,18 @@ Indonesia-Thailand call, and no proposed slot falls at lunch or Friday prayers o
 each slot says where it falls in each side's day. In English, then in Thai."""
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
 from app.holidays.services import DEFAULT_BLOCKS
-from tests.browser.journeys import page_locale, shot, signed_in
-from tests.formatting import clock, weekday_name
+from tests.browser.journeys import page_locale
+from tests.browser.journeys import shot
+from tests.browser.journeys import signed_in
+from tests.formatting import clock
+from tests.formatting import weekday_name
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}

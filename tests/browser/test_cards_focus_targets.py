@@ -14,7 +14,9 @@ import re
 
 import pytest
 
-from tests.browser.journeys import JAKARTA, open_event, shot
+from tests.browser.journeys import JAKARTA
+from tests.browser.journeys import open_event
+from tests.browser.journeys import shot
 
 pytestmark = pytest.mark.browser
 

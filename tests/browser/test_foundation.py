@@ -2,7 +2,9 @@ import pytest
 from babel.support import Translations
 
 from tests.browser.journeys import zone_shown
-from tests.fixtures.browser import ROOT, screenshot, sign_in
+from tests.fixtures.browser import ROOT
+from tests.fixtures.browser import screenshot
+from tests.fixtures.browser import sign_in
 from tests.formatting import clock
 
 pytestmark = pytest.mark.browser

@@ -2,9 +2,12 @@ from datetime import date
 
 import pytest
 
-from tests.browser.journeys import page_locale, zone_shown
-from tests.fixtures.browser import screenshot, sign_in
-from tests.formatting import clock, day
+from tests.browser.journeys import page_locale
+from tests.browser.journeys import zone_shown
+from tests.fixtures.browser import screenshot
+from tests.fixtures.browser import sign_in
+from tests.formatting import clock
+from tests.formatting import day
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,9 @@ import re
 import pytest
 from sqlalchemy import text
 
-from tests.browser.journeys import flash, path_of, shot
+from tests.browser.journeys import flash
+from tests.browser.journeys import path_of
+from tests.browser.journeys import shot
 from tests.fixtures.browser import sign_in
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,10 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.journeys import flash
-from tests.browser.test_journey_accounts import PHONE, _card, _fits_a_phone, _new_member
+from tests.browser.test_journey_accounts import PHONE
+from tests.browser.test_journey_accounts import _card
+from tests.browser.test_journey_accounts import _fits_a_phone
+from tests.browser.test_journey_accounts import _new_member
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.journeys import JAKARTA, flash, open_event, shot
+from tests.browser.journeys import JAKARTA
+from tests.browser.journeys import flash
+from tests.browser.journeys import open_event
+from tests.browser.journeys import shot
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,14 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from tests.browser.journeys import JAKARTA, flash, open_event, page_locale, shot, zone_shown
-from tests.formatting import clock, day
+from tests.browser.journeys import JAKARTA
+from tests.browser.journeys import flash
+from tests.browser.journeys import open_event
+from tests.browser.journeys import page_locale
+from tests.browser.journeys import shot
+from tests.browser.journeys import zone_shown
+from tests.formatting import clock
+from tests.formatting import day
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,11 @@ import pytest
 from babel.support import Translations
 
 from app.core.i18n import language_name
-from tests.browser.journeys import JAKARTA, flash, open_event, page_locale, shot
+from tests.browser.journeys import JAKARTA
+from tests.browser.journeys import flash
+from tests.browser.journeys import open_event
+from tests.browser.journeys import page_locale
+from tests.browser.journeys import shot
 from tests.fixtures.browser import ROOT
 
 pytestmark = pytest.mark.browser

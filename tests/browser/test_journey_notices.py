@@ -8,7 +8,8 @@ import pytest
 from babel.support import Translations
 
 from app.workinggroups.demo import DEMO_GROUP
-from tests.browser.journeys import flash, shot
+from tests.browser.journeys import flash
+from tests.browser.journeys import shot
 from tests.fixtures.browser import ROOT
 
 pytestmark = pytest.mark.browser

@@ -11,26 +11,30 @@ import codecs
 import csv
 import io
 import re
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from app.core.time import localize
-from tests.browser.journeys import (
-    JAKARTA,
-    add_session,
-    create_event,
-    flash,
-    open_event,
-    page_locale,
-    path_of,
-    shot,
-    weekday_after,
-    zone_shown,
-)
-from tests.formatting import clock, country, day, holiday_name, weekday_name
+from tests.browser.journeys import JAKARTA
+from tests.browser.journeys import add_session
+from tests.browser.journeys import create_event
+from tests.browser.journeys import flash
+from tests.browser.journeys import open_event
+from tests.browser.journeys import page_locale
+from tests.browser.journeys import path_of
+from tests.browser.journeys import shot
+from tests.browser.journeys import weekday_after
+from tests.browser.journeys import zone_shown
+from tests.formatting import clock
+from tests.formatting import country
+from tests.formatting import day
+from tests.formatting import holiday_name
+from tests.formatting import weekday_name
 
 pytestmark = pytest.mark.browser
 

@@ -7,21 +7,20 @@ on a past workshop."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.browser.journeys import (
-    JAKARTA,
-    flash,
-    open_event,
-    path_of,
-    shot,
-    unfold_ics,
-    weekday_after,
-    zone_shown,
-)
+from tests.browser.journeys import JAKARTA
+from tests.browser.journeys import flash
+from tests.browser.journeys import open_event
+from tests.browser.journeys import path_of
+from tests.browser.journeys import shot
+from tests.browser.journeys import unfold_ics
+from tests.browser.journeys import weekday_after
+from tests.browser.journeys import zone_shown
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,8 @@ import secrets
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.journeys import flash, shot
+from tests.browser.journeys import flash
+from tests.browser.journeys import shot
 from tests.fixtures.browser import sign_in
 
 pytestmark = pytest.mark.browser

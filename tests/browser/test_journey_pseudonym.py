@@ -8,11 +8,15 @@ from __future__ import annotations
 import re
 from collections import deque
 from html import unescape
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
+from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.journeys import JAKARTA, open_event, path_of, shot
+from tests.browser.journeys import JAKARTA
+from tests.browser.journeys import open_event
+from tests.browser.journeys import path_of
+from tests.browser.journeys import shot
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,8 @@ the page shows; a time the clocks skip is refused beside its field."""
 
 import pytest
 
-from tests.fixtures.browser import screenshot, sign_in
+from tests.fixtures.browser import screenshot
+from tests.fixtures.browser import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.fixtures.browser import screenshot, sign_in
+from tests.fixtures.browser import screenshot
+from tests.fixtures.browser import sign_in
 from tests.formatting import country
 
 pytestmark = pytest.mark.browser

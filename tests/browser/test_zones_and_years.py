@@ -5,13 +5,22 @@ English are kept (screenshots/, SQLite run) to be looked at."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
+from datetime import datetime
+from datetime import time
 
 import pytest
 import sqlalchemy as sa
 
-from app.core.time import fmt_interval, fmt_year, localize, zone_label
-from tests.browser.journeys import JAKARTA, open_event, page_locale, shot, zone_shown
+from app.core.time import fmt_interval
+from app.core.time import fmt_year
+from app.core.time import localize
+from app.core.time import zone_label
+from tests.browser.journeys import JAKARTA
+from tests.browser.journeys import open_event
+from tests.browser.journeys import page_locale
+from tests.browser.journeys import shot
+from tests.browser.journeys import zone_shown
 
 pytestmark = pytest.mark.browser
 

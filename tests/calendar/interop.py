@@ -25,7 +25,10 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from xml.etree import ElementTree
 

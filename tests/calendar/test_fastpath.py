@@ -1,6 +1,7 @@
 """The middleware that answers unchanged-feed polls before Flask."""
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 from werkzeug.test import Client
 from werkzeug.wrappers import Response

@@ -1,4 +1,7 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import icalendar
 import pytest
@@ -6,7 +9,8 @@ import vobject
 from sqlalchemy import select
 
 from app.calendar import services
-from app.core.mail import OutboxResult, send_outbox
+from app.core.mail import OutboxResult
+from app.core.mail import send_outbox
 from app.core.models import OutboxMessage
 from app.events.models import EventKind
 from app.extensions import db

@@ -1,13 +1,19 @@
 """The iCal builder: every calendar parses with icalendar and vobject, and clients that read
 our VTIMEZONE land on the stored UTC instant, across DST edges."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import icalendar
 import pytest
 import vobject
 
-from app.calendar.ical import Attendee, CalendarItem, build_calendar, vtimezone
+from app.calendar.ical import Attendee
+from app.calendar.ical import CalendarItem
+from app.calendar.ical import build_calendar
+from app.calendar.ical import vtimezone
 from app.core.time import localize
 
 STAMP = datetime(2027, 1, 1, tzinfo=UTC)

@@ -20,8 +20,13 @@ the last email for that UID.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -29,10 +34,15 @@ from sqlalchemy import select
 from app.bilaterals import services as bilaterals
 from app.calendar import services as calendar
 from app.core.models import OutboxMessage
-from app.events.models import Event, EventKind, EventSession, SessionKind
+from app.events.models import Event
+from app.events.models import EventKind
+from app.events.models import EventSession
+from app.events.models import SessionKind
 from app.extensions import db
 from app.interpretation.models import Grade
-from app.interpretation.services import assign_interpreter, open_channel, save_profile
+from app.interpretation.services import assign_interpreter
+from app.interpretation.services import open_channel
+from app.interpretation.services import save_profile
 from app.registrations import services as registrations
 from app.workinggroups import services as groups
 from app.workinggroups.models import WorkingGroup

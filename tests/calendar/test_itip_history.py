@@ -1,7 +1,9 @@
 """What each person's calendar was sent, from first invitation to cancellation: every item is
 cancelled by its own UID, SEQUENCE only grows, and feeds say what the emails said."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import icalendar
 import pytest
@@ -13,7 +15,9 @@ from app.core.models import OutboxMessage
 from app.events.models import EventKind
 from app.extensions import db
 from app.interpretation.models import Grade
-from app.interpretation.services import assign_interpreter, open_channel, save_profile
+from app.interpretation.services import assign_interpreter
+from app.interpretation.services import open_channel
+from app.interpretation.services import save_profile
 from app.registrations import services as registrations
 from tests.fixtures.people import login_as
 

@@ -1,6 +1,10 @@
 """Working groups reach their members' personal feeds as a recurring series."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 import vobject
 from sqlalchemy import select

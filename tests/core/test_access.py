@@ -6,7 +6,9 @@ import pytest
 from flask import Flask
 from werkzeug.routing import AnyConverter
 
-from app.core.access import public, require_declared_rules, rule_of
+from app.core.access import public
+from app.core.access import require_declared_rules
+from app.core.access import rule_of
 from app.extensions import db
 from app.workinggroups import services as groups
 from tests.fixtures.people import login_as
@@ -34,7 +36,8 @@ def test_every_endpoint_declares_a_rule(app):
 @pytest.fixture
 def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     """One object of each kind a URL can name, so every route can be called."""
-    from datetime import UTC, datetime
+    from datetime import UTC
+    from datetime import datetime
 
     from app.auth.services import invite
 
@@ -50,7 +53,8 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     session = make_session(event, datetime(2027, 3, 10, 3, tzinfo=UTC),
                            datetime(2027, 3, 10, 4, tzinfo=UTC))
     invitation, _token = invite("new@example.org", ["participant"], users["organiser"])
-    from app.registrations.services import RegistrationInput, register
+    from app.registrations.services import RegistrationInput
+    from app.registrations.services import register
 
     event.is_invitation_only = False
     registration = register(event, users["participant"],
@@ -61,7 +65,8 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     import io
 
     from app.library.models import ResourceKind
-    from app.library.services import ResourceInput, add_resource
+    from app.library.services import ResourceInput
+    from app.library.services import add_resource
 
     monkeypatch.setitem(app.config, "LIBRARY_DIR", str(tmp_path))
     resource = add_resource(ResourceInput(title="Toolkit", kind=ResourceKind.TOOLKIT,
@@ -73,7 +78,10 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     reflection = Reflection(event_id=event.id, text="Children belong in communities.")
     db.session.add(reflection)
     db.session.flush()
-    from app.interpretation.models import Assignment, Availability, Grade, SessionChannel
+    from app.interpretation.models import Assignment
+    from app.interpretation.models import Availability
+    from app.interpretation.models import Grade
+    from app.interpretation.models import SessionChannel
     from app.interpretation.services import save_profile
 
     profile = save_profile(users["interpreter"], timezone="Asia/Bangkok", works_remote=True,
@@ -84,7 +92,8 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
                           end_dt=session.end_dt)
     db.session.add_all([channel, assignment, window])
     db.session.flush()
-    from app.planning.services import add_candidate, add_task
+    from app.planning.services import add_candidate
+    from app.planning.services import add_task
 
     candidate = add_candidate(event, "TH", "Bangkok", event.start_date, event.end_date)
     task = add_task(event, "Book the venue", None, None)
@@ -98,7 +107,8 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     # An account other than the role users': the accounts page's actions on one person, and
     # someone an organiser may erase (not one of the roles: they sign in afterwards).
     account = make_user(("participant",), country="MY")
-    from app.registrations.services import audience_of, draft_message
+    from app.registrations.services import audience_of
+    from app.registrations.services import draft_message
 
     # A message to the registrants, written and waiting to be confirmed and sent.
     event_message = draft_message(event, users["organiser"], audience_of(),
@@ -147,7 +157,8 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
 
 def _bilaterals(users, thai):
     """A call, a working group and a holiday override (participant: invited, member)."""
-    from datetime import date, time
+    from datetime import date
+    from datetime import time
 
     from app.bilaterals import services as bilaterals
     from app.holidays import services as holiday_calendar

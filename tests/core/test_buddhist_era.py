@@ -5,24 +5,26 @@ the year written in as a literal, never a typed date."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
 from babel import Locale
-from babel.dates import format_date, format_interval, format_time
+from babel.dates import format_date
+from babel.dates import format_interval
+from babel.dates import format_time
 
-from app.core.time import (
-    BUDDHIST_ERA_NAMES,
-    buddhist_pattern,
-    fmt_date,
-    fmt_datetime,
-    fmt_day,
-    fmt_interval,
-    fmt_skeleton,
-    fmt_when,
-    fmt_year,
-    uses_buddhist_era,
-)
+from app.core.time import BUDDHIST_ERA_NAMES
+from app.core.time import buddhist_pattern
+from app.core.time import fmt_date
+from app.core.time import fmt_datetime
+from app.core.time import fmt_day
+from app.core.time import fmt_interval
+from app.core.time import fmt_skeleton
+from app.core.time import fmt_when
+from app.core.time import fmt_year
+from app.core.time import uses_buddhist_era
 
 # 31 December 2026, 23:30 UTC: already 1 January 2027 (BE 2570) in Bangkok (UTC+7).
 NEW_YEAR_IN_BANGKOK = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)

@@ -11,25 +11,27 @@ import pytest
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
-from wtforms import (
-    DateField,
-    EmailField,
-    HiddenField,
-    IntegerField,
-    PasswordField,
-    StringField,
-    TextAreaField,
-    URLField,
-)
+from wtforms import DateField
+from wtforms import EmailField
+from wtforms import HiddenField
+from wtforms import IntegerField
+from wtforms import PasswordField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms import URLField
 
 import app as app_package
-from app.core.forms import MAX_INT, Form, single_line
+from app.core.forms import MAX_INT
+from app.core.forms import Form
+from app.core.forms import single_line
 from app.events.models import Event
 from app.extensions import db
 from app.topics.models import Topic
-from tests.core.test_access import _expand, world  # noqa: F401 (the fixture)
+from tests.core.test_access import _expand
+from tests.core.test_access import world  # noqa: F401 (the fixture)
 from tests.fixtures.people import login_as
-from tests.forms import refusal, rendered_form
+from tests.forms import refusal
+from tests.forms import rendered_form
 
 # --- every form derives from the hardened base ---------------------------------------------
 

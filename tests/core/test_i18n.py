@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from babel.dates import format_date, format_interval
+from babel.dates import format_date
+from babel.dates import format_interval
 
-from app.core.i18n import INTERNATIONAL_ENGLISH, formatting_locale
+from app.core.i18n import INTERNATIONAL_ENGLISH
+from app.core.i18n import formatting_locale
 from tests.fixtures.people import login_as
 
 

@@ -1,8 +1,13 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.core.mail import OutboxResult, build_email, queue_email, send_outbox
+from app.core.mail import OutboxResult
+from app.core.mail import build_email
+from app.core.mail import queue_email
+from app.core.mail import send_outbox
 from app.core.models import OutboxMessage
 from app.extensions import db
 from tests.fixtures.mail import free_port

@@ -4,13 +4,17 @@ rule in a working group's RRULE, a working group "ending" in year 9999."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app import create_app
-from app.events.models import Event, EventKind, EventStatus
+from app.events.models import Event
+from app.events.models import EventKind
+from app.events.models import EventStatus
 from app.extensions import db
 from app.workinggroups.models import WorkingGroup
 from tests import live

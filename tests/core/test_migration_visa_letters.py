@@ -5,15 +5,22 @@ nationality must name a known country, and the downgrade gives the columns back.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import downgrade, upgrade
+from flask_migrate import downgrade
+from flask_migrate import upgrade
 
 from app import create_app
 from app.core.models import Country
-from app.events.models import Event, EventKind, EventSession, EventStatus, SessionKind
+from app.events.models import Event
+from app.events.models import EventKind
+from app.events.models import EventSession
+from app.events.models import EventStatus
+from app.events.models import SessionKind
 from app.extensions import db
 from tests import live
 from tests.fixtures.database import make_test_config

@@ -20,9 +20,11 @@ from sqlalchemy import select
 from app import create_app
 from app.auth.models import SignInFailure
 from app.core.models import OutboxMessage
-from app.core.service import CONTENT_SECURITY_POLICY, production_problems
+from app.core.service import CONTENT_SECURITY_POLICY
+from app.core.service import production_problems
 from app.extensions import db
-from config import DEVELOPMENT_SECRET_KEY, ProductionConfig
+from config import DEVELOPMENT_SECRET_KEY
+from config import ProductionConfig
 from tests import live
 from tests.fixtures.browser import ROOT
 from tests.fixtures.database import make_test_config

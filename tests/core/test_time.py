@@ -1,24 +1,26 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 import pytz
 from sqlalchemy import select
 
 from app.core.models import AuditRecord
-from app.core.time import (
-    AmbiguousLocalTime,
-    NonExistentLocalTime,
-    UTCDateTime,
-    fmt_datetime,
-    fmt_time,
-    is_valid_timezone,
-    local_day_bounds,
-    localize,
-    to_zone,
-    utc_offset_label,
-)
+from app.core.time import AmbiguousLocalTime
+from app.core.time import NonExistentLocalTime
+from app.core.time import UTCDateTime
+from app.core.time import fmt_datetime
+from app.core.time import fmt_time
+from app.core.time import is_valid_timezone
+from app.core.time import local_day_bounds
+from app.core.time import localize
+from app.core.time import to_zone
+from app.core.time import utc_offset_label
 from app.extensions import db
-from tests.formatting import clock, day
+from tests.formatting import clock
+from tests.formatting import day
 
 
 def test_utc_column_refuses_naive_datetimes(db_session):

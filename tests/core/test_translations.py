@@ -3,7 +3,8 @@
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS
+from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -76,7 +77,8 @@ def test_wtforms_messages_come_in_the_pages_language(app, locale):
     from flask_babel import force_locale
     from werkzeug.datastructures import MultiDict
     from wtforms import StringField
-    from wtforms.validators import InputRequired, Length
+    from wtforms.validators import InputRequired
+    from wtforms.validators import Length
 
     from app.core.forms import Form
 

@@ -5,13 +5,19 @@ it reads years in the Buddhist Era, on pages and in the emails written for them.
 from __future__ import annotations
 
 import html
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app.core.models import OutboxMessage
-from app.core.time import fmt_day, fmt_when, localize, zone_label
+from app.core.time import fmt_day
+from app.core.time import fmt_when
+from app.core.time import localize
+from app.core.time import zone_label
 from app.extensions import db
 from app.registrations import services as registrations
 from app.registrations.calendar_hooks import send_reminders

@@ -4,12 +4,18 @@ typed; the structure (city first, the offset of that instant) is asserted on its
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
-from babel.dates import get_timezone, get_timezone_location, get_timezone_name
+from babel.dates import get_timezone
+from babel.dates import get_timezone_location
+from babel.dates import get_timezone_name
 
-from app.core.time import localize, to_zone, utc_offset_label, zone_label
+from app.core.time import localize
+from app.core.time import to_zone
+from app.core.time import utc_offset_label
+from app.core.time import zone_label
 
 LOCALES = ("en", "en_AU", "id", "ms", "th")
 

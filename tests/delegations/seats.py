@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
+from datetime import time
 
 from app.bilaterals import services as bilaterals
 from app.bilaterals.models import Answer

@@ -6,19 +6,23 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.auth.services import AccountError, set_focal_point
-from app.bilaterals.models import Answer, CallInvitee, SlotVote
+from app.auth.services import AccountError
+from app.auth.services import set_focal_point
+from app.bilaterals.models import Answer
+from app.bilaterals.models import CallInvitee
+from app.bilaterals.models import SlotVote
 from app.core.models import AuditRecord
-from app.core.visibility import Seen, can_see_needs, visible_name
+from app.core.visibility import Seen
+from app.core.visibility import can_see_needs
+from app.core.visibility import visible_name
 from app.delegations import services
 from app.extensions import db
-from app.registrations.models import Registration, RegistrationStatus
-from app.registrations.services import (
-    RegistrationConflict,
-    RegistrationInput,
-    cancel_registration,
-    register,
-)
+from app.registrations.models import Registration
+from app.registrations.models import RegistrationStatus
+from app.registrations.services import RegistrationConflict
+from app.registrations.services import RegistrationInput
+from app.registrations.services import cancel_registration
+from app.registrations.services import register
 from app.workinggroups.models import WorkingGroupMember
 from tests.delegations.seats import seat_and_poll
 from tests.fixtures.people import login_as

@@ -4,16 +4,23 @@ cancels, once."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.core.models import OutboxMessage
-from app.events.models import EventKind, EventStatus, SessionStatus
+from app.events.models import EventKind
+from app.events.models import EventStatus
+from app.events.models import SessionStatus
 from app.extensions import db
 from app.interpretation.models import Grade
-from app.interpretation.services import assign_interpreter, open_channel, save_profile
+from app.interpretation.services import assign_interpreter
+from app.interpretation.services import open_channel
+from app.interpretation.services import save_profile
 from app.registrations import services as registrations
 from tests.fixtures.people import login_as
 from tests.forms import rendered_form

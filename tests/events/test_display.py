@@ -1,7 +1,12 @@
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
-from app.core.time import localize, zone_label
-from app.events.display import StripZone, is_off_hours, session_times, strip_zones_for
+from app.core.time import localize
+from app.core.time import zone_label
+from app.events.display import StripZone
+from app.events.display import is_off_hours
+from app.events.display import session_times
+from app.events.display import strip_zones_for
 from tests.formatting import clock_range
 
 FIVE = (

@@ -1,6 +1,8 @@
 """The event page is reused while nothing it shows has changed, and never across viewers."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
 

@@ -4,26 +4,30 @@ downloads and its registration form. To anyone else its URLs answer 404."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app import create_app
 from app.bilaterals import services as bilaterals
 from app.events import visibility
-from app.events.models import Event, EventStatus, SessionKind
+from app.events.models import Event
+from app.events.models import EventStatus
+from app.events.models import SessionKind
 from app.extensions import db
-from app.interpretation.models import (
-    Assignment,
-    AssignmentStatus,
-    InterpreterProfile,
-    SessionChannel,
-)
-from app.registrations.models import EventInvitee, Registration
+from app.interpretation.models import Assignment
+from app.interpretation.models import AssignmentStatus
+from app.interpretation.models import InterpreterProfile
+from app.interpretation.models import SessionChannel
+from app.registrations.models import EventInvitee
+from app.registrations.models import Registration
 from tests import live
 from tests.fixtures.database import make_test_config
 from tests.fixtures.people import login_as

@@ -1,9 +1,16 @@
-from datetime import UTC, date, datetime, time
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
 
 import pytest
 
 from app.events import services
-from app.events.models import AttendanceMode, EventKind, EventStatus, SessionKind, SessionStatus
+from app.events.models import AttendanceMode
+from app.events.models import EventKind
+from app.events.models import EventStatus
+from app.events.models import SessionKind
+from app.events.models import SessionStatus
 from app.extensions import db
 
 

@@ -1,13 +1,19 @@
 """Our pytz-based conversions agree with the standard library's zoneinfo (same tzdata pin)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from app.core.time import AmbiguousLocalTime, NonExistentLocalTime, localize, to_zone
+from app.core.time import AmbiguousLocalTime
+from app.core.time import NonExistentLocalTime
+from app.core.time import localize
+from app.core.time import to_zone
 
 ZONES = ["Australia/Sydney", "Pacific/Auckland", "Pacific/Chatham", "Asia/Bangkok",
          "Asia/Kuala_Lumpur", "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura",

@@ -1,24 +1,34 @@
 import html
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
 
-from app.core.time import localize, now_utc, to_zone, zone_label
-from app.events.models import (
-    AttendanceMode,
-    Event,
-    EventKind,
-    EventSession,
-    EventStatus,
-    SessionKind,
-)
+from app.core.time import localize
+from app.core.time import now_utc
+from app.core.time import to_zone
+from app.core.time import zone_label
+from app.events.models import AttendanceMode
+from app.events.models import Event
+from app.events.models import EventKind
+from app.events.models import EventSession
+from app.events.models import EventStatus
+from app.events.models import SessionKind
 from app.extensions import db
 from tests.fixtures.people import login_as
-from tests.formatting import clock_range, country, holiday_name
+from tests.formatting import clock_range
+from tests.formatting import country
 from tests.formatting import day as babel_day
-from tests.forms import form_in, refusal, rendered_form
+from tests.formatting import holiday_name
+from tests.forms import form_in
+from tests.forms import refusal
+from tests.forms import rendered_form
 
 
 @pytest.fixture

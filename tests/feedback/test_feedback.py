@@ -1,15 +1,22 @@
 """Who may give feedback, once; summaries and quotes that never name anyone."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
-from app.events.models import EventKind, EventStatus
+from app.events.models import EventKind
+from app.events.models import EventStatus
 from app.extensions import db
 from app.feedback import services
-from app.feedback.models import Feedback, FeedbackSubmission, Reflection
-from app.registrations.services import RegistrationInput, register
+from app.feedback.models import Feedback
+from app.feedback.models import FeedbackSubmission
+from app.feedback.models import Reflection
+from app.registrations.services import RegistrationInput
+from app.registrations.services import register
 from tests.fixtures.people import login_as
 
 # 25 June 2027, 06:00 in Jakarta: the day after the roundtable's last day there.

@@ -1,21 +1,27 @@
 """Working days and blocked times: the defaults, the organisers' page, and the slot finder
 keeping an Indonesia-Thailand call off lunch and Friday prayers, with each slot's fairness."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.bilaterals import services as bilaterals
 from app.bilaterals.labels import DAY_PLACES
 from app.core.models import AuditRecord
 from app.core.time import to_zone
-from app.events.display import city_name, time_range
+from app.events.display import city_name
+from app.events.display import time_range
 from app.extensions import db
 from app.holidays import services
 from app.holidays.models import BlockedTime
-from tests.formatting import clock, weekday_name
-from tests.forms import refusal, rendered_form
+from tests.formatting import clock
+from tests.formatting import weekday_name
+from tests.forms import refusal
+from tests.forms import rendered_form
 
 NOW = datetime(2027, 1, 25, tzinfo=UTC)
 PAGE = "/holidays/blocked-times"

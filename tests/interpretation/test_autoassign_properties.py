@@ -8,15 +8,23 @@ by the engine and its own checks would still show.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
-from itertools import combinations, product
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from itertools import combinations
+from itertools import product
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from app.core.time import to_zone
 from app.interpretation.models import Grade
-from app.interpretation.rules import Limits, Person, Slot, plan_assignments
+from app.interpretation.rules import Limits
+from app.interpretation.rules import Person
+from app.interpretation.rules import Slot
+from app.interpretation.rules import plan_assignments
 
 LIMITS = Limits(rsi_daily_minutes=60, travel_minutes=60)
 BASE = datetime(2027, 3, 10, 0, tzinfo=UTC)

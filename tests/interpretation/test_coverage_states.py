@@ -9,7 +9,10 @@ from icalendar import Calendar
 from app.extensions import db
 from app.interpretation import services
 from app.interpretation.models import AssignmentStatus
-from app.interpretation.rules import AIIC_ONE_WAY_BOOTH, AIIC_TWO_WAY_BOOTH, Limits, team_size
+from app.interpretation.rules import AIIC_ONE_WAY_BOOTH
+from app.interpretation.rules import AIIC_TWO_WAY_BOOTH
+from app.interpretation.rules import Limits
+from app.interpretation.rules import team_size
 from app.interpretation.services import CoverageState
 from tests.fixtures.people import login_as
 from tests.interpretation.conftest import at

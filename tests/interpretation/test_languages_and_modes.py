@@ -5,17 +5,24 @@ from __future__ import annotations
 
 import pytest
 from babel import Locale
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.core import languages
-from app.core.models import AuditRecord, Language
-from app.events.models import EventKind, SessionKind
+from app.core.models import AuditRecord
+from app.core.models import Language
+from app.events.models import EventKind
+from app.events.models import SessionKind
 from app.extensions import db
-from app.interpretation import rules, services
-from app.interpretation.models import Mode, SessionChannel
-from app.registrations.services import RegistrationInput, register
+from app.interpretation import rules
+from app.interpretation import services
+from app.interpretation.models import Mode
+from app.interpretation.models import SessionChannel
+from app.registrations.services import RegistrationInput
+from app.registrations.services import register
 from tests.fixtures.people import login_as
-from tests.forms import refusal, rendered_form
+from tests.forms import refusal
+from tests.forms import rendered_form
 from tests.interpretation.conftest import at
 
 CONSENT = dict(consent_chatham=True, consent_data=True)

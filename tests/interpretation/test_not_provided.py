@@ -5,7 +5,8 @@ channel later undoes it and tells them it will be provided; every step is audite
 from __future__ import annotations
 
 import pytest
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.core.i18n import language_name

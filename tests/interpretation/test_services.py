@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.core.models import OutboxMessage
 from app.core.time import zone_label
@@ -13,7 +16,9 @@ from app.events.models import EventKind
 from app.events.services import cancel_session
 from app.extensions import db
 from app.interpretation import services
-from app.interpretation.models import Assignment, AssignmentStatus, SessionChannel
+from app.interpretation.models import Assignment
+from app.interpretation.models import AssignmentStatus
+from app.interpretation.models import SessionChannel
 from tests.interpretation.conftest import at
 
 RuleBroken = services.RuleBroken
@@ -105,7 +110,8 @@ def test_team_strength_by_session_length(app, make_event, make_channel, make_int
 @pytest.mark.parametrize(("minutes", "size"), [(40, 1), (41, 2), (240, 2), (241, 3),
                                                (360, 3), (361, 4), (480, 4)])
 def test_team_sizes_follow_the_settings(app, minutes, size):
-    from app.interpretation.rules import Limits, team_size
+    from app.interpretation.rules import Limits
+    from app.interpretation.rules import team_size
 
     limits = Limits.from_config(app.config)
     assert team_size(minutes, False, False, limits) == size
@@ -327,7 +333,8 @@ def test_proposing_again_clears_the_old_reason(app, make_event, make_channel,
 
 def test_demand_counts_registrations_and_session_requests(app, make_event, make_session,
                                                           make_user):
-    from app.registrations.services import RegistrationInput, register
+    from app.registrations.services import RegistrationInput
+    from app.registrations.services import register
 
     event = make_event(is_invitation_only=False)
     first = make_session(event, at(3), at(4))

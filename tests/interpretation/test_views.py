@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.events.models import EventKind
 from app.extensions import db
 from app.interpretation import services
-from app.interpretation.models import Assignment, AssignmentStatus, SessionChannel
+from app.interpretation.models import Assignment
+from app.interpretation.models import AssignmentStatus
+from app.interpretation.models import SessionChannel
 from tests.fixtures.people import login_as
 from tests.formatting import clock
 from tests.interpretation.conftest import at
@@ -165,7 +168,8 @@ def test_coverage_csv_neutralises_formulas_and_shows_gaps(
 
 def test_participant_asks_for_a_session_language(app, client, participant, make_event,
                                                  make_session):
-    from app.registrations.services import RegistrationInput, register
+    from app.registrations.services import RegistrationInput
+    from app.registrations.services import register
 
     event = make_event(is_invitation_only=False)
     session = make_session(event, at(3), at(4))
@@ -204,7 +208,8 @@ def test_declining_goes_through_a_page_that_asks_why(app, client, organiser, par
                                                      make_event, make_channel,
                                                      make_interpreter):
     from app.core.models import OutboxMessage
-    from tests.forms import refusal, rendered_form
+    from tests.forms import refusal
+    from tests.forms import rendered_form
 
     event = make_event(title="Jakarta roundtable")
     channel = make_channel(event, at(3), at(4), title="Next steps")  # a team of two

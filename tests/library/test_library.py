@@ -4,11 +4,15 @@ import io
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.extensions import db
-from app.library import services, storage
-from app.library.models import Resource, ResourceKind, TagKind
+from app.library import services
+from app.library import storage
+from app.library.models import Resource
+from app.library.models import ResourceKind
+from app.library.models import TagKind
 from tests.fixtures.people import login_as
 from tests.library import files
 

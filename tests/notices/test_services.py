@@ -4,7 +4,10 @@ email, none when not. Expected words come from the catalogs through babel, never
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from babel.support import Translations

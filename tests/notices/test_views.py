@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.core.models import OutboxMessage

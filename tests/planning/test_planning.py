@@ -1,19 +1,31 @@
 import html
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert
+from sqlalchemy import select
 
 from app.auth.models import User
 from app.core.i18n import formatting_locale
-from app.events.models import EventKind, EventStatus
+from app.events.models import EventKind
+from app.events.models import EventStatus
 from app.extensions import db
 from app.planning import services
 from app.registrations import services as registrations
-from app.registrations.models import AttendAs, Registration, RegistrationStatus
+from app.registrations.models import AttendAs
+from app.registrations.models import Registration
+from app.registrations.models import RegistrationStatus
 from tests.fixtures.people import login_as
-from tests.formatting import country, day, holiday_name, long_day
-from tests.forms import refusal, rendered_form
+from tests.formatting import country
+from tests.formatting import day
+from tests.formatting import holiday_name
+from tests.formatting import long_day
+from tests.forms import refusal
+from tests.forms import rendered_form
 
 
 @pytest.fixture

@@ -13,14 +13,19 @@ cover every text column: a table added later is searched without anyone listing 
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from app.auth.models import Invitation, KnownSignInAddress, SignInFailure, User
+from app.auth.models import Invitation
+from app.auth.models import KnownSignInAddress
+from app.auth.models import SignInFailure
+from app.auth.models import User
 from app.bilaterals.models import CallRequest
 from app.core.mail import queue_email
 from app.core.models import AuditRecord
@@ -30,7 +35,9 @@ from app.extensions import db
 from app.planning.models import LetterSettings
 from app.privacy import services
 from app.privacy.models import ErasureRequest
-from app.registrations.models import AttendAs, Registration, RegistrationStatus
+from app.registrations.models import AttendAs
+from app.registrations.models import Registration
+from app.registrations.models import RegistrationStatus
 from app.registrations.personal_data import PURGED
 from tests.fixtures.people import PASSWORD
 

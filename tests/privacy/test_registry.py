@@ -3,15 +3,13 @@ column cannot escape the export, the erasure and the retention purge by being fo
 
 from __future__ import annotations
 
-from app.core.personal_data import (
-    HOLDINGS,
-    Erasure,
-    Kind,
-    classified_columns,
-    plain,
-    scrub_json,
-    scrub_text,
-)
+from app.core.personal_data import HOLDINGS
+from app.core.personal_data import Erasure
+from app.core.personal_data import Kind
+from app.core.personal_data import classified_columns
+from app.core.personal_data import plain
+from app.core.personal_data import scrub_json
+from app.core.personal_data import scrub_text
 from app.extensions import db
 
 
@@ -59,7 +57,9 @@ def test_scrubbing_replaces_every_spelling_in_any_case():
 
 
 def test_plain_values_are_json_ready():
-    from datetime import UTC, date, datetime
+    from datetime import UTC
+    from datetime import date
+    from datetime import datetime
 
     from app.registrations.models import RegistrationStatus
 

@@ -14,13 +14,18 @@ from babel.dates import format_datetime
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from app.core.models import AuditRecord, ConsentRecord
-from app.core.personal_data import FORMER_PARTICIPANT, PRIVACY_NOTICE_VERSION, record_consent
-from app.core.time import now_utc, to_zone
+from app.core.models import AuditRecord
+from app.core.models import ConsentRecord
+from app.core.personal_data import FORMER_PARTICIPANT
+from app.core.personal_data import PRIVACY_NOTICE_VERSION
+from app.core.personal_data import record_consent
+from app.core.time import now_utc
+from app.core.time import to_zone
 from app.extensions import db
 from app.privacy import services
 from app.privacy.models import ErasureRequest
-from app.registrations.services import RegistrationInput, register
+from app.registrations.services import RegistrationInput
+from app.registrations.services import register
 from tests.fixtures.people import login_as
 from tests.forms import parse_forms
 

@@ -2,19 +2,25 @@
 language, sent once however often the button is pressed, never to a deactivated account,
 and nobody learns who else received it."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import delete, select
+from sqlalchemy import delete
+from sqlalchemy import select
 
-from app.core.models import AuditRecord, OutboxMessage
+from app.core.models import AuditRecord
+from app.core.models import OutboxMessage
 from app.events.models import EventKind
 from app.extensions import db
 from app.notices import services as notices
 from app.notices.models import Notice
 from app.registrations import services
-from app.registrations.models import AttendAs, EventMessage, RegistrationStatus
+from app.registrations.models import AttendAs
+from app.registrations.models import EventMessage
+from app.registrations.models import RegistrationStatus
 from tests.fixtures.people import login_as
 from tests.forms import rendered_form
 

@@ -1,15 +1,23 @@
 """Every state transition of a registration, and the rules around capacity and quotas."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from app.core.models import AuditRecord, OutboxMessage
-from app.events.models import EventKind, EventStatus, SessionKind
+from app.core.models import AuditRecord
+from app.core.models import OutboxMessage
+from app.events.models import EventKind
+from app.events.models import EventStatus
+from app.events.models import SessionKind
 from app.extensions import db
 from app.registrations import services
-from app.registrations.models import AttendAs, RegistrationStatus, SessionPlace
+from app.registrations.models import AttendAs
+from app.registrations.models import RegistrationStatus
+from app.registrations.models import SessionPlace
 
 S = RegistrationStatus
 NOW = datetime(2027, 3, 1, 2, 0, tzinfo=UTC)

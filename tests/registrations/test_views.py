@@ -1,21 +1,30 @@
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from babel.support import Translations
-from sqlalchemy import func, insert, select
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
 
 from app.auth.models import User
-from app.core.mail import OutboxResult, send_outbox
+from app.core.mail import OutboxResult
+from app.core.mail import send_outbox
 from app.events.models import EventKind
 from app.extensions import db
 from app.registrations import services
-from app.registrations.models import Registration, RegistrationStatus
+from app.registrations.models import Registration
+from app.registrations.models import RegistrationStatus
 from tests.fixtures.browser import ROOT
 from tests.fixtures.people import login_as
 from tests.formatting import country as cldr_country
-from tests.forms import form_in, refusal, rendered_form
+from tests.forms import form_in
+from tests.forms import refusal
+from tests.forms import rendered_form
 
 FORM = {"attend_as": "in_person", "consent_chatham": "y", "consent_data": "y",
         "dietary_needs": "Halal", "access_needs": "Step-free access",

@@ -1,15 +1,21 @@
 """Proposing, voting once per topic, the ranking and turning a topic into a session."""
 
-from datetime import date, time
+from datetime import date
+from datetime import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
-from app.events.models import EventKind, EventStatus, SessionKind
-from app.events.services import EventRuleError, SessionInput
+from app.events.models import EventKind
+from app.events.models import EventStatus
+from app.events.models import SessionKind
+from app.events.services import EventRuleError
+from app.events.services import SessionInput
 from app.extensions import db
 from app.topics import services
-from app.topics.models import Topic, TopicVote
+from app.topics.models import Topic
+from app.topics.models import TopicVote
 from tests.fixtures.people import login_as
 
 

@@ -1,17 +1,18 @@
 """Working-group recurrence keeps the wall-clock time across DST; unsupported rules are refused."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
 
-from app.core.time import localize, to_zone
-from app.workinggroups.recurrence import (
-    PlainRecurrence,
-    RecurrenceError,
-    normalise_rule,
-    occurrences,
-    plain_recurrence,
-)
+from app.core.time import localize
+from app.core.time import to_zone
+from app.workinggroups.recurrence import PlainRecurrence
+from app.workinggroups.recurrence import RecurrenceError
+from app.workinggroups.recurrence import normalise_rule
+from app.workinggroups.recurrence import occurrences
+from app.workinggroups.recurrence import plain_recurrence
 
 
 def test_monthly_second_tuesday_in_jakarta():

@@ -1,7 +1,11 @@
 """A working group's series as calendars read it: no phantom first meeting, and meetings a
 clock change touches land on one instant in every client; the organiser is told about them."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 import icalendar
 import pytest
@@ -9,7 +13,8 @@ import vobject
 from dateutil.rrule import rrulestr
 
 from app.calendar.services import render
-from app.core.time import fmt_date, fmt_time
+from app.core.time import fmt_date
+from app.core.time import fmt_time
 from app.extensions import db
 from app.workinggroups import services as groups
 from app.workinggroups.models import WorkingGroup
