@@ -129,6 +129,8 @@ def contract(world, make_user, make_event, make_session, app):
                  users["organiser"])  # on the holiday page as it opens: it can be undone
     reset_token = issue_password_reset(users["participant"])
     make_user(("participant",), country="NZ").deactivated_dt = now_utc()  # to reactivate
+    # The New Zealand participant's colleague, who may replace them in a registration.
+    users["nz_colleague"] = make_user(("participant",), country="NZ")
     db.session.commit()
     return Contract(users, {**values, "token": token},
                     {"held": {"event_id": held.id}, "reset": {"token": reset_token}})
@@ -243,6 +245,14 @@ FORMS: dict[tuple[str, str], Form] = {
     # deactivate it: left unticked).
     ("delegations.handover", "delegations.handover"): Form(
         "organiser", fill={"successor": lambda contract: str(contract.users["successor"].id)},
+        bad={"successor": ""}),
+    # The world's Thai focal point registers a Thai delegate (here: themselves, the one not
+    # registered) on My delegation; an organiser replaces the New Zealander's registration
+    # by their colleague.
+    ("delegations.mine", "delegations.register_delegate"): Form(
+        "focal_point", fill={"delegate": lambda contract: str(contract.users["focal_point"].id)}),
+    ("delegations.replace", "delegations.replace"): Form(
+        "organiser", fill={"successor": lambda contract: str(contract.users["nz_colleague"].id)},
         bad={"successor": ""}),
     ("core.preferences", "core.preferences"): Form("anonymous", fill={"locale": "th"}),
     ("events.create_event", "events.create_event"): Form(
@@ -519,7 +529,13 @@ def _valid(form: RenderedForm, spec: Form, contract: Contract) -> RenderedForm:
             form.fill(**{name: VALID[short]})
         elif control.kind == "radio" or (control.kind == "checkbox" and control.required):
             form.fill(**{name: control.options[0]})
-    form.fill(**{name: value(contract) if callable(value) else value
+    # A field of a form rendered once per object has its prefix (``event7-delegate``): the
+    # contract names it by its own name when only one rendered field ends with it.
+    suffixed = {}
+    for rendered in form.parsed.controls:
+        suffixed.setdefault(rendered.rsplit("-", 1)[-1], []).append(rendered)
+    form.fill(**{(name if name in form.parsed.controls or len(suffixed.get(name, ())) != 1
+                  else suffixed[name][0]): value(contract) if callable(value) else value
                  for name, value in spec.fill.items()})
     if spec.upload:
         form.attach(*spec.upload)

@@ -31,13 +31,19 @@ from app.core.models import AuditRecord
 from app.core.time import now_utc
 from app.core.visibility import is_organiser
 from app.events.models import Event
+from app.events.models import EventKind
 from app.events.models import EventStatus
 from app.events.visibility import event_visibility_clause
 from app.extensions import db
 from app.registrations.models import ACTIVE
+from app.registrations.models import AttendAs
 from app.registrations.models import DelegationQuota
 from app.registrations.models import Registration
 from app.registrations.notices import tell_handed_over
+from app.registrations.notices import tell_registered_on_behalf
+from app.registrations.services import RegistrationInput
+from app.registrations.services import register
+from app.registrations.services import registration_for
 from app.registrations.services import seats_taken
 from app.workinggroups.models import WorkingGroup
 from app.workinggroups.models import WorkingGroupMember
@@ -105,7 +111,8 @@ def delegation_overview(country_code: str, viewer) -> list[EventDelegation]:
         by_event.setdefault(registration.event_id, []).append(registration)
     return [EventDelegation(event, by_event.get(event.id, []), quotas.get(event.id),
                             seats_taken(event, country_code) if event.id in quotas else 0)
-            for event in events if event.id in by_event or event.id in quotas]
+            for event in events if event.id in by_event or event.id in quotas
+            or event.status == EventStatus.OPEN]
 
 
 # --- handover ------------------------------------------------------------------------------
@@ -290,3 +297,98 @@ def _move_rows(result: Handover, kind: str, model, parent, parent_ids: set[int],
         for row in move:
             row.user_id = successor.id
         db.session.flush()
+
+
+# --- one delegate: registered on their behalf, or replaced ----------------------------------
+
+def unregistered_delegates(event: Event, country_code: str) -> list[User]:
+    """The delegation's active accounts without an active registration for ``event``."""
+    registered = select(Registration.user_id).where(Registration.event_id == event.id,
+                                                    Registration.status.in_(ACTIVE))
+    return [person for person in delegates(country_code) if person.id not in
+            set(db.session.scalars(registered))]
+
+
+def attend_modes(event: Event) -> list[AttendAs]:
+    """The ways of attending ``event`` allows: both for a hybrid event, else the one."""
+    if event.kind == EventKind.VIRTUAL:
+        return [AttendAs.ONLINE]
+    if event.kind == EventKind.IN_PERSON:
+        return [AttendAs.IN_PERSON]
+    return [AttendAs.IN_PERSON, AttendAs.ONLINE]
+
+
+def _check_delegate(person: User, actor, field_name: str) -> None:
+    if not may_act_for(actor, person.country_code):
+        raise DelegationRefusal(_("You can act only for delegates of your own delegation."),
+                                field=field_name)
+    if not person.is_active or not person.is_participant:
+        raise DelegationRefusal(_("This person's account is not active."), field=field_name)
+
+
+def register_on_behalf(event: Event, delegate: User, actor, attend_as: AttendAs, *,
+                       agreed_chatham: bool, agreed_data: bool) -> Registration:
+    """Register ``delegate`` for ``event`` as the focal point (or an organiser) who affirms
+    that the delegate agreed to attend under the Chatham House Rule and to the use of their
+    data. Capacity, quotas, approval and waitlist stay the registration service's; the
+    registration is recorded as made on the delegate's behalf, and the delegate is asked to
+    review it. Locks: both accounts, then (in ``register``) the event."""
+    if not (agreed_chatham and agreed_data):
+        raise DelegationRefusal(_("Confirm that the delegate has agreed to attend under the "
+                                  "Chatham House Rule and to the use of their data."),
+                                field="agreed_chatham")
+    locked = lock_rows(User, {delegate.id, actor.id}, keys_unchanged=True)
+    delegate = locked[delegate.id]
+    _check_delegate(delegate, locked[actor.id], "delegate")
+    if attend_as not in attend_modes(event):
+        raise DelegationRefusal(_("Choose a way of attending this event allows."),
+                                field="attend_as")
+    own = registration_for(event, delegate)
+    if own is not None and own.is_active:
+        raise DelegationRefusal(_("This person is already registered for this event."),
+                                field="delegate")
+    registration = register(event, delegate, RegistrationInput(
+        attend_as=attend_as, consent_chatham=True, consent_data=True))
+    db.session.add(AuditRecord(
+        actor_id=actor.id, action="registration_made_on_behalf", subject_type="registration",
+        subject_id=registration.id,
+        detail={"delegate_id": delegate.id, "country": delegate.country_code,
+                "status": registration.status.value, "attend_as": attend_as.value,
+                # What the actor affirmed for the delegate; the delegate did not tick it.
+                "affirmed_by_actor": ["chatham_house_rule", "data_use"]}))
+    tell_registered_on_behalf(registration)
+    return registration
+
+
+def check_replacement(registration: Registration, successor: User, actor) -> None:
+    """The rules of replacing one delegate in one registration, checked on the confirmation
+    page and again under the locks."""
+    departing = registration.user
+    if not may_act_for(actor, departing.country_code):
+        raise DelegationRefusal(_("You can act only for delegates of your own delegation."))
+    if not registration.is_active:
+        raise HandoverConflict(_("This registration is no longer active."))
+    if successor.id == departing.id or successor.country_code != departing.country_code:
+        raise DelegationRefusal(_("Choose another person of the same delegation."),
+                                field="successor")
+    _check_delegate(successor, actor, "successor")
+    own = registration_for(registration.event, successor)
+    if own is not None and own.is_active:
+        raise DelegationRefusal(_("This person is already registered for this event."),
+                                field="successor")
+
+
+def replace_delegate(registration: Registration, successor: User, actor) -> Registration:
+    """Move one registration (its status and session places) to ``successor`` of the same
+    delegation, as the handover moves each: needs, travel and passport details stay behind,
+    one audit record, both told. Locks: the accounts, the event, then the registrations."""
+    locked = lock_rows(User, {registration.user_id, successor.id, actor.id},
+                       keys_unchanged=True)
+    successor, actor_row = locked[successor.id], locked[actor.id]
+    lock_rows(Event, {registration.event_id})
+    own = registration_for(registration.event, successor)
+    rows = lock_rows(Registration, {registration.id} | ({own.id} if own else set()))
+    registration = rows[registration.id]
+    check_replacement(registration, successor, actor_row)
+    _move_registration(registration, own, successor, actor)
+    return registration

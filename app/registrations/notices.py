@@ -60,6 +60,11 @@ add_kind(NoticeKind("registration_handed_over",
 add_kind(NoticeKind("registration_received",
                     _l("A registration was handed over to you: %(event)s"),
                     _l("A registration is handed over to me"), email_default=True))
+# A focal point (or an organiser) registered a delegate on their behalf: the delegate did not
+# tick the consents themselves, so they are asked to review the registration.
+add_kind(NoticeKind("registration_made_on_behalf",
+                    _l("You were registered on your behalf: %(event)s. Please review it."),
+                    _l("Someone registers me for an event on my behalf"), email_default=True))
 
 STATUS_KINDS = {"confirmed": "registration_confirmed", "waitlisted": "registration_waitlisted",
                 "promoted": "registration_promoted", "declined": "registration_declined"}
@@ -88,6 +93,13 @@ def tell_handed_over(registration: Registration, departing: User) -> None:
     notify([departing], "registration_handed_over", event=registration.event.title, link=link)
     notify([registration.user], "registration_received", event=registration.event.title,
            link=link)
+
+
+def tell_registered_on_behalf(registration: Registration) -> None:
+    """The delegate a focal point registered: to review the registration and add their own
+    needs and travel."""
+    notify([registration.user], "registration_made_on_behalf",
+           event=registration.event.title, link=app_path("registrations.mine"))
 
 
 def tell_invited(event, *, user: User | None = None, country_code: str | None = None) -> None:
