@@ -80,6 +80,7 @@ def create_app(config_class=None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app import attendance
     from app import auth
     from app import bilaterals
     from app import calendar
@@ -98,8 +99,8 @@ def register_blueprints(app: Flask) -> None:
     from app import workinggroups
 
     for feature in (core, auth, notices, events, holidays, registrations, calendar, interpretation,
-                    planning, bilaterals, workinggroups, topics, feedback, library, privacy,
-                    delegations):
+                    planning, bilaterals, workinggroups, topics, feedback, attendance, library,
+                    privacy, delegations):
         feature.init_app(app)
 
 

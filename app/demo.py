@@ -304,6 +304,7 @@ def _past_attendance(created: dict) -> None:
                 consented_dt=_at(event.start_date, "00:00", event.timezone)))
             created["past registrations"] = created.get("past registrations", 0) + 1
     db.session.flush()
+    _past_check_ins(created, people)
     workshop = db.session.scalar(select(Event).where(Event.title == next(iter(PAST_ATTENDANCE))))
     if workshop is None:
         return
@@ -315,6 +316,32 @@ def _past_attendance(created: dict) -> None:
             event=feedback.Comments(rating=rating, what_worked=worked, to_improve=improve),
             reflection=reflection, is_anonymous=True))
         created["feedback"] = created.get("feedback", 0) + 1
+
+
+def _past_check_ins(created: dict, people: dict) -> None:
+    """Who came to each session of the past meetings: checked in at the door when they were
+    there in person, from the video platform's report (their minutes) when online."""
+    from app.attendance.models import Attendance
+    from app.attendance.models import AttendanceSource
+    from app.registrations.models import AttendAs
+
+    for title, attendees in PAST_ATTENDANCE.items():
+        event = db.session.scalar(select(Event).where(Event.title == title))
+        if event is None:
+            continue
+        for session in event.sessions:
+            if db.session.scalar(select(Attendance.id).where(Attendance.session_id == session.id)):
+                continue
+            for email, attend_as in attendees:
+                if email not in people:
+                    continue
+                online = AttendAs(attend_as) == AttendAs.ONLINE
+                db.session.add(Attendance(
+                    session_id=session.id, user_id=people[email].id,
+                    source=AttendanceSource.IMPORTED if online else AttendanceSource.CHECKED_IN,
+                    minutes=int((session.end_dt - session.start_dt).total_seconds() // 60)
+                    if online else None, recorded_dt=session.start_dt))
+                created["attendance"] = created.get("attendance", 0) + 1
 
 
 def _open_registration(created: dict) -> None:

@@ -87,7 +87,8 @@ def contract(world, make_user, make_event, make_session, app):
     """``world`` (tests/core/test_access.py), plus what makes every form render: a pending
     and a waitlisted registration, an invitation-only event, a past event its participant
     may give feedback on, a usable invitation and password-reset link, a dead letter, a
-    calendar link, a vote, a deactivated account."""
+    calendar link, a vote, a deactivated account, a check-in."""
+    from app.attendance.services import check_in
     from app.auth.services import invite
     from app.auth.services import issue_password_reset
     from app.calendar.services import issue_feed_token
@@ -115,9 +116,11 @@ def contract(world, make_user, make_event, make_session, app):
     cast_vote(topic, users["participant"])
     held = make_event(title="Held roundtable", start_date=date(2025, 3, 10),
                       end_date=date(2025, 3, 11), is_invitation_only=False)
-    make_session(held, datetime(2025, 3, 10, 3, tzinfo=UTC), datetime(2025, 3, 10, 4, tzinfo=UTC))
-    register(held, users["participant"], consent)
+    held_session = make_session(held, datetime(2025, 3, 10, 3, tzinfo=UTC),
+                                datetime(2025, 3, 10, 4, tzinfo=UTC))
+    came = register(held, users["participant"], consent)
     held.status = EventStatus.HELD
+    check_in(held_session, came, users["organiser"])  # a check-in to undo
     _invitation, token = invite("joiner@example.org", ["participant"], users["organiser"])
     dead = db.session.get(OutboxMessage, values["message_id"])
     dead.dead_dt, dead.attempts, dead.last_error = now_utc(), 5, "550 no such user"
@@ -133,7 +136,8 @@ def contract(world, make_user, make_event, make_session, app):
     users["nz_colleague"] = make_user(("participant",), country="NZ")
     db.session.commit()
     return Contract(users, {**values, "token": token},
-                    {"held": {"event_id": held.id}, "reset": {"token": reset_token}})
+                    {"held": {"event_id": held.id, "session_id": held_session.id},
+                     "reset": {"token": reset_token}})
 
 
 def _second_interpreter(make_user, event):
@@ -300,6 +304,9 @@ FORMS: dict[tuple[str, str], Form] = {
     # The managed list of interpretation languages: a code it knows is refused beside it.
     ("interpretation.languages", "interpretation.languages"): Form(
         "organiser", fill={"code": "my", "name_en": "Burmese"}, bad={"code": "th"}),
+    ("attendance.import_report", "attendance.import_report"): Form(
+        "organiser", upload=("report", b"Name,Email,Duration\nNok,nok@example.org,40\n",
+                             "attendance.csv")),
     ("library.upload", "library.upload"): Form(
         "participant", upload=("file", b"%PDF-1.4 contract", "brief.pdf")),
     ("planning.workspace", "planning.add_candidate"): Form(
@@ -340,6 +347,7 @@ FORMS: dict[tuple[str, str], Form] = {
 # One-button forms: nothing for a person to fill in (a hidden value at most, written by the
 # page), so pressing the button must do what it says; no field can be refused.
 ONE_CLICK: dict[tuple[str, str], str] = {
+    ("attendance.check_in_list", "attendance.check_in"): "organiser",
     ("auth.invitations", "auth.revoke_invitation"): "organiser",
     ("auth.invitations", "auth.resend_invitation"): "organiser",
     ("auth.accounts", "auth.reactivate_account"): "organiser",
@@ -388,6 +396,9 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("privacy.erase", "privacy.erase"): "organiser",
 }
 FORMS.update({key: Form(user, one_click=True) for key, user in ONE_CLICK.items()})
+# Taking a check-in back: the held roundtable's session has one.
+FORMS[("attendance.check_in_list", "attendance.undo_check_in")] = Form(
+    "organiser", one_click=True, variant="held")
 
 # Forms deliberately left out, with why (none at present: every form a page renders has its
 # contract above).

@@ -22,6 +22,8 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from app import create_app
+from app.attendance import services as attendance
+from app.attendance.models import Attendance
 from app.auth import services as accounts
 from app.auth.models import User
 from app.core.db import begin_write_transaction
@@ -594,3 +596,53 @@ def test_a_handover_racing_the_departing_delegates_cancel_does_one_or_the_other(
                 assert registration.user_id == ids["first"], outcomes
                 assert registration.status == S.CONFIRMED
                 assert outcomes[0][0] == "refused", outcomes
+
+
+# --- attendance -----------------------------------------------------------------------------
+
+def _registered_for_a_session():
+    """A confirmed registration, its event's one session, and an organiser (committed)."""
+    organiser, person = _person(("organiser",), "AU"), _person()
+    event = _event(capacity=5)
+    session = EventSession(event=event, title="Door", kind=SessionKind.PLENARY,
+                           start_dt=datetime(2030, 1, 1, 2, tzinfo=UTC),
+                           end_dt=datetime(2030, 1, 1, 3, tzinfo=UTC))
+    db.session.add(session)
+    db.session.commit()
+    registration = registrations.register(event, person, _consent())
+    db.session.commit()
+    return registration.id, session.id, person.id, organiser.id
+
+
+def _check_in(ids):
+    registration_id, session_id, _person_id, organiser_id = ids
+    return (_load(Registration, registration_id),
+            lambda registration: attendance.check_in(
+                db.session.get(EventSession, session_id), registration,
+                db.session.get(User, organiser_id)))
+
+
+def test_two_organisers_checking_one_person_in_at_once_record_one_attendance(race_app):
+    for _ in range(REPEAT):
+        with race_app.app_context():
+            ids = _registered_for_a_session()
+        outcomes = both_at_once(race_app, _check_in(ids), _check_in(ids))
+        assert [o[0] for o in outcomes] == ["ok", "ok"], outcomes  # a second tap is no error
+        with race_app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(Attendance).where(
+                Attendance.session_id == ids[1])) == 1
+
+
+def test_a_check_in_racing_the_persons_cancellation_never_follows_it(race_app):
+    for _ in range(REPEAT):
+        with race_app.app_context():
+            ids = _registered_for_a_session()
+        outcomes = both_at_once(
+            race_app, _check_in(ids),
+            (_load(Registration, ids[0]), _as(ids[2], registrations.cancel_registration)))
+        with race_app.app_context():
+            checked_in = db.session.scalar(select(func.count()).select_from(Attendance).where(
+                Attendance.session_id == ids[1]))
+            assert db.session.get(Registration, ids[0]).status == S.CANCELLED
+            # Checked in before the cancellation, or refused after it: never a half.
+            assert checked_in == (1 if outcomes[0][0] == "ok" else 0), outcomes
