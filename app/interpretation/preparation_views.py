@@ -9,6 +9,7 @@ from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_babel import _
 from flask_login import current_user
@@ -144,8 +145,9 @@ def glossary_csv(code_a, code_b):
 def edit_term(term_id):
     term = _term_or_404(term_id)
     pair = term.pair
-    form = _term_form(pair, data={"term": term.term_a, "equivalent": term.term_b,
-                                            "note": term.note})
+    form = _term_form(pair) if request.method == "POST" else _term_form(
+        pair, formdata=None, data={"term": term.term_a, "equivalent": term.term_b,
+                                   "note": term.note})
 
     def done(saved):
         flash(_("“%(term)s” is saved.", term=saved.term_a), "success")
