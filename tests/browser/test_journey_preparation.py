@@ -59,7 +59,8 @@ def test_organiser_briefs_and_the_interpreter_prepares(person, live_server, data
     organiser = person("organiser@example.org")
     open_event(organiser, live_server, JAKARTA)
     organiser.get_by_role("link", name="Interpreter assignments").click()
-    organiser.get_by_role("link", name=f"Preparation: briefing and glossary ({title})").first.click()
+    organiser.get_by_role("link", name=f"Preparation: briefing and glossary ({title})"
+                          ).first.click()
     assert title in organiser.locator("h1").inner_text()
     briefing = organiser.get_by_label("Briefing for the interpreters")
     briefing.fill(BRIEFING)
@@ -93,4 +94,4 @@ def test_organiser_briefs_and_the_interpreter_prepares(person, live_server, data
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads the Thai
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == ["English", "Thai", "Note"]
-    assert list(ORGANISERS_TERM) + [""] in rows and list(INGRIDS_TERM) in rows
+    assert [*ORGANISERS_TERM, ""] in rows and list(INGRIDS_TERM) in rows
