@@ -307,6 +307,16 @@ FORMS: dict[tuple[str, str], Form] = {
     ("attendance.import_report", "attendance.import_report"): Form(
         "organiser", upload=("report", b"Name,Email,Duration\nNok,nok@example.org,40\n",
                              "attendance.csv")),
+    # Preparation: the organisers' briefing on a session; a glossary term (the world's
+    # interpreter works English to Thai; "Child protection" is in that glossary already).
+    ("interpretation.preparation_page", "interpretation.save_briefing"): Form(
+        "organiser", fill={"text": "Expect acronyms: ATD, IDC, MOU."},
+        bad={"text": "x" * 20_001}),
+    ("interpretation.glossary", "interpretation.glossary"): Form(
+        "interpreter", fill={"term": "Case management", "equivalent": "การจัดการรายกรณี"},
+        bad={"term": "child protection"}),
+    ("interpretation.edit_term", "interpretation.edit_term"): Form(
+        "interpreter", fill={"note": "Preferred by the ministry"}, bad={"equivalent": ""}),
     ("library.upload", "library.upload"): Form(
         "participant", upload=("file", b"%PDF-1.4 contract", "brief.pdf")),
     ("planning.workspace", "planning.add_candidate"): Form(
@@ -375,6 +385,7 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("interpretation.my_assignments", "interpretation.accept"): "interpreter",
     ("interpretation.profile", "interpretation.delete_availability"): "interpreter",
     ("interpretation.languages", "interpretation.retire_language"): "organiser",
+    ("interpretation.glossary", "interpretation.remove_term"): "interpreter",
     ("library.index", "library.delete"): "organiser",
     ("planning.workspace", "planning.choose_candidate"): "organiser",
     ("planning.workspace", "planning.delete_candidate"): "organiser",

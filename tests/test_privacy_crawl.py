@@ -345,6 +345,17 @@ def test_no_page_export_feed_or_email_leaks_a_person(app, demo):
             problems.append(f"{role}: /accounts is open to them")
         if role == "focal_point" and found.statuses.get("/delegation") != 200:
             problems.append(f"{role}: the My delegation page was not reached")
+        # Preparation (briefing, glossaries): organisers and the session's interpreters
+        # reach it, and the glossary's CSV, from their pages; the demo briefs a plenary.
+        preparing = sorted(url for url, status in found.statuses.items()
+                           if url.endswith("/preparation") and status == 200)
+        if role in ("interpreter", "organiser"):
+            if not any("Acronyms you will hear" in found.pages[url] for url in preparing):
+                problems.append(f"{role}: no preparation page with the demo briefing reached")
+            if found.statuses.get("/interpretation/glossaries/en/th/glossary.csv") != 200:
+                problems.append(f"{role}: the English-Thai glossary CSV was not reached")
+        elif preparing:
+            problems.append(f"{role}: reached preparation pages {preparing}")
         if viewer is None and found.statuses.get("/password/forgot") != 200:
             problems.append(f"{role}: the password-reset form was not reached")
         sees_call = found.statuses.get(private_event) == 200

@@ -646,3 +646,46 @@ def test_a_check_in_racing_the_persons_cancellation_never_follows_it(race_app):
             assert db.session.get(Registration, ids[0]).status == S.CANCELLED
             # Checked in before the cancellation, or refused after it: never a half.
             assert checked_in == (1 if outcomes[0][0] == "ok" else 0), outcomes
+
+
+# --- interpreters' preparation ------------------------------------------------------------------
+
+def test_the_same_glossary_term_added_twice_at_once_is_kept_once_and_refused_once(race_app):
+    from app.interpretation import preparation
+    from app.interpretation.models import GlossaryTerm
+
+    for n in range(REPEAT):
+        term = f"Birth registration {n}"
+        add = (lambda: None,
+               lambda _nothing, term=term: preparation.add_term(("en", "th"), term,
+                                                                 "การจดทะเบียนการเกิด"))
+        outcomes = both_at_once(race_app, add, add)
+        assert sorted(o[0] for o in outcomes) == ["ok", "refused"], outcomes
+        assert any("already in this glossary" in o[1] for o in outcomes if o[0] == "refused")
+        with race_app.app_context():
+            assert db.session.scalar(select(func.count(GlossaryTerm.id)).where(
+                GlossaryTerm.term_a == term)) == 1
+
+
+def test_two_organisers_writing_a_sessions_first_briefing_at_once_keep_one(race_app):
+    from app.interpretation import preparation
+    from app.interpretation.models import Briefing
+
+    for _ in range(REPEAT):
+        with race_app.app_context():
+            event = _event()
+            session = EventSession(event=event, title="Plenary", kind=SessionKind.PLENARY,
+                                   start_dt=datetime(2027, 3, 10, 3, tzinfo=UTC),
+                                   end_dt=datetime(2027, 3, 10, 4, tzinfo=UTC))
+            db.session.add(session)
+            db.session.commit()
+            session_id = session.id
+        first = (_load(EventSession, session_id),
+                 lambda session: preparation.save_briefing(session, "First organiser's note"))
+        second = (_load(EventSession, session_id),
+                  lambda session: preparation.save_briefing(session, "Second organiser's note"))
+        outcomes = both_at_once(race_app, first, second)
+        assert [o[0] for o in outcomes] == ["ok", "ok"], outcomes
+        with race_app.app_context():
+            briefing = db.session.get(Briefing, session_id)
+            assert briefing.text in ("First organiser's note", "Second organiser's note")

@@ -1,4 +1,5 @@
-"""The coverage report as CSV for the interpreting team (organisers only)."""
+"""CSV for the interpreting team: the coverage report (organisers only) and the glossary of
+a language pair (organisers and its interpreters)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask_babel import gettext as _
 from app.core.time import to_zone
 from app.interpretation import labels
 from app.registrations.exports import csv_text  # the shared formula-safe writer
-from app.registrations.exports import language  # the shared formula-safe writer
+from app.registrations.exports import language  # a language named in the reader's language
 
 
 def coverage_csv(rows, zone: str) -> str:
@@ -34,3 +35,10 @@ def coverage_csv(rows, zone: str) -> str:
             str(labels.COVERAGE[row.state]),
         ])
     return csv_text(header, lines)
+
+
+def glossary_csv(pair: tuple[str, str], terms) -> str:
+    """One line per term: the term, its equivalent (columns named by their languages, in the
+    reader's language) and the note; formula-like cells neutralised by the shared writer."""
+    header = [language(pair[0]), language(pair[1]), _("Note")]
+    return csv_text(header, [[term.term_a, term.term_b, term.note] for term in terms])

@@ -18,7 +18,10 @@ from app.core.forms import Form
 from app.core.forms import TimezoneField
 from app.core.forms import as_choices
 from app.interpretation.labels import MODES
+from app.interpretation.models import BRIEFING_MAX
 from app.interpretation.models import DECLINE_REASON_MAX
+from app.interpretation.models import GLOSSARY_NOTE_MAX
+from app.interpretation.models import GLOSSARY_TERM_MAX
 from app.interpretation.models import Mode
 
 
@@ -109,3 +112,25 @@ class DeclineForm(Form):
                     Length(max=DECLINE_REASON_MAX,
                            message=_l("Keep the reason to %(max)d characters or fewer.",
                                       max=DECLINE_REASON_MAX))])
+
+
+class BriefingForm(Form):
+    """The organisers' briefing note on a session, for its interpreters."""
+
+    text = TextAreaField(_l("Briefing for the interpreters"),
+                         description=_l("Context, names and acronyms to expect, "
+                                        "sensitivities. Leave empty to remove the briefing."),
+                         validators=[Length(max=BRIEFING_MAX)])
+    submit_briefing = SubmitField(_l("Save briefing"))
+
+
+class GlossaryTermForm(Form):
+    """One glossary entry; the view names the pair's languages in the labels."""
+
+    term = StringField(_l("Term"), validators=[DataRequired(), Length(max=GLOSSARY_TERM_MAX)])
+    equivalent = StringField(_l("Equivalent"),
+                             validators=[DataRequired(), Length(max=GLOSSARY_TERM_MAX)])
+    note = StringField(_l("Note (optional)"),
+                       description=_l("Context, register, a term to avoid."),
+                       validators=[Optional(), Length(max=GLOSSARY_NOTE_MAX)])
+    submit = SubmitField(_l("Save term"))

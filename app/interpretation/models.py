@@ -211,3 +211,51 @@ class LanguageNotProvided(db.Model):
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     session: Mapped[EventSession | None] = relationship()
+
+
+GLOSSARY_TERM_MAX = 200  # characters of a term or its equivalent: the columns' size
+GLOSSARY_NOTE_MAX = 500
+BRIEFING_MAX = 20_000  # characters of a briefing note: a few pages, what the form accepts
+
+
+class GlossaryTerm(db.Model):
+    """One entry of the glossary of a language pair, shared by every session interpreted
+    between the two languages (either way): a term, its equivalent, a note for the booth.
+
+    The pair is kept in one order (``language_a`` the code that sorts first) so en→th and
+    th→en booths read and add to the same glossary; ``term_key`` is the term as compared
+    (case and blanks folded), so the unique constraint refuses the same term twice even when
+    two people add it at the same moment."""
+
+    __tablename__ = "glossary_terms"
+    __table_args__ = (
+        sa.UniqueConstraint("language_a", "language_b", "term_key",
+                            name="uq_glossary_terms_term"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language_a: Mapped[str] = mapped_column(sa.ForeignKey("languages.code"))
+    language_b: Mapped[str] = mapped_column(sa.ForeignKey("languages.code"))
+    term_a: Mapped[str] = mapped_column(sa.String(GLOSSARY_TERM_MAX))
+    term_b: Mapped[str] = mapped_column(sa.String(GLOSSARY_TERM_MAX))
+    term_key: Mapped[str] = mapped_column(sa.String(GLOSSARY_TERM_MAX))
+    note: Mapped[str] = mapped_column(sa.String(GLOSSARY_NOTE_MAX), default="",
+                                      server_default="")
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return self.language_a, self.language_b
+
+
+class Briefing(db.Model):
+    """The organisers' briefing note on a session for its interpreters: context, names and
+    acronyms to expect, sensitivities. One per session; none until written."""
+
+    __tablename__ = "interpretation_briefings"
+
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)

@@ -1,5 +1,6 @@
 """The notices interpretation sends: a language asked for will be provided (a channel opened),
-an interpreter asked to work a session, and the organisers told of a decline and its reason."""
+an interpreter asked to work a session, and the organisers told of a decline and its reason;
+the interpreters of a session told that its materials changed."""
 
 from __future__ import annotations
 
@@ -36,6 +37,12 @@ add_kind(NoticeKind("assignment_declined", _l("%(name)s declined interpreting %(
                     _l("An interpreter declines an assignment"), email_default=False,
                     detail=_l("Reason for declining: %(reason)s"),
                     people={"name": Seen.ATTENDEE}, roles=(Role.ORGANISER,)))
+
+# Sent while the session has not started: time to prepare with what changed.
+add_kind(NoticeKind("session_materials_changed",
+                    _l("Materials changed for a session you interpret: %(title)s"),
+                    _l("The materials of a session I interpret change"), email_default=True,
+                    roles=(Role.INTERPRETER,)))
 
 
 def people_asking(event_id: int, language_code: str, session_ids) -> list[User]:
@@ -86,3 +93,10 @@ def tell_organisers_declined(assignment) -> None:
     notify(organisers, "assignment_declined", name=assignment.interpreter_id,
            title=session.title, reason=assignment.decline_reason,
            link=app_path("interpretation.assignments", event_id=session.event_id))
+
+
+def tell_materials_changed(session, interpreters) -> None:
+    """Each interpreter booked for the session hears its materials changed, with a link to
+    the preparation page."""
+    notify(interpreters, "session_materials_changed", title=session.title,
+           link=app_path("interpretation.preparation_page", session_id=session.id))

@@ -64,6 +64,12 @@ HOLDINGS.add("interpretation_requests", Holding(
         "session_channels": columns(
             not_personal="id session_id language_code is_retour gives_relay relay_via mode "
                          "created_dt"),
+        # Interpreters' preparation: words of two languages and the organisers' note on a
+        # session, neither about a person nor naming who wrote them.
+        "glossary_terms": columns(
+            not_personal="id language_a language_b term_a term_b term_key note created_dt "
+                         "updated_dt"),
+        "interpretation_briefings": columns(not_personal="session_id text updated_dt"),
     },
     export=_export_requests))
 HOLDINGS.add("interpreting", Holding(

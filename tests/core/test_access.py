@@ -92,6 +92,9 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
                           end_dt=session.end_dt)
     db.session.add_all([channel, assignment, window])
     db.session.flush()
+    from app.interpretation.preparation import add_term
+
+    term = add_term(("en", "th"), "Child protection", "การคุ้มครองเด็ก")
     from app.planning.services import add_candidate
     from app.planning.services import add_task
 
@@ -151,6 +154,10 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
         "notice_id": notice_id,
         "user_id": account.id,
         "language_code": "mi",
+        # The glossary of the interpreter's channel (English floor, Thai booth).
+        "code_a": "en",
+        "code_b": "th",
+        "term_id": term.id,
     }
     return users, values
 
