@@ -92,14 +92,15 @@ def register_blueprints(app: Flask) -> None:
     from app import library
     from app import notices
     from app import planning
+    from app import printing
     from app import privacy
     from app import registrations
     from app import topics
     from app import workinggroups
 
     for feature in (core, auth, notices, events, holidays, registrations, calendar, interpretation,
-                    planning, bilaterals, workinggroups, topics, feedback, library, privacy,
-                    delegations):
+                    planning, bilaterals, workinggroups, topics, feedback, library, printing,
+                    privacy, delegations):
         feature.init_app(app)
 
 
