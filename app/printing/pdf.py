@@ -59,7 +59,7 @@ class Printout(FPDF):
         self.set_y(-12)
         self.set_font("text", "", 8)
         self.set_text_color(*GREY)
-        self.cell(0, 5, f"{self.footer_text} · {self.page_no()}", align="C")
+        self._row(0, 5, f"{self.footer_text} · {self.page_no()}", align="C")
 
     def _use(self, line: Line) -> None:
         self.set_font("text", "B" if line.bold else "", line.size)
@@ -111,8 +111,15 @@ class Printout(FPDF):
         height = line.size * 0.5
         if not dry:
             for row in rows:
-                self.cell(width, height, row, new_x="LEFT", new_y="NEXT")
+                self._row(width, height, row)
         return height * len(rows)
+
+    def _row(self, width: float, height: float, text: str, **options) -> None:
+        # fpdf2 2.8 believes the page's font is still set after a line that ended in the
+        # fallback (Thai) font, so the next line's Latin glyphs are drawn from the wrong
+        # font: make every line say its font again (tests/printing checks the text).
+        self.current_font_is_set_on_page = False
+        self.cell(width, height, text, **{"new_x": "LEFT", "new_y": "NEXT", **options})
 
     def paragraphs(self, lines: list[Line], *, after: float = 1.5) -> None:
         for line in lines:

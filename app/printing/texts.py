@@ -70,7 +70,7 @@ def listening(heard: Listening | None) -> str:
     if heard.hearing == Hearing.FLOOR:
         return _("Held in %(language)s: no interpretation needed.", language=language)
     if heard.hearing == Hearing.CHANNEL:
-        return _("Interpretation: the %(language)s channel (%(mode)s).", language=language,
+        return _("Interpretation: the %(language)s channel · %(mode)s", language=language,
                  mode=MODES[heard.mode])
     if heard.hearing == Hearing.NOT_PROVIDED:
         return _("%(language)s interpretation will not be provided in this session.",

@@ -21,6 +21,8 @@ from app.interpretation.models import LanguageNotProvided
 from app.interpretation.models import Mode
 from app.interpretation.models import SessionChannel
 from app.printing import services
+from app.printing.pdf import Line
+from app.printing.pdf import Printout
 from app.printing.services import Hearing
 from app.registrations.models import AttendAs
 from app.registrations.models import Registration
@@ -45,6 +47,7 @@ def roundtable(make_event, make_session):
                            floor_language="th")
     visit = make_session(event, START + timedelta(hours=3), START + timedelta(hours=6),
                          title="Site visit: Baan Kredtrakarn", kind=SessionKind.SITE_VISIT,
+                         room="บ้านเครดิตระการ",
                          capacity=12, meeting_point="Hotel lobby", transport="Bus")
     small = make_session(event, START + timedelta(days=1), START + timedelta(days=1, hours=1),
                          title="Small group: case management", kind=SessionKind.SMALL_GROUP,
@@ -142,7 +145,7 @@ def test_the_programme_page_and_pdf(client, roundtable, make_user):
     assert page.status_code == 200
     assert f"/events/{event.id}/my-programme.pdf" not in page.get_data(as_text=True)
     assert client.get(f"/events/{event.id}/my-programme.pdf").status_code == 404
-    _register(event, user, places=[visit])
+    _register(event, user, language="en", places=[visit])
     shown = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert f"/events/{event.id}/my-programme" in shown
     page = client.get(f"/events/{event.id}/my-programme").get_data(as_text=True)
@@ -151,6 +154,18 @@ def test_the_programme_page_and_pdf(client, roundtable, make_user):
     assert printed.status_code == 200
     text = pdf_text(printed.data)
     assert "Hotel lobby" in text and "Small group" not in text
+    assert "Held in" in text and "no interpretation needed." in text
+
+
+def test_a_latin_line_after_a_thai_one_keeps_its_own_font(app):
+    """fpdf2 took the page's font as set after a line that began in the Thai fallback font,
+    and drew the next line's Latin letters from the wrong font (garbage text)."""
+    with app.test_request_context():
+        pdf = Printout(title="t", language="th", footer="f")
+        pdf.paragraphs([Line("การประชุมใหญ่ · Main hall", 9.5, muted=True),
+                        Line("Held in English: no interpretation needed.", 9.5)])
+        text = pdf_text(pdf.bytes())
+    assert "Held in English: no interpretation needed." in text
 
 
 @pytest.mark.parametrize("path", ["agenda.pdf", "my-programme", "my-programme.pdf"])
