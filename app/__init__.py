@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from app import library
     from app import notices
     from app import planning
+    from app import printing
     from app import privacy
     from app import registrations
     from app import topics
@@ -100,7 +101,7 @@ def register_blueprints(app: Flask) -> None:
 
     for feature in (core, auth, notices, events, holidays, registrations, calendar, interpretation,
                     planning, bilaterals, workinggroups, topics, feedback, attendance, library,
-                    privacy, delegations):
+                    printing, privacy, delegations):
         feature.init_app(app)
 
 

@@ -36,6 +36,7 @@ from urllib.parse import urljoin
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
+import pypdfium2
 import pytest
 from sqlalchemy import select
 
@@ -128,6 +129,15 @@ def unzipped(data: bytes) -> str:
         return "\n".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
 
 
+def pdf_text(data: bytes) -> str:
+    """Every page's text of a PDF (an agenda, a programme): names are drawn as glyphs of an
+    embedded font, so the bytes alone would never show one. Lines are joined with a space,
+    as a paragraph wrapped on paper reads."""
+    document = pypdfium2.PdfDocument(data)
+    return re.sub(r"\s+", " ", " ".join(page.get_textpage().get_text_range()
+                                        for page in document))
+
+
 def readable(body: str, mimetype: str) -> str:
     if mimetype == "text/calendar":
         return unfold_ics(body)
@@ -146,6 +156,8 @@ def crawl(client, start: str = "/") -> Crawl:
         assert response.status_code < 500, f"{url} answered {response.status_code}"
         if response.mimetype == "application/zip":
             body = unzipped(response.get_data())
+        elif response.mimetype == "application/pdf" and url.endswith(".pdf"):
+            body = pdf_text(response.get_data())  # printouts: their text, as a reader reads it
         elif response.mimetype.startswith(("application/pdf", "image/", "application/vnd")):
             body = response.get_data().decode("latin-1")
         else:
@@ -343,6 +355,14 @@ def test_no_page_export_feed_or_email_leaks_a_person(app, demo):
                 problems.append(f"{role}: the accounts page was not reached")
         elif client.get("/accounts").status_code not in (302, 403):
             problems.append(f"{role}: /accounts is open to them")
+        # Printouts are read as text: the agenda for everyone who sees an event, a
+        # registrant's own programme (sari@ is registered for the coming roundtable).
+        printed = {url.rsplit("/", 1)[-1] for url, status in found.statuses.items()
+                   if url.endswith(".pdf") and status == 200}
+        if viewer is not None and "agenda.pdf" not in printed:
+            problems.append(f"{role}: no agenda PDF was crawled")
+        if role == "invitee" and "my-programme.pdf" not in printed:
+            problems.append(f"{role}: their programme PDF was not crawled")
         if role == "focal_point" and found.statuses.get("/delegation") != 200:
             problems.append(f"{role}: the My delegation page was not reached")
         # Preparation (briefing, glossaries): organisers and the session's interpreters

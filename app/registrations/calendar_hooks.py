@@ -36,7 +36,6 @@ from app.core.mail import queue_email
 from app.core.time import fmt_when
 from app.core.time import now_utc
 from app.core.web import absolute_url
-from app.events.models import AttendanceMode
 from app.events.models import Event
 from app.events.models import EventSession
 from app.events.models import EventStatus
@@ -44,10 +43,10 @@ from app.events.models import SessionKind
 from app.events.models import SessionStatus
 from app.extensions import db
 from app.registrations.models import ACTIVE
-from app.registrations.models import AttendAs
 from app.registrations.models import Registration
 from app.registrations.models import RegistrationStatus
 from app.registrations.models import SessionPlace
+from app.registrations.models import in_programme
 
 PARTSTAT = {
     RegistrationStatus.CONFIRMED: "ACCEPTED",
@@ -60,17 +59,6 @@ REGISTERED_RANK = 10  # below the organisers' view of a session and an interpret
 
 
 # --- the feed --------------------------------------------------------------------------------
-
-def _in_programme(session: EventSession, registration: Registration, places: set) -> bool:
-    """Whether a session of a registrant's event is theirs: a session with places of its own
-    (a site visit, a small group) only with a confirmed place in it, and none held only in
-    the other way of attending (an online attendee is not at the welcome dinner)."""
-    if session.capacity is not None:
-        return session.id in places
-    if registration.attend_as == AttendAs.ONLINE:
-        return session.attendance_mode != AttendanceMode.IN_PERSON
-    return session.attendance_mode != AttendanceMode.ONLINE
-
 
 @FEED_SOURCES("registered")
 def registered_items(user: User, since: datetime) -> list[tuple[int, CalendarItem]]:
@@ -91,7 +79,7 @@ def registered_items(user: User, since: datetime) -> list[tuple[int, CalendarIte
     items = []
     for session in sessions:
         registration = registrations[session.event_id]
-        if not user.is_organiser and not _in_programme(session, registration, places):
+        if not user.is_organiser and not in_programme(session, registration, places):
             continue
         gone = not registration.is_active and not user.is_organiser
         if (gone or session.status == SessionStatus.CANCELLED) and \

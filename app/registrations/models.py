@@ -16,6 +16,7 @@ from app.auth.models import User
 from app.core.models import str_enum
 from app.core.time import UTCDateTime
 from app.core.time import now_utc
+from app.events.models import AttendanceMode
 from app.events.models import Event
 from app.events.models import EventSession
 from app.extensions import db
@@ -107,6 +108,18 @@ class SessionPlace(db.Model):
 
     registration: Mapped[Registration] = relationship(back_populates="choices")
     session: Mapped[EventSession] = relationship()
+
+
+def in_programme(session: EventSession, registration: Registration, places: set) -> bool:
+    """Whether a session of a registrant's event is theirs (their calendar feed, their printed
+    programme): a session with places of its own (a site visit, a small group) only with a
+    confirmed place in it (``places``: those session ids), and none held only in the other way
+    of attending (an online attendee is not at the welcome dinner)."""
+    if session.capacity is not None:
+        return session.id in places
+    if registration.attend_as == AttendAs.ONLINE:
+        return session.attendance_mode != AttendanceMode.IN_PERSON
+    return session.attendance_mode != AttendanceMode.ONLINE
 
 
 class DelegationQuota(db.Model):
