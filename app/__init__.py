@@ -93,13 +93,14 @@ def register_blueprints(app: Flask) -> None:
     from app import notices
     from app import planning
     from app import privacy
+    from app import programme
     from app import registrations
     from app import topics
     from app import workinggroups
 
     for feature in (core, auth, notices, events, holidays, registrations, calendar, interpretation,
                     planning, bilaterals, workinggroups, topics, feedback, library, privacy,
-                    delegations):
+                    delegations, programme):
         feature.init_app(app)
 
 

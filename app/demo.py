@@ -258,6 +258,10 @@ def seed_demo() -> dict[str, int]:
     schedule_demo_call(created)
     db.session.commit()
     created["interpreting assignments"] += interpret_scheduled_call()
+    db.session.commit()
+    from app.programme.demo import seed_programme
+
+    seed_programme(created)
     return created
 
 

@@ -19,3 +19,7 @@ holding an invitation to it."""
 
 session_changed = _signals.signal("session-changed")
 """Sent with a session (as sender) when it moved or was cancelled, before the commit."""
+
+session_materials_changed = _signals.signal("session-materials-changed")
+"""Sent with a session (as sender) after its materials, speakers or pre-recorded items
+changed, before the commit: the interpreters assigned to it are told."""

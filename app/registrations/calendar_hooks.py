@@ -61,7 +61,7 @@ REGISTERED_RANK = 10  # below the organisers' view of a session and an interpret
 
 # --- the feed --------------------------------------------------------------------------------
 
-def _in_programme(session: EventSession, registration: Registration, places: set) -> bool:
+def in_programme(session: EventSession, registration: Registration, places: set) -> bool:
     """Whether a session of a registrant's event is theirs: a session with places of its own
     (a site visit, a small group) only with a confirmed place in it, and none held only in
     the other way of attending (an online attendee is not at the welcome dinner)."""
@@ -91,7 +91,7 @@ def registered_items(user: User, since: datetime) -> list[tuple[int, CalendarIte
     items = []
     for session in sessions:
         registration = registrations[session.event_id]
-        if not user.is_organiser and not _in_programme(session, registration, places):
+        if not user.is_organiser and not in_programme(session, registration, places):
             continue
         gone = not registration.is_active and not user.is_organiser
         if (gone or session.status == SessionStatus.CANCELLED) and \

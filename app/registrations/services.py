@@ -49,6 +49,7 @@ from app.events.signals import session_places_changed
 from app.events.signals import session_places_changing
 from app.extensions import db
 from app.registrations.calendar_hooks import event_invitation
+from app.registrations.calendar_hooks import in_programme
 from app.registrations.models import ACTIVE
 from app.registrations.models import AttendAs
 from app.registrations.models import DelegationQuota
@@ -793,6 +794,24 @@ def confirmed_registrations(event: Event) -> list[Registration]:
     return list(db.session.scalars(select(Registration).where(
         Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
         .options(joinedload(Registration.user))))
+
+
+def session_registrants(session: EventSession, user_id: int | None = None) -> list[Registration]:
+    """The confirmed registrations whose programme holds ``session`` (``in_programme``: a
+    place of their own where the session has places, the right way of attending otherwise),
+    with their people; only ``user_id``'s when given."""
+    query = select(Registration).where(
+        Registration.event_id == session.event_id,
+        Registration.status == RegistrationStatus.CONFIRMED).options(
+        joinedload(Registration.user)).order_by(Registration.id)
+    if user_id is not None:
+        query = query.where(Registration.user_id == user_id)
+    placed = set(db.session.scalars(select(SessionPlace.registration_id).where(
+        SessionPlace.session_id == session.id,
+        SessionPlace.status == RegistrationStatus.CONFIRMED)))
+    return [registration for registration in db.session.scalars(query)
+            if in_programme(session, registration,
+                            {session.id} if registration.id in placed else set())]
 
 
 # --- messages to registrants ---------------------------------------------------------------
