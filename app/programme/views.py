@@ -263,9 +263,10 @@ def remove_material(event_id, session_id, material_id):
                    _("The material is removed."))
 
 
-def _usable_or_403(session: EventSession) -> None:
+def _usable_or_404(session: EventSession) -> None:
+    """Like a private meeting's pages, the files are not there for anyone else."""
     if not services.may_use_materials(session, current_user):
-        abort(403, description=_("The session's materials are for its registrants, the "
+        abort(404, description=_("The session's materials are for its registrants, the "
                                  "organisers and its interpreters."))
 
 
@@ -288,7 +289,7 @@ def download_material(event_id, session_id, material_id):
     recorded (kept whatever follows: a reading request commits it itself)."""
     session = _session_or_404(event_id, session_id)
     material = _of_session_or_404(SessionMaterial, material_id, session)
-    _usable_or_403(session)
+    _usable_or_404(session)
     resource = material.resource
     response = _file_response(resource.stored_name, resource.media_type,
                               resource.original_name, as_attachment=True)
@@ -303,7 +304,7 @@ def video(event_id, session_id, recording_id):
     """An uploaded pre-recorded video, played in the browser (range requests answered)."""
     session = _session_or_404(event_id, session_id)
     recording = _of_session_or_404(Recording, recording_id, session)
-    _usable_or_403(session)
+    _usable_or_404(session)
     if not recording.stored_name:
         abort(404)
     return _file_response(recording.stored_name, recording.media_type,

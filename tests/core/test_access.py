@@ -113,6 +113,21 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     # A message to the registrants, written and waiting to be confirmed and sent.
     event_message = draft_message(event, users["organiser"], audience_of(),
                                   {"en": ("Pre-reading", "Please read the case studies.")})
+    from app.programme import services as programme
+    from app.programme.models import RoleKind
+
+    # The session's programme: two guest speakers (to reorder), a linked video, the toolkit
+    # as material (a case study in the library is left to add).
+    role = programme.add_role(session, programme.RoleInput(
+        role=RoleKind.SPEAKER, guest_name="Guest speaker"))
+    programme.add_role(session, programme.RoleInput(
+        role=RoleKind.MODERATOR, guest_name="Guest moderator", named=True))
+    add_resource(ResourceInput(title="Case study", kind=ResourceKind.CASE_STUDY,
+                               filename="case.pdf", stream=io.BytesIO(b"%PDF-1.4 case")),
+                 users["organiser"])
+    recording = programme.add_recording(session, programme.RecordingInput(
+        title="Video", video_url="https://video.example.org/v"))
+    material = programme.add_material(session, resource.id)
     # Their colleague in the Malaysian delegation: whom the account is handed over to.
     users["successor"] = make_user(("participant",), country="MY")
     db.session.flush()
@@ -151,6 +166,9 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
         "notice_id": notice_id,
         "user_id": account.id,
         "language_code": "mi",
+        "role_id": role.id,
+        "recording_id": recording.id,
+        "material_id": material.id,
     }
     return users, values
 
