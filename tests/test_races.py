@@ -624,7 +624,8 @@ def test_two_organisers_adding_the_same_material_keep_one(race_app):
         with race_app.app_context():
             ids = _session_with_resource()
         add = (_load(EventSession, ids["session"]),
-               lambda session: programme.add_material(session, ids["resource"]).id)
+               lambda session, resource_id=ids["resource"]:
+               programme.add_material(session, resource_id).id)
         outcomes = both_at_once(race_app, add, add)
         assert sorted(kind for kind, _result in outcomes) == ["ok", "refused"], outcomes
         with race_app.app_context():
@@ -644,8 +645,8 @@ def test_two_organisers_adding_the_same_speaker_keep_one(race_app):
             db.session.commit()
             speaker_id = speaker.id
         add = (_load(EventSession, ids["session"]),
-               lambda session: programme.add_role(session, programme.RoleInput(
-                   role=RoleKind.SPEAKER, user_id=speaker_id)).id)
+               lambda session, speaker_id=speaker_id: programme.add_role(
+                   session, programme.RoleInput(role=RoleKind.SPEAKER, user_id=speaker_id)).id)
         outcomes = both_at_once(race_app, add, add)
         assert sorted(kind for kind, _result in outcomes) == ["ok", "refused"], outcomes
         with race_app.app_context():
