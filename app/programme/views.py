@@ -2,6 +2,7 @@ from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import send_file
 from flask import url_for
 from flask_babel import _
@@ -116,12 +117,20 @@ def _back(session: EventSession) -> str:
                    session_id=session.id, _anchor="programme")
 
 
-def _form_page(session, form, heading: str, action: str, status: int, fields: str):
-    """A form posted from the session panel, shown again on a page of its own with what was
-    wrong beside its fields (``fields``: the template of its fields, as the panel has it)."""
-    return render_template("programme/form_page.html", session=session, form=form,
-                           heading=heading, action=action, back=_back(session),
-                           fields=f"programme/_{fields}_fields.html"), status
+def _panel_form(session, form, change, said, *, heading: str, fields: str):
+    """A form of the session panel posted: done, the session page again saying ``said`` of
+    the result; refused, the form shown again on a page of its own with what was wrong
+    beside its fields (``fields``: the template of its fields, as the panel has it)."""
+    def done(result):
+        flash(said(result), "success")
+        return redirect(_back(session))
+
+    def show(status):
+        return render_template("programme/form_page.html", session=session, form=form,
+                               heading=heading, action=request.path, back=_back(session),
+                               fields=f"programme/_{fields}_fields.html"), status
+
+    return submit_form(form, change, done=done, show=show)
 
 
 @bp.route(BASE + "/roles", methods=["POST"])
@@ -138,16 +147,11 @@ def add_role(event_id, session_id):
             guest_organisation=form.guest_organisation.data or "",
             guest_country=form.guest_country.data or None, named=bool(form.named.data)))
 
-    def done(role):
-        flash(_("%(name)s is in the programme as %(role)s.",
-                name=services.role_name(role, current_user, sees_session=True),
-                role=labels.ROLES[role.role]), "success")
-        return redirect(_back(session))
-
-    return submit_form(form, change, done=done, show=lambda status: _form_page(
-        session, form, _("Add a speaker, facilitator or moderator"),
-        url_for("programme.add_role", event_id=event_id, session_id=session_id), status,
-        "role"))
+    return _panel_form(session, form, change, lambda role: _(
+        "%(name)s is in the programme as %(role)s.",
+        name=services.role_name(role, current_user, sees_session=True),
+        role=labels.ROLES[role.role]),
+        heading=_("Add a speaker, facilitator or moderator"), fields="role")
 
 
 @bp.route(BASE + "/roles/<int:role_id>/delete", methods=["POST"])
@@ -186,7 +190,6 @@ def _button(session, change, message: str | None = None):
 def add_recording(event_id, session_id):
     session = _session_or_404(event_id, session_id)
     form = _recording_form()
-    written = []
 
     def change():
         upload = form.video.data
@@ -196,25 +199,18 @@ def add_recording(event_id, session_id):
             filename=upload.filename if has_file else "",
             stream=upload.stream if has_file else None,
             subtitle_codes=list(form.subtitles.data or [])))
-        if recording.stored_name:
-            written.append(recording.stored_name)
-        return recording
-
-    def done(recording):
         try:
             db.session.commit()
         except Exception:
             db.session.rollback()
-            for stored_name in written:  # the file was written but the row was not kept
-                storage.remove(stored_name)
+            if recording.stored_name:  # the file was written but the row was not kept
+                storage.remove(recording.stored_name)
             raise
-        flash(_("“%(title)s” is part of the session.", title=recording.title), "success")
-        return redirect(_back(session))
+        return recording
 
-    return submit_form(form, change, done=done, show=lambda status: _form_page(
-        session, form, _("Add a pre-recorded item"),
-        url_for("programme.add_recording", event_id=event_id, session_id=session_id), status,
-        "recording"))
+    return _panel_form(session, form, change, lambda recording: _(
+        "“%(title)s” is part of the session.", title=recording.title),
+        heading=_("Add a pre-recorded item"), fields="recording")
 
 
 @bp.route(BASE + "/recordings/<int:recording_id>/delete", methods=["POST"])
@@ -243,15 +239,9 @@ def add_material(event_id, session_id):
             raise services.ProgrammeRefusal(_("Choose a resource."), field="resource")
         return services.add_material(session, int(form.resource.data))
 
-    def done(material):
-        flash(_("“%(title)s” is a material of this session.", title=material.resource.title),
-              "success")
-        return redirect(_back(session))
-
-    return submit_form(form, change, done=done, show=lambda status: _form_page(
-        session, form, _("Add material"),
-        url_for("programme.add_material", event_id=event_id, session_id=session_id), status,
-        "material"))
+    return _panel_form(session, form, change, lambda material: _(
+        "“%(title)s” is a material of this session.", title=material.resource.title),
+        heading=_("Add material"), fields="material")
 
 
 @bp.route(BASE + "/materials/<int:material_id>/delete", methods=["POST"])
