@@ -95,13 +95,14 @@ def register_blueprints(app: Flask) -> None:
     from app import planning
     from app import printing
     from app import privacy
+    from app import programme
     from app import registrations
     from app import topics
     from app import workinggroups
 
     for feature in (core, auth, notices, events, holidays, registrations, calendar, interpretation,
                     planning, bilaterals, workinggroups, topics, feedback, attendance, library,
-                    printing, privacy, delegations):
+                    printing, privacy, delegations, programme):
         feature.init_app(app)
 
 

@@ -259,9 +259,11 @@ def seed_demo() -> dict[str, int]:
     db.session.commit()
     created["interpreting assignments"] += interpret_scheduled_call()
     from app.interpretation.demo import seed_preparation
+    from app.programme.demo import seed_programme
 
     db.session.commit()
     seed_preparation()
+    seed_programme(created)
     return created
 
 

@@ -84,6 +84,17 @@ def test_notices_sit_just_above_auth_so_every_feature_may_call_them():
     assert package_graph()["notices"] <= {"core", "auth"}
 
 
+def test_the_programme_sits_above_library_and_interpretation_and_nobody_imports_it():
+    """A session's programme uses the library's resources and storage and asks
+    interpretation who is assigned; the session page and the interpreters' preparation page
+    include its templates and call its template global instead of importing it."""
+    graph = package_graph()
+    assert {"library", "interpretation", "registrations", "events"} <= graph["programme"]
+    assert graph["programme"] <= {"core", "auth", "events", "registrations", "interpretation",
+                                  "library"}
+    assert [feature for feature, imports in graph.items() if "programme" in imports] == []
+
+
 def test_no_new_import_cycle_between_packages():
     found = cycles(package_graph())
     assert sorted(map(sorted, found)) == sorted(map(sorted, KNOWN_CYCLES)), (

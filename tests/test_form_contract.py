@@ -223,6 +223,15 @@ def _email_of(who):
     return lambda contract: contract.users[who].email
 
 
+def _resource(title):
+    from sqlalchemy import select
+
+    from app.library.models import Resource
+
+    return lambda contract: str(db.session.scalar(select(Resource.id).where(
+        Resource.title == title)))
+
+
 def _invitees(contract):
     return [str(contract.users["participant"].id), str(contract.users["newcomer"].id)]
 
@@ -349,6 +358,19 @@ FORMS: dict[tuple[str, str], Form] = {
         "organiser", button="Move", bad={"new_date": ""}),
     ("workinggroups.show_group", "workinggroups.set_members"): Form("organiser"),
     ("notices.index", "notices.email_choices"): Form("participant"),
+    # The session page's programme panel: a guest speaker added (who agreed to be named), a
+    # linked video, the library's case study as material.
+    ("events.show_session", "programme.add_role"): Form(
+        "organiser", fill={"role-guest_name": "Aroha Ngata", "role-guest_country": "NZ",
+                           "role-named": True},
+        bad={"role-guest_organisation": "x" * 201}),
+    ("events.show_session", "programme.add_recording"): Form(
+        "organiser", fill={"recording-video_url": "https://video.example.org/advocates",
+                           "recording-subtitles": ["en", "th"]},
+        bad={"recording-video_url": "javascript:alert(1)"}),
+    ("events.show_session", "programme.add_material"): Form(
+        "organiser", fill={"material-resource": _resource("Case study")},
+        bad={"material-resource": ""}),
     ("privacy.requests", "privacy.requests"): Form(
         "organiser", fill={"email": _email_of("participant")},
         bad={"email": "nobody@example.org"}),  # no account uses it
@@ -405,6 +427,11 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("privacy.my_data", "privacy.ask_for_erasure"): "participant",
     # Erasing is confirmed on a page of its own (app.core.confirm): its one button acts.
     ("privacy.erase", "privacy.erase"): "organiser",
+    ("events.show_session", "programme.remove_role"): "organiser",
+    ("events.show_session", "programme.move_role[up]"): "organiser",
+    ("events.show_session", "programme.move_role[down]"): "organiser",
+    ("events.show_session", "programme.remove_recording"): "organiser",
+    ("events.show_session", "programme.remove_material"): "organiser",
 }
 FORMS.update({key: Form(user, one_click=True) for key, user in ONE_CLICK.items()})
 # Taking a check-in back: the held roundtable's session has one.

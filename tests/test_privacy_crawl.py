@@ -47,10 +47,13 @@ from app.calendar import services as calendar
 from app.core.models import OutboxMessage
 from app.demo import seed_demo
 from app.events.models import Event
+from app.events.models import EventSession
+from app.events.visibility import can_see_event
 from app.extensions import db
 from app.interpretation.models import BOOKED
 from app.interpretation.models import Assignment
 from app.library.models import Resource
+from app.programme.models import SessionRole
 from app.registrations.models import Registration
 from tests.fixtures.people import login_as
 
@@ -204,6 +207,15 @@ def allowed_people(viewer: User | None, people: list[Person]) -> dict[int, set[s
         # nobody else's, and never an email or an organisation there.
         for person_id in db.session.scalars(select(User.id).where(
                 User.country_code == viewer.focal_country)):
+            allowed[person_id].add("name")
+    # A session's speaker, facilitator or moderator who agreed to be named in the programme
+    # is named (by public name) to those who see the session (visibility.programme_name).
+    for person_id, event in db.session.execute(
+            select(SessionRole.user_id, Event).join(EventSession,
+                                                    EventSession.id == SessionRole.session_id)
+            .join(Event, Event.id == EventSession.event_id)
+            .where(SessionRole.named_in_programme, SessionRole.user_id.is_not(None))):
+        if can_see_event(viewer, event):
             allowed[person_id].add("name")
     # A library uploader who opted in is named (by public name) to every member.
     for uploader_id in db.session.scalars(select(Resource.uploader_id).where(

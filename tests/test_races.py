@@ -689,3 +689,59 @@ def test_two_organisers_writing_a_sessions_first_briefing_at_once_keep_one(race_
         with race_app.app_context():
             briefing = db.session.get(Briefing, session_id)
             assert briefing.text in ("First organiser's note", "Second organiser's note")
+# --- programme ------------------------------------------------------------------------------
+
+def _session_with_resource() -> dict:
+    """A session and a library resource (a row only: the race is about the link)."""
+    from app.library.models import Resource
+    from app.library.models import ResourceKind
+
+    event = _event()
+    start = datetime(SOON.year, SOON.month, SOON.day, 3, tzinfo=UTC)
+    session = EventSession(event=event, title="Race session", kind=SessionKind.PLENARY,
+                           start_dt=start, end_dt=start + timedelta(hours=1))
+    n = next(_serial)
+    resource = Resource(title=f"Slides {n}", kind=ResourceKind.SLIDES,
+                        stored_name=f"{n:032x}.pdf", original_name="slides.pdf",
+                        media_type="application/pdf", size_bytes=10)
+    db.session.add_all([session, resource])
+    db.session.commit()
+    return {"session": session.id, "resource": resource.id}
+
+
+def test_two_organisers_adding_the_same_material_keep_one(race_app):
+    from app.programme import services as programme
+    from app.programme.models import SessionMaterial
+
+    for _ in range(REPEAT):
+        with race_app.app_context():
+            ids = _session_with_resource()
+        add = (_load(EventSession, ids["session"]),
+               lambda session, resource_id=ids["resource"]:
+               programme.add_material(session, resource_id).id)
+        outcomes = both_at_once(race_app, add, add)
+        assert sorted(kind for kind, _result in outcomes) == ["ok", "refused"], outcomes
+        with race_app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(SessionMaterial).where(
+                SessionMaterial.session_id == ids["session"])) == 1
+
+
+def test_two_organisers_adding_the_same_speaker_keep_one(race_app):
+    from app.programme import services as programme
+    from app.programme.models import RoleKind
+    from app.programme.models import SessionRole
+
+    for _ in range(REPEAT // 2):
+        with race_app.app_context():
+            ids = _session_with_resource()
+            speaker = _person(country="TH")
+            db.session.commit()
+            speaker_id = speaker.id
+        add = (_load(EventSession, ids["session"]),
+               lambda session, speaker_id=speaker_id: programme.add_role(
+                   session, programme.RoleInput(role=RoleKind.SPEAKER, user_id=speaker_id)).id)
+        outcomes = both_at_once(race_app, add, add)
+        assert sorted(kind for kind, _result in outcomes) == ["ok", "refused"], outcomes
+        with race_app.app_context():
+            assert db.session.scalars(select(SessionRole.position).where(
+                SessionRole.session_id == ids["session"])).all() == [1]

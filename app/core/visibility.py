@@ -10,6 +10,10 @@ The rules, in short:
 
 * a person's identity (name, email, organisation): organisers, and the person themselves;
   otherwise only in the few places listed in ``Seen`` with their own rule;
+* a speaker, facilitator or moderator of a session, under the Chatham House Rule: named in
+  the programme only to people who may see the session (signed in, the event visible to
+  them), and only when they agreed to be named (``Seen.PROGRAMME``, ``programme_name``);
+  otherwise "a speaker from Thailand";
 * a delegation focal point (appointed by organisers, for their own account's country) sees
   the people of that delegation and their dietary and access needs, nobody else's
   (``Seen.DELEGATION``, ``can_see_needs``);
@@ -45,6 +49,8 @@ class Seen(enum.StrEnum):
     BOOTH_PARTNER = "booth_partner"  # interpreters of one channel see each other (they share
     # the booth and the turn schedule): the caller passes only people of the viewer's team
     DELEGATION = "delegation"  # a focal point's "My delegation" page: their own country's
+    PROGRAMME = "programme"  # a session's speakers, facilitators and moderators: to those who
+    # see the session (the caller passes only such viewers), if the person agreed to be named
 
 
 def signed_in(viewer) -> bool:
@@ -64,14 +70,15 @@ def is_self(viewer, person) -> bool:
 def can_see_person(viewer, person, context: Seen | str, *, opted_in: bool = False) -> bool:
     """May ``viewer`` learn who ``person`` is, where ``context`` shows them?
 
-    ``opted_in``: the person chose to be named there (only ``Seen.UPLOADER`` offers that).
+    ``opted_in``: the person chose to be named there (``Seen.UPLOADER`` and
+    ``Seen.PROGRAMME`` offer that).
     """
     if person is None or not signed_in(viewer):
         return False
     if is_self(viewer, person) or is_organiser(viewer):
         return True
     context = Seen(context)
-    if context == Seen.UPLOADER:
+    if context in (Seen.UPLOADER, Seen.PROGRAMME):
         return opted_in
     if context == Seen.BOOTH_PARTNER:
         return bool(viewer.is_interpreter)
@@ -103,6 +110,21 @@ def visible_name(viewer, person, context: Seen | str, *, opted_in: bool = False)
     if is_organiser(viewer) or is_self(viewer, person):
         return person.display_name
     return person.public_name
+
+
+def programme_name(viewer, person, *, guest_name: str = "", named: bool,
+                   sees_session: bool) -> str | None:
+    """The name of a session's speaker, facilitator or moderator, or None where the programme
+    says only "a speaker from <country>". ``person``: their account (a pseudonym holder shows
+    by the pseudonym), or None for a guest without one, named ``guest_name``.
+    ``sees_session``: the viewer may see the session's event
+    (``app.events.visibility.can_see_event``); ``named``: the person agreed to be named in
+    the programme. Organisers always read who it is; an account holder reads themselves."""
+    if not signed_in(viewer) or not sees_session:
+        return None
+    if person is None:
+        return guest_name if named or is_organiser(viewer) else None
+    return visible_name(viewer, person, Seen.PROGRAMME, opted_in=named)
 
 
 def can_see_travel_documents(viewer, person) -> bool:

@@ -53,11 +53,18 @@ SAMPLES = [
     ("Toolkit: community placement for children", ResourceKind.TOOLKIT,
      "community-placement-toolkit.pdf", ["ID"], ["community placement"],
      ["Steps, checklists and case examples for community-based placement."]),
+    ("Case study: independent evaluation of alternatives to detention in Thailand",
+     ResourceKind.CASE_STUDY, "atd-evaluation-thailand.pdf", ["TH"],
+     ["alternatives to detention", "evaluation"],
+     ["Costs compared with detention, and families' engagement with immigration processes."]),
+    ("Slides: country updates template", ResourceKind.SLIDES, "country-updates-slides.pdf",
+     [], ["country updates"],
+     ["One slide per change since the last roundtable: law, policy, practice."]),
 ]
 
 
 def seed_library(created: dict, event: Event | None) -> None:
-    """The two sample resources, the toolkit a key download of ``event`` (idempotent)."""
+    """The sample resources, the toolkit a key download of ``event`` (idempotent)."""
     organiser = db.session.scalar(select(User).where(User.email == "organiser@example.org"))
     for title, kind, filename, countries, tags, lines in SAMPLES:
         if db.session.scalar(select(Resource.id).where(Resource.title == title)):

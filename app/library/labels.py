@@ -7,5 +7,7 @@ KINDS = {
     ResourceKind.MANUAL: _l("Manual"),
     ResourceKind.CASE_STUDY: _l("Case study"),
     ResourceKind.SUMMARY_REPORT: _l("Summary report"),
+    ResourceKind.SLIDES: _l("Slides"),
+    ResourceKind.PAPER: _l("Paper"),
     ResourceKind.OTHER: _l("Other"),
 }

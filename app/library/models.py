@@ -23,6 +23,8 @@ class ResourceKind(enum.StrEnum):
     MANUAL = "manual"
     CASE_STUDY = "case_study"
     SUMMARY_REPORT = "summary_report"
+    SLIDES = "slides"  # a session's presentation (app.programme offers it as material)
+    PAPER = "paper"
     OTHER = "other"
 
 

@@ -74,8 +74,12 @@ def display_name(filename: str, kind: storage.FileType) -> str:
     return f"{(stem or 'resource')[:200]}.{kind.extension}"
 
 
-def check_file(filename: str, stream: BinaryIO) -> storage.FileType:
-    """The file's type, checked by its content; its name must agree."""
+def check_file(filename: str, stream: BinaryIO, *,
+               kinds: dict[str, storage.FileType] | None = None,
+               refusal: str | None = None) -> storage.FileType:
+    """The file's type, checked by its content; its name must agree. ``kinds``: the
+    extensions accepted (the library's documents by default; a session's programme takes
+    videos), ``refusal`` what to say of any other."""
     size = storage.size_of(stream)
     limit = current_app.config["LIBRARY_MAX_BYTES"]
     if size > limit:
@@ -83,10 +87,10 @@ def check_file(filename: str, stream: BinaryIO) -> storage.FileType:
     if size == 0:
         raise LibraryError(_("The file is empty."))
     extension = os.path.splitext((filename or "").replace("\x00", ""))[1].lower().lstrip(".")
-    claimed = storage.BY_EXTENSION.get(extension)
+    claimed = (storage.BY_EXTENSION if kinds is None else kinds).get(extension)
     if claimed is None:
-        raise LibraryError(_("Upload a PDF, Word (.docx), PowerPoint (.pptx), PNG or JPEG "
-                             "file."))
+        raise LibraryError(refusal or _("Upload a PDF, Word (.docx), PowerPoint (.pptx), PNG "
+                                        "or JPEG file."))
     actual = storage.sniff(stream)
     if actual != claimed:
         raise LibraryError(_("The file's content is not a %(kind)s file, whatever its name "

@@ -31,9 +31,15 @@ DOCX = FileType("docx",
 PPTX = FileType("pptx",
                 "application/vnd.openxmlformats-officedocument.presentationml.presentation")
 
+# Videos: pre-recorded items of a session's programme (app.programme), never library
+# resources (BY_EXTENSION below does not offer them).
+MP4 = FileType("mp4", "video/mp4")
+WEBM = FileType("webm", "video/webm")
+
 # What a file's name may end with, and the type its content must then have.
 BY_EXTENSION = {"pdf": PDF, "png": PNG, "jpg": JPEG, "jpeg": JPEG, "docx": DOCX, "pptx": PPTX}
-STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpg|docx|pptx)$")
+VIDEO_BY_EXTENSION = {"mp4": MP4, "webm": WEBM}
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpg|docx|pptx|mp4|webm)$")
 # Office Open XML: the package manifest and the main part of each kind of document.
 OOXML_PARTS = {DOCX: "word/document.xml", PPTX: "ppt/presentation.xml"}
 
@@ -61,6 +67,10 @@ def sniff(stream: BinaryIO) -> FileType | None:
         return PNG
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
+    if head[4:8] == b"ftyp":  # an ISO base media file: its first box names the brand
+        return MP4
+    if head.startswith(b"\x1a\x45\xdf\xa3"):  # EBML, the container WebM is written in
+        return WEBM
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(stream) as archive:  # reads the directory, inflates nothing

@@ -57,6 +57,7 @@ from app.registrations.models import EventMessage
 from app.registrations.models import Registration
 from app.registrations.models import RegistrationStatus
 from app.registrations.models import SessionPlace
+from app.registrations.models import in_programme
 from app.registrations.notices import tell_invited
 from app.registrations.notices import tell_message
 from app.registrations.notices import tell_registrant
@@ -793,6 +794,24 @@ def confirmed_registrations(event: Event) -> list[Registration]:
     return list(db.session.scalars(select(Registration).where(
         Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
         .options(joinedload(Registration.user))))
+
+
+def session_registrants(session: EventSession, user_id: int | None = None) -> list[Registration]:
+    """The confirmed registrations whose programme holds ``session`` (``in_programme``: a
+    place of their own where the session has places, the right way of attending otherwise),
+    with their people; only ``user_id``'s when given."""
+    query = select(Registration).where(
+        Registration.event_id == session.event_id,
+        Registration.status == RegistrationStatus.CONFIRMED).options(
+        joinedload(Registration.user)).order_by(Registration.id)
+    if user_id is not None:
+        query = query.where(Registration.user_id == user_id)
+    placed = set(db.session.scalars(select(SessionPlace.registration_id).where(
+        SessionPlace.session_id == session.id,
+        SessionPlace.status == RegistrationStatus.CONFIRMED)))
+    return [registration for registration in db.session.scalars(query)
+            if in_programme(session, registration,
+                            {session.id} if registration.id in placed else set())]
 
 
 # --- messages to registrants ---------------------------------------------------------------

@@ -214,6 +214,22 @@ def _feed_link(page, base: str) -> str:
     return urlsplit(page.locator("#feed-url").input_value()).path
 
 
+def _video_link(page, base: str) -> str:
+    """An uploaded pre-recorded video's address, as the session page links it once an
+    organiser uploaded one (the demo's video is a link to another site)."""
+    open_event(page, base, JAKARTA)
+    page.get_by_role("link", name="Lived experience leaders in policy-making").first.click()
+    section = page.locator("#programme details:has(form[action$='/programme/recordings'])")
+    section.locator("summary").click()
+    section.get_by_label("Title", exact=True).fill("Welcome from the hosts")
+    section.get_by_label("Video file").set_input_files(files=[{
+        "name": "welcome.mp4", "mimeType": "video/mp4",
+        "buffer": b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 40}])
+    section.get_by_role("button", name="Add pre-recorded item").click()
+    return urlsplit(page.get_by_role("link", name="Welcome from the hosts").get_attribute(
+        "href")).path
+
+
 @dataclass
 class SiteMap:
     roles: dict[str, RoleMap]
@@ -260,6 +276,9 @@ def site_map(app, live_server, live_engine, browser, database):
         message = _message_page(contexts["organiser"].pages[0], live_server)
         roles["organiser"].add(_page_key(adapter, message),
                                _fetch(contexts["organiser"].request, live_server, message)[0])
+        video = _video_link(contexts["organiser"].pages[0], live_server)
+        roles["organiser"].add(_page_key(adapter, video),
+                               _fetch(contexts["organiser"].request, live_server, video)[0])
         feed = _feed_link(contexts["participant"].pages[0], live_server)
         roles["participant"].add(_page_key(adapter, feed),
                                  _fetch(contexts["participant"].request, live_server, feed)[0])

@@ -116,6 +116,21 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     # A message to the registrants, written and waiting to be confirmed and sent.
     event_message = draft_message(event, users["organiser"], audience_of(),
                                   {"en": ("Pre-reading", "Please read the case studies.")})
+    from app.programme import services as programme
+    from app.programme.models import RoleKind
+
+    # The session's programme: two guest speakers (to reorder), a linked video, the toolkit
+    # as material (a case study in the library is left to add).
+    role = programme.add_role(session, programme.RoleInput(
+        role=RoleKind.SPEAKER, guest_name="Guest speaker"))
+    programme.add_role(session, programme.RoleInput(
+        role=RoleKind.MODERATOR, guest_name="Guest moderator", named=True))
+    add_resource(ResourceInput(title="Case study", kind=ResourceKind.CASE_STUDY,
+                               filename="case.pdf", stream=io.BytesIO(b"%PDF-1.4 case")),
+                 users["organiser"])
+    recording = programme.add_recording(session, programme.RecordingInput(
+        title="Video", video_url="https://video.example.org/v"))
+    material = programme.add_material(session, resource.id)
     # Their colleague in the Malaysian delegation: whom the account is handed over to.
     users["successor"] = make_user(("participant",), country="MY")
     db.session.flush()
@@ -158,6 +173,9 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
         "code_a": "en",
         "code_b": "th",
         "term_id": term.id,
+        "role_id": role.id,
+        "recording_id": recording.id,
+        "material_id": material.id,
     }
     return users, values
 
