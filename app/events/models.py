@@ -89,6 +89,11 @@ class Event(db.Model):
     # In-person places (every place, for a virtual event); None means no limit.
     capacity: Mapped[int | None] = mapped_column()
     requires_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The language its title, description and venue (and its sessions' texts) are written
+    # in; ``translations`` holds the same texts in the platform's other languages.
+    language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
+    # {"th": {"title": ..., "description": ...}, "id": {...}}: see ``app.events.translations``.
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
     # Seen only by its invitees, organisers and the interpreters assigned to it (a scheduled
     # bilateral call): listed nowhere else, and "not found" to anyone else. The rule itself
     # lives in ``app.core.visibility``.
@@ -150,6 +155,8 @@ class EventSession(db.Model):
     # Site visits and study tours: where to gather (departure is the session's start).
     meeting_point: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     transport: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    # Its texts in other languages than the event's own, as ``Event.translations``.
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
     uid: Mapped[str] = mapped_column(sa.String(120), unique=True, default=new_uid)
     sequence: Mapped[int] = mapped_column(default=0)
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
