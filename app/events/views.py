@@ -43,6 +43,7 @@ from app.events import translations
 from app.events.blueprint import bp
 from app.events.display import session_times
 from app.events.display import strip_zones_for
+from app.events.forms import TEXT_LABELS
 from app.events.forms import EventForm
 from app.events.forms import session_form_for
 from app.events.forms import translation_field_name
@@ -331,7 +332,7 @@ def _translation_groups(event, sessions, form) -> list[dict]:
             boxes = [(language, form[name]) for language in translations.platform_languages()
                      if (name := translation_field_name(row, field, language)) in form]
             if boxes:
-                texts.append((field, getattr(row, field), boxes))
+                texts.append((TEXT_LABELS[field], getattr(row, field), boxes))
         if texts:
             groups.append({"row": row, "texts": texts})
     return groups
