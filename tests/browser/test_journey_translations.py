@@ -51,6 +51,12 @@ def test_an_organiser_adds_a_thai_title_and_a_thai_reader_reads_it(person, live_
     assert "Translations saved." in flash(organiser)
     assert organiser.locator("fieldset", has_text=SESSION).get_by_label(
         label, exact=True).input_value() == SESSION_TH
+    organiser.get_by_role("button", name="ไทย").click()  # the same page, in Thai
+    assert organiser.locator("fieldset", has_text=SESSION).locator(
+        "input[lang='th']").input_value() == SESSION_TH
+    assert no_sideways_scroll(organiser)
+    shot(organiser, "translations-390-th", database)
+    organiser.get_by_role("button", name="English").click()
 
     thai = person("somchai@example.org", "ไทย", locale="th-TH", **PHONE)
     note = language_name("en", page_locale(thai))
