@@ -72,9 +72,66 @@ def _at(day: date, hhmm: str, zone: str) -> datetime:
     return localize(datetime(day.year, day.month, day.day, hours, minutes), zone)
 
 
+# What the organisers translated of the Jakarta roundtable (app.events.translations): every
+# session but the welcome dinner, so a reader in Indonesian, Malay or Thai sees one title
+# in English, marked as such.
+TRANSLATIONS = {
+    "Annual in-person roundtable 2027, Jakarta": {
+        "id": {"title": "Pertemuan meja bundar tatap muka tahunan 2027, Jakarta",
+               "description": "Pertemuan meja bundar tatap muka ketiga dengan kunjungan "
+                              "lapangan dan studi banding.",
+               "venue": "Jakarta"},
+        "ms": {"title": "Meja bulat bersemuka tahunan 2027, Jakarta",
+               "description": "Meja bulat bersemuka ketiga dengan lawatan tapak dan "
+                              "lawatan sambil belajar.",
+               "venue": "Jakarta"},
+        "th": {"title": "การประชุมโต๊ะกลมประจำปี 2027 ณ จาการ์ตา",
+               "description": "การประชุมโต๊ะกลมแบบพบหน้าครั้งที่สาม พร้อมการลงพื้นที่และ"
+                              "การศึกษาดูงาน",
+               "venue": "จาการ์ตา"}},
+    "Opening and country updates": {
+        "id": {"title": "Pembukaan dan perkembangan tiap negara"},
+        "ms": {"title": "Pembukaan dan perkembangan terkini negara"},
+        "th": {"title": "พิธีเปิดและความคืบหน้าของแต่ละประเทศ"}},
+    "Community-based placement": {
+        "id": {"title": "Penempatan berbasis komunitas"},
+        "ms": {"title": "Penempatan berasaskan komuniti"},
+        "th": {"title": "การจัดที่พักโดยชุมชน"}},
+    "Small group A: screening and referral": {
+        "id": {"title": "Kelompok kecil A: penyaringan dan rujukan"},
+        "ms": {"title": "Kumpulan kecil A: saringan dan rujukan"},
+        "th": {"title": "กลุ่มย่อย A: การคัดกรองและการส่งต่อ"}},
+    "Small group B: addressing xenophobia": {
+        "id": {"title": "Kelompok kecil B: menangani xenofobia"},
+        "ms": {"title": "Kumpulan kecil B: menangani xenofobia"},
+        "th": {"title": "กลุ่มย่อย B: การรับมือกับความเกลียดกลัวชาวต่างชาติ"}},
+    "Site visit: community placement programme": {
+        "id": {"title": "Kunjungan lapangan: program penempatan komunitas",
+               "meeting_point": "Lobi hotel", "transport": "Bus sewaan"},
+        "ms": {"title": "Lawatan tapak: program penempatan komuniti",
+               "meeting_point": "Lobi hotel", "transport": "Bas sewa khas"},
+        "th": {"title": "ลงพื้นที่: โครงการจัดที่พักในชุมชน",
+               "meeting_point": "ล็อบบี้โรงแรม", "transport": "รถบัสเช่าเหมา"}},
+    "Lived experience leaders in policy-making": {
+        "id": {"title": "Pemimpin berpengalaman langsung dalam pembuatan kebijakan"},
+        "ms": {"title": "Pemimpin berpengalaman sendiri dalam penggubalan dasar"},
+        "th": {"title": "ผู้นำที่มีประสบการณ์ตรงในการกำหนดนโยบาย"}},
+    "Next steps": {
+        "id": {"title": "Langkah selanjutnya"},
+        "ms": {"title": "Langkah seterusnya"},
+        "th": {"title": "ขั้นตอนต่อไป"}},
+}
+
+
 def _session(day, start, end, zone, title, kind, **extra) -> EventSession:
     return EventSession(title=title, kind=kind, start_dt=_at(day, start, zone),
                         end_dt=_at(day, end, zone), **extra)
+
+
+def _translated(sessions: list[EventSession]) -> list[EventSession]:
+    for session in sessions:
+        session.translations = TRANSLATIONS.get(session.title, {})
+    return sessions
 
 
 def _history() -> list[tuple[dict, list]]:
@@ -157,7 +214,9 @@ def _history() -> list[tuple[dict, list]]:
                    attendance_mode=AttendanceMode.IN_PERSON, room="Room 2"),
           _session(d2, "14:00", "15:30", kul, "Next steps", SessionKind.PLENARY,
                    attendance_mode=AttendanceMode.BOTH, room="Main hall")]),
-        (dict(title="Annual in-person roundtable 2027, Jakarta", kind=EventKind.HYBRID,
+        (dict(title="Annual in-person roundtable 2027, Jakarta",
+              translations=TRANSLATIONS["Annual in-person roundtable 2027, Jakarta"],
+              kind=EventKind.HYBRID,
               status=EventStatus.OPEN, timezone=jkt, start_date=j1, end_date=j3, capacity=35,
               host_country_code="ID", co_hosts=CO_CONVENORS, venue="Jakarta",
               address="Jakarta, Indonesia", online_url="https://meet.example.org/jakarta-2027",
@@ -168,7 +227,7 @@ def _history() -> list[tuple[dict, list]]:
                       "Addressing xenophobia and discrimination",
                       "National screening and referral mechanisms",
                       "Lived experience leaders in policy-making"]),
-         [_session(j1, "09:00", "10:30", jkt, "Opening and country updates",
+         _translated([_session(j1, "09:00", "10:30", jkt, "Opening and country updates",
                    SessionKind.PLENARY, room="Main hall"),
           _session(j1, "11:00", "12:30", jkt, "Community-based placement", SessionKind.PLENARY,
                    room="Main hall"),
@@ -187,7 +246,7 @@ def _history() -> list[tuple[dict, list]]:
           _session(j3, "09:00", "11:00", jkt, "Lived experience leaders in policy-making",
                    SessionKind.PLENARY, room="Main hall"),
           _session(j3, "11:30", "12:30", jkt, "Next steps", SessionKind.PLENARY,
-                   room="Main hall")]),
+                   room="Main hall")])),
     ]
 
 

@@ -275,6 +275,9 @@ FORMS: dict[tuple[str, str], Form] = {
         "organiser", button="Save session", kinds=True, bad={"end_time": "09:00"}),
     ("events.edit_session", "events.edit_session"): Form(
         "organiser", button="Save session", kinds=True, bad={"end_time": "02:00"}),
+    # Every translation is optional; the event's title always has an original to translate.
+    ("events.edit_translations", "events.edit_translations"): Form(
+        "organiser", button="Save translations", bad={"event-title-th": "ก" * 201}),
     ("registrations.register", "registrations.register"): Form("newcomer", kinds=True),
     ("registrations.edit", "registrations.edit"): Form(
         "participant", fill={"dietary_needs": "Halal"}, kinds=True),

@@ -689,6 +689,8 @@ def test_two_organisers_writing_a_sessions_first_briefing_at_once_keep_one(race_
         with race_app.app_context():
             briefing = db.session.get(Briefing, session_id)
             assert briefing.text in ("First organiser's note", "Second organiser's note")
+
+
 # --- programme ------------------------------------------------------------------------------
 
 def _session_with_resource() -> dict:
@@ -745,3 +747,40 @@ def test_two_organisers_adding_the_same_speaker_keep_one(race_app):
         with race_app.app_context():
             assert db.session.scalars(select(SessionRole.position).where(
                 SessionRole.session_id == ids["session"])).all() == [1]
+
+
+# --- translations -----------------------------------------------------------------------------
+
+def _save_translation(event_id, session_id, seen, language, text):
+    """One organiser's save of the Translations page they opened (``seen``): one title."""
+    from app.events import translations
+
+    def act(event):
+        session = db.session.get(EventSession, session_id)
+        translations.save_translations(
+            event, {event: {}, session: {language: {"title": text}}}, seen)
+
+    return _load(Event, event_id), act
+
+
+def test_two_organisers_saving_translations_from_one_page_keep_the_first_and_refuse_the_second(
+        race_app):
+    """Both opened the Translations page before either saved: the second save would blank
+    the first one's language (its box was empty on their page), so it is refused."""
+    from app.events import translations
+
+    start = datetime.combine(SOON, datetime.min.time(), UTC) + timedelta(hours=2)
+    for _ in range(REPEAT):
+        with race_app.app_context():
+            event = _event()
+            event.sessions.append(EventSession(title="Plenary", kind=SessionKind.PLENARY,
+                                               start_dt=start, end_dt=start + timedelta(hours=1)))
+            db.session.commit()
+            ids = event.id, event.sessions[0].id
+            seen = translations.fingerprint([event, *event.sessions])
+        outcomes = both_at_once(race_app, _save_translation(*ids, seen, "th", "การประชุมใหญ่"),
+                                _save_translation(*ids, seen, "id", "Pleno"))
+        assert sorted(o[0] for o in outcomes) == ["ok", "refused"], outcomes
+        with race_app.app_context():
+            kept = db.session.get(EventSession, ids[1]).translations
+            assert kept in ({"th": {"title": "การประชุมใหญ่"}}, {"id": {"title": "Pleno"}})

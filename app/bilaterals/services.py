@@ -63,6 +63,7 @@ from app.events.models import EventSession
 from app.events.models import EventStatus
 from app.events.models import SessionKind
 from app.events.models import SessionStatus
+from app.events.translations import translated
 from app.extensions import db
 from app.holidays.services import blocked_times_for
 from app.holidays.services import holidays_for
@@ -517,7 +518,8 @@ def _invite(session: EventSession, user: User) -> None:
             when=fmt_when(session.start_dt, user.timezone, locale, user.buddhist_era),
             zone=zone_label(user.timezone, locale, session.start_dt),
             url=absolute_url("events.show_event", event_id=session.event_id))
-        queue_email(user.email, _("Scheduled: %(title)s", title=session.event.title), body,
+        queue_email(user.email, _("Scheduled: %(title)s",
+                                  title=translated(session.event, "title").text), body,
                     calendar=ics, calendar_method="REQUEST")
 
 

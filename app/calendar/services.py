@@ -49,6 +49,7 @@ from app.events.models import SessionStatus
 from app.events.services import AUDIENCE_COUNTS
 from app.events.signals import event_changed
 from app.events.signals import session_changed
+from app.events.translations import translated
 from app.extensions import db
 
 KEEP_CANCELLED = timedelta(days=30)
@@ -117,32 +118,36 @@ def session_item(session: EventSession, *, may_join: bool, attendee: Attendee | 
     event = session.event
     online = session.attendance_mode != AttendanceMode.IN_PERSON and event.is_online
     link = (session.online_url or event.online_url) if online and may_join else ""
-    lines = [event.title, session.description, _chatham_note(event)]
+    event_title = translated(event, "title").text
+    lines = [event_title, translated(session, "description").text, _chatham_note(event)]
     if link and event.joining_instructions:
         lines.append(event.joining_instructions)
-    location = ", ".join(part for part in (session.room, event.venue) if part)
+    location = ", ".join(part for part in (session.room, translated(event, "venue").text)
+                         if part)
     return CalendarItem(
-        uid=session.uid, sequence=session.sequence, summary=session.title,
+        uid=session.uid, sequence=session.sequence, summary=translated(session, "title").text,
         start=session.start_dt, end=session.end_dt, timezone=event.timezone,
         description="\n\n".join(line for line in lines if line),
         location=location or (link if link else ""), url=link,
         status="CANCELLED" if cancelled or session.status == SessionStatus.CANCELLED
         or event.status == EventStatus.CANCELLED else "CONFIRMED",
         attendees=[attendee] if attendee else [], last_modified=session.updated_dt,
-        categories=[event.title],
+        categories=[event_title],
     )
 
 
 def event_item(event: Event, attendee: Attendee | None = None,
                cancelled: bool = False) -> CalendarItem:
     """The whole event as an all-day item (DTEND is the day after the last day)."""
-    lines = [event.description, _chatham_note(event),
+    lines = [translated(event, "description").text, _chatham_note(event),
              _("Agenda: %(url)s", url=absolute_url("events.show_event", event_id=event.id))]
     return CalendarItem(
-        uid=event.uid, sequence=event.sequence, summary=event.title, all_day=True,
+        uid=event.uid, sequence=event.sequence, summary=translated(event, "title").text,
+        all_day=True,
         start=event.start_date, end=event.end_date + timedelta(days=1),
         timezone=event.timezone, description="\n\n".join(line for line in lines if line),
-        location=", ".join(part for part in (event.venue, event.address) if part),
+        location=", ".join(part for part in (translated(event, "venue").text, event.address)
+                           if part),
         status="CANCELLED" if cancelled or event.status == EventStatus.CANCELLED
         else "CONFIRMED",
         attendees=[attendee] if attendee else [], alarm_minutes=None,
@@ -158,7 +163,7 @@ def render(items, method: str, name: str = "") -> bytes:
 
 def agenda_calendar(event: Event, sessions: list[EventSession], may_join: bool) -> bytes:
     items = [session_item(s, may_join=may_join) for s in sessions]
-    return render(items, "PUBLISH", name=event.title)
+    return render(items, "PUBLISH", name=translated(event, "title").text)
 
 
 # --- personal feed ---------------------------------------------------------------------------
@@ -418,8 +423,9 @@ def send_session_invitation(user: User, session: EventSession, *, cancel: bool) 
         ics = itip_calendar(user, session_item(session, may_join=True, attendee=attendee,
                                                cancelled=cancel), method,
                             kind=SESSION, event_id=session.event_id, session_id=session.id)
-        subject = (_("Cancelled: %(event)s", event=session.title) if cancel
-                   else _("Updated: %(event)s", event=session.title))
+        title = translated(session, "title").text
+        subject = (_("Cancelled: %(event)s", event=title) if cancel
+                   else _("Updated: %(event)s", event=title))
         body = render_template("calendar/email/invitation.txt", event=session.event,
                                cancel=cancel, agenda_url=absolute_url(
                                    "events.show_session", event_id=session.event_id,

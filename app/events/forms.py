@@ -1,6 +1,8 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 from wtforms import DateField
+from wtforms import HiddenField
 from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectField
@@ -19,9 +21,13 @@ from app.core.forms import Form
 from app.core.forms import TimezoneField
 from app.core.forms import as_choices
 from app.core.forms import countries
+from app.core.i18n import language_name
+from app.core.templating import current_locale
 from app.events import labels
 from app.events import services
+from app.events import translations
 from app.events.models import AttendanceMode
+from app.events.models import EventSession
 
 
 class EventForm(Form):
@@ -29,6 +35,10 @@ class EventForm(Form):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     kind = SelectField(_l("Kind of meeting"), choices=as_choices(
         (kind.value, label) for kind, label in labels.EVENT_KINDS.items()))
+    # Choices in the reader's language: set by the view.
+    language = SelectField(_l("Written in"), default="en", description=_l(
+        "The language of the event's and its sessions' titles, descriptions and places. "
+        "Translations into the other languages go on the event's Translations page."))
     status = SelectField(_l("Status"), choices=as_choices(
         (status.value, label) for status, label in labels.EVENT_STATUSES.items()))
     # Empty: automatic (the view resolves it with ``services.default_timezone``).
@@ -96,6 +106,57 @@ class SessionForm(SessionTimeFields):
     transport = StringField(_l("Transport (site visits)"), validators=[Optional(), Length(max=200)])
     preview = SubmitField(_l("Preview times"))
     submit = SubmitField(_l("Save session"))
+
+
+# The longest translation of each text, as long as its original may be.
+TEXT_LIMITS = {"title": 200, "description": 20000, "venue": 200, "meeting_point": 200,
+               "transport": 200}
+TEXT_LABELS = {"title": _l("Title"), "description": _l("Description"), "venue": _l("Venue"),
+               "meeting_point": _l("Meeting point"), "transport": _l("Transport")}
+
+
+def translation_field_name(row, field: str, language: str) -> str:
+    prefix = f"session-{row.id}" if isinstance(row, EventSession) else "event"
+    return f"{prefix}-{field}-{language}"
+
+
+def translations_form(event, sessions, **kwargs) -> Form:
+    """One text box per text that has an original and per other platform language (a
+    translation of nothing is not asked for), filled with what is kept: the page renders
+    exactly these and the handler reads exactly these."""
+
+    class TranslationsForm(Form):
+        seen = HiddenField(default=translations.fingerprint([event, *sessions]))
+        submit = SubmitField(_l("Save translations"))
+
+    for row in (event, *sessions):
+        for field in translations.fields_of(row):
+            if not getattr(row, field):
+                continue
+            for language in translations.platform_languages():
+                if language == event.language:
+                    continue
+                kind = TextAreaField if field == "description" else StringField
+                label = _("%(text)s in %(language)s", text=TEXT_LABELS[field],
+                          language=language_name(language, current_locale()))
+                kept = (row.translations or {}).get(language, {}).get(field, "")
+                setattr(TranslationsForm, translation_field_name(row, field, language), kind(
+                    label, validators=[Optional(), Length(max=TEXT_LIMITS[field])],
+                    default=kept, description=None if kept else _("Missing")))
+    return TranslationsForm(**kwargs)
+
+
+def translations_given(form, event, sessions) -> dict:
+    """{row: {language: {field: text}}} from the submitted form, for ``save_translations``."""
+    given = {}
+    for row in (event, *sessions):
+        texts = {}
+        for language in translations.platform_languages():
+            texts[language] = {
+                field: form[name].data or "" for field in translations.fields_of(row)
+                if (name := translation_field_name(row, field, language)) in form}
+        given[row] = texts
+    return given
 
 
 def session_form_for(event, **kwargs) -> SessionForm:

@@ -64,6 +64,7 @@ class Event(db.Model):
         sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),
         sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
     )
+    __mapper_args__ = {"eager_defaults": False}  # see ``language``
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -89,6 +90,14 @@ class Event(db.Model):
     # In-person places (every place, for a virtual event); None means no limit.
     capacity: Mapped[int | None] = mapped_column()
     requires_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The language its title, description and venue (and its sessions' texts) are written
+    # in; ``translations`` holds the same texts in the platform's other languages.
+    # {"th": {"title": ..., "description": ...}, "id": {...}}: see ``app.events.translations``.
+    # Defaults in the database only, never named in an INSERT (``eager_defaults``: read
+    # when first used): the models still write rows into a schema of an older revision, as
+    # the migration tests do.
+    language: Mapped[str] = mapped_column(sa.String(8), server_default="en")
+    translations: Mapped[dict] = mapped_column(sa.JSON, server_default="{}")
     # Seen only by its invitees, organisers and the interpreters assigned to it (a scheduled
     # bilateral call): listed nowhere else, and "not found" to anyone else. The rule itself
     # lives in ``app.core.visibility``.
@@ -131,6 +140,7 @@ class EventSession(db.Model):
         sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
         sa.Index("ix_sessions_event_start", "event_id", "start_dt"),
     )
+    __mapper_args__ = {"eager_defaults": False}  # see ``Event.language``
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
@@ -150,6 +160,9 @@ class EventSession(db.Model):
     # Site visits and study tours: where to gather (departure is the session's start).
     meeting_point: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     transport: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    # Its texts in other languages than the event's own, as ``Event.translations`` (and, as
+    # there, defaulted by the database only).
+    translations: Mapped[dict] = mapped_column(sa.JSON, server_default="{}")
     uid: Mapped[str] = mapped_column(sa.String(120), unique=True, default=new_uid)
     sequence: Mapped[int] = mapped_column(default=0)
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)

@@ -187,7 +187,7 @@ EVENT_FIELDS = ("title", "description", "kind", "status", "timezone", "start_dat
                 "end_date", "host_country_code", "co_hosts", "venue", "address", "online_url",
                 "joining_instructions", "topics", "country_codes", "is_chatham_house",
                 "is_invitation_only", "requires_approval", "registration_opens_dt",
-                "registration_closes_dt")
+                "registration_closes_dt", "language")
 
 
 def registration_window(opens: date | None, closes: date | None, zone: str):
@@ -225,6 +225,7 @@ def create_event(**fields) -> Event:
     fields.setdefault("requires_approval", False)
     fields.setdefault("registration_opens_dt", None)
     fields.setdefault("registration_closes_dt", None)
+    fields.setdefault("language", "en")
     event = Event(**{name: fields[name] for name in EVENT_FIELDS})
     db.session.add(event)
     db.session.flush()

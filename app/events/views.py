@@ -24,6 +24,7 @@ from app.core.confirm import confirm_then
 from app.core.forms import as_choices
 from app.core.forms import country_choices
 from app.core.forms import refuse_change
+from app.core.forms import submit_form
 from app.core.i18n import country_name
 from app.core.i18n import language_name
 from app.core.i18n import select_timezone
@@ -38,11 +39,16 @@ from app.core.time import to_zone
 from app.events import labels
 from app.events import pagecache
 from app.events import services
+from app.events import translations
 from app.events.blueprint import bp
 from app.events.display import session_times
 from app.events.display import strip_zones_for
+from app.events.forms import TEXT_LABELS
 from app.events.forms import EventForm
 from app.events.forms import session_form_for
+from app.events.forms import translation_field_name
+from app.events.forms import translations_form
+from app.events.forms import translations_given
 from app.events.models import AttendanceMode
 from app.events.models import Event
 from app.events.models import EventKind
@@ -68,6 +74,10 @@ def register_label_globals(state):
         event_status_label=labels.EVENT_STATUSES.get,
         session_kind_label=labels.SESSION_KINDS.get,
         attendance_mode_label=labels.ATTENDANCE_MODES.get,
+        # {{ translated(session, "title") }}: the reader's language, else the original,
+        # marked (``app.events.translations.Shown``); every page that shows what organisers
+        # wrote about a meeting goes through it.
+        translated=translations.translated,
     )
 
 
@@ -88,7 +98,7 @@ class Card:
     """Everything a session card shows, hashable: the key of the rendered-card cache."""
 
     id: int
-    title: str
+    title: translations.Shown
     kind: SessionKind
     status: SessionStatus
     attendance_mode: AttendanceMode
@@ -105,8 +115,9 @@ def _agenda_html(event: CardEvent, days: tuple, locale: str, buddhist_era: bool)
 
 def _agenda_for(event, sessions, times) -> str:
     days = tuple(
-        (day, tuple(tuple((Card(s.id, s.title, s.kind, s.status, s.attendance_mode, s.room,
-                                s.capacity), times[s.id]) for s in slot) for slot in slots))
+        (day, tuple(tuple((Card(s.id, translations.translated(s, "title"), s.kind, s.status,
+                                s.attendance_mode, s.room, s.capacity), times[s.id])
+                           for s in slot) for slot in slots))
         for day, slots in _slots_by_day(event, sessions))
     return _agenda_html(CardEvent(event.id, event.kind), days, current_locale(),
                         viewer_buddhist_era())
@@ -143,8 +154,11 @@ def timeline():
 @bp.route("/events")
 @signed_in
 def list_events():
-    return render_template("events/list.html", events=services.event_list(current_user),
-                           today=now_utc().date())
+    events = services.event_list(current_user)
+    return render_template(
+        "events/list.html", events=events, today=now_utc().date(),
+        missing_translations=translations.missing_counts([event for event, _count in events])
+        if current_user.is_organiser else None)
 
 
 @bp.route("/events/<int:event_id>")
@@ -161,6 +175,8 @@ def show_event(event_id):
     page = render_template(
         "events/event.html", event=event, agenda_html=_agenda_for(event, sessions, times),
         show_joining=services.can_see_joining_details(event, current_user),
+        missing_translations=translations.missing_count(event, sessions)
+        if current_user.is_organiser else None,
     )
     if reusable:
         pagecache.keep(key, page)
@@ -192,6 +208,9 @@ def _event_form(event=None):
     form.timezone.choices = _timezone_choices()
     if event is None and request.method == "GET":
         form.timezone.data = ""  # automatic: the host country's, else the organiser's own
+    locale = current_locale()
+    form.language.choices = as_choices(
+        (code, language_name(code, locale)) for code in translations.platform_languages())
     if request.method == "GET":
         if event:
             form.host_country.data = event.host_country_code or ""
@@ -213,6 +232,7 @@ def _event_form(event=None):
 def _event_fields(form) -> dict:
     return {
         "title": form.title.data.strip(), "description": form.description.data or "",
+        "language": form.language.data,
         "kind": EventKind(form.kind.data), "status": form.status.data,
         "timezone": form.timezone.data or services.default_timezone(
             form.host_country.data or None, current_user.timezone),
@@ -300,6 +320,48 @@ def edit_event(event_id):
         status = 400
     return render_template("events/event_form.html", form=form, event=event,
                            holiday_warnings=_holiday_warnings(event)), status
+
+
+def _translation_groups(event, sessions, form) -> list[dict]:
+    """The translations page, row by row: each text that has an original, the original, and
+    per other language its box (described as missing where nothing is kept)."""
+    groups = []
+    for row in (event, *sessions):
+        texts = []
+        for field in translations.fields_of(row):
+            boxes = [(language, form[name]) for language in translations.platform_languages()
+                     if (name := translation_field_name(row, field, language)) in form]
+            if boxes:
+                texts.append((TEXT_LABELS[field], getattr(row, field), boxes))
+        if texts:
+            groups.append({"row": row, "texts": texts})
+    return groups
+
+
+@bp.route("/events/<int:event_id>/translations", methods=["GET", "POST"])
+@organiser_required
+def edit_translations(event_id):
+    """Every text of the event and its scheduled sessions in each other language, on one
+    page, with what is missing marked."""
+    event = visible_event_or_404(event_id, current_user)
+    sessions = [s for s in services.agenda(event) if s.status == SessionStatus.SCHEDULED]
+    form = translations_form(event, sessions)
+
+    def show(status):
+        if status == 409:  # against what is kept now, so saving again overwrites knowingly
+            form.seen.data = translations.fingerprint([event, *sessions])
+        return render_template(
+            "events/translations.html", event=event, form=form,
+            groups=_translation_groups(event, sessions, form),
+            missing=translations.missing_count(event, sessions)), status
+
+    def done(_result):
+        flash(_("Translations saved."), "success")
+        return redirect(url_for("events.edit_translations", event_id=event.id))
+
+    return submit_form(form, lambda: translations.save_translations(
+        event, translations_given(form, event, sessions), form.seen.data),
+        show=show, done=done)
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.core.access import Role
 from app.core.visibility import Seen
+from app.events.translations import in_every_language
 from app.extensions import db
 from app.interpretation.models import InterpretationRequest
 from app.notices.services import NoticeKind
@@ -23,11 +24,11 @@ from app.registrations.models import Registration
 add_kind(NoticeKind("interpretation_provided",
                     _l("%(language)s interpretation will be provided: %(title)s"),
                     _l("Interpretation I asked for will be provided"), email_default=True,
-                    languages=("language",)))
+                    languages=("language",), translated=("title",)))
 add_kind(NoticeKind("interpretation_not_provided",
                     _l("%(language)s interpretation will not be provided: %(title)s"),
                     _l("Interpretation I asked for will not be provided"), email_default=True,
-                    detail="%(reason)s", languages=("language",)))
+                    detail="%(reason)s", languages=("language",), translated=("title",)))
 # The interpreter's email carries the calendar invitation and goes whatever the choice.
 add_kind(NoticeKind("assignment_proposed", _l("Interpreting assignment: %(title)s"),
                     _l("I am asked to interpret a session"), email_default=False,
@@ -64,7 +65,7 @@ def tell_language_provided(channel) -> None:
     session = channel.session
     people = people_asking(session.event_id, channel.language_code, [session.id])
     notify(people, "interpretation_provided", language=channel.language_code,
-           title=session.title,
+           title=in_every_language(session, "title"),
            link=app_path("events.show_session", event_id=session.event_id,
                          session_id=session.id))
 
@@ -73,7 +74,7 @@ def tell_language_not_provided(mark, event) -> None:
     """Everyone who asked for the language (for the session, or any session when the mark
     is for the whole event) hears it will not be provided, and why when a reason is given."""
     sessions = [mark.session] if mark.session is not None else event.sessions
-    title = mark.session.title if mark.session is not None else event.title
+    title = in_every_language(mark.session if mark.session is not None else event, "title")
     link = (app_path("events.show_session", event_id=event.id, session_id=mark.session.id)
             if mark.session is not None else app_path("registrations.mine"))
     notify(people_asking(event.id, mark.language_code, [s.id for s in sessions]),

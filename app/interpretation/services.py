@@ -52,6 +52,7 @@ from app.events.models import EventSession
 from app.events.models import EventStatus
 from app.events.models import SessionKind
 from app.events.models import SessionStatus
+from app.events.translations import translated
 from app.extensions import db
 from app.interpretation import rules
 from app.interpretation.models import BOOKED
@@ -938,7 +939,7 @@ def email_interpreter(assignment: Assignment, kind: str) -> None:
                           user.buddhist_era),
             zone=zone_label(user.timezone, user.formatting_locale, session.start_dt),
             url=absolute_url("interpretation.my_assignments"))
-        queue_email(user.email, SUBJECTS[kind](session.title), body,
+        queue_email(user.email, SUBJECTS[kind](translated(session, "title").text), body,
                     calendar=ics, calendar_method=method)
 
 

@@ -29,11 +29,12 @@ def _start(event: Event, zone: str, heading: str) -> Printout:
     """The first page's top: the title, the event's facts, the Chatham House Rule, and how
     times read."""
     locale = current_locale()
-    pdf = Printout(title=f"{heading} · {event.title}" if heading else event.title,
-                   language=locale.split("_")[0], footer=event.title)
+    title = texts.text_of(event, "title")
+    pdf = Printout(title=f"{heading} · {title}" if heading else title,
+                   language=locale.split("_")[0], footer=title)
     if heading:
         pdf.paragraphs([Line(heading, 12, muted=True)], after=0.5)
-    pdf.paragraphs([Line(event.title, 18, bold=True)], after=3)
+    pdf.paragraphs([Line(title, 18, bold=True)], after=3)
     facts = [(_("Dates"), viewer_dates(event.start_date, event.end_date)),
              (_("Kind of meeting"), str(EVENT_KINDS[event.kind])),
              (_("Meeting time"), viewer_zone_label(event.timezone, event.start_date))]
@@ -42,7 +43,8 @@ def _start(event: Event, zone: str, heading: str) -> Printout:
     if event.co_hosts:
         facts.append((_("Co-hosts"), event.co_hosts))
     if event.venue:
-        facts.append((_("Venue"), ", ".join(p for p in (event.venue, event.address) if p)))
+        facts.append((_("Venue"), ", ".join(p for p in (texts.text_of(event, "venue"),
+                                                         event.address) if p)))
     pdf.paragraphs([Line(f"{name}: {value}") for name, value in facts], after=1)
     pdf.ln(2)
     if event.is_chatham_house:
@@ -59,7 +61,7 @@ def _start(event: Event, zone: str, heading: str) -> Printout:
 
 def _item(pdf: Printout, event: Event, entry: Entry, *, with_places: bool) -> None:
     session, times = entry.session, entry.times
-    title = session.title
+    title = texts.text_of(session, "title")
     if session.status == SessionStatus.CANCELLED:
         title = f"{title} · {_('Cancelled')}"
     right = [Line(title, 11, bold=True), Line(texts.details(event, session), 9.5, muted=True),

@@ -14,9 +14,20 @@ from app.events.labels import SESSION_KINDS
 from app.events.models import Event
 from app.events.models import EventKind
 from app.events.models import EventSession
+from app.events.translations import translated
 from app.interpretation.labels import MODES
 from app.printing.services import Hearing
 from app.printing.services import Listening
+
+
+def text_of(row: Event | EventSession, field: str) -> str:
+    """A title or place in the reader's language, else the original followed by which
+    language it is in (paper has no lang attribute to say it)."""
+    shown = translated(row, field)
+    if not shown.is_fallback:
+        return shown.text
+    return f"{shown.text} " + _("(in %(language)s)",
+                                language=language_name(shown.lang, current_locale()))
 
 
 def day_shift(days: int) -> str:
@@ -56,9 +67,9 @@ def gathering(session: EventSession) -> list[str]:
     """Where a site visit gathers and how it travels."""
     lines = []
     if session.meeting_point:
-        lines.append(f"{_('Meeting point')}: {session.meeting_point}")
+        lines.append(f"{_('Meeting point')}: {text_of(session, 'meeting_point')}")
     if session.transport:
-        lines.append(f"{_('Transport')}: {session.transport}")
+        lines.append(f"{_('Transport')}: {text_of(session, 'transport')}")
     return lines
 
 

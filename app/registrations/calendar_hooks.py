@@ -41,6 +41,7 @@ from app.events.models import EventSession
 from app.events.models import EventStatus
 from app.events.models import SessionKind
 from app.events.models import SessionStatus
+from app.events.translations import translated
 from app.extensions import db
 from app.registrations.models import ACTIVE
 from app.registrations.models import Registration
@@ -135,8 +136,9 @@ def send_event_invitation(registration: Registration, *, cancel: bool = False) -
     user, event = registration.user, registration.event
     ics, method = event_invitation(registration, cancel=cancel)
     with force_locale(user.formatting_locale):
-        subject = (_("Cancelled: %(event)s", event=event.title) if cancel
-                   else _("Updated: %(event)s", event=event.title))
+        title = translated(event, "title").text
+        subject = (_("Cancelled: %(event)s", event=title) if cancel
+                   else _("Updated: %(event)s", event=title))
         body = render_template("calendar/email/invitation.txt", event=event, cancel=cancel,
                                agenda_url=absolute_url("events.show_event", event_id=event.id))
         queue_email(user.email, subject, body, calendar=ics, calendar_method=method)
@@ -208,7 +210,7 @@ def send_reminders(now: datetime | None = None) -> int:
         with force_locale(user.formatting_locale):
             when = fmt_when(session.start_dt, user.timezone, user.formatting_locale,
                             user.buddhist_era)
-            subject = _("Tomorrow: %(title)s", title=session.title)
+            subject = _("Tomorrow: %(title)s", title=translated(session, "title").text)
             body = render_template("calendar/email/reminder.txt", session=session, when=when,
                                    user=user, url=absolute_url(
                                        "events.show_session", event_id=session.event_id,

@@ -47,6 +47,7 @@ from app.events.models import SessionStatus
 from app.events.services import ConflictError
 from app.events.signals import session_places_changed
 from app.events.signals import session_places_changing
+from app.events.translations import translated
 from app.extensions import db
 from app.registrations.calendar_hooks import event_invitation
 from app.registrations.models import ACTIVE
@@ -739,7 +740,8 @@ def email_registrant(registration: Registration, kind: str, *, had_place: bool =
                                lead=lead, user=user,
                                mine_url=absolute_url("registrations.mine"))
         ics, method = invitation or (None, None)
-        queue_email(user.email, subject % {"event": registration.event.title}, body,
+        title = translated(registration.event, "title").text
+        queue_email(user.email, subject % {"event": title}, body,
                     calendar=ics, calendar_method=method)
 
 

@@ -28,6 +28,7 @@ from app.events.models import EventKind
 from app.events.models import EventSession
 from app.events.services import part_of_event_or_404
 from app.events.services import visible_event_or_404
+from app.events.translations import translated
 from app.extensions import db
 from app.registrations import exports
 from app.registrations import labels
@@ -89,7 +90,7 @@ def _prepare(form, event, keep_language=""):
         # Who may take the place (in a hybrid event), and when, naming the reader's zone.
         mode = (f" · {ATTENDANCE_MODES[session.attendance_mode]}"
                 if event.kind == EventKind.HYBRID else "")
-        return (f"{session.title}{mode} · {viewer_when(session.start_dt)} · "
+        return (f"{translated(session, 'title').text}{mode} · {viewer_when(session.start_dt)} · "
                 f"{viewer_zone_label(zone, session.start_dt)}")
 
     form.session_ids.choices = as_choices(

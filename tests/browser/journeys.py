@@ -48,9 +48,21 @@ def flash(page) -> str:
     return page.locator(".flashes").inner_text()
 
 
+def shown_title(page, title: str) -> str:
+    """A demo event's or session's title as the page's reader reads it: the translation the
+    demo gives for the page's language (``app.demo.TRANSLATIONS``), else the original."""
+    from app.demo import TRANSLATIONS
+
+    language = page_locale(page).split("_")[0]
+    return TRANSLATIONS.get(title, {}).get(language, {}).get("title", title)
+
+
 def open_event(page, base: str, title: str) -> None:
+    """The event's link on the list, in the reader's language: its title, or the original
+    followed by its "(in English)" note where it has no translation."""
     page.goto(f"{base}/events")
-    page.get_by_role("link", name=title, exact=True).click()
+    name = re.compile(rf"^{re.escape(shown_title(page, title))}( \(.*\))?$")
+    page.get_by_role("link", name=name).click()
 
 
 def create_event(page, base: str, title: str, kind: str, zone: str, first: date, last: date,

@@ -1,8 +1,8 @@
 """Interpreters' preparation through the real pages: an organiser writes the briefing of a
 session Ingrid (interpreter@) interprets and adds a term to the English-Thai glossary; Ingrid,
 on a 390 px phone, opens the session's preparation page from her assignments, reads both,
-adds a term of her own and downloads the glossary as CSV. The pages are kept as screenshots
-in English and Thai (SQLite run)."""
+downloads the session's material, adds a term of her own and downloads the glossary as CSV.
+The pages are kept as screenshots in English and Thai (SQLite run)."""
 
 from __future__ import annotations
 
@@ -82,6 +82,12 @@ def test_organiser_briefs_and_the_interpreter_prepares(person, live_server, data
     main = ingrid.locator("main").inner_text()
     assert BRIEFING in main and ORGANISERS_TERM[1] in main
     assert ingrid.get_by_label("Briefing for the interpreters").count() == 0  # she reads it
+    # The session's programme (app.programme): its materials are hers to download.
+    programme = ingrid.locator("main section", has=ingrid.get_by_role(
+        "heading", name="Programme", exact=True))
+    with ingrid.expect_download() as material:
+        programme.locator("a[href*='/materials/']").first.click()
+    assert Path(material.value.path()).read_bytes().startswith(b"%PDF")
     _in_thai_too(ingrid, "page", database)
     ingrid.get_by_role("link", name="Add or change terms (English ↔ Thai)").click()
     _add_term(ingrid, *INGRIDS_TERM)
