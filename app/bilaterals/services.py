@@ -35,6 +35,7 @@ from app.bilaterals.models import CallStatus
 from app.bilaterals.models import CandidateSlot
 from app.bilaterals.models import SlotVote
 from app.bilaterals.notices import tell_poll_opened
+from app.bilaterals.notices import tell_scheduled
 from app.bilaterals.slots import Block
 from app.bilaterals.slots import Invitee
 from app.bilaterals.slots import Reason
@@ -136,7 +137,8 @@ def invitee_profiles(users: list[User], first: date, last: date, *,
     blocked = {code: tuple(Block(b.weekday, b.start_minute, b.end_minute) for b in blocks)
                for code, blocks in blocked_times_for(countries).items()}
     profiles = []
-    for user in users:
+    # An organiser or interpreter with no country has no working days to keep to.
+    for user in (user for user in users if user.country_code in countries):
         country = countries[user.country_code]
         subdivision = subdivision_for(country.code, user.timezone, country.holiday_subdivision)
         profiles.append(Invitee(
@@ -254,17 +256,20 @@ def _check_call(data: CallInput) -> list[User]:
     if data.duration_minutes % 15 or not 15 <= data.duration_minutes <= 480:
         raise Unprocessable(_("The duration must be between 15 minutes and 8 hours, in "
                               "steps of 15 minutes."))
-    users = list(db.session.scalars(select(User).where(User.id.in_(set(data.invitee_ids)))))
+    users = list(db.session.scalars(select(User).where(User.id.in_(set(data.invitee_ids)),
+                                                       User.deactivated_dt.is_(None))))
     if len(users) != len(set(data.invitee_ids)) or not users:
         raise Unprocessable(_("Choose the invitees from the list."))
-    countries = {user.country_code for user in users}
-    if not countries <= {data.country_a, data.country_b}:
+    pair = (data.country_a, data.country_b)
+    if any(side_of(user, pair) is None and not is_supporting(user) for user in users):
         raise Unprocessable(_("Every invitee must belong to one of the two countries' "
-                              "delegations."))
-    if countries != {data.country_a, data.country_b}:
-        raise Unprocessable(_("Invite people from both countries: all invitees are from "
-                              "%(country)s.",
-                              country=country_name(next(iter(countries)), str(get_locale()))))
+                              "delegations, or be an organiser or an interpreter."))
+    countries = {side_of(user, pair) for user in users} - {None}
+    if countries != set(pair):
+        missing = (set(pair) - countries).pop()
+        raise Unprocessable(_("Invite people from both countries: nobody from %(country)s's "
+                              "delegation is invited.",
+                              country=country_name(missing, str(get_locale()))))
     if data.interpretation:
         parts = data.interpretation.split("-")
         if len(parts) != 2 or parts[0] == parts[1] or not all(parts):
@@ -273,6 +278,44 @@ def _check_call(data: CallInput) -> list[User]:
             db.session.get(Event, data.follow_up_event_id) is None:
         raise Unprocessable(_("Choose the event this call follows from the list."))
     return users
+
+
+def side_of(user: User, pair: tuple[str, str]) -> str | None:
+    """The delegation of the two a person sits in: a participant of that country."""
+    return user.country_code if user.is_participant and user.country_code in pair else None
+
+
+def is_supporting(user: User) -> bool:
+    """Organisers and interpreters may join any call beside the two delegations."""
+    return user.is_organiser or user.is_interpreter
+
+
+@dataclass(frozen=True)
+class InviteeGroup:
+    """People a call may invite, one group each: a delegation (``country`` set; ticked by
+    default), organisers, interpreters."""
+
+    country: str | None
+    role: str  # "delegation", "organiser" or "interpreter"
+    people: tuple[User, ...]
+
+
+def invitable(country_a: str | None, country_b: str | None) -> list[InviteeGroup]:
+    """Who the call form offers: the active delegates of the two countries (each country's
+    participants), then organisers and interpreters not already in one of them. Nobody else
+    of the platform: a call is between two delegations."""
+    pair = tuple(code for code in (country_a, country_b) if code)
+    people = db.session.scalars(select(User).where(
+        User.deactivated_dt.is_(None),
+        (User.is_participant & User.country_code.in_(pair)) | User.is_organiser
+        | User.is_interpreter).order_by(User.display_name, User.id)).all()
+    groups = [InviteeGroup(code, "delegation", tuple(
+        user for user in people if side_of(user, pair) == code)) for code in dict.fromkeys(pair)]
+    rest = [user for user in people if side_of(user, pair) is None]
+    groups.append(InviteeGroup(None, "organiser", tuple(u for u in rest if u.is_organiser)))
+    groups.append(InviteeGroup(None, "interpreter", tuple(
+        u for u in rest if u.is_interpreter and not u.is_organiser)))
+    return [group for group in groups if group.people]
 
 
 def create_call(data: CallInput, actor: User) -> BilateralCall:
@@ -433,6 +476,27 @@ def tally(call: BilateralCall) -> dict[int, Tally]:
     return counts
 
 
+@dataclass(frozen=True)
+class PersonAnswers:
+    user: User
+    answers: dict[int, Answer]  # slot id -> answer; empty when they have not answered
+
+
+def answers_by_person(call: BilateralCall) -> list[PersonAnswers]:
+    """Each invitee's answer to each slot (one query), the delegation of country a first,
+    then b, then organisers and interpreters, by name: for organisers only."""
+    given: dict[int, dict[int, Answer]] = defaultdict(dict)
+    for user_id, slot_id, answer in db.session.execute(
+            select(SlotVote.user_id, SlotVote.slot_id, SlotVote.answer).join(CandidateSlot)
+            .where(CandidateSlot.call_id == call.id)):
+        given[user_id][slot_id] = answer
+    pair = (call.country_a, call.country_b)
+    order = {call.country_a: 0, call.country_b: 1}
+    people = sorted((invitee.user for invitee in call.invitees), key=lambda user: (
+        order.get(side_of(user, pair), 2), user.display_name.lower(), user.id))
+    return [PersonAnswers(user, given.get(user.id, {})) for user in people]
+
+
 def answered_count(call: BilateralCall) -> int:
     return db.session.scalar(
         select(func.count(func.distinct(SlotVote.user_id))).join(CandidateSlot)
@@ -502,6 +566,7 @@ def pick_slot(call: BilateralCall, slot_id: int, actor: User) -> EventSession:
     slot.is_chosen = True
     call.status, call.session_id = CallStatus.SCHEDULED, session.id
     db.session.flush()
+    tell_scheduled(call, slot.start_dt)
     return session
 
 
