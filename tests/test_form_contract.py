@@ -133,7 +133,15 @@ def contract(world, make_user, make_event, make_session, app):
     users["nz_colleague"] = make_user(("participant",), country="NZ")
     db.session.commit()
     return Contract(users, {**values, "token": token},
-                    {"held": {"event_id": held.id}, "reset": {"token": reset_token}})
+                    {"held": {"event_id": held.id}, "reset": {"token": reset_token},
+                     "call_held": {"call_id": _held_call_id(values)}})
+
+
+def _held_call_id(values) -> int:
+    """The world's scheduled call (its action's): where the outcome's forms render."""
+    from app.bilaterals.models import CallAction
+
+    return db.session.get(CallAction, values["action_id"]).call_id
 
 
 def _second_interpreter(make_user, event):
@@ -181,6 +189,7 @@ class Form:
     fill: dict[str, Value] = field(default_factory=dict)
     kinds: bool = False  # the page differs by event kind: checked in each kind of event
     variant: str | None = None  # URL values from Contract.variants
+    query: str = ""  # the page's query string, where it says what the form offers
     upload: tuple[str, bytes, str] | None = None  # (field, content, filename)
     # Answers a person could give that a rule refuses: each must be refused naming its field.
     bad: dict[str, Value] = field(default_factory=dict)
@@ -311,10 +320,22 @@ FORMS: dict[tuple[str, str], Form] = {
         "organiser", fill={"letter-contact_email": "visas@example.org"},
         bad={"letter-contact_email": "visas at example", "letter-contact_phone": "ring us"}),
     ("bilaterals.ask_for_call", "bilaterals.ask_for_call"): Form("participant"),
+    # The page lists (and ticks) the two countries' delegates once they are chosen.
     ("bilaterals.create_call", "bilaterals.create_call"): Form(
-        "organiser", fill={"country_a": "NZ", "country_b": "ID", "invitees": _invitees,
-                           "timezone": "Asia/Jakarta"}),
+        "organiser", query="country_a=NZ&country_b=ID", button="Find slots and open the poll",
+        fill={"invitees": _invitees, "timezone": "Asia/Jakarta"}),
     ("bilaterals.show_call", "bilaterals.vote"): Form("participant"),
+    ("bilaterals.show_call", "bilaterals.save_outcome"): Form(
+        "organiser", variant="call_held", fill={"notes": "Agreed to share the toolkit."},
+        bad={"notes": "x" * 10001}),
+    ("bilaterals.show_call", "bilaterals.add_action"): Form(
+        "organiser", variant="call_held", fill={"text": "Send the checklist",
+                                                "due_date": "2099-05-01"},
+        bad={"due_date": "2099-02-30"}),
+    ("bilaterals.edit_action", "bilaterals.edit_action"): Form(
+        "organiser", bad={"due_date": "2099-02-30"}),
+    ("bilaterals.show_call", "bilaterals.mark_action[done]"): Form(
+        "organiser", variant="call_held", one_click=True),
     ("holidays.holidays", "holidays.holidays"): Form(
         "organiser", fill={"override-country": "TH", "override-name": "Extra day"}),
     ("holidays.blocked_times", "holidays.blocked_times"): Form(
@@ -351,6 +372,9 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("auth.deactivate_account", "auth.deactivate_account"): "organiser",
     ("bilaterals.confirm_pick", "bilaterals.pick"): "organiser",
     ("bilaterals.show_call", "bilaterals.cancel_call"): "organiser",
+    # The owner marks their action done from their list of calls (organisers from the call's
+    # page: FORMS, as it renders under the scheduled call's variant).
+    ("bilaterals.list_calls", "bilaterals.mark_action[done]"): "participant",
     ("holidays.holidays", "holidays.delete_override"): "organiser",
     ("holidays.blocked_times", "holidays.delete_blocked_time"): "organiser",
     ("calendar.manage", "calendar.new_feed"): "participant",
@@ -507,7 +531,7 @@ def _open(app, contract, key) -> tuple[str, RenderedForm]:
     page, target = key
     spec = FORMS[key]
     values = {**contract.values, **contract.variants.get(spec.variant, {})}
-    url = _page_url(app, page, values)
+    url = _page_url(app, page, values) + (f"?{spec.query}" if spec.query else "")
     client = _client(app, contract, spec.user)
     response = client.get(url)
     assert response.status_code == 200, f"GET {url} as {spec.user}: {response.status_code}"
