@@ -258,6 +258,10 @@ def seed_demo() -> dict[str, int]:
     schedule_demo_call(created)
     db.session.commit()
     created["interpreting assignments"] += interpret_scheduled_call()
+    from app.bilaterals.demo import seed_outcomes
+
+    db.session.commit()
+    seed_outcomes(created)
     return created
 
 
