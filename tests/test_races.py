@@ -594,3 +594,66 @@ def test_a_handover_racing_the_departing_delegates_cancel_does_one_or_the_other(
                 assert registration.user_id == ids["first"], outcomes
                 assert registration.status == S.CONFIRMED
                 assert outcomes[0][0] == "refused", outcomes
+
+
+# --- bilateral call outcomes ------------------------------------------------------------------
+
+def _held_call_with_action():
+    """A scheduled New Zealand-Thailand call, an action its Thai invitee owns, and the New
+    Zealand invitee. Returns their ids."""
+    from app.bilaterals import outcomes
+    from app.bilaterals import services as bilaterals
+
+    organiser = _person(("organiser",), "AU")
+    kiwi, thai = _person(), _person(country="TH")
+    thai.timezone = "Asia/Bangkok"
+    db.session.commit()
+    call = bilaterals.create_call(bilaterals.CallInput(
+        country_a="NZ", country_b="TH", topic=f"Race {next(_serial)}", duration_minutes=60,
+        first_date=SOON, last_date=SOON + timedelta(days=9), timezone="Asia/Bangkok",
+        invitee_ids=[kiwi.id, thai.id]), organiser)
+    bilaterals.pick_slot(call, call.slots[0].id, organiser)
+    db.session.commit()
+    action = outcomes.add_action(call, outcomes.ActionInput(
+        "Send the checklist", thai.id, SOON + timedelta(days=30)), organiser)
+    db.session.commit()
+    return {"call": call.id, "action": action.id, "owner": thai.id, "other": kiwi.id,
+            "organiser": organiser.id}
+
+
+def _load_action(action_id):
+    from app.bilaterals.models import CallAction
+
+    return lambda: db.session.get(CallAction, action_id)
+
+
+def test_the_owner_marking_done_racing_a_handover_of_the_action_does_one_or_the_other(
+        race_app):
+    """An organiser gives the action to the other invitee while its owner marks it done:
+    decided under the call's lock, the owner either marks it before it moves (it moves, done)
+    or finds it no longer theirs (refused, still open)."""
+    from app.bilaterals import outcomes
+    from app.bilaterals.models import CallAction
+    from app.notices.models import Notice
+
+    for _ in range(REPEAT // 2):
+        with race_app.app_context():
+            ids = _held_call_with_action()
+        mark = (_load_action(ids["action"]), lambda action: outcomes.set_done(
+            action.call, action.id, db.session.get(User, ids["owner"]), True).id)
+        hand_on = (_load_action(ids["action"]), lambda action: outcomes.edit_action(
+            action.call, action.id, outcomes.ActionInput(
+                action.text, ids["other"], action.due_date)).id)
+        results = both_at_once(race_app, mark, hand_on)
+        assert results[1][0] == "ok", results
+        with race_app.app_context():
+            action = db.session.get(CallAction, ids["action"])
+            assert action.owner_id == ids["other"]
+            if results[0][0] == "ok":
+                assert action.done_dt is not None, results
+            else:
+                assert results[0][0] == "refused" and action.done_dt is None, results
+            # The new owner is told once, whatever the order.
+            assert db.session.scalar(select(func.count()).select_from(Notice).where(
+                Notice.kind == "call_action_assigned",
+                Notice.recipient_id == ids["other"])) == 1
