@@ -639,11 +639,11 @@ def test_the_owner_marking_done_racing_a_handover_of_the_action_does_one_or_the_
     for _ in range(REPEAT // 2):
         with race_app.app_context():
             ids = _held_call_with_action()
-        mark = (_load_action(ids["action"]), lambda action: outcomes.set_done(
-            action.call, action.id, db.session.get(User, ids["owner"]), True).id)
-        hand_on = (_load_action(ids["action"]), lambda action: outcomes.edit_action(
-            action.call, action.id, outcomes.ActionInput(
-                action.text, ids["other"], action.due_date)).id)
+        mark = (_load_action(ids["action"]), lambda action, owner=ids["owner"]:
+                outcomes.set_done(action.call, action.id, db.session.get(User, owner), True).id)
+        hand_on = (_load_action(ids["action"]), lambda action, other=ids["other"]:
+                   outcomes.edit_action(action.call, action.id, outcomes.ActionInput(
+                       action.text, other, action.due_date)).id)
         results = both_at_once(race_app, mark, hand_on)
         assert results[1][0] == "ok", results
         with race_app.app_context():

@@ -14,7 +14,6 @@ from app.bilaterals.models import BilateralCall
 from app.bilaterals.models import CallAction
 from app.core.time import fmt_day
 from app.extensions import db
-from tests.bilaterals.test_outcomes import delegations  # noqa: F401 (fixture)
 from tests.bilaterals.test_outcomes import make_call
 from tests.forms import refusal
 from tests.forms import rendered_form

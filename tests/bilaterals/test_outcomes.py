@@ -1,9 +1,7 @@
 """Who a call invites, answers by person, the scheduled notice, and what happens after the
 call: notes, follow-up actions with an owner, "from last time"."""
 
-from datetime import UTC
 from datetime import date
-from datetime import datetime
 from datetime import timedelta
 
 import pytest
@@ -20,27 +18,7 @@ from app.core.time import fmt_when
 from app.extensions import db
 from app.notices import services as notices
 from app.notices.models import Notice
-
-NOW = datetime(2027, 3, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def delegations(make_user, organiser, interpreter, frozen_now):
-    """Two New Zealand and one Thai delegate, an Australian participant (another country),
-    an organiser, an interpreter, and an account deactivated in New Zealand."""
-    frozen_now(NOW)
-    people = {
-        "organiser": organiser,
-        "interpreter": interpreter,
-        "nz": make_user(("participant",), country="NZ", display_name="Aroha"),
-        "nz2": make_user(("participant",), country="NZ", display_name="Bruce"),
-        "th": make_user(("participant",), country="TH", locale="th", display_name="Nok"),
-        "au": make_user(("participant",), country="AU", display_name="Dana"),
-        "gone": make_user(("participant",), country="NZ", display_name="Gone"),
-    }
-    people["gone"].deactivated_dt = NOW
-    db.session.commit()
-    return people
+from tests.bilaterals.conftest import NOW
 
 
 def make_call(people, *ids, country_a="NZ", country_b="TH", topic="Case management"):
