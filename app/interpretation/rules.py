@@ -473,3 +473,11 @@ def plan_assignments(slots: list[Slot], people: list[Person], booked: dict[int, 
             problems = [dynamic_problem(slot, p, booked[p.id], limits) for p in candidates[cid]]
             plan.unfilled[cid] = _why(slot, need[cid], [p for p in problems if p])
     return plan
+
+
+def free_team(slot: Slot, people: list[Person], booked: dict[int, list[Slot]],
+              limits: Limits) -> tuple[int, ...] | None:
+    """The team the planner would give one new channel (least-loaded first), or None when
+    no full team is free for it under every rule."""
+    plan = plan_assignments([slot], people, booked, {}, limits)
+    return plan.added.get(slot.channel_id)
