@@ -229,7 +229,8 @@ def set_ramadan(country: str, year: int, first_day: date, last_day: date,
     period = db.session.scalar(select(RamadanPeriod).where(
         RamadanPeriod.country_code == country, RamadanPeriod.year == year))
     if period is None:
-        period = RamadanPeriod(country_code=country, year=year)
+        period = RamadanPeriod(country_code=country, year=year, first_day=first_day,
+                               last_day=last_day, created_by_id=actor.id)
         db.session.add(period)
     period.first_day, period.last_day, period.created_by_id = first_day, last_day, actor.id
     db.session.flush()
