@@ -65,10 +65,10 @@ def team_check(call: BilateralCall):
         return None
     people, booked = _interpreters()
     settings = limits()
+    able = rules.could_work(_call_slot(call, call.created_dt, call.created_dt), people)
 
     def free(start: datetime, end: datetime) -> bool:
-        return rules.free_team(_call_slot(call, start, end), people, booked,
-                               settings) is not None
+        return rules.team_is_free(_call_slot(call, start, end), able, booked, settings)
 
     return free
 
