@@ -34,7 +34,9 @@ from app.interpretation.models import Mode
 from app.interpretation.rules import Limits
 from app.interpretation.rules import Person
 from app.interpretation.rules import Slot
+from app.interpretation.rules import could_work
 from app.interpretation.rules import free_team
+from app.interpretation.rules import team_is_free
 
 COUNTRIES = ("AU", "ID", "MY", "NZ", "TH")
 ZONES = [zone for zone in pytz.common_timezones if "/" in zone]
@@ -192,3 +194,8 @@ def test_no_slot_without_a_free_interpreter_team(call, data, duration):
     if not any(p.remote and into(p.grades, "th", "id") and into(p.grades, "id", "th")
                for p in interpreters_):
         assert search.slots == []
+    # The app's faster check (those who could work, counted) answers as the planner does.
+    able = could_work(call_channel(START, START), interpreters_)
+    for slot in without.feasible:
+        channel = call_channel(slot.start_dt, slot.end_dt)
+        assert team_is_free(channel, able, booked, LIMITS) == check(slot.start_dt, slot.end_dt)
