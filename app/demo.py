@@ -244,6 +244,9 @@ def seed_demo() -> dict[str, int]:
 
     created["interpreting assignments"] = seed_interpretation(
         password_hash or hash_password(DEMO_PASSWORD))
+    from app.bilaterals.demo import seed_staffed_call
+
+    seed_staffed_call(created)
     _propose_topics(created)
     from app.library.demo import seed_library
 

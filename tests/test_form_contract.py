@@ -342,6 +342,10 @@ FORMS: dict[tuple[str, str], Form] = {
         "organiser", fill={"block-country": "TH", "block-weekday": "2", "block-start": "15:00",
                            "block-end": "16:00", "block-label": "Team meeting"},
         bad={"block-end": "14:30"}),
+    ("holidays.blocked_times", "holidays.set_ramadan"): Form(
+        "organiser", fill={"ramadan-country": "MY", "ramadan-year": "2027",
+                           "ramadan-first_day": "2027-02-08", "ramadan-last_day": "2027-03-09"},
+        bad={"ramadan-last_day": "2027-02-01"}),
     ("workinggroups.create_group", "workinggroups.create_group"): Form(
         "organiser", fill={"repeat": "weekly", "weekday": "2", "interval": "2"},
         bad={"interval": "0"}),

@@ -24,6 +24,11 @@ from sqlalchemy import select
 from app import create_app
 from app.auth import services as accounts
 from app.auth.models import User
+from app.bilaterals import services as bilaterals
+from app.bilaterals.models import BilateralCall
+from app.bilaterals.models import CallInvitee
+from app.bilaterals.models import CallStatus
+from app.bilaterals.models import CandidateSlot
 from app.core.db import begin_write_transaction
 from app.core.errors import Refusal
 from app.core.models import AuditRecord
@@ -39,6 +44,8 @@ from app.interpretation import services as interpretation
 from app.interpretation.models import Assignment
 from app.interpretation.models import AssignmentStatus
 from app.interpretation.models import Grade
+from app.interpretation.models import InterpreterProfile
+from app.interpretation.models import SessionChannel
 from app.registrations import services as registrations
 from app.registrations.models import Registration
 from app.registrations.models import RegistrationStatus
@@ -412,6 +419,64 @@ def test_auto_assign_twice_for_one_event_at_once_adds_each_interpreter_once(race
                     Assignment.channel).join(EventSession).where(
                     EventSession.event_id == event_id)).all())
             assert all(count == 1 for count in pairs.values()), pairs
+
+
+def _call_with_one_slot(start: datetime):
+    """An Indonesia-Thailand call booking Roundtable's interpreters, its one slot at
+    ``start``: (call id, the unit of work picking that slot)."""
+    organiser = _person(("organiser",), "AU")
+    jakarta, bangkok = _person(country="ID"), _person(country="TH")
+    db.session.flush()
+    call = BilateralCall(country_a="ID", country_b="TH", topic=f"Call {next(_serial)}",
+                         duration_minutes=60, first_date=start.date(), last_date=start.date(),
+                         timezone="Asia/Jakarta", interpretation_from="th",
+                         interpretation_to="id", book_interpreters=True,
+                         created_by_id=organiser.id,
+                         invitees=[CallInvitee(user_id=jakarta.id),
+                                   CallInvitee(user_id=bangkok.id)])
+    slot = CandidateSlot(start_dt=start, end_dt=start + timedelta(hours=1), rank=1)
+    call.slots.append(slot)
+    db.session.add(call)
+    db.session.flush()
+    slot_id, organiser_id = slot.id, organiser.id
+    return call.id, lambda locked: bilaterals.pick_slot(
+        locked, slot_id, db.session.get(User, organiser_id)).id
+
+
+def test_picking_a_call_slot_racing_an_assignment_of_its_only_interpreter_books_once(
+        race_app):
+    """The organiser scheduling a call (which proposes its free interpreter) and another
+    organiser assigning that interpreter to a session at the same hour: one of them wins, the
+    other is refused, and the interpreter is never booked twice at once."""
+    with race_app.app_context():
+        siti = _person(("interpreter",), "TH")
+        db.session.flush()
+        interpretation.save_profile(siti, timezone="Asia/Bangkok", works_remote=True,
+                                    works_on_site=True, grades={"th": Grade.A, "id": Grade.B})
+        siti_id = siti.id
+        db.session.commit()
+    for round_ in range(REPEAT // 2):
+        with race_app.app_context():
+            start = datetime.combine(SOON + timedelta(days=round_), datetime.min.time(),
+                                     tzinfo=UTC) + timedelta(hours=3)
+            call_id, pick = _call_with_one_slot(start)
+            event = _event(kind=EventKind.VIRTUAL)
+            session = EventSession(event=event, title="Plenary", kind=SessionKind.PLENARY,
+                                   start_dt=start, end_dt=start + timedelta(hours=1),
+                                   floor_language="id")
+            db.session.add(session)
+            db.session.flush()
+            channel_id = interpretation.open_channel(session, "th").id
+            db.session.commit()
+        outcomes = both_at_once(
+            race_app, (_load(BilateralCall, call_id), pick),
+            (_load(SessionChannel, channel_id), lambda channel: interpretation.assign_interpreter(
+                channel, db.session.get(InterpreterProfile, siti_id)).id))
+        assert sorted(o[0] for o in outcomes) == ["ok", "refused"], outcomes
+        with race_app.app_context():
+            assert _overlapping_bookings([siti_id]) == [], outcomes
+            scheduled = db.session.get(BilateralCall, call_id).status == CallStatus.SCHEDULED
+            assert scheduled == (outcomes[0][0] == "ok"), outcomes
 
 
 # --- accounts -------------------------------------------------------------------------------

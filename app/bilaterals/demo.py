@@ -32,6 +32,9 @@ HELD_ACTIONS = (
     ("participant@example.org", "Share New Zealand's community placement guidance", 10),
     ("somchai@example.org", "Send the screening checklist in Thai and English", 4),
 )
+# An open Indonesia-Thailand poll booking Roundtable's interpreters (Thai-Indonesian): its
+# slots are those when Nok Interpreter is free, and it keeps Ramadan hours.
+STAFFED_TOPIC = "Follow-up: child-friendly interviews with an interpreter"
 
 
 def _user(email: str) -> User | None:
@@ -125,3 +128,20 @@ def _held_call(organiser, pita, somchai) -> BilateralCall | None:
     call.created_dt = now_utc() - timedelta(days=60)
     db.session.flush()
     return call
+
+
+def seed_staffed_call(created: dict) -> None:
+    """The Indonesia-Thailand poll that books interpreters (run once they exist)."""
+    organiser = _user("organiser@example.org")
+    sari, somchai = _user("sari@example.org"), _user("somchai@example.org")
+    if not all((organiser, sari, somchai)) or db.session.scalar(
+            select(BilateralCall.id).where(BilateralCall.topic == STAFFED_TOPIC)):
+        return
+    first = to_zone(now_utc(), "Asia/Jakarta").date() + timedelta(days=10)
+    services.create_call(services.CallInput(
+        country_a="ID", country_b="TH", topic=STAFFED_TOPIC, duration_minutes=60,
+        first_date=first, last_date=first + timedelta(days=20), timezone="Asia/Jakarta",
+        invitee_ids=[sari.id, somchai.id], interpretation="th-id", book_interpreters=True,
+        ramadan_hours=True, online_url="https://meet.example.org/bilateral-interviews"),
+        organiser)
+    created["bilateral_calls"] = created.get("bilateral_calls", 0) + 1

@@ -43,8 +43,17 @@ class CallForm(Form):
     invitees = CheckboxListField(_l("Invitees"), validators=[InputRequired(
         _l("Choose the invitees of both countries."))])
     interpretation = SelectField(_l("Interpretation"), validators=[Optional()])
+    book_interpreters = BooleanField(
+        _l("Book our interpreters for it"), default=True,
+        description=_l("Slots only when a team for the two languages is free; picking one "
+                       "proposes that team. Leave unticked when the interpreters come from "
+                       "elsewhere."))
     avoid_joint_leave = BooleanField(
         _l("Avoid Indonesia's joint leave days (cuti bersama)"), default=True)
+    ramadan_hours = BooleanField(
+        _l("Keep Ramadan hours (a shorter working day, no call at iftar)"), default=True,
+        description=_l("On the days of Ramadan, in the countries whose blocked times include "
+                       "Ramadan hours (Indonesia and Malaysia by default)."))
     online_url = URLField(_l("Online meeting link"),
                           validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Find slots and open the poll"))

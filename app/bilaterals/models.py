@@ -57,6 +57,12 @@ class BilateralCall(db.Model):
     interpretation_from: Mapped[str] = mapped_column(sa.String(8), default="")
     interpretation_to: Mapped[str] = mapped_column(sa.String(8), default="")
     avoid_joint_leave: Mapped[bool] = mapped_column(default=True)
+    # Keep each country's Ramadan hours (its blocked times marked Ramadan only) on its days
+    # of Ramadan: Indonesia's and Malaysia's shorter working day and iftar.
+    ramadan_hours: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # With interpretation: book Roundtable's interpreters (slots only when a team is free;
+    # the team proposed when a slot is picked). False: the interpreters come from elsewhere.
+    book_interpreters: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     online_url: Mapped[str] = mapped_column(sa.String(500), default="")
     status: Mapped[CallStatus] = mapped_column(str_enum(CallStatus), default=CallStatus.OPEN,
                                                index=True)

@@ -53,7 +53,7 @@ HOLDINGS.add("bilaterals", Holding(
             not_personal="id country_a country_b topic duration_minutes first_date last_date "
                          "timezone follow_up_event_id interpretation_from interpretation_to "
                          "avoid_joint_leave online_url status session_id no_slot_reasons "
-                         "created_dt outcome_notes outcome_dt",
+                         "created_dt outcome_notes outcome_dt ramadan_hours book_interpreters",
             fact="created_by_id"),
         "call_invitees": columns(fact="id call_id user_id"),
         "candidate_slots": columns(

@@ -197,7 +197,9 @@ def create_call():
         invitee_ids=[int(value) for value in form.invitees.data],
         follow_up_event_id=int(form.follow_up_event.data) if form.follow_up_event.data
         else None, interpretation=form.interpretation.data or "",
-        avoid_joint_leave=form.avoid_joint_leave.data, online_url=form.online_url.data or "",
+        avoid_joint_leave=form.avoid_joint_leave.data, ramadan_hours=form.ramadan_hours.data,
+        book_interpreters=form.book_interpreters.data,
+        online_url=form.online_url.data or "",
         request_id=asked)
     try:
         call = services.create_call(data, current_user)
@@ -229,13 +231,14 @@ def _render_call(call, form=None, status=200, **outcome_forms):
     organiser = current_user.is_organiser
     zones = _zones_of(call) if organiser else []
     # Each side's local time and where it falls in their day ("07:30–08:30 in Auckland —
-    # early in their day"): the slot's fairness, for the organiser choosing one.
+    # early in their day"): the slot's fairness, for the organiser choosing one and for
+    # the invitees answering (who is asked to join early or late, and where).
     strips = {slot.id: [(_("%(times)s in %(city)s — %(place)s",
                            times=time_range(slot.start_dt, slot.end_dt, side.zone, locale),
                            city=city_name(side.zone, locale),
                            place=labels.DAY_PLACES[side.place]), side.start.isoformat())
                         for side in services.slot_fairness(call, slot)]
-              for slot in call.slots} if organiser else {}
+              for slot in call.slots} if organiser or invited else {}
     by_person = services.answers_by_person(call) if organiser else []
     return render_template(
         "bilaterals/call.html", call=call, invited=invited,
@@ -312,6 +315,7 @@ def confirm_pick(call_id, slot_id):
         local_times=_local_times(call, slot, locale),
         invitees=[(user, country_name(user.country_code, locale)) for user in invitees],
         counts=services.tally(call)[slot.id], form=PickForm(slot_id=slot.id),
+        staffing=services.staffing_preview(call, slot),
         viewer_zone=select_timezone(), country_a=country_name(call.country_a, locale),
         country_b=country_name(call.country_b, locale))
 
