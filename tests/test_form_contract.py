@@ -336,7 +336,7 @@ FORMS: dict[tuple[str, str], Form] = {
         "organiser", button="Move", bad={"new_date": ""}),
     ("workinggroups.show_group", "workinggroups.set_members"): Form("organiser"),
     ("workinggroups.show_meeting", "workinggroups.save_minutes"): Form(
-        "organiser", fill={"text": "Updates shared; guidance discussed."}),
+        "organiser", fill={"minutes": "Updates shared; guidance discussed."}),
     ("workinggroups.show_meeting", "workinggroups.add_action"): Form(
         "organiser", fill={"text": "Send the figures", "owner": _user_id("participant"),
                            "due_date": "2099-02-01"}),

@@ -118,7 +118,7 @@ class MoveOffClashForm(Form):
 
 
 class MinutesForm(Form):
-    text = TextAreaField(_l("Minutes"), validators=[Length(max=20000)])
+    minutes = TextAreaField(_l("Minutes"), validators=[Length(max=20000)])
     submit = SubmitField(_l("Save the minutes"))
 
 

@@ -90,7 +90,7 @@ def save_minutes(group: WorkingGroup, original: datetime, text: str,
     text = (text or "").strip()
     if len(text) > MAX_MINUTES:
         raise Unprocessable(_("Minutes can be at most %(num)d characters.", num=MAX_MINUTES),
-                            field="text")
+                            field="minutes")
     minutes = minutes_of(group, original)
     if minutes is None:
         minutes = WorkingGroupMinutes(group_id=group.id, original_start_dt=original)

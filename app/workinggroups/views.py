@@ -321,7 +321,7 @@ def _render_meeting(group, meeting, status=200, minutes_form=None, action_form=N
     original = meeting.original_start_dt
     minutes = meetings.minutes_of(group, original)
     if minutes_form is None:
-        minutes_form = MinutesForm(formdata=None, text=minutes.text if minutes else "")
+        minutes_form = MinutesForm(formdata=None, minutes=minutes.text if minutes else "")
     if action_form is None:
         action_form = ActionForm(formdata=None)
     members = sorted((m.user for m in group.members), key=lambda u: u.display_name.lower())
@@ -361,7 +361,7 @@ def save_minutes(group_id, key):
         return redirect(url_for("workinggroups.show_meeting", group_id=group.id, key=key))
 
     return submit_form(form, lambda: meetings.save_minutes(
-        group, meeting.original_start_dt, form.text.data, current_user), show=show, done=done)
+        group, meeting.original_start_dt, form.minutes.data, current_user), show=show, done=done)
 
 
 @bp.route("/working-groups/<int:group_id>/meetings/<key>/actions", methods=["POST"])

@@ -98,8 +98,8 @@ def test_minutes_and_an_action_written_by_the_organiser_read_by_the_members(
     url = f"/working-groups/{group.id}/meetings/{key}"
     login(client, organiser)
     form = rendered_form(client, url, action=f"{url}/minutes")
-    assert form.names - {"csrf_token"} == {"text"}
-    response = form.fill(text="Referral figures shared.\nGuidance: comments due.").submit()
+    assert form.names - {"csrf_token"} == {"minutes"}
+    response = form.fill(minutes="Referral figures shared.\nGuidance: comments due.").submit()
     assert response.status_code == 302
     form = rendered_form(client, url, action=f"{url}/actions")
     assert form.names - {"csrf_token"} == {"text", "owner", "due_date"}
@@ -168,7 +168,7 @@ def test_strangers_get_404_and_participants_cannot_write(client, login, world):
     login(client, owner)
     assert client.get(f"/working-groups/{group.id}/meetings/20270209T0400Z").status_code == 404
     assert client.get(f"/working-groups/{group.id}/meetings/yesterday").status_code == 404
-    assert client.post(f"{url}/minutes", data={"text": "mine"}).status_code == 403
+    assert client.post(f"{url}/minutes", data={"minutes": "mine"}).status_code == 403
     assert client.post(f"{url}/actions", data={"text": "x", "owner": owner.id}).status_code \
         == 403
     assert db.session.scalar(select(WorkingGroupMinutes)) is None
