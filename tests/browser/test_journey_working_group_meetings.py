@@ -6,10 +6,8 @@ marks her action done. Pages are photographed at 390 px in English and Thai."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from datetime import timedelta
-from pathlib import Path
 
 import holidays
 import pytest
@@ -18,12 +16,10 @@ from babel.support import Translations
 from tests.browser.journeys import flash
 from tests.browser.journeys import shot
 from tests.fixtures.browser import ROOT
-from tests.fixtures.browser import SCREENSHOTS
 from tests.formatting import country
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}}
-SHOTS = Path("/tmp/shots/wg")
 
 
 def next_indonesian_day_off(after: date) -> tuple[date, str]:
@@ -33,14 +29,6 @@ def next_indonesian_day_off(after: date) -> tuple[date, str]:
                                          categories=("public", "government"))
     day = min(d for d in calendar if d > after and d.weekday() < 5)
     return day, calendar[day]
-
-
-def keep(page, name: str, database) -> None:
-    """A screenshot of the step, kept beside the others and under /tmp/shots/wg."""
-    shot(page, name, database)
-    if database[0] == "sqlite":
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(SCREENSHOTS / f"{name}.png", SHOTS / f"{name}.png")
 
 
 def test_a_meeting_moved_off_a_holiday_then_minuted_and_an_action_done(
@@ -66,7 +54,7 @@ def test_a_meeting_moved_off_a_holiday_then_minuted_and_an_action_done(
     first = organiser.locator("table tbody tr").first
     note = first.locator(".clash").inner_text()
     assert name in note and country("ID", "en") in note, note
-    keep(organiser, "wg-group-flagged-en", database)
+    shot(organiser, "wg-group-flagged-en", database)
     move = first.get_by_role("button", name="Move to")
     offered = move.inner_text()
     move.click()
@@ -78,7 +66,7 @@ def test_a_meeting_moved_off_a_holiday_then_minuted_and_an_action_done(
     first = organiser.locator("table tbody tr").first
     assert "Moved from" in first.inner_text()
     assert first.locator(".clash").count() == 0
-    keep(organiser, "wg-group-moved-en", database)
+    shot(organiser, "wg-group-moved-en", database)
 
     # Its minutes and an action for Sari, on the meeting's own page.
     first.get_by_role("link", name="Minutes and actions").click()
@@ -102,7 +90,7 @@ def test_a_meeting_moved_off_a_holiday_then_minuted_and_an_action_done(
     assert sari.get_by_label("Minutes").count() == 0  # organisers write them
     row = sari.locator("table tbody tr", has_text="Send comments on the guidance")
     assert "Sari Participant" in row.inner_text()
-    keep(sari, "wg-meeting-member-en", database)
+    shot(sari, "wg-meeting-member-en", database)
     row.get_by_role("button", name="Mark as done").click()
     assert "Saved." in flash(sari)
     row = sari.locator("table tbody tr", has_text="Send comments on the guidance")
@@ -115,9 +103,9 @@ def test_a_meeting_moved_off_a_holiday_then_minuted_and_an_action_done(
     organiser_th.goto(meeting_url)
     assert thai.gettext("Mark as done") in organiser_th.locator("main").inner_text() or \
         thai.gettext("Open again") in organiser_th.locator("main").inner_text()
-    keep(organiser_th, "wg-meeting-organiser-th", database)
+    shot(organiser_th, "wg-meeting-organiser-th", database)
     organiser_th.goto(meeting_url.split("/meetings/")[0])
-    keep(organiser_th, "wg-group-organiser-th", database)
+    shot(organiser_th, "wg-group-organiser-th", database)
     organiser.goto(meeting_url)
-    keep(organiser, "wg-meeting-organiser-en", database)
+    shot(organiser, "wg-meeting-organiser-en", database)
     assert organiser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
