@@ -63,7 +63,8 @@ def find_meeting(group: WorkingGroup, original: datetime) -> Occurrence | None:
 def past_meetings(group: WorkingGroup, limit: int = 3) -> list[Occurrence]:
     """The last ``limit`` meetings of the series already held (not cancelled), newest first."""
     now = now_utc()
-    held = group_occurrences(group, after=now - timedelta(days=120 * limit), limit=60,
+    # Enough meetings to reach now from four months a meeting back, even for a daily group.
+    held = group_occurrences(group, after=now - timedelta(days=120 * limit), limit=500,
                              before=now)
     return [o for o in reversed(held) if not o.is_cancelled and o.start_dt <= now][:limit]
 
