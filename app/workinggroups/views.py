@@ -26,6 +26,7 @@ from app.calendar.services import render
 from app.core.access import organiser_required
 from app.core.access import signed_in
 from app.core.forms import as_choices
+from app.core.forms import flash_refusal
 from app.core.forms import refuse
 from app.core.forms import refuse_change
 from app.core.forms import submit_form
@@ -299,9 +300,7 @@ def move_off_holiday(group_id):
     try:
         moved_to = clash_check.move_off_clash(group, original, current_user, expected=offered)
     except services.WorkingGroupError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return _render_group(_group_or_404(group_id), status=error.status)
+        return _render_group(_group_or_404(group_id), status=flash_refusal(error))
     flash(_("The meeting is moved to %(when)s; the members are told.",
             when=viewer_when(moved_to)), "success")
     return redirect(url_for("workinggroups.show_group", group_id=group.id))
