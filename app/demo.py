@@ -255,16 +255,18 @@ def seed_demo() -> dict[str, int]:
     # A transaction takes its locks in one order only (app.core.locking): scheduling a call
     # (its poll) and then staffing it (its session) run as the two requests they are in use.
     from app.bilaterals.demo import schedule_demo_call
+    from app.bilaterals.demo import seed_outcomes
     from app.interpretation.demo import interpret_scheduled_call
+    from app.workinggroups.demo import seed_group_minutes
 
     db.session.commit()
     schedule_demo_call(created)
     db.session.commit()
     created["interpreting assignments"] += interpret_scheduled_call()
-    from app.bilaterals.demo import seed_outcomes
-
     db.session.commit()
     seed_outcomes(created)
+    db.session.commit()
+    seed_group_minutes(created)  # under the group's lock, which comes after the sessions'
     return created
 
 

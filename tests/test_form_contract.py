@@ -228,6 +228,10 @@ def _email_of(who):
     return lambda contract: contract.users[who].email
 
 
+def _user_id(who):
+    return lambda contract: str(contract.users[who].id)
+
+
 def _invitees(contract):
     return [str(contract.users["participant"].id), str(contract.users["newcomer"].id)]
 
@@ -356,6 +360,11 @@ FORMS: dict[tuple[str, str], Form] = {
     ("workinggroups.show_group", "workinggroups.change_occurrence"): Form(
         "organiser", button="Move", bad={"new_date": ""}),
     ("workinggroups.show_group", "workinggroups.set_members"): Form("organiser"),
+    ("workinggroups.show_meeting", "workinggroups.save_minutes"): Form(
+        "organiser", fill={"minutes": "Updates shared; guidance discussed."}),
+    ("workinggroups.show_meeting", "workinggroups.add_action"): Form(
+        "organiser", fill={"text": "Send the figures", "owner": _user_id("participant"),
+                           "due_date": "2099-02-01"}),
     ("notices.index", "notices.email_choices"): Form("participant"),
     ("privacy.requests", "privacy.requests"): Form(
         "organiser", fill={"email": _email_of("participant")},
@@ -381,6 +390,9 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("bilaterals.list_calls", "bilaterals.mark_action[done]"): "participant",
     ("holidays.holidays", "holidays.delete_override"): "organiser",
     ("holidays.blocked_times", "holidays.delete_blocked_time"): "organiser",
+    # The meeting's move is offered on its button ("Move to Tue 20 Jan 2099, 10:00").
+    ("workinggroups.show_group", "workinggroups.move_off_holiday"): "organiser",
+    ("workinggroups.show_meeting", "workinggroups.mark_action"): "participant",
     ("calendar.manage", "calendar.new_feed"): "participant",
     ("calendar.manage", "calendar.revoke_feed"): "participant",
     ("core.outbox", "core.retry_message"): "organiser",

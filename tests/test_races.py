@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import UTC
 from datetime import date
 from datetime import datetime
+from datetime import time
 from datetime import timedelta
 
 import pytest
@@ -722,3 +723,62 @@ def test_the_owner_marking_done_racing_a_handover_of_the_action_does_one_or_the_
             assert db.session.scalar(select(func.count()).select_from(Notice).where(
                 Notice.kind == "call_action_assigned",
                 Notice.recipient_id == ids["other"])) == 1
+
+
+# --- working groups ------------------------------------------------------------------------
+
+def _saturday_group():
+    """A Jakarta group meeting on the first Saturday of each month (a weekend day, so always
+    flagged whatever the holiday data), an Indonesian member, and two organisers. Ids."""
+    from app.workinggroups import services as groups
+
+    first, second = _person(("organiser",), "AU"), _person(("organiser",), "AU")
+    member = _person(country="ID")
+    member.timezone = "Asia/Jakarta"
+    db.session.commit()
+    group = groups.create_working_group(groups.GroupInput(
+        name=f"Saturday group {next(_serial)}", country_code="ID", timezone="Asia/Jakarta",
+        rrule="FREQ=MONTHLY;BYDAY=1SA", first_date=SOON, start_time=time(10),
+        duration_minutes=60, member_ids=[member.id]), first)
+    db.session.commit()
+    original = groups.group_occurrences(group, limit=1)[0].original_start_dt
+    return {"group": group.id, "first": first.id, "second": second.id, "member": member.id,
+            "original": original}
+
+
+def _move_off_clash(group_id, organiser_id, original):
+    from app.workinggroups import clashes
+    from app.workinggroups.models import WorkingGroup
+
+    return (lambda: db.session.get(WorkingGroup, group_id),
+            lambda group: clashes.move_off_clash(group, original,
+                                                 db.session.get(User, organiser_id)))
+
+
+def test_two_organisers_moving_one_meeting_off_a_holiday_move_it_once(race_app):
+    """Both read the meeting on its weekend day; one moves it, the other finds it no longer
+    clashing (409) instead of moving it again: one exception, one raise of the SEQUENCE, one
+    notice to the member, one audit record."""
+    from app.notices.models import Notice
+    from app.workinggroups.models import WorkingGroup
+    from app.workinggroups.models import WorkingGroupException
+
+    for _ in range(REPEAT // 2):
+        with race_app.app_context():
+            ids = _saturday_group()
+        outcomes = both_at_once(
+            race_app, _move_off_clash(ids["group"], ids["first"], ids["original"]),
+            _move_off_clash(ids["group"], ids["second"], ids["original"]))
+        assert sorted(kind for kind, _result in outcomes) == ["ok", "refused"], outcomes
+        with race_app.app_context():
+            group = db.session.get(WorkingGroup, ids["group"])
+            [moved] = db.session.scalars(select(WorkingGroupException).where(
+                WorkingGroupException.group_id == group.id)).all()
+            assert moved.new_start_dt == next(r for k, r in outcomes if k == "ok")
+            assert group.sequence == 1
+            assert db.session.scalar(select(func.count()).select_from(Notice).where(
+                Notice.recipient_id == ids["member"],
+                Notice.kind == "group_meeting_moved")) == 1
+            assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
+                AuditRecord.action == "working_group_meeting_moved_off_holiday",
+                AuditRecord.subject_id == group.id)) == 1
