@@ -60,6 +60,7 @@ translations: install
 
 bench: install
 	$(BIN)/python bench/agenda.py
+	$(BIN)/python bench/slots.py
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache

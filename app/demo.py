@@ -303,6 +303,9 @@ def seed_demo() -> dict[str, int]:
 
     created["interpreting assignments"] = seed_interpretation(
         password_hash or hash_password(DEMO_PASSWORD))
+    from app.bilaterals.demo import seed_staffed_call
+
+    seed_staffed_call(created)
     _propose_topics(created)
     from app.library.demo import seed_library
 
@@ -311,7 +314,9 @@ def seed_demo() -> dict[str, int]:
     # A transaction takes its locks in one order only (app.core.locking): scheduling a call
     # (its poll) and then staffing it (its session) run as the two requests they are in use.
     from app.bilaterals.demo import schedule_demo_call
+    from app.bilaterals.demo import seed_outcomes
     from app.interpretation.demo import interpret_scheduled_call
+    from app.workinggroups.demo import seed_group_minutes
 
     db.session.commit()
     schedule_demo_call(created)
@@ -320,6 +325,10 @@ def seed_demo() -> dict[str, int]:
     from app.interpretation.demo import seed_preparation
     from app.programme.demo import seed_programme
 
+    db.session.commit()
+    seed_outcomes(created)
+    db.session.commit()
+    seed_group_minutes(created)  # under the group's lock, which comes after the sessions'
     db.session.commit()
     seed_preparation()
     seed_programme(created)

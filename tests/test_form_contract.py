@@ -137,7 +137,15 @@ def contract(world, make_user, make_event, make_session, app):
     db.session.commit()
     return Contract(users, {**values, "token": token},
                     {"held": {"event_id": held.id, "session_id": held_session.id},
-                     "reset": {"token": reset_token}})
+                     "reset": {"token": reset_token},
+                     "call_held": {"call_id": _held_call_id(values)}})
+
+
+def _held_call_id(values) -> int:
+    """The world's scheduled call (its action's): where the outcome's forms render."""
+    from app.bilaterals.models import CallAction
+
+    return db.session.get(CallAction, values["action_id"]).call_id
 
 
 def _second_interpreter(make_user, event):
@@ -185,6 +193,7 @@ class Form:
     fill: dict[str, Value] = field(default_factory=dict)
     kinds: bool = False  # the page differs by event kind: checked in each kind of event
     variant: str | None = None  # URL values from Contract.variants
+    query: str = ""  # the page's query string, where it says what the form offers
     upload: tuple[str, bytes, str] | None = None  # (field, content, filename)
     # Answers a person could give that a rule refuses: each must be refused naming its field.
     bad: dict[str, Value] = field(default_factory=dict)
@@ -230,6 +239,10 @@ def _resource(title):
 
     return lambda contract: str(db.session.scalar(select(Resource.id).where(
         Resource.title == title)))
+
+
+def _user_id(who):
+    return lambda contract: str(contract.users[who].id)
 
 
 def _invitees(contract):
@@ -340,16 +353,32 @@ FORMS: dict[tuple[str, str], Form] = {
         "organiser", fill={"letter-contact_email": "visas@example.org"},
         bad={"letter-contact_email": "visas at example", "letter-contact_phone": "ring us"}),
     ("bilaterals.ask_for_call", "bilaterals.ask_for_call"): Form("participant"),
+    # The page lists (and ticks) the two countries' delegates once they are chosen.
     ("bilaterals.create_call", "bilaterals.create_call"): Form(
-        "organiser", fill={"country_a": "NZ", "country_b": "ID", "invitees": _invitees,
-                           "timezone": "Asia/Jakarta"}),
+        "organiser", query="country_a=NZ&country_b=ID", button="Find slots and open the poll",
+        fill={"invitees": _invitees, "timezone": "Asia/Jakarta"}),
     ("bilaterals.show_call", "bilaterals.vote"): Form("participant"),
+    ("bilaterals.show_call", "bilaterals.save_outcome"): Form(
+        "organiser", variant="call_held", fill={"notes": "Agreed to share the toolkit."},
+        bad={"notes": "x" * 10001}),
+    ("bilaterals.show_call", "bilaterals.add_action"): Form(
+        "organiser", variant="call_held", fill={"text": "Send the checklist",
+                                                "due_date": "2099-05-01"},
+        bad={"due_date": "2099-02-30"}),
+    ("bilaterals.edit_action", "bilaterals.edit_action"): Form(
+        "organiser", bad={"due_date": "2099-02-30"}),
+    ("bilaterals.show_call", "bilaterals.mark_action[done]"): Form(
+        "organiser", variant="call_held", one_click=True),
     ("holidays.holidays", "holidays.holidays"): Form(
         "organiser", fill={"override-country": "TH", "override-name": "Extra day"}),
     ("holidays.blocked_times", "holidays.blocked_times"): Form(
         "organiser", fill={"block-country": "TH", "block-weekday": "2", "block-start": "15:00",
                            "block-end": "16:00", "block-label": "Team meeting"},
         bad={"block-end": "14:30"}),
+    ("holidays.blocked_times", "holidays.set_ramadan"): Form(
+        "organiser", fill={"ramadan-country": "MY", "ramadan-year": "2027",
+                           "ramadan-first_day": "2027-02-08", "ramadan-last_day": "2027-03-09"},
+        bad={"ramadan-last_day": "2027-02-01"}),
     ("workinggroups.create_group", "workinggroups.create_group"): Form(
         "organiser", fill={"repeat": "weekly", "weekday": "2", "interval": "2"},
         bad={"interval": "0"}),
@@ -360,6 +389,11 @@ FORMS: dict[tuple[str, str], Form] = {
     ("workinggroups.show_group", "workinggroups.change_occurrence"): Form(
         "organiser", button="Move", bad={"new_date": ""}),
     ("workinggroups.show_group", "workinggroups.set_members"): Form("organiser"),
+    ("workinggroups.show_meeting", "workinggroups.save_minutes"): Form(
+        "organiser", fill={"minutes": "Updates shared; guidance discussed."}),
+    ("workinggroups.show_meeting", "workinggroups.add_action"): Form(
+        "organiser", fill={"text": "Send the figures", "owner": _user_id("participant"),
+                           "due_date": "2099-02-01"}),
     ("notices.index", "notices.email_choices"): Form("participant"),
     # The session page's programme panel: a guest speaker added (who agreed to be named), a
     # linked video, the library's case study as material.
@@ -394,8 +428,14 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("auth.deactivate_account", "auth.deactivate_account"): "organiser",
     ("bilaterals.confirm_pick", "bilaterals.pick"): "organiser",
     ("bilaterals.show_call", "bilaterals.cancel_call"): "organiser",
+    # The owner marks their action done from their list of calls (organisers from the call's
+    # page: FORMS, as it renders under the scheduled call's variant).
+    ("bilaterals.list_calls", "bilaterals.mark_action[done]"): "participant",
     ("holidays.holidays", "holidays.delete_override"): "organiser",
     ("holidays.blocked_times", "holidays.delete_blocked_time"): "organiser",
+    # The meeting's move is offered on its button ("Move to Tue 20 Jan 2099, 10:00").
+    ("workinggroups.show_group", "workinggroups.move_off_holiday"): "organiser",
+    ("workinggroups.show_meeting", "workinggroups.mark_action"): "participant",
     ("calendar.manage", "calendar.new_feed"): "participant",
     ("calendar.manage", "calendar.revoke_feed"): "participant",
     ("core.outbox", "core.retry_message"): "organiser",
@@ -559,7 +599,7 @@ def _open(app, contract, key) -> tuple[str, RenderedForm]:
     page, target = key
     spec = FORMS[key]
     values = {**contract.values, **contract.variants.get(spec.variant, {})}
-    url = _page_url(app, page, values)
+    url = _page_url(app, page, values) + (f"?{spec.query}" if spec.query else "")
     client = _client(app, contract, spec.user)
     response = client.get(url)
     assert response.status_code == 200, f"GET {url} as {spec.user}: {response.status_code}"

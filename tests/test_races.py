@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import UTC
 from datetime import date
 from datetime import datetime
+from datetime import time
 from datetime import timedelta
 
 import pytest
@@ -26,6 +27,11 @@ from app.attendance import services as attendance
 from app.attendance.models import Attendance
 from app.auth import services as accounts
 from app.auth.models import User
+from app.bilaterals import services as bilaterals
+from app.bilaterals.models import BilateralCall
+from app.bilaterals.models import CallInvitee
+from app.bilaterals.models import CallStatus
+from app.bilaterals.models import CandidateSlot
 from app.core.db import begin_write_transaction
 from app.core.errors import Refusal
 from app.core.models import AuditRecord
@@ -41,6 +47,8 @@ from app.interpretation import services as interpretation
 from app.interpretation.models import Assignment
 from app.interpretation.models import AssignmentStatus
 from app.interpretation.models import Grade
+from app.interpretation.models import InterpreterProfile
+from app.interpretation.models import SessionChannel
 from app.registrations import services as registrations
 from app.registrations.models import Registration
 from app.registrations.models import RegistrationStatus
@@ -416,6 +424,64 @@ def test_auto_assign_twice_for_one_event_at_once_adds_each_interpreter_once(race
             assert all(count == 1 for count in pairs.values()), pairs
 
 
+def _call_with_one_slot(start: datetime):
+    """An Indonesia-Thailand call booking Roundtable's interpreters, its one slot at
+    ``start``: (call id, the unit of work picking that slot)."""
+    organiser = _person(("organiser",), "AU")
+    jakarta, bangkok = _person(country="ID"), _person(country="TH")
+    db.session.flush()
+    call = BilateralCall(country_a="ID", country_b="TH", topic=f"Call {next(_serial)}",
+                         duration_minutes=60, first_date=start.date(), last_date=start.date(),
+                         timezone="Asia/Jakarta", interpretation_from="th",
+                         interpretation_to="id", book_interpreters=True,
+                         created_by_id=organiser.id,
+                         invitees=[CallInvitee(user_id=jakarta.id),
+                                   CallInvitee(user_id=bangkok.id)])
+    slot = CandidateSlot(start_dt=start, end_dt=start + timedelta(hours=1), rank=1)
+    call.slots.append(slot)
+    db.session.add(call)
+    db.session.flush()
+    slot_id, organiser_id = slot.id, organiser.id
+    return call.id, lambda locked: bilaterals.pick_slot(
+        locked, slot_id, db.session.get(User, organiser_id)).id
+
+
+def test_picking_a_call_slot_racing_an_assignment_of_its_only_interpreter_books_once(
+        race_app):
+    """The organiser scheduling a call (which proposes its free interpreter) and another
+    organiser assigning that interpreter to a session at the same hour: one of them wins, the
+    other is refused, and the interpreter is never booked twice at once."""
+    with race_app.app_context():
+        siti = _person(("interpreter",), "TH")
+        db.session.flush()
+        interpretation.save_profile(siti, timezone="Asia/Bangkok", works_remote=True,
+                                    works_on_site=True, grades={"th": Grade.A, "id": Grade.B})
+        siti_id = siti.id
+        db.session.commit()
+    for round_ in range(REPEAT // 2):
+        with race_app.app_context():
+            start = datetime.combine(SOON + timedelta(days=round_), datetime.min.time(),
+                                     tzinfo=UTC) + timedelta(hours=3)
+            call_id, pick = _call_with_one_slot(start)
+            event = _event(kind=EventKind.VIRTUAL)
+            session = EventSession(event=event, title="Plenary", kind=SessionKind.PLENARY,
+                                   start_dt=start, end_dt=start + timedelta(hours=1),
+                                   floor_language="id")
+            db.session.add(session)
+            db.session.flush()
+            channel_id = interpretation.open_channel(session, "th").id
+            db.session.commit()
+        outcomes = both_at_once(
+            race_app, (_load(BilateralCall, call_id), pick),
+            (_load(SessionChannel, channel_id), lambda channel: interpretation.assign_interpreter(
+                channel, db.session.get(InterpreterProfile, siti_id)).id))
+        assert sorted(o[0] for o in outcomes) == ["ok", "refused"], outcomes
+        with race_app.app_context():
+            assert _overlapping_bookings([siti_id]) == [], outcomes
+            scheduled = db.session.get(BilateralCall, call_id).status == CallStatus.SCHEDULED
+            assert scheduled == (outcomes[0][0] == "ok"), outcomes
+
+
 # --- accounts -------------------------------------------------------------------------------
 
 def _use_link(token, password):
@@ -784,3 +850,125 @@ def test_two_organisers_saving_translations_from_one_page_keep_the_first_and_ref
         with race_app.app_context():
             kept = db.session.get(EventSession, ids[1]).translations
             assert kept in ({"th": {"title": "การประชุมใหญ่"}}, {"id": {"title": "Pleno"}})
+
+
+# --- bilateral call outcomes ------------------------------------------------------------------
+
+def _held_call_with_action():
+    """A scheduled New Zealand-Thailand call, an action its Thai invitee owns, and the New
+    Zealand invitee. Returns their ids."""
+    from app.bilaterals import outcomes
+    from app.bilaterals import services as bilaterals
+
+    organiser = _person(("organiser",), "AU")
+    kiwi, thai = _person(), _person(country="TH")
+    thai.timezone = "Asia/Bangkok"
+    db.session.commit()
+    call = bilaterals.create_call(bilaterals.CallInput(
+        country_a="NZ", country_b="TH", topic=f"Race {next(_serial)}", duration_minutes=60,
+        first_date=SOON, last_date=SOON + timedelta(days=9), timezone="Asia/Bangkok",
+        invitee_ids=[kiwi.id, thai.id]), organiser)
+    bilaterals.pick_slot(call, call.slots[0].id, organiser)
+    db.session.commit()
+    action = outcomes.add_action(call, outcomes.ActionInput(
+        "Send the checklist", thai.id, SOON + timedelta(days=30)), organiser)
+    db.session.commit()
+    return {"call": call.id, "action": action.id, "owner": thai.id, "other": kiwi.id,
+            "organiser": organiser.id}
+
+
+def _load_action(action_id):
+    from app.bilaterals.models import CallAction
+
+    return lambda: db.session.get(CallAction, action_id)
+
+
+def test_the_owner_marking_done_racing_a_handover_of_the_action_does_one_or_the_other(
+        race_app):
+    """An organiser gives the action to the other invitee while its owner marks it done:
+    decided under the call's lock, the owner either marks it before it moves (it moves, done)
+    or finds it no longer theirs (refused, still open)."""
+    from app.bilaterals import outcomes
+    from app.bilaterals.models import CallAction
+    from app.notices.models import Notice
+
+    for _ in range(REPEAT // 2):
+        with race_app.app_context():
+            ids = _held_call_with_action()
+        mark = (_load_action(ids["action"]), lambda action, owner=ids["owner"]:
+                outcomes.set_done(action.call, action.id, db.session.get(User, owner), True).id)
+        hand_on = (_load_action(ids["action"]), lambda action, other=ids["other"]:
+                   outcomes.edit_action(action.call, action.id, outcomes.ActionInput(
+                       action.text, other, action.due_date)).id)
+        results = both_at_once(race_app, mark, hand_on)
+        assert results[1][0] == "ok", results
+        with race_app.app_context():
+            action = db.session.get(CallAction, ids["action"])
+            assert action.owner_id == ids["other"]
+            if results[0][0] == "ok":
+                assert action.done_dt is not None, results
+            else:
+                assert results[0][0] == "refused" and action.done_dt is None, results
+            # The new owner is told once, whatever the order.
+            assert db.session.scalar(select(func.count()).select_from(Notice).where(
+                Notice.kind == "call_action_assigned",
+                Notice.recipient_id == ids["other"])) == 1
+
+
+# --- working groups ------------------------------------------------------------------------
+
+def _saturday_group():
+    """A Jakarta group meeting on the first Saturday of each month (a weekend day, so always
+    flagged whatever the holiday data), an Indonesian member, and two organisers. Ids."""
+    from app.workinggroups import services as groups
+
+    first, second = _person(("organiser",), "AU"), _person(("organiser",), "AU")
+    member = _person(country="ID")
+    member.timezone = "Asia/Jakarta"
+    db.session.commit()
+    group = groups.create_working_group(groups.GroupInput(
+        name=f"Saturday group {next(_serial)}", country_code="ID", timezone="Asia/Jakarta",
+        rrule="FREQ=MONTHLY;BYDAY=1SA", first_date=SOON, start_time=time(10),
+        duration_minutes=60, member_ids=[member.id]), first)
+    db.session.commit()
+    original = groups.group_occurrences(group, limit=1)[0].original_start_dt
+    return {"group": group.id, "first": first.id, "second": second.id, "member": member.id,
+            "original": original}
+
+
+def _move_off_clash(group_id, organiser_id, original):
+    from app.workinggroups import clashes
+    from app.workinggroups.models import WorkingGroup
+
+    return (lambda: db.session.get(WorkingGroup, group_id),
+            lambda group: clashes.move_off_clash(group, original,
+                                                 db.session.get(User, organiser_id)))
+
+
+def test_two_organisers_moving_one_meeting_off_a_holiday_move_it_once(race_app):
+    """Both read the meeting on its weekend day; one moves it, the other finds it no longer
+    clashing (409) instead of moving it again: one exception, one raise of the SEQUENCE, one
+    notice to the member, one audit record."""
+    from app.notices.models import Notice
+    from app.workinggroups.models import WorkingGroup
+    from app.workinggroups.models import WorkingGroupException
+
+    for _ in range(REPEAT // 2):
+        with race_app.app_context():
+            ids = _saturday_group()
+        outcomes = both_at_once(
+            race_app, _move_off_clash(ids["group"], ids["first"], ids["original"]),
+            _move_off_clash(ids["group"], ids["second"], ids["original"]))
+        assert sorted(kind for kind, _result in outcomes) == ["ok", "refused"], outcomes
+        with race_app.app_context():
+            group = db.session.get(WorkingGroup, ids["group"])
+            [moved] = db.session.scalars(select(WorkingGroupException).where(
+                WorkingGroupException.group_id == group.id)).all()
+            assert moved.new_start_dt == next(r for k, r in outcomes if k == "ok")
+            assert group.sequence == 1
+            assert db.session.scalar(select(func.count()).select_from(Notice).where(
+                Notice.recipient_id == ids["member"],
+                Notice.kind == "group_meeting_moved")) == 1
+            assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
+                AuditRecord.action == "working_group_meeting_moved_off_holiday",
+                AuditRecord.subject_id == group.id)) == 1

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+from datetime import date
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.bilaterals import outcomes
 from app.bilaterals import services
+from app.bilaterals.models import Answer
 from app.bilaterals.models import BilateralCall
 from app.core.time import now_utc
 from app.core.time import to_zone
+from app.events.models import EventStatus
 from app.extensions import db
 
 DEMO_TOPIC = "Follow-up: community placement for unaccompanied children"
 # Already scheduled between Indonesia and Thailand: only its invitees (sari@, somchai@),
 # organisers and its interpreter see it (a private event).
 SCHEDULED_TOPIC = "Follow-up: screening and referral at the border"
+# Held three weeks ago between New Zealand and Thailand (participant@ and somchai@): its notes
+# and two open actions, one each, which the open poll between them shows "from last time".
+HELD_TOPIC = "Follow-up: referral pathways from screening to community placement"
+HELD_NOTES = ("Both delegations described how a child is referred from screening at the "
+              "border to a community placement, and where the handover between agencies "
+              "is slow.\n\nAgreed: share the guidance documents each side uses and compare "
+              "the screening checklists before the next call.")
+HELD_ACTIONS = (
+    ("participant@example.org", "Share New Zealand's community placement guidance", 10),
+    ("somchai@example.org", "Send the screening checklist in Thai and English", 4),
+)
+# An open Indonesia-Thailand poll booking Roundtable's interpreters (Thai-Indonesian): its
+# slots are those when Nok Interpreter is free, and it keeps Ramadan hours.
+STAFFED_TOPIC = "Follow-up: child-friendly interviews with an interpreter"
 
 
 def _user(email: str) -> User | None:
@@ -58,4 +76,72 @@ def schedule_demo_call(created: dict) -> None:
         online_url="https://meet.example.org/bilateral-id-th"), organiser)
     if call.slots:
         services.pick_slot(call, call.slots[0].id, organiser)
+    created["bilateral_calls"] = created.get("bilateral_calls", 0) + 1
+
+
+def seed_outcomes(created: dict) -> None:
+    """somchai@ answers the open poll (participant@ has not yet); a call between them held
+    three weeks ago with its notes and two open actions. Voting and scheduling lock calls, so
+    the caller runs this in a transaction of its own."""
+    organiser = _user("organiser@example.org")
+    pita, somchai = _user("participant@example.org"), _user("somchai@example.org")
+    poll = db.session.scalar(select(BilateralCall).where(BilateralCall.topic == DEMO_TOPIC))
+    if not all((organiser, pita, somchai)) or poll is None:
+        return
+    if poll.is_open and poll.slots and not services.my_answers(poll, somchai):
+        choices = (Answer.YES, Answer.IF_NEED_BE, Answer.NO)
+        services.vote(poll, somchai, {slot.id: choices[n % 3]
+                                      for n, slot in enumerate(poll.slots)})
+    if db.session.scalar(select(BilateralCall.id).where(BilateralCall.topic == HELD_TOPIC)):
+        return
+    call = _held_call(organiser, pita, somchai)
+    if call is None:
+        return
+    outcomes.save_notes(call, HELD_NOTES)
+    today = to_zone(now_utc(), call.timezone).date()
+    for email, text, due_in in HELD_ACTIONS:
+        outcomes.add_action(call, outcomes.ActionInput(
+            text, _user(email).id, today + timedelta(days=due_in)), organiser)
+    created["bilateral_calls"] = created.get("bilateral_calls", 0) + 1
+
+
+def _held_call(organiser, pita, somchai) -> BilateralCall | None:
+    """Polled and scheduled like any call, then moved three weeks into the past (the poll
+    only offers times to come), before the open poll between the same countries."""
+    first = to_zone(now_utc(), "Asia/Bangkok").date() + timedelta(days=7)
+    call = services.create_call(services.CallInput(
+        country_a="NZ", country_b="TH", topic=HELD_TOPIC, duration_minutes=60,
+        first_date=first, last_date=first + timedelta(days=20), timezone="Asia/Bangkok",
+        invitee_ids=[pita.id, somchai.id], interpretation="th-en",
+        online_url="https://meet.example.org/bilateral-nz-th"), organiser)
+    if not call.slots:
+        return None
+    slot = call.slots[0]
+    session = services.pick_slot(call, slot.id, organiser)
+    back = timedelta(days=7 * ((slot.start_dt - now_utc()).days // 7 + 4))
+    slot.start_dt, slot.end_dt = slot.start_dt - back, slot.end_dt - back
+    session.start_dt, session.end_dt = slot.start_dt, slot.end_dt
+    held_on: date = to_zone(slot.start_dt, call.timezone).date()
+    session.event.start_date = session.event.end_date = held_on
+    session.event.status = EventStatus.HELD
+    call.first_date, call.last_date = held_on - timedelta(days=7), held_on + timedelta(days=7)
+    call.created_dt = now_utc() - timedelta(days=60)
+    db.session.flush()
+    return call
+
+
+def seed_staffed_call(created: dict) -> None:
+    """The Indonesia-Thailand poll that books interpreters (run once they exist)."""
+    organiser = _user("organiser@example.org")
+    sari, somchai = _user("sari@example.org"), _user("somchai@example.org")
+    if not all((organiser, sari, somchai)) or db.session.scalar(
+            select(BilateralCall.id).where(BilateralCall.topic == STAFFED_TOPIC)):
+        return
+    first = to_zone(now_utc(), "Asia/Jakarta").date() + timedelta(days=10)
+    services.create_call(services.CallInput(
+        country_a="ID", country_b="TH", topic=STAFFED_TOPIC, duration_minutes=60,
+        first_date=first, last_date=first + timedelta(days=20), timezone="Asia/Jakarta",
+        invitee_ids=[sari.id, somchai.id], interpretation="th-id", book_interpreters=True,
+        ramadan_hours=True, online_url="https://meet.example.org/bilateral-interviews"),
+        organiser)
     created["bilateral_calls"] = created.get("bilateral_calls", 0) + 1

@@ -25,10 +25,12 @@ DURATIONS = as_choices([("30", _l("30 minutes")), ("45", _l("45 minutes")),
 
 
 class CallForm(Form):
-    country_a = SelectField(_l("First country"), choices=countries(),
+    country_a = SelectField(_l("First country"), choices=countries(_l("Choose a country")),
                             validators=[InputRequired()])
-    country_b = SelectField(_l("Second country"), choices=countries(),
+    country_b = SelectField(_l("Second country"), choices=countries(_l("Choose a country")),
                             validators=[InputRequired()])
+    # Lists (and ticks) the two countries' delegates; creates nothing.
+    show_delegates = SubmitField(_l("Show their delegates"))
     topic = StringField(_l("Topic"), validators=[InputRequired(), Length(max=200)])
     follow_up_event = SelectField(_l("Follow-up of"), validators=[Optional()])
     duration = SelectField(_l("Duration"), choices=DURATIONS, default="60")
@@ -41,8 +43,17 @@ class CallForm(Form):
     invitees = CheckboxListField(_l("Invitees"), validators=[InputRequired(
         _l("Choose the invitees of both countries."))])
     interpretation = SelectField(_l("Interpretation"), validators=[Optional()])
+    book_interpreters = BooleanField(
+        _l("Book our interpreters for it"), default=True,
+        description=_l("Slots only when a team for the two languages is free; picking one "
+                       "proposes that team. Leave unticked when the interpreters come from "
+                       "elsewhere."))
     avoid_joint_leave = BooleanField(
         _l("Avoid Indonesia's joint leave days (cuti bersama)"), default=True)
+    ramadan_hours = BooleanField(
+        _l("Keep Ramadan hours (a shorter working day, no call at iftar)"), default=True,
+        description=_l("On the days of Ramadan, in the countries whose blocked times include "
+                       "Ramadan hours (Indonesia and Malaysia by default)."))
     online_url = URLField(_l("Online meeting link"),
                           validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Find slots and open the poll"))
@@ -78,3 +89,18 @@ class AskForm(Form):
     note = TextAreaField(_l("Anything the organisers should know (optional)"),
                          validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Ask for the call"))
+
+
+class NotesForm(Form):
+    notes = TextAreaField(_l("What the call discussed and decided"),
+                          validators=[Optional(), Length(max=10000)],
+                          description=_l("Seen by the call's invitees and organisers only. "
+                                         "Chatham House Rule: attribute nothing to anyone."))
+    submit = SubmitField(_l("Save the notes"))
+
+
+class ActionForm(Form):
+    text = StringField(_l("Action"), validators=[InputRequired(), Length(max=500)])
+    owner = SelectField(_l("Owner"), validators=[InputRequired()])
+    due_date = DateField(_l("Due date"), validators=[InputRequired()])
+    submit = SubmitField(_l("Add the action"))

@@ -57,6 +57,12 @@ class BilateralCall(db.Model):
     interpretation_from: Mapped[str] = mapped_column(sa.String(8), default="")
     interpretation_to: Mapped[str] = mapped_column(sa.String(8), default="")
     avoid_joint_leave: Mapped[bool] = mapped_column(default=True)
+    # Keep each country's Ramadan hours (its blocked times marked Ramadan only) on its days
+    # of Ramadan: Indonesia's and Malaysia's shorter working day and iftar.
+    ramadan_hours: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # With interpretation: book Roundtable's interpreters (slots only when a team is free;
+    # the team proposed when a slot is picked). False: the interpreters come from elsewhere.
+    book_interpreters: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     online_url: Mapped[str] = mapped_column(sa.String(500), default="")
     status: Mapped[CallStatus] = mapped_column(str_enum(CallStatus), default=CallStatus.OPEN,
                                                index=True)
@@ -64,6 +70,10 @@ class BilateralCall(db.Model):
         sa.ForeignKey("sessions.id", ondelete="SET NULL"))
     # Why no slot was found, as reason records, shown to the organiser.
     no_slot_reasons: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
+    # What the call decided, written by organisers once it is scheduled; its invitees and
+    # organisers read it (the call's page), nobody else.
+    outcome_notes: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    outcome_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
@@ -71,6 +81,9 @@ class BilateralCall(db.Model):
         back_populates="call", cascade="all, delete-orphan")
     slots: Mapped[list[CandidateSlot]] = relationship(
         back_populates="call", cascade="all, delete-orphan", order_by="CandidateSlot.rank")
+    actions: Mapped[list[CallAction]] = relationship(
+        back_populates="call", cascade="all, delete-orphan",
+        order_by="(CallAction.due_date, CallAction.id)")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     follow_up_event: Mapped[Event | None] = relationship()
     session: Mapped[EventSession | None] = relationship()
@@ -124,6 +137,30 @@ class SlotVote(db.Model):
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
     slot: Mapped[CandidateSlot] = relationship(back_populates="votes")
+
+
+class CallAction(db.Model):
+    """A follow-up action agreed on a call: one owner (an invitee or an organiser), a due
+    date, done when its owner (or an organiser) says so."""
+
+    __tablename__ = "call_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("bilateral_calls.id", ondelete="CASCADE"),
+                                         index=True)
+    text: Mapped[str] = mapped_column(sa.String(500))
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    due_date: Mapped[date] = mapped_column(sa.Date)
+    done_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    call: Mapped[BilateralCall] = relationship(back_populates="actions")
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_dt is not None
 
 
 class CallRequest(db.Model):

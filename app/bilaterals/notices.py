@@ -1,6 +1,7 @@
-"""The notices bilateral calls send: a poll opened to its invitees, and a reminder to those
+"""The notices bilateral calls send: a poll opened to its invitees, a reminder to those
 who have not answered it after ``POLL_REMINDER_HOURS`` (``remind_unanswered``, a job that is
-safe to run on several hosts at once)."""
+safe to run on several hosts at once), the call scheduled (at the time in the reader's own
+zone), and a follow-up action given to its owner."""
 
 from __future__ import annotations
 
@@ -31,6 +32,30 @@ add_kind(NoticeKind("poll_opened", _l("When can you meet? A bilateral call's pol
                     _l("I am invited to answer a bilateral call's poll"), email_default=True))
 add_kind(NoticeKind("poll_reminder", _l("Reminder: please answer the poll for %(topic)s"),
                     _l("I have not yet answered a bilateral call's poll"), email_default=True))
+
+# The scheduling email carries the calendar invitation already: the notice is not emailed
+# unless the person asks for it.
+add_kind(NoticeKind("call_scheduled", _l("A bilateral call is scheduled: %(topic)s, %(start)s"),
+                    _l("A bilateral call I am invited to is scheduled"), email_default=False,
+                    times=("start",)))
+add_kind(NoticeKind("call_action_assigned",
+                    _l("A follow-up action is yours, due %(due)s: %(action)s"),
+                    _l("A follow-up action of a bilateral call is given to me"),
+                    email_default=True, dates=("due",),
+                    detail=_l("From the bilateral call: %(topic)s")))
+
+
+def tell_scheduled(call: BilateralCall, start: datetime) -> None:
+    notify([invitee.user for invitee in call.invitees], "call_scheduled", topic=call.topic,
+           start=start, link=app_path("bilaterals.show_call", call_id=call.id))
+
+
+def tell_action_owner(action) -> None:
+    """The owner learns the action is theirs (the due date is a calendar date: it reads the
+    same in every zone, written by the reader's locale when the notice is read)."""
+    notify([action.owner], "call_action_assigned", topic=action.call.topic,
+           action=action.text, due=action.due_date.isoformat(),
+           link=app_path("bilaterals.show_call", call_id=action.call_id))
 
 
 def tell_poll_opened(call: BilateralCall, invitees: list[User]) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from app.bilaterals.models import BilateralCall
+from app.bilaterals.models import CallAction
 from app.bilaterals.models import CallInvitee
 from app.bilaterals.models import CallRequest
 from app.bilaterals.models import CandidateSlot
@@ -31,7 +32,11 @@ def _export(user) -> list[dict]:
     asked = [row(request, "country_a country_b topic note created_dt", item="call request")
              for request in db.session.scalars(select(CallRequest).where(
                  CallRequest.requester_id == user.id).order_by(CallRequest.created_dt))]
-    return invited + answers + asked
+    owned = [row(action, "text due_date done_dt created_dt", item="follow-up action",
+                 call=action.call.topic)
+             for action in db.session.scalars(select(CallAction).where(
+                 CallAction.owner_id == user.id).order_by(CallAction.created_dt))]
+    return invited + answers + asked + owned
 
 
 def _erase(erasure: Erasure) -> None:
@@ -48,12 +53,16 @@ HOLDINGS.add("bilaterals", Holding(
             not_personal="id country_a country_b topic duration_minutes first_date last_date "
                          "timezone follow_up_event_id interpretation_from interpretation_to "
                          "avoid_joint_leave online_url status session_id no_slot_reasons "
-                         "created_dt",
+                         "created_dt outcome_notes outcome_dt ramadan_hours book_interpreters",
             fact="created_by_id"),
         "call_invitees": columns(fact="id call_id user_id"),
         "candidate_slots": columns(
             not_personal="id call_id start_dt end_dt rank worst_minutes is_chosen"),
         "slot_votes": columns(fact="id slot_id user_id answer updated_dt"),
+        # Who owns an action and what it says stay after erasure: the call's record, owned
+        # by the anonymised account.
+        "call_actions": columns(
+            fact="id call_id text owner_id due_date done_dt created_by_id created_dt"),
         "call_requests": columns(
             fact="id requester_id country_a country_b topic created_dt call_id",
             personal="note"),

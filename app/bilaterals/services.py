@@ -8,6 +8,7 @@ that was closed while it waited, and two organisers cannot pick two slots.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import date
@@ -35,9 +36,11 @@ from app.bilaterals.models import CallStatus
 from app.bilaterals.models import CandidateSlot
 from app.bilaterals.models import SlotVote
 from app.bilaterals.notices import tell_poll_opened
+from app.bilaterals.notices import tell_scheduled
 from app.bilaterals.slots import Block
 from app.bilaterals.slots import Invitee
 from app.bilaterals.slots import Reason
+from app.bilaterals.slots import TeamCheck
 from app.bilaterals.slots import find_slots
 from app.calendar.ical import Attendee
 from app.calendar.services import SESSION
@@ -51,6 +54,7 @@ from app.core.locking import lock_row
 from app.core.mail import queue_email
 from app.core.models import AuditRecord
 from app.core.models import Country
+from app.core.registry import Registry
 from app.core.time import fmt_when
 from app.core.time import now_utc
 from app.core.time import to_zone
@@ -68,6 +72,7 @@ from app.extensions import db
 from app.holidays.services import blocked_times_for
 from app.holidays.services import holidays_for
 from app.holidays.services import overrides_for
+from app.holidays.services import ramadans_for
 from app.holidays.workdays import subdivision_for
 from app.holidays.workdays import working_days_of
 from app.registrations.models import AttendAs
@@ -94,6 +99,36 @@ class Unprocessable(BilateralError):
 
 class BilateralConflict(BilateralError, Conflict):
     """Refused because the state changed under the person: see ``Conflict``."""
+
+
+@dataclass(frozen=True)
+class CallStaffing:
+    """What a feature above this one (interpretation) adds to a call that needs it:
+    ``team_check(call)``, None or whether a team is free at [start, end) (the slot finder
+    proposes only those); ``preview(call, start, end)``, a line for the confirmation page;
+    ``staff(call, session)``, run in the pick's unit of work, under the call's lock, to
+    staff the new session (raising a ``BilateralConflict`` when it no longer can)."""
+
+    team_check: Callable[[BilateralCall], TeamCheck | None]
+    preview: Callable[[BilateralCall, datetime, datetime], str]
+    staff: Callable[[BilateralCall, EventSession], None]
+
+
+CALL_STAFFING: Registry[CallStaffing] = Registry("staffing of a bilateral call")
+
+
+def staffing_preview(call: BilateralCall, slot: CandidateSlot) -> list[str]:
+    """What picking ``slot`` will staff (the interpretation channel and its team)."""
+    return [line for line in (staffing.preview(call, slot.start_dt, slot.end_dt)
+                              for staffing in CALL_STAFFING) if line]
+
+
+def _team_check(call: BilateralCall) -> TeamCheck | None:
+    checks = [check for check in (staffing.team_check(call) for staffing in CALL_STAFFING)
+              if check is not None]
+    if not checks:
+        return None
+    return lambda start, end: all(check(start, end) for check in checks)
 
 
 # --- who is free when -------------------------------------------------------------------
@@ -127,17 +162,25 @@ def _busy(user_ids, start: datetime, end: datetime) -> dict[int, list[tuple]]:
 
 
 def invitee_profiles(users: list[User], first: date, last: date, *,
-                     joint_leave: bool) -> list[Invitee]:
+                     joint_leave: bool, ramadan: bool = False) -> list[Invitee]:
+    """What the slot finder knows of each invitee; with ``ramadan``, their country's
+    Ramadan hours on its days of Ramadan."""
     countries = {c.code: c for c in db.session.scalars(select(Country).where(
         Country.code.in_({u.country_code for u in users})))}
+    fasting = {code: tuple((r.first_day, r.last_day) for r in ramadans)
+               for code, ramadans in ramadans_for(countries, first - timedelta(days=1),
+                                                  last + timedelta(days=1)).items()} \
+        if ramadan else {}
     overrides = overrides_for(countries, first, last)
     window = (datetime.combine(first, time(), UTC) - timedelta(days=1),
               datetime.combine(last, time(), UTC) + timedelta(days=2))
     busy = _busy([u.id for u in users], *window)
-    blocked = {code: tuple(Block(b.weekday, b.start_minute, b.end_minute) for b in blocks)
+    blocked = {code: tuple(Block(b.weekday, b.start_minute, b.end_minute, b.ramadan_only)
+                           for b in blocks)
                for code, blocks in blocked_times_for(countries).items()}
     profiles = []
-    for user in users:
+    # An organiser or interpreter with no country has no working days to keep to.
+    for user in (user for user in users if user.country_code in countries):
         country = countries[user.country_code]
         subdivision = subdivision_for(country.code, user.timezone, country.holiday_subdivision)
         profiles.append(Invitee(
@@ -146,7 +189,8 @@ def invitee_profiles(users: list[User], first: date, last: date, *,
             working_days=working_days_of(country.code, subdivision),
             holidays=holidays_for(country.code, subdivision, first, last, overrides,
                                   joint_leave=joint_leave),
-            busy=tuple(sorted(busy.get(user.id, ()))), blocked=blocked[country.code]))
+            busy=tuple(sorted(busy.get(user.id, ()))), blocked=blocked[country.code],
+            fasting=fasting.get(country.code, ())))
     return profiles
 
 
@@ -216,6 +260,9 @@ def reason_text(reason: Reason, locale: str) -> str:
         days = ", ".join(str(WEEKDAYS_PLURAL[day]) for day in reason.weekdays)
         return _("No overlap of working hours between %(a)s and %(b)s on %(days)s.",
                  a=zones[0], b=zones[1], days=days)
+    if reason.code == "no_team":
+        return _("No interpreter team for the call's languages is free at any time that "
+                 "suits the invitees: add interpreters, or ask them to free some time.")
     if reason.code == "too_short":
         return _("The working hours of %(zones)s overlap for at most %(n)d minutes on a day, "
                  "too short for the call.", zones=", ".join(zones), n=reason.minutes)
@@ -237,6 +284,8 @@ class CallInput:
     follow_up_event_id: int | None = None
     interpretation: str = ""  # "th-en"
     avoid_joint_leave: bool = True
+    ramadan_hours: bool = True
+    book_interpreters: bool = False  # from Roundtable's interpreters (needs interpretation)
     online_url: str = ""
     request_id: int | None = None  # the participant's request this call answers
 
@@ -255,17 +304,20 @@ def _check_call(data: CallInput) -> list[User]:
     if data.duration_minutes % 15 or not 15 <= data.duration_minutes <= 480:
         raise Unprocessable(_("The duration must be between 15 minutes and 8 hours, in "
                               "steps of 15 minutes."))
-    users = list(db.session.scalars(select(User).where(User.id.in_(set(data.invitee_ids)))))
+    users = list(db.session.scalars(select(User).where(User.id.in_(set(data.invitee_ids)),
+                                                       User.deactivated_dt.is_(None))))
     if len(users) != len(set(data.invitee_ids)) or not users:
         raise Unprocessable(_("Choose the invitees from the list."))
-    countries = {user.country_code for user in users}
-    if not countries <= {data.country_a, data.country_b}:
+    pair = (data.country_a, data.country_b)
+    if any(side_of(user, pair) is None and not is_supporting(user) for user in users):
         raise Unprocessable(_("Every invitee must belong to one of the two countries' "
-                              "delegations."))
-    if countries != {data.country_a, data.country_b}:
-        raise Unprocessable(_("Invite people from both countries: all invitees are from "
-                              "%(country)s.",
-                              country=country_name(next(iter(countries)), str(get_locale()))))
+                              "delegations, or be an organiser or an interpreter."))
+    countries = {side_of(user, pair) for user in users} - {None}
+    if countries != set(pair):
+        missing = (set(pair) - countries).pop()
+        raise Unprocessable(_("Invite people from both countries: nobody from %(country)s's "
+                              "delegation is invited.",
+                              country=country_name(missing, str(get_locale()))))
     if data.interpretation:
         parts = data.interpretation.split("-")
         if len(parts) != 2 or parts[0] == parts[1] or not all(parts):
@@ -274,6 +326,44 @@ def _check_call(data: CallInput) -> list[User]:
             db.session.get(Event, data.follow_up_event_id) is None:
         raise Unprocessable(_("Choose the event this call follows from the list."))
     return users
+
+
+def side_of(user: User, pair: tuple[str, str]) -> str | None:
+    """The delegation of the two a person sits in: a participant of that country."""
+    return user.country_code if user.is_participant and user.country_code in pair else None
+
+
+def is_supporting(user: User) -> bool:
+    """Organisers and interpreters may join any call beside the two delegations."""
+    return user.is_organiser or user.is_interpreter
+
+
+@dataclass(frozen=True)
+class InviteeGroup:
+    """People a call may invite, one group each: a delegation (``country`` set; ticked by
+    default), organisers, interpreters."""
+
+    country: str | None
+    role: str  # "delegation", "organiser" or "interpreter"
+    people: tuple[User, ...]
+
+
+def invitable(country_a: str | None, country_b: str | None) -> list[InviteeGroup]:
+    """Who the call form offers: the active delegates of the two countries (each country's
+    participants), then organisers and interpreters not already in one of them. Nobody else
+    of the platform: a call is between two delegations."""
+    pair = tuple(code for code in (country_a, country_b) if code)
+    people = db.session.scalars(select(User).where(
+        User.deactivated_dt.is_(None),
+        (User.is_participant & User.country_code.in_(pair)) | User.is_organiser
+        | User.is_interpreter).order_by(User.display_name, User.id)).all()
+    groups = [InviteeGroup(code, "delegation", tuple(
+        user for user in people if side_of(user, pair) == code)) for code in dict.fromkeys(pair)]
+    rest = [user for user in people if side_of(user, pair) is None]
+    groups.append(InviteeGroup(None, "organiser", tuple(u for u in rest if u.is_organiser)))
+    groups.append(InviteeGroup(None, "interpreter", tuple(
+        u for u in rest if u.is_interpreter and not u.is_organiser)))
+    return [group for group in groups if group.people]
 
 
 def create_call(data: CallInput, actor: User) -> BilateralCall:
@@ -286,6 +376,8 @@ def create_call(data: CallInput, actor: User) -> BilateralCall:
         last_date=data.last_date, timezone=data.timezone,
         follow_up_event_id=data.follow_up_event_id, interpretation_from=source,
         interpretation_to=target, avoid_joint_leave=data.avoid_joint_leave,
+        ramadan_hours=data.ramadan_hours,
+        book_interpreters=data.book_interpreters and bool(data.interpretation),
         online_url=data.online_url.strip(), created_by_id=actor.id, status=CallStatus.OPEN,
         invitees=[CallInvitee(user_id=user.id) for user in users])
     db.session.add(call)
@@ -346,9 +438,9 @@ def propose_slots(call: BilateralCall, users: list[User] | None = None) -> list[
     db.session.execute(delete(CandidateSlot).where(CandidateSlot.call_id == call.id))
     db.session.expire(call, ["slots"])
     profiles = invitee_profiles(users, call.first_date, call.last_date,
-                                joint_leave=call.avoid_joint_leave)
+                                joint_leave=call.avoid_joint_leave, ramadan=call.ramadan_hours)
     search = find_slots(profiles, call.first_date, call.last_date, call.duration_minutes,
-                        not_before=now_utc(), day_zone=call.timezone)
+                        not_before=now_utc(), day_zone=call.timezone, team=_team_check(call))
     slots = [CandidateSlot(call_id=call.id, start_dt=slot.start_dt, end_dt=slot.end_dt,
                            rank=rank, worst_minutes=slot.worst)
              for rank, slot in enumerate(search.slots[:PROPOSED_SLOTS], start=1)]
@@ -434,6 +526,27 @@ def tally(call: BilateralCall) -> dict[int, Tally]:
     return counts
 
 
+@dataclass(frozen=True)
+class PersonAnswers:
+    user: User
+    answers: dict[int, Answer]  # slot id -> answer; empty when they have not answered
+
+
+def answers_by_person(call: BilateralCall) -> list[PersonAnswers]:
+    """Each invitee's answer to each slot (one query), the delegation of country a first,
+    then b, then organisers and interpreters, by name: for organisers only."""
+    given: dict[int, dict[int, Answer]] = defaultdict(dict)
+    for user_id, slot_id, answer in db.session.execute(
+            select(SlotVote.user_id, SlotVote.slot_id, SlotVote.answer).join(CandidateSlot)
+            .where(CandidateSlot.call_id == call.id)):
+        given[user_id][slot_id] = answer
+    pair = (call.country_a, call.country_b)
+    order = {call.country_a: 0, call.country_b: 1}
+    people = sorted((invitee.user for invitee in call.invitees), key=lambda user: (
+        order.get(side_of(user, pair), 2), user.display_name.lower(), user.id))
+    return [PersonAnswers(user, given.get(user.id, {})) for user in people]
+
+
 def answered_count(call: BilateralCall) -> int:
     return db.session.scalar(
         select(func.count(func.distinct(SlotVote.user_id))).join(CandidateSlot)
@@ -458,7 +571,8 @@ def call_title(call: BilateralCall) -> str:
 
 def pick_slot(call: BilateralCall, slot_id: int, actor: User) -> EventSession:
     """The chosen slot becomes a bilateral session of its own virtual event; every invitee
-    is registered, confirmed, and receives a calendar invitation (iTIP REQUEST)."""
+    is registered, confirmed, and receives a calendar invitation (iTIP REQUEST); the
+    session is staffed (its interpretation channel and team) in the same unit of work."""
     call = lock_call(call)
     if not call.is_open:
         raise BilateralConflict(_("This poll is closed: the call is already scheduled or "
@@ -486,6 +600,8 @@ def pick_slot(call: BilateralCall, slot_id: int, actor: User) -> EventSession:
                            floor_language=call.interpretation_from or "en")
     db.session.add_all([event, session])
     db.session.flush()
+    for staffing in CALL_STAFFING:
+        staffing.staff(call, session)
     now = now_utc()
     for invitee in call.invitees:
         user = invitee.user
@@ -503,6 +619,7 @@ def pick_slot(call: BilateralCall, slot_id: int, actor: User) -> EventSession:
     slot.is_chosen = True
     call.status, call.session_id = CallStatus.SCHEDULED, session.id
     db.session.flush()
+    tell_scheduled(call, slot.start_dt)
     return session
 
 

@@ -2,8 +2,10 @@
 
 Every invitee is free in UTC intervals: their working hours in their OWN zone, on their
 country's working days, off their holidays, outside their country's blocked times (lunch,
-Friday prayers: wall-clock times of their own zone), minus their other sessions. Candidates are
-starts on the UTC quarter-hour grid inside the intersection of everyone's intervals. Every
+Friday prayers: wall-clock times of their own zone; on the days of Ramadan they keep, also
+the Ramadan-only ones: the shorter day, iftar), minus their other sessions. Candidates are
+starts on the UTC quarter-hour grid inside the intersection of everyone's intervals, kept
+only when the caller's ``team`` says a team is free then (the interpreters). Every
 offset in use is a multiple of 15 minutes (Adelaide +9:30, Chatham +12:45), so the UTC grid
 is a quarter-hour grid in every invitee's wall clock too, and converting UTC to local time
 never meets a DST gap: only the working-day bounds are localised, through ``app.core.time``.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections import defaultdict
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,11 +40,13 @@ Interval = tuple[datetime, datetime]
 @dataclass(frozen=True)
 class Block:
     """A time of day no call may touch in the invitee's own wall clock (lunch, Friday
-    prayers): ``weekday`` 0 (Monday)..6, or None for every day; minutes after midnight."""
+    prayers): ``weekday`` 0 (Monday)..6, or None for every day; minutes after midnight.
+    ``ramadan``: only on the invitee's fasting days (the shorter day, iftar)."""
 
     weekday: int | None
     start: int
     end: int
+    ramadan: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,15 @@ class Invitee:
     holidays: Mapping[date, str] = field(default_factory=dict)
     busy: tuple[Interval, ...] = ()
     blocked: tuple[Block, ...] = ()
+    # (first, last) local dates of each Ramadan whose hours the invitee keeps on this call.
+    fasting: tuple[tuple[date, date], ...] = ()
+
+    def is_fasting(self, day: date) -> bool:
+        return any(first <= day <= last for first, last in self.fasting)
+
+
+# Is a team (of interpreters) free for the whole of [start, end)?
+TeamCheck = Callable[[datetime, datetime], bool]
 
 
 @dataclass(frozen=True)
@@ -73,7 +87,7 @@ class Slot:
 class Reason:
     """Why no slot fits, as data; ``reason_text`` words it in the reader's language."""
 
-    code: str  # no_working_day, fully_busy, no_overlap, too_short, busy_overlap
+    code: str  # no_working_day, fully_busy, no_overlap, too_short, busy_overlap, no_team
     zones: tuple[str, ...] = ()
     country_code: str = ""
     weekdays: tuple[int, ...] = ()
@@ -107,11 +121,13 @@ def _bound(day: date, minute: int, zone: str, *, start: bool,
     return None
 
 
-def open_minutes(invitee: Invitee, weekday: int) -> list[tuple[int, int]]:
+def open_minutes(invitee: Invitee, weekday: int, fasting: bool = False) -> list[tuple[int, int]]:
     """The working day's stretches in local minutes, without the blocked times of
-    ``weekday``."""
+    ``weekday`` (and, on a ``fasting`` day, without the Ramadan-only ones)."""
     stretches = [(invitee.work_start, invitee.work_end)]
     for block in invitee.blocked:
+        if block.ramadan and not fasting:
+            continue
         if block.weekday is None or block.weekday == weekday:
             stretches = [(lo, hi) for start, end in stretches
                          for lo, hi in ((start, min(end, block.start)),
@@ -126,7 +142,7 @@ def working_intervals(invitee: Invitee, first: date, last: date) -> list[Interva
     day = first
     while day <= last:
         if day.weekday() in invitee.working_days and day not in invitee.holidays:
-            for lo, hi in open_minutes(invitee, day.weekday()):
+            for lo, hi in open_minutes(invitee, day.weekday(), invitee.is_fasting(day)):
                 start = _bound(day, lo, invitee.zone, start=True,
                                widest=lo == invitee.work_start)
                 end = _bound(day, hi, invitee.zone, start=False,
@@ -201,10 +217,12 @@ def _spread(slots: list[Slot], day_zone: str) -> list[Slot]:
 
 
 def find_slots(invitees: list[Invitee], first: date, last: date, duration_minutes: int, *,
-               not_before: datetime | None = None, day_zone: str | None = None) -> SlotSearch:
+               not_before: datetime | None = None, day_zone: str | None = None,
+               team: TeamCheck | None = None) -> SlotSearch:
     """Candidate slots for a call of ``duration_minutes`` with everyone, on local dates
     ``first``..``last`` (each invitee's own dates), ranked by fairness and spread across
-    days (days as read in ``day_zone``, default the first invitee's)."""
+    days (days as read in ``day_zone``, default the first invitee's); with ``team``, only
+    those it finds a free team for."""
     duration = timedelta(minutes=duration_minutes)
     free_of = {}
     shared = None
@@ -216,17 +234,26 @@ def find_slots(invitees: list[Invitee], first: date, last: date, duration_minute
         shared = free if shared is None else intersect(shared, free)
     # Invitees who share a zone and hours are as far from their day's middle: count once.
     profiles = Counter((i.zone, i.work_start, i.work_end) for i in invitees)
-    slots = []
+    slots, without_team = [], 0
     for start, end in shared or []:
         cursor = _ceil_to_grid(start)
         while cursor + duration <= end:
+            if team is not None and not team(cursor, cursor + duration):
+                without_team += 1
+                cursor += GRID
+                continue
             middle = cursor + duration / 2
             distances = [(_distance(middle, *profile), count)
                          for profile, count in profiles.items()]
             slots.append(Slot(cursor, cursor + duration, max(d for d, _n in distances),
                               sum(d * n for d, n in distances)))
             cursor += GRID
-    reasons = [] if slots else explain(invitees, first, last, duration_minutes, free_of)
+    if slots:
+        reasons = []
+    elif without_team:
+        reasons = [Reason("no_team", minutes=duration_minutes)]
+    else:
+        reasons = explain(invitees, first, last, duration_minutes, free_of)
     zone = day_zone or (invitees[0].zone if invitees else "UTC")
     return SlotSearch(_spread(slots, zone), slots, reasons)
 

@@ -2,7 +2,9 @@
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField
 from wtforms import DateField
+from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import StringField
@@ -10,6 +12,7 @@ from wtforms import SubmitField
 from wtforms import TimeField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
+from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
 from app.core.forms import Form
@@ -61,4 +64,16 @@ class BlockedTimeForm(Form):
     start = TimeField(_l("From (local time)"), validators=[InputRequired()])
     end = TimeField(_l("Until (local time)"), validators=[InputRequired()])
     label = StringField(_l("What it is, e.g. Lunch"), validators=[Optional(), Length(max=80)])
+    ramadan_only = BooleanField(_l("Only during Ramadan, for calls that keep Ramadan hours"))
     submit = SubmitField(_l("Add the blocked time"))
+
+
+class RamadanForm(Form):
+    """The announced days of Ramadan for one country and year."""
+
+    country = SelectField(_l("Country"), choices=countries(), validators=[InputRequired()])
+    year = IntegerField(_l("Year of Eid al-Fitr"),
+                        validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    first_day = DateField(_l("First day of fasting"), validators=[InputRequired()])
+    last_day = DateField(_l("Last day of fasting"), validators=[InputRequired()])
+    submit = SubmitField(_l("Save the dates of Ramadan"))

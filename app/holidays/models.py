@@ -50,3 +50,25 @@ class BlockedTime(db.Model):
     start_minute: Mapped[int] = mapped_column()
     end_minute: Mapped[int] = mapped_column()
     label: Mapped[str] = mapped_column(sa.String(80), default="")
+    # Only on the country's days of Ramadan, and only for calls that keep Ramadan hours
+    # (the working day ending early, iftar).
+    ramadan_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+
+class RamadanPeriod(db.Model):
+    """The days of Ramadan in one country and year as the organisers set them (the announced
+    dates); without one, the dates are estimated from the holidays package's Eid al-Fitr."""
+
+    __tablename__ = "ramadan_periods"
+    __table_args__ = (
+        sa.UniqueConstraint("country_code", "year"),
+        sa.CheckConstraint("last_day >= first_day", name="days_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country_code: Mapped[str] = mapped_column(sa.ForeignKey("countries.code"))
+    year: Mapped[int] = mapped_column()
+    first_day: Mapped[date] = mapped_column(sa.Date)
+    last_day: Mapped[date] = mapped_column(sa.Date)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

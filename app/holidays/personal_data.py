@@ -13,5 +13,8 @@ HOLDINGS.add("holidays", Holding(_l("Public holidays"), {
         not_personal="id country_code subdivision day name is_holiday category created_dt",
         fact="created_by_id"),
     "blocked_times": columns(
-        not_personal="id country_code weekday start_minute end_minute label"),
+        not_personal="id country_code weekday start_minute end_minute label ramadan_only"),
+    "ramadan_periods": columns(
+        not_personal="id country_code year first_day last_day created_dt",
+        fact="created_by_id"),
 }))

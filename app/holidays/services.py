@@ -17,7 +17,9 @@ from app.core.models import Country
 from app.extensions import db
 from app.holidays.models import BlockedTime
 from app.holidays.models import HolidayOverride
+from app.holidays.models import RamadanPeriod
 from app.holidays.workdays import country_holidays
+from app.holidays.workdays import estimated_ramadan
 
 
 class HolidayError(Refusal):
@@ -92,7 +94,15 @@ FRIDAY = 4
 # label). Labels are stored as written; the defaults' labels are shown translated.
 DEFAULT_BLOCKS = ((None, None, 12 * 60, 13 * 60, "Lunch"),
                   (("ID", "MY"), FRIDAY, 11 * 60 + 30, 13 * 60 + 30, "Friday prayers"))
-DEFAULT_LABELS = {"Lunch": _l("Lunch"), "Friday prayers": _l("Friday prayers")}
+# Ramadan hours, kept by the calls that choose them (``ramadan_only``): the civil service's
+# shorter day (Indonesia's ends at 15:00, Malaysia's at 16:30 by default) and iftar, the
+# meal at sunset (about 18:00 in Jakarta, 19:20 in Kuala Lumpur). Organisers edit them.
+RAMADAN_BLOCKS = ((("ID",), None, 15 * 60, 24 * 60, "Ramadan hours"),
+                  (("ID",), None, 17 * 60 + 45, 19 * 60, "Iftar"),
+                  (("MY",), None, 16 * 60 + 30, 24 * 60, "Ramadan hours"),
+                  (("MY",), None, 19 * 60, 20 * 60 + 30, "Iftar"))
+DEFAULT_LABELS = {"Lunch": _l("Lunch"), "Friday prayers": _l("Friday prayers"),
+                  "Ramadan hours": _l("Ramadan hours"), "Iftar": _l("Iftar")}
 
 
 def blocked_label(block: BlockedTime) -> str:
@@ -119,17 +129,19 @@ def seed_default_blocked_times() -> int:
     have = set(db.session.scalars(select(BlockedTime.country_code).distinct()))
     added = 0
     for code in sorted(codes - have):
-        for only, weekday, start, end, label in DEFAULT_BLOCKS:
-            if only is None or code in only:
-                db.session.add(BlockedTime(country_code=code, weekday=weekday,
-                                           start_minute=start, end_minute=end, label=label))
-                added += 1
+        for blocks, ramadan_only in ((DEFAULT_BLOCKS, False), (RAMADAN_BLOCKS, True)):
+            for only, weekday, start, end, label in blocks:
+                if only is None or code in only:
+                    db.session.add(BlockedTime(country_code=code, weekday=weekday,
+                                               start_minute=start, end_minute=end,
+                                               label=label, ramadan_only=ramadan_only))
+                    added += 1
     db.session.flush()
     return added
 
 
 def add_blocked_time(country: str, weekday: int | None, start_minute: int, end_minute: int,
-                     label: str, actor: User) -> BlockedTime:
+                     label: str, actor: User, *, ramadan_only: bool = False) -> BlockedTime:
     if db.session.get(Country, country) is None:
         raise HolidayError(_("Choose a country from the list."), field="country")
     if weekday is not None and not 0 <= weekday <= 6:
@@ -137,13 +149,14 @@ def add_blocked_time(country: str, weekday: int | None, start_minute: int, end_m
     if not 0 <= start_minute < end_minute <= 24 * 60:
         raise HolidayError(_("The end must be after the start."), field="end")
     block = BlockedTime(country_code=country, weekday=weekday, start_minute=start_minute,
-                        end_minute=end_minute, label=label.strip())
+                        end_minute=end_minute, label=label.strip(), ramadan_only=ramadan_only)
     db.session.add(block)
     db.session.flush()
     db.session.add(AuditRecord(actor_id=actor.id, action="blocked_time.add",
                                subject_type="blocked_time", subject_id=block.id,
                                detail={"country": country, "weekday": weekday,
-                                       "start": start_minute, "end": end_minute}))
+                                       "start": start_minute, "end": end_minute,
+                                       "ramadan_only": ramadan_only}))
     return block
 
 
@@ -157,3 +170,73 @@ def delete_blocked_time(block: BlockedTime, actor: User) -> str:
     db.session.delete(block)
     db.session.flush()
     return country
+
+
+# --- Ramadan ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Ramadan:
+    country_code: str
+    year: int
+    first_day: date
+    last_day: date
+    is_estimated: bool  # from the holidays package's Eid; False once organisers set it
+
+
+def ramadan_of(country: str, year: int, periods: dict | None = None) -> Ramadan | None:
+    """The days of Ramadan ending in ``year`` in ``country``: the organisers' dates, else the
+    estimate from Eid al-Fitr; None where the country has no Eid al-Fitr holiday."""
+    if periods is None:
+        periods = {(p.country_code, p.year): p for p in db.session.scalars(
+            select(RamadanPeriod).where(RamadanPeriod.country_code == country,
+                                        RamadanPeriod.year == year))}
+    chosen = periods.get((country, year))
+    if chosen is not None:
+        return Ramadan(country, year, chosen.first_day, chosen.last_day, False)
+    estimate = estimated_ramadan(country, year)
+    return Ramadan(country, year, *estimate, True) if estimate else None
+
+
+def ramadans_for(country_codes, first: date, last: date) -> dict[str, list[Ramadan]]:
+    """Each country's Ramadans touching ``first``..``last`` (one query for the organisers'
+    dates). Ramadan may start in the year before the one its Eid falls in."""
+    codes = list(country_codes)
+    years = range(first.year, last.year + 2)
+    periods = {(p.country_code, p.year): p for p in db.session.scalars(
+        select(RamadanPeriod).where(RamadanPeriod.country_code.in_(codes),
+                                    RamadanPeriod.year.in_(list(years))))}
+    found: dict[str, list[Ramadan]] = {code: [] for code in codes}
+    for code in codes:
+        for year in years:
+            ramadan = ramadan_of(code, year, periods)
+            if ramadan and ramadan.first_day <= last and ramadan.last_day >= first:
+                found[code].append(ramadan)
+    return found
+
+
+def set_ramadan(country: str, year: int, first_day: date, last_day: date,
+                actor: User) -> RamadanPeriod:
+    """The organisers' dates of Ramadan for one country and year (the announced ones)."""
+    if db.session.get(Country, country) is None:
+        raise HolidayError(_("Choose a country from the list."), field="country")
+    if last_day < first_day:
+        raise HolidayError(_("The last day cannot be before the first day."), field="last_day")
+    if not 28 <= (last_day - first_day).days + 1 <= 31:
+        raise HolidayError(_("Ramadan lasts 29 or 30 days: check the dates."),
+                           field="last_day")
+    if last_day.year != year and first_day.year != year:
+        raise HolidayError(_("The dates must fall in the year chosen."), field="first_day")
+    period = db.session.scalar(select(RamadanPeriod).where(
+        RamadanPeriod.country_code == country, RamadanPeriod.year == year))
+    if period is None:
+        period = RamadanPeriod(country_code=country, year=year, first_day=first_day,
+                               last_day=last_day, created_by_id=actor.id)
+        db.session.add(period)
+    period.first_day, period.last_day, period.created_by_id = first_day, last_day, actor.id
+    db.session.flush()
+    db.session.add(AuditRecord(actor_id=actor.id, action="ramadan.set",
+                               subject_type="ramadan_period", subject_id=period.id,
+                               detail={"country": country, "year": year,
+                                       "first": first_day.isoformat(),
+                                       "last": last_day.isoformat()}))
+    return period

@@ -30,6 +30,7 @@ from app.holidays.blueprint import bp
 from app.holidays.forms import BlockedTimeForm
 from app.holidays.forms import HolidayFilterForm
 from app.holidays.forms import OverrideForm
+from app.holidays.forms import RamadanForm
 from app.holidays.forms import day_names
 from app.holidays.models import BlockedTime
 from app.holidays.models import HolidayOverride
@@ -86,14 +87,46 @@ def delete_override(override_id):
 
 
 def _clock(minute: int, locale: str) -> str:
+    """A minute of the day as the reader's clock shows it; the day's end (1440, the end of
+    Ramadan hours' block) as midnight."""
+    minute %= 24 * 60
     return format_time(time(minute // 60, minute % 60), "short", locale=locale)
+
+
+def _blocked_times_page(form: BlockedTimeForm, ramadan_form: RamadanForm, status: int):
+    locale = current_locale()
+    names = day_names(locale)
+    codes = [code for code, _name in country_choices()]
+    blocks = services.blocked_times_for(codes)
+    today = to_zone(now_utc(), select_timezone()).date()
+    ramadans = services.ramadans_for(codes, today, today.replace(year=today.year + 1))
+    countries = []
+    for code, name in country_choices():
+        country = db.session.get(Country, code)
+        days = working_days_of(code, country.holiday_subdivision)
+        countries.append({
+            "code": code, "name": name,
+            "days": ", ".join(names[day] for day in sorted(days)),
+            "hours": f"{_clock(country.work_start_minute, locale)}–"
+                     f"{_clock(country.work_end_minute, locale)}",
+            "ramadans": ramadans[code],
+            "blocks": [{"id": block.id, "label": services.blocked_label(block),
+                        "day": names[block.weekday] if block.weekday is not None
+                        else _("Every day"),
+                        "time": f"{_clock(block.start_minute, locale)}–"
+                                f"{_clock(block.end_minute, locale)}",
+                        "ramadan_only": block.ramadan_only}
+                       for block in blocks[code]]})
+    return render_template("holidays/blocked_times.html", form=form, countries=countries,
+                           ramadan_form=ramadan_form, delete_form=EmptyForm()), status
 
 
 @bp.route("/holidays/blocked-times", methods=["GET", "POST"])
 @organiser_required
 def blocked_times():
     """Each country's working days and hours, and the times of day the slot finder keeps
-    free (lunch, Friday prayers), with the organisers' additions and removals."""
+    free (lunch, Friday prayers, Ramadan hours), with the organisers' additions and
+    removals, and the days of Ramadan."""
     form = BlockedTimeForm(prefix="block")
 
     def add():
@@ -101,35 +134,33 @@ def blocked_times():
             form.country.data, int(form.weekday.data) if form.weekday.data else None,
             form.start.data.hour * 60 + form.start.data.minute,
             form.end.data.hour * 60 + form.end.data.minute, form.label.data or "",
-            current_user)
+            current_user, ramadan_only=form.ramadan_only.data)
 
     def done(block):
         flash(_("Saved. New polls keep this time free."), "success")
         return redirect(url_for("holidays.blocked_times", _anchor=f"country-{block.country_code}"))
 
-    def show(status):
-        locale = current_locale()
-        names = day_names(locale)
-        blocks = services.blocked_times_for([code for code, _name in country_choices()])
-        countries = []
-        for code, name in country_choices():
-            country = db.session.get(Country, code)
-            days = working_days_of(code, country.holiday_subdivision)
-            countries.append({
-                "code": code, "name": name,
-                "days": ", ".join(names[day] for day in sorted(days)),
-                "hours": f"{_clock(country.work_start_minute, locale)}–"
-                         f"{_clock(country.work_end_minute, locale)}",
-                "blocks": [{"id": block.id, "label": services.blocked_label(block),
-                            "day": names[block.weekday] if block.weekday is not None
-                            else _("Every day"),
-                            "time": f"{_clock(block.start_minute, locale)}–"
-                                    f"{_clock(block.end_minute, locale)}"}
-                           for block in blocks[code]]})
-        return render_template("holidays/blocked_times.html", form=form, countries=countries,
-                               delete_form=EmptyForm()), status
+    return submit_form(form, add, done=done, show=lambda status: _blocked_times_page(
+        form, RamadanForm(prefix="ramadan"), status))
 
-    return submit_form(form, add, show=show, done=done)
+
+@bp.route("/holidays/ramadan", methods=["POST"])
+@organiser_required
+def set_ramadan():
+    """The announced days of Ramadan replace the estimate for one country and year."""
+    form = RamadanForm(prefix="ramadan")
+
+    def change():
+        return services.set_ramadan(form.country.data, form.year.data, form.first_day.data,
+                                    form.last_day.data, current_user)
+
+    def done(period):
+        flash(_("Saved. New polls use these dates of Ramadan."), "success")
+        return redirect(url_for("holidays.blocked_times",
+                                _anchor=f"country-{period.country_code}"))
+
+    return submit_form(form, change, done=done, show=lambda status: _blocked_times_page(
+        BlockedTimeForm(prefix="block"), form, status))
 
 
 @bp.route("/holidays/blocked-times/<int:block_id>/delete", methods=["POST"])

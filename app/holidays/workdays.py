@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from datetime import timedelta
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -66,3 +67,23 @@ def weekend_of(country: str, subdivision: str = "") -> frozenset[int]:
 
 def working_days_of(country: str, subdivision: str = "") -> frozenset[int]:
     return frozenset(range(7)) - weekend_of(country, subdivision)
+
+
+# Ramadan lasts 29 or 30 days, ending the day before Eid al-Fitr; the holidays package knows
+# Eid (marked "estimated" until announced). Taking 30 days may count one day before Ramadan
+# as a Ramadan day: its hours are shorter for one extra day, never longer on a fasting day.
+RAMADAN_DAYS = 30
+
+
+@lru_cache(maxsize=64)
+def estimated_ramadan(country: str, year: int) -> tuple[date, date] | None:
+    """The estimated first and last day of the Ramadan that ends in ``year``, from the
+    first day of Eid al-Fitr in the country's holidays (None where it is no holiday)."""
+    try:
+        found = holidays.country_holidays(country, years=year, language="en_US")
+    except (NotImplementedError, KeyError):
+        return None
+    eid = min((day for day, name in found.items() if "Eid al-Fitr" in name), default=None)
+    if eid is None:
+        return None
+    return eid - timedelta(days=RAMADAN_DAYS), eid - timedelta(days=1)

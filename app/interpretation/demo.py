@@ -31,6 +31,9 @@ INTERPRETERS = [
      {"id": Grade.A, "en": Grade.B}, True, True),
     ("aroha.interpreter@example.org", "Aroha Interpreter", "NZ", "Pacific/Auckland",
      {"mi": Grade.A, "en": Grade.A}, True, False),
+    # Thai-Indonesian both ways, remotely: the bilateral calls that book interpreters.
+    ("nok.interpreter@example.org", "Nok Interpreter", "TH", "Asia/Bangkok",
+     {"th": Grade.A, "id": Grade.B, "en": Grade.B}, True, False),
 ]
 
 

@@ -473,3 +473,36 @@ def plan_assignments(slots: list[Slot], people: list[Person], booked: dict[int, 
             problems = [dynamic_problem(slot, p, booked[p.id], limits) for p in candidates[cid]]
             plan.unfilled[cid] = _why(slot, need[cid], [p for p in problems if p])
     return plan
+
+
+def free_team(slot: Slot, people: list[Person], booked: dict[int, list[Slot]],
+              limits: Limits) -> tuple[int, ...] | None:
+    """The team the planner would give one new channel (least-loaded first), or None when
+    no full team is free for it under every rule."""
+    plan = plan_assignments([slot], people, booked, {}, limits)
+    return plan.added.get(slot.channel_id)
+
+
+def could_work(slot: Slot, people: list[Person]) -> list[Person]:
+    """Those whose languages and ways of working (remote, on site) suit the channel at any
+    time: what a search over many times for one channel checks once."""
+    return [person for person in people
+            if direction_problem(slot, person) is None and mode_problem(slot, person) is None]
+
+
+def team_is_free(slot: Slot, people: list[Person], booked: dict[int, list[Slot]],
+                 limits: Limits) -> bool:
+    """Whether ``free_team`` finds a team, answered faster: for one new channel any members
+    who each pass every rule make a team (no rule binds two members of one team), so it
+    is enough to count them, stopping at the team's size."""
+    need = slot_team_size(slot, limits)
+    if need is None or slot.cancelled:
+        return False
+    free = 0
+    for person in people:
+        if static_problem(slot, person) is None and dynamic_problem(
+                slot, person, booked.get(person.id, ()), limits) is None:
+            free += 1
+            if free >= need:
+                return True
+    return False

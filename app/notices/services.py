@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import date
 from datetime import datetime
 
 from flask import current_app
@@ -37,6 +38,7 @@ from app.core.access import Role
 from app.core.db import begin_write_transaction
 from app.core.mail import queue_email
 from app.core.registry import Registry
+from app.core.time import fmt_day
 from app.core.time import fmt_when
 from app.core.time import now_utc
 from app.extensions import db
@@ -54,7 +56,9 @@ class NoticeKind:
     subject of the email, the line on the Notices page); ``detail``: an optional second
     paragraph; ``label``: the kind as a choice ("A bilateral call's poll opens");
     ``email_default``: emailed unless the person chose otherwise; ``times``: parameters
-    holding an instant, written in the reader's zone and language; ``people``: parameters
+    holding an instant, written in the reader's zone and language; ``dates``: parameters
+    holding a calendar date (ISO), the same day in every zone, written in the reader's
+    language (their choice of era too); ``people``: parameters
     holding a person's id, named only as the reader may see them (``Seen`` context each);
     ``languages``: parameters holding a language code, named in the reader's language;
     ``translated``: parameters holding the same words in several languages (``{"en": ...,
@@ -67,6 +71,7 @@ class NoticeKind:
     email_default: bool
     detail: object | None = None
     times: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     translated: tuple[str, ...] = ()
     people: dict[str, visibility.Seen] = field(default_factory=dict)
@@ -106,6 +111,10 @@ def _values(kind: NoticeKind, params: dict, reader: User, zone: str, locale: str
     for name in kind.times:
         if params.get(name):
             values[name] = fmt_when(datetime.fromisoformat(params[name]), zone, locale)
+    for name in kind.dates:
+        if params.get(name):
+            values[name] = fmt_day(date.fromisoformat(params[name]), locale,
+                                   buddhist_era=reader.buddhist_era)
     for name in kind.languages:
         if params.get(name):
             values[name] = languages.label(params[name], locale)

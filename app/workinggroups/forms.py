@@ -10,6 +10,7 @@ from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
+from wtforms import TextAreaField
 from wtforms import TimeField
 from wtforms import URLField
 from wtforms.validators import InputRequired
@@ -106,3 +107,29 @@ class OccurrenceForm(Form):
 class MembersForm(Form):
     members = CheckboxListField(_l("Members"))
     submit = SubmitField(_l("Save members"))
+
+
+class MoveOffClashForm(Form):
+    """The one-click move of a meeting off a holiday: the meeting, and the start offered on
+    the button (so what moves is what the organiser read)."""
+
+    original = HiddenField(validators=[InputRequired()])
+    to = HiddenField(validators=[InputRequired()])
+
+
+class MinutesForm(Form):
+    minutes = TextAreaField(_l("Minutes"), validators=[Length(max=20000)])
+    submit = SubmitField(_l("Save the minutes"))
+
+
+class ActionForm(Form):
+    text = StringField(_l("Action"), validators=[InputRequired(), Length(max=500)])
+    owner = SelectField(_l("Owner"), validators=[InputRequired()])
+    due_date = DateField(_l("Due date (optional)"), validators=[Optional()])
+    submit = SubmitField(_l("Add the action"))
+
+
+class ActionDoneForm(Form):
+    """An action marked done (``done`` "1") or open again ("0")."""
+
+    done = HiddenField(validators=[InputRequired()])

@@ -83,3 +83,42 @@ class WorkingGroupException(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.new_start_dt is None
+
+
+class WorkingGroupMinutes(db.Model):
+    """What was said at one meeting, kept under the meeting's place in the series
+    (``original_start_dt``), so minutes stay with their meeting when it is moved."""
+
+    __tablename__ = "working_group_minutes"
+    __table_args__ = (sa.UniqueConstraint("group_id", "original_start_dt"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("working_groups.id", ondelete="CASCADE"))
+    original_start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+
+class WorkingGroupAction(db.Model):
+    """An action agreed at one meeting: what, whose (a member), by when, and whether done.
+    Open ones carry over to the meetings after it."""
+
+    __tablename__ = "working_group_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("working_groups.id", ondelete="CASCADE"), index=True)
+    original_start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    text: Mapped[str] = mapped_column(sa.String(500))
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    due_date: Mapped[date | None] = mapped_column(sa.Date)
+    done_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_dt is not None

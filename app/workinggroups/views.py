@@ -1,5 +1,6 @@
-"""Working groups' pages: the list, a group with its coming meetings and members, the
-series' settings, and its calendar."""
+"""Working groups' pages: the list, a group with its coming meetings (holiday clashes
+flagged, with a one-click move) and members, the series' settings, its calendar, and each
+meeting's minutes and actions."""
 
 import re
 from datetime import UTC
@@ -25,20 +26,29 @@ from app.calendar.services import render
 from app.core.access import organiser_required
 from app.core.access import signed_in
 from app.core.forms import as_choices
+from app.core.forms import flash_refusal
 from app.core.forms import refuse
 from app.core.forms import refuse_change
+from app.core.forms import submit_form
 from app.core.i18n import country_name
 from app.core.templating import current_locale
+from app.core.templating import viewer_when
 from app.core.time import AmbiguousLocalTime
 from app.core.time import NonExistentLocalTime
 from app.core.time import localize
 from app.core.time import to_zone
 from app.extensions import db
+from app.workinggroups import clashes as clash_check
+from app.workinggroups import minutes as meetings
 from app.workinggroups import services
 from app.workinggroups.blueprint import bp
+from app.workinggroups.forms import ActionDoneForm
+from app.workinggroups.forms import ActionForm
 from app.workinggroups.forms import GroupForm
 from app.workinggroups.forms import GroupSettingsForm
 from app.workinggroups.forms import MembersForm
+from app.workinggroups.forms import MinutesForm
+from app.workinggroups.forms import MoveOffClashForm
 from app.workinggroups.forms import OccurrenceForm
 from app.workinggroups.models import WorkingGroup
 from app.workinggroups.recurrence import WEEKDAYS
@@ -190,9 +200,16 @@ def _render_group(group, status=200, occurrence_form=None, members_form=None):
                                    formdata=None)
     members_form.members.choices = _member_choices() if current_user.is_organiser else []
     local_first = to_zone(group.first_start_dt, group.timezone)
+    occurrences = services.group_occurrences(group, limit=8)
+    clashes = clash_check.occurrence_clashes(group, occurrences)
+    offers = {o.original_start_dt: clash_check.next_good_start(group, o)
+              for o in occurrences if o.original_start_dt in clashes} \
+        if current_user.is_organiser else {}
     return render_template(
         "workinggroups/group.html", group=group,
-        occurrences=services.group_occurrences(group, limit=8),
+        occurrences=occurrences, clashes=clashes, offers=offers,
+        move_form=MoveOffClashForm(formdata=None), meeting_key=meetings.meeting_key,
+        past=meetings.past_meetings(group),
         member_count=len(group.members), members_form=members_form,
         occurrence_form=occurrence_form or OccurrenceForm(formdata=None),
         local_time=local_first.strftime("%H:%M"), rule_words=rule_in_words(group.rrule),
@@ -268,3 +285,117 @@ def group_calendar(group_id):
     body = render(services.group_items(group), "PUBLISH", name=group.name)
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="working-group-{group.id}.ics"'})
+
+
+@bp.route("/working-groups/<int:group_id>/move-off-holiday", methods=["POST"])
+@organiser_required
+def move_off_holiday(group_id):
+    """One meeting moved off the holiday or weekend it falls on, to the day its button
+    offered (``clashes.move_off_clash``)."""
+    group = _group_or_404(group_id)
+    form = MoveOffClashForm()
+    if not form.validate_on_submit():
+        abort(400)
+    original, offered = _instant(form.original.data), _instant(form.to.data)
+    try:
+        moved_to = clash_check.move_off_clash(group, original, current_user, expected=offered)
+    except services.WorkingGroupError as error:
+        return _render_group(_group_or_404(group_id), status=flash_refusal(error))
+    flash(_("The meeting is moved to %(when)s; the members are told.",
+            when=viewer_when(moved_to)), "success")
+    return redirect(url_for("workinggroups.show_group", group_id=group.id))
+
+
+def _meeting_or_404(group: WorkingGroup, key: str):
+    original = meetings.parse_meeting_key(key)
+    meeting = meetings.find_meeting(group, original) if original else None
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _render_meeting(group, meeting, status=200, minutes_form=None, action_form=None):
+    """A meeting's page: when, what it falls on, its minutes and actions, and the actions
+    still open from the meetings before it. Owners are named as the reader may see them."""
+    original = meeting.original_start_dt
+    minutes = meetings.minutes_of(group, original)
+    if minutes_form is None:
+        minutes_form = MinutesForm(formdata=None, minutes=minutes.text if minutes else "")
+    if action_form is None:
+        action_form = ActionForm(formdata=None)
+    members = sorted((m.user for m in group.members), key=lambda u: u.display_name.lower())
+    action_form.owner.choices = as_choices(
+        [("", _("Choose a member"))] + [(str(u.id), u.display_name) for u in members])
+    clashes = clash_check.occurrence_clashes(group, [meeting]).get(original, [])
+    return render_template(
+        "workinggroups/meeting.html", group=group, meeting=meeting, minutes=minutes,
+        key=meetings.meeting_key(original), clashes=clashes,
+        actions=meetings.meeting_actions(group, original),
+        carried=meetings.open_earlier_actions(group, original), meeting_key=meetings.meeting_key,
+        may_mark=lambda action: meetings.may_mark(action, current_user),
+        minutes_form=minutes_form, action_form=action_form,
+        done_form=ActionDoneForm(formdata=None)), status
+
+
+@bp.route("/working-groups/<int:group_id>/meetings/<key>")
+@signed_in
+def show_meeting(group_id, key):
+    """Members and organisers only: anyone else gets 404 (``_group_or_404``)."""
+    group = _group_or_404(group_id)
+    return _render_meeting(group, _meeting_or_404(group, key))
+
+
+@bp.route("/working-groups/<int:group_id>/meetings/<key>/minutes", methods=["POST"])
+@organiser_required
+def save_minutes(group_id, key):
+    group = _group_or_404(group_id)
+    meeting = _meeting_or_404(group, key)
+    form = MinutesForm()
+
+    def show(status):
+        return _render_meeting(_group_or_404(group_id), meeting, status, minutes_form=form)
+
+    def done(_minutes):
+        flash(_("The minutes are saved."), "success")
+        return redirect(url_for("workinggroups.show_meeting", group_id=group.id, key=key))
+
+    return submit_form(form, lambda: meetings.save_minutes(
+        group, meeting.original_start_dt, form.minutes.data, current_user), show=show, done=done)
+
+
+@bp.route("/working-groups/<int:group_id>/meetings/<key>/actions", methods=["POST"])
+@organiser_required
+def add_action(group_id, key):
+    group = _group_or_404(group_id)
+    meeting = _meeting_or_404(group, key)
+    form = ActionForm()
+    form.owner.choices = as_choices((str(m.user_id), "") for m in group.members)
+
+    def show(status):
+        return _render_meeting(_group_or_404(group_id), meeting, status, action_form=form)
+
+    def done(_action):
+        flash(_("The action is added; its owner is told."), "success")
+        return redirect(url_for("workinggroups.show_meeting", group_id=group.id, key=key))
+
+    return submit_form(form, lambda: meetings.add_action(
+        group, meeting.original_start_dt, form.text.data, int(form.owner.data),
+        form.due_date.data, current_user), show=show, done=done)
+
+
+@bp.route("/working-groups/<int:group_id>/meetings/<key>/actions/<int:group_action_id>/done",
+          methods=["POST"])
+@signed_in
+def mark_action(group_id, key, group_action_id):
+    """The action's owner, or an organiser, marks it done or open again, from the page of
+    the meeting ``key`` (where it was agreed or carried over to)."""
+    group = _group_or_404(group_id)
+    _meeting_or_404(group, key)
+    form = ActionDoneForm()
+    if not form.validate_on_submit() or form.done.data not in ("0", "1"):
+        abort(400)
+    if meetings.set_action_done(group, group_action_id, current_user,
+                               form.done.data == "1") is None:
+        abort(404)
+    flash(_("Saved."), "success")
+    return redirect(url_for("workinggroups.show_meeting", group_id=group.id, key=key))

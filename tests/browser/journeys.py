@@ -132,3 +132,14 @@ def weekday_after(start: date, days: int) -> date:
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return day
+
+
+def invite_only(page, *names: str) -> None:
+    """On the call form, once both countries are chosen: list their delegations ("Show their
+    delegates" ticks them all), then keep ticked only the people named."""
+    page.locator("main [name=show_delegates]").click()  # in any language
+    boxes = page.locator("main input[name=invitees]")
+    for index in range(boxes.count()):
+        box = boxes.nth(index)
+        label = page.locator(f"label[for='{box.get_attribute('id')}']").inner_text()
+        box.set_checked(label.startswith(names))

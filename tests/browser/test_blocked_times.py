@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from app.holidays.services import DEFAULT_BLOCKS
+from tests.browser.journeys import invite_only
 from tests.browser.journeys import page_locale
 from tests.browser.journeys import shot
 from tests.browser.journeys import signed_in
@@ -51,9 +52,8 @@ def test_an_indonesia_thailand_call_avoids_lunch_and_friday_prayers(live_server,
     form.locator("input[name=first_date]").fill(first.isoformat())
     form.locator("input[name=last_date]").fill((first + timedelta(days=27)).isoformat())
     form.locator("select[name=timezone]").select_option("Asia/Jakarta")
-    for name in ("Sari Participant", "Somchai Participant"):
-        form.get_by_label(re.compile(f"^{name}")).check()
-    form.locator("[type=submit]").click()
+    invite_only(page, "Sari Participant", "Somchai Participant")
+    form.locator("[name=submit]").click()
     assert re.search(r"/bilaterals/\d+$", page.url), page.url
 
     times = page.locator("table.tally time")

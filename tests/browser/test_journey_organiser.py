@@ -24,6 +24,7 @@ from tests.browser.journeys import JAKARTA
 from tests.browser.journeys import add_session
 from tests.browser.journeys import create_event
 from tests.browser.journeys import flash
+from tests.browser.journeys import invite_only
 from tests.browser.journeys import open_event
 from tests.browser.journeys import page_locale
 from tests.browser.journeys import path_of
@@ -219,9 +220,8 @@ def test_a_bilateral_call_is_proposed_scheduled_and_moved(live_server, organiser
     form.get_by_label("From").fill(first.isoformat())
     form.get_by_label("Until").fill((first + timedelta(days=14)).isoformat())
     form.get_by_label("Timezone of the call").select_option("Asia/Jakarta")
-    form.get_by_label("Sari Participant", exact=False).check()
-    form.get_by_label("Pita Participant", exact=False).check()
-    form.get_by_role("button").click()
+    invite_only(page, "Sari Participant", "Pita Participant")
+    form.get_by_role("button", name="Find slots and open the poll").click()
     assert "The poll is open with" in flash(page)
     assert page.locator("h1").inner_text() == topic
     assert "0 of 2 invitees have answered." in page.locator("main").inner_text()

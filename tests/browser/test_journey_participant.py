@@ -15,6 +15,7 @@ import pytest
 
 from tests.browser.journeys import JAKARTA
 from tests.browser.journeys import flash
+from tests.browser.journeys import invite_only
 from tests.browser.journeys import open_event
 from tests.browser.journeys import path_of
 from tests.browser.journeys import shot
@@ -137,9 +138,8 @@ def test_answers_a_bilateral_poll(live_server, pita, person, database):
     first = weekday_after(date.today(), 14)
     form.get_by_label("From").fill(first.isoformat())
     form.get_by_label("Until").fill((first + timedelta(days=10)).isoformat())
-    form.get_by_label("Pita Participant", exact=False).check()
-    form.get_by_label("Somchai Participant", exact=False).check()
-    form.get_by_role("button").click()
+    invite_only(organiser, "Pita Participant", "Somchai Participant")
+    form.get_by_role("button", name="Find slots and open the poll").click()
     assert "The poll is open" in flash(organiser)
 
     page = pita

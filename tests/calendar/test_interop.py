@@ -5,7 +5,8 @@ night the clocks go back (3 April 2022) and one across that change; a participan
 registers, cancels and registers again; an interpreter; a session moved twice and then
 cancelled; the event cancelled; a scheduled bilateral call, then its event cancelled; working
 groups whose meetings fall in a DST gap (02:30 on 3 October 2027 in Sydney), in a fold, across
-a clock change, and one whose first date is off its rule (a Friday, for second Tuesdays).
+a clock change, one whose first date is off its rule (a Friday, for second Tuesdays), and
+one whose meeting on the Eid al-Fitr joint leave day is moved off it with its one button.
 
 Collected: agenda and session downloads, each role's personal feed (participant,
 interpreter, organiser, group member) at each stage, each working group's download, and the
@@ -204,8 +205,19 @@ def scenario(client, organiser, participant, interpreter, make_user, make_event,
         name="Across", country_code=None, timezone=SYDNEY, rrule="FREQ=WEEKLY;BYDAY=SU;COUNT=6",
         first_date=date(2027, 9, 19), start_time=time(1, 30), duration_minutes=120,
         member_ids=[participant.id]), organiser)
+    # The Eid al-Fitr joint leave day (9 March 2027, a second Tuesday) in Jakarta: moved
+    # off it with the group page's one button, an override with a higher SEQUENCE.
+    eid = _create_group(client, organiser, participant, name="Eid", timezone="Asia/Jakarta",
+                        country="ID", repeat="monthly", weekday="1", position="2",
+                        first_date="2027-03-01", start_time="10:00", duration="60",
+                        until_date="2027-06-30")
+    move = rendered_form(client, f"/working-groups/{eid.id}",
+                         action=f"/working-groups/{eid.id}/move-off-holiday")
+    assert move.submit().status_code == 302
+    db.session.refresh(eid)
+    assert len(eid.exceptions) == 1 and eid.sequence == 1
     db.session.commit()
-    made = [gap, phantom, fold, spanning]
+    made = [gap, phantom, fold, spanning, eid]
     for group in made:
         _keep(seen, f"group {group.name}",
               _download(client, f"/working-groups/{group.id}/calendar.ics"),

@@ -100,7 +100,9 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
 
     candidate = add_candidate(event, "TH", "Bangkok", event.start_date, event.end_date)
     task = add_task(event, "Book the venue", None, None)
-    call, group, override = _bilaterals(users, make_user(("participant",), country="TH"))
+    call, group, override, meeting = _bilaterals(users,
+                                                 make_user(("participant",), country="TH"))
+    action = _held_call_action(users, make_user(("participant",), country="TH"))
     from app.holidays.services import add_blocked_time
 
     block = add_blocked_time("TH", None, 12 * 60, 13 * 60, "Lunch", users["organiser"])
@@ -154,7 +156,9 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
         "task_id": task.id,
         "call_id": call.id,
         "slot_id": call.slots[0].id,
+        "action_id": action.id,
         "group_id": group.id,
+        **meeting,
         "override_id": override.id,
         "block_id": block.id,
         "registration_id": registration.id,
@@ -181,7 +185,8 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
 
 
 def _bilaterals(users, thai):
-    """A call, a working group and a holiday override (participant: invited, member)."""
+    """A call, a working group and a holiday override (participant: invited, member), and
+    the URL values of the group's first meeting (minutes written) and of an action of it."""
     from datetime import date
     from datetime import time
 
@@ -199,7 +204,36 @@ def _bilaterals(users, thai):
         duration_minutes=60, member_ids=[participant.id]), organiser)
     override = holiday_calendar.set_override("TH", "", date(2099, 3, 2), "Extra", True, "public",
                                        organiser)
-    return call, group, override
+    # The group's first meeting, on a holiday (flagged, with its move offered), with
+    # minutes and an action of the participant's.
+    from app.workinggroups import minutes
+
+    holiday_calendar.set_override("ID", "", date(2099, 1, 13), "Founders' day", True, "public",
+                                  organiser)
+
+    first = groups.group_occurrences(group, after=group.first_start_dt, limit=1)[0]
+    minutes.save_minutes(group, first.original_start_dt, "Updates shared.", organiser)
+    action = minutes.add_action(group, first.original_start_dt, "Share the figures",
+                                participant.id, None, organiser)
+    return call, group, override, {"key": minutes.meeting_key(first.original_start_dt),
+                                   "group_action_id": action.id}
+
+
+def _held_call_action(users, thai):
+    """A second call, scheduled, with a follow-up action the participant owns."""
+    from datetime import date
+
+    from app.bilaterals import outcomes
+    from app.bilaterals import services as bilaterals
+
+    participant, organiser = users["participant"], users["organiser"]
+    call = bilaterals.create_call(bilaterals.CallInput(
+        country_a="NZ", country_b="TH", topic="Held check", duration_minutes=60,
+        first_date=date(2099, 4, 1), last_date=date(2099, 4, 10), timezone="Asia/Bangkok",
+        invitee_ids=[participant.id, thai.id]), organiser)
+    bilaterals.pick_slot(call, call.slots[0].id, organiser)
+    return outcomes.add_action(call, outcomes.ActionInput(
+        "Share the toolkit", participant.id, date(2099, 5, 1)), organiser)
 
 
 def _expand(rule, values):

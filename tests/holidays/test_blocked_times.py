@@ -6,6 +6,7 @@ from datetime import date
 from datetime import datetime
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -39,11 +40,16 @@ def blocks_of(country):
 
 
 def test_every_country_gets_lunch_and_indonesia_and_malaysia_friday_prayers(defaults):
+    ramadan = {"ID": {(None, 900, 1440, "Ramadan hours", True),
+                      (None, 1065, 1140, "Iftar", True)},
+               "MY": {(None, 990, 1440, "Ramadan hours", True),
+                      (None, 1140, 1230, "Iftar", True)}}
     for code in ("AU", "ID", "MY", "NZ", "TH"):
-        found = {(b.weekday, b.start_minute, b.end_minute, b.label) for b in blocks_of(code)}
-        lunch = {(None, 720, 780, "Lunch")}
-        prayers = {(4, 690, 810, "Friday prayers")} if code in ("ID", "MY") else set()
-        assert found == lunch | prayers, code
+        found = {(b.weekday, b.start_minute, b.end_minute, b.label, b.ramadan_only)
+                 for b in blocks_of(code)}
+        lunch = {(None, 720, 780, "Lunch", False)}
+        prayers = {(4, 690, 810, "Friday prayers", False)} if code in ("ID", "MY") else set()
+        assert found == lunch | prayers | ramadan.get(code, set()), code
     assert services.seed_default_blocked_times() == 0  # seeded once, never twice
 
 
@@ -88,20 +94,22 @@ def test_each_slot_says_where_it_falls_in_each_sides_day(id_th_call):
             assert side.start == to_zone(slot.start_dt, side.zone)
 
 
-def test_the_organisers_call_page_shows_the_fairness_and_invitees_do_not(client, login,
-                                                                        id_th_call):
+def test_the_call_page_shows_each_sides_local_time_and_place_in_their_day(client, login,
+                                                                          id_th_call):
+    """The organiser choosing and the invitees answering read, for every slot, each zone's
+    local time and whether it is early or late there."""
     organiser, (jakarta, _makassar, _bangkok), call = id_th_call
-    login(client, organiser)
-    page = client.get(f"/bilaterals/{call.id}").get_data(as_text=True)
     slot = call.slots[0]
-    side = bilaterals.slot_fairness(call, slot)[0]
-    locale = organiser.formatting_locale  # English as written in their country
-    times = time_range(slot.start_dt, slot.end_dt, side.zone, locale)
-    phrase = f"{times} in {city_name(side.zone, locale)} — {DAY_PLACES[side.place]}"
-    assert phrase in page
-    login(client, jakarta)
-    page = client.get(f"/bilaterals/{call.id}").get_data(as_text=True)
-    assert str(DAY_PLACES[side.place]) not in page
+    for viewer in (organiser, jakarta):
+        login(client, viewer)
+        page = client.get(f"/bilaterals/{call.id}").get_data(as_text=True)
+        locale = viewer.formatting_locale
+        for side in bilaterals.slot_fairness(call, slot):
+            times = time_range(slot.start_dt, slot.end_dt, side.zone, locale)
+            with force_locale(locale):
+                phrase = (f"{times} in {city_name(side.zone, locale)} — "
+                          f"{DAY_PLACES[side.place]}")
+            assert phrase in page, viewer
 
 
 def test_organisers_see_add_and_delete_blocked_times(client, login, organiser, defaults):
