@@ -82,12 +82,16 @@ def _apply_form(proposal) -> ApplyGroupsForm:
 @bp.route("/events/<int:event_id>/small-groups/preview")
 @organiser_required
 def preview_groups(event_id):
-    """The balanced groups for the slot's groups ticked: nothing is saved until "Apply"."""
+    """The balanced groups for the slot's groups ticked: nothing is saved until "Apply".
+    Without a choice (a bare link), every group of the first time slot."""
     event = visible_event_or_404(event_id, current_user)
-    slot = next((slot for slot in groups.time_slots(event)
+    slots = groups.time_slots(event)
+    if not slots:
+        return _page(event)  # it says how to add small groups
+    slot = next((slot for slot in slots
                  if any(key.startswith(f"slot{slot[0].id}-") for key in request.args)), None)
-    form = _balance_form(slot, request.args) if slot else None
-    if form is None or not form.validate():
+    form = _balance_form(slot, request.args) if slot else _balance_form(slots[0])
+    if slot is not None and not form.validate():
         flash(_("Choose at least one group to balance."), "error")
         return _page(event, status=400)
     try:
