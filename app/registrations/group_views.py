@@ -56,8 +56,7 @@ def _page(event, moved=None, status=200):
                       "groups": groups.current_groups(event, slot),
                       "balance": _balance_form(slot),
                       "move": moved if posted else _move_form(event, slot)})
-    return render_template("registrations/small_groups.html", event=event, slots=slots,
-                           working_languages=groups.working_languages), status
+    return render_template("registrations/small_groups.html", event=event, slots=slots), status
 
 
 @bp.route("/events/<int:event_id>/small-groups")
@@ -69,7 +68,6 @@ def small_groups(event_id):
 def _preview_page(event, proposal, form, status=200):
     return render_template("registrations/small_groups_preview.html", event=event,
                            proposal=proposal, form=form,
-                           working_languages=groups.working_languages,
                            when=viewer_when(proposal.groups[0].session.start_dt)), status
 
 

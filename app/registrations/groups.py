@@ -24,6 +24,7 @@ from app.core.errors import Conflict
 from app.core.locking import lock_row
 from app.core.locking import lock_rows
 from app.core.models import AuditRecord
+from app.core.registry import Registry
 from app.events.models import Event
 from app.events.models import EventSession
 from app.events.models import SessionKind
@@ -56,6 +57,7 @@ class ProposedGroup:
     members: list[Registration]
     kept: set[int]  # ids of the registrations that keep their place here
     plan: LanguagePlan
+    languages: dict[int, frozenset[str]]  # registration id -> the languages they work in
 
     @property
     def countries(self) -> list[tuple[str, int]]:
@@ -87,12 +89,34 @@ def kind_of(registration: Registration) -> str:
     return organisation.kind.value if organisation else "other"
 
 
-def working_languages(registration: Registration) -> frozenset[str]:
+# Languages people asked for, per session, by features above this one (interpretation's
+# per-session requests): each contributor answers ``(session_ids, user_ids) -> {(user_id,
+# session_id): language code}``, so this package needs no import of theirs.
+SESSION_LANGUAGES: Registry = Registry("languages asked for per session")
+
+
+def session_languages(sessions: list[EventSession], registrations) -> dict[int, str]:
+    """Registration id -> the language its person asked for in one of ``sessions`` (the
+    first of them that has one): it overrides their registration's choice there."""
+    users = {r.user_id: r.id for r in registrations}
+    order = {s.id: n for n, s in enumerate(sessions)}
+    found: dict[tuple[int, int], str] = {}
+    for contribute in SESSION_LANGUAGES:
+        found.update(contribute([s.id for s in sessions], list(users)))
+    chosen: dict[int, str] = {}
+    for (user_id, _session), code in sorted(
+            found.items(), key=lambda item: (order[item[0][1]], item[0][0])):
+        chosen.setdefault(users[user_id], code)
+    return chosen
+
+
+def working_languages(registration: Registration, asked: str = "") -> frozenset[str]:
     """The languages a person can take part in a group in: the one they asked to have
-    interpreted into, else those they speak (their profile), else the one they read
-    Roundtable in."""
-    if registration.interpretation_language:
-        return frozenset({registration.interpretation_language})
+    interpreted into (``asked`` for these sessions, else at registration), else those they
+    speak (their profile), else the one they read Roundtable in."""
+    asked = asked or registration.interpretation_language
+    if asked:
+        return frozenset({asked})
     return frozenset(registration.user.languages or [registration.user.locale or "en"])
 
 
@@ -178,28 +202,35 @@ def propose(event: Event, session_ids, keep: bool) -> Proposal:
             kept[registration.id] = place.session_id
             registrations[registration.id] = registration
     candidates = [r for r in confirmed if r.id not in busy or r.id in kept]
-    outcome = balance(
-        [Group(s.id, s.capacity, s.attendance_mode.value) for s in sessions],
-        [_member(registration) for registration in [*candidates, *(
-            r for r in registrations.values() if r.status != CONFIRMED)]],
-        kept, _preferred(sessions))
+    candidates += [r for r in registrations.values() if r.status != CONFIRMED]
+    members = _members(sessions, candidates)
+    outcome = balance([Group(s.id, s.capacity, s.attendance_mode.value) for s in sessions],
+                      list(members.values()), kept, _preferred(sessions))
     by_group: dict[int, list[Registration]] = {s.id: [] for s in sessions}
     for registration_id, session_id in outcome.placement.items():
         by_group[session_id].append(registrations[registration_id])
-    groups = []
-    for session in sessions:
-        members = sorted(by_group[session.id], key=lambda r: (r.user.display_name, r.id))
-        groups.append(ProposedGroup(
-            session, members, {r for r, s in kept.items() if s == session.id},
-            language_plan([_member(r) for r in members], _preferred([session]))))
+    groups = [_proposed(session, by_group[session.id], members,
+                        {r for r, s in kept.items() if s == session.id})
+              for session in sessions]
     return Proposal(groups, [registrations[i] for i in outcome.unplaced],
                     len(busy - set(kept)), keep)
 
 
-def _member(registration: Registration) -> Member:
-    return Member(registration.id, registration.user.country_code or "",
-                  kind_of(registration), working_languages(registration),
-                  registration.attend_as.value)
+def _members(sessions: list[EventSession], registrations) -> dict[int, Member]:
+    """Each registration as the balancing rule sees it, with the languages asked for in
+    these sessions."""
+    asked = session_languages(sessions, registrations)
+    return {r.id: Member(r.id, r.user.country_code or "", kind_of(r),
+                         working_languages(r, asked.get(r.id, "")), r.attend_as.value)
+            for r in registrations}
+
+
+def _proposed(session, registrations, members, kept) -> ProposedGroup:
+    registrations = sorted(registrations, key=lambda r: (r.user.display_name, r.id))
+    return ProposedGroup(session, registrations, kept,
+                         language_plan([members[r.id] for r in registrations],
+                                       _preferred([session])),
+                         {r.id: members[r.id].languages for r in registrations})
 
 
 def _preferred(sessions: list[EventSession]) -> tuple[str, ...]:
@@ -210,16 +241,10 @@ def _preferred(sessions: list[EventSession]) -> tuple[str, ...]:
 
 def current_groups(event: Event, slot: list[EventSession]) -> list[ProposedGroup]:
     """The groups of a slot as they are now, with their mix and languages."""
-    places = _places(slot)
-    groups = []
-    for session in slot:
-        members = sorted((p.registration for p in places
-                          if p.session_id == session.id and p.status == CONFIRMED),
-                         key=lambda r: (r.user.display_name, r.id))
-        groups.append(ProposedGroup(session, members, set(),
-                                    language_plan([_member(r) for r in members],
-                                                  _preferred([session]))))
-    return groups
+    places = [p for p in _places(slot) if p.status == CONFIRMED]
+    members = _members(slot, list({p.registration_id: p.registration for p in places}.values()))
+    return [_proposed(session, [p.registration for p in places if p.session_id == session.id],
+                      members, set()) for session in slot]
 
 
 # --- changing ------------------------------------------------------------------------------

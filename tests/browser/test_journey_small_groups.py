@@ -4,9 +4,6 @@ pages in English and Thai."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from babel.support import Translations
 
@@ -15,7 +12,6 @@ from tests.browser.journeys import flash
 from tests.browser.journeys import open_event
 from tests.browser.journeys import shot
 from tests.fixtures.browser import ROOT
-from tests.fixtures.browser import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}}
@@ -26,14 +22,6 @@ SARI = "Sari Participant"
 
 def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def keep_copy(name: str, database) -> None:
-    """The screenshots looked at for this feature, also where its report says they are."""
-    if database[0] == "sqlite":
-        target = Path("/tmp/shots/groups")
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copy(SCREENSHOTS / f"{name}.png", target / f"{name}.png")
 
 
 def test_organiser_previews_applies_and_moves_one_person(person, live_server, database):
@@ -48,7 +36,6 @@ def test_organiser_previews_applies_and_moves_one_person(person, live_server, da
     slot.get_by_label("Keep current places").check()
     assert no_sideways_scroll(organiser)
     shot(organiser, "small-groups-en", database)
-    keep_copy("small-groups-en", database)
 
     slot.get_by_role("button", name="Preview balanced groups").click()
     assert organiser.locator("h1").inner_text() == "Proposed small groups"
@@ -61,7 +48,6 @@ def test_organiser_previews_applies_and_moves_one_person(person, live_server, da
     assert placed >= 3  # Sari, Somchai and the advocate at least
     assert no_sideways_scroll(organiser)
     shot(organiser, "small-groups-preview-en", database)
-    keep_copy("small-groups-preview-en", database)
 
     organiser.get_by_role("button", name="Apply these groups").click()
     assert english.ngettext("Groups applied: %(num)d person placed.",
@@ -83,17 +69,14 @@ def test_organiser_previews_applies_and_moves_one_person(person, live_server, da
     assert target in organiser.locator("main section").first.get_by_label("Person").locator(
         "option", has_text=SARI).inner_text()
     shot(organiser, "small-groups-moved-en", database)
-    keep_copy("small-groups-moved-en", database)
 
     thai = person("organiser@example.org", "ไทย", locale="th-TH", **PHONE)
     thai.goto(organiser.url)
     assert thai.locator("html").get_attribute("lang").startswith("th")
     assert no_sideways_scroll(thai)
     shot(thai, "small-groups-th", database)
-    keep_copy("small-groups-th", database)
     thai.locator("main section").first.locator("[type=submit]").first.click()
     assert no_sideways_scroll(thai)
     shot(thai, "small-groups-preview-th", database)
-    keep_copy("small-groups-preview-th", database)
     # Back to English for the journeys that follow (the choice is kept with the account).
     thai.get_by_role("button", name="English").click()

@@ -238,3 +238,15 @@ def test_small_group_pages_are_for_organisers_only(client, participant, roundtab
     login_as(client, participant)
     assert client.get(f"/events/{roundtable.id}/small-groups").status_code == 403
     assert client.get(f"/events/{roundtable.id}/small-groups/preview").status_code == 403
+
+
+def test_a_language_asked_for_one_of_the_groups_is_the_one_a_person_works_in(
+        roundtable, three_groups, registrants):
+    from app.interpretation.services import request_interpretation
+
+    australian = registrants[8]  # asked for nothing at registration: works in English
+    request_interpretation(australian.user, three_groups[1], "id")
+    proposal = groups.propose(roundtable, _ids(three_groups), keep=False)
+    [group] = [g for g in proposal.groups if australian in g.members]
+    assert group.languages[australian.id] == frozenset({"id"})
+    assert groups.working_languages(australian) == frozenset({"en"})
