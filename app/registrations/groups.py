@@ -268,8 +268,11 @@ def apply_proposal(event: Event, session_ids, keep: bool, fingerprint: str,
     target = {r.id: g.session.id for g in proposal.groups for r in g.members}
     held = {(p.registration_id, p.session_id): p for p in _places(sessions)}
     moved = 0
+    # Someone left without a group (more people than places) gives up the place they held:
+    # else a group would hold more than its places.
+    unplaced = {r.id for r in proposal.unplaced}
     for (registration_id, session_id), place in held.items():
-        if registration_id in target and target[registration_id] != session_id:
+        if registration_id in unplaced or target.get(registration_id, session_id) != session_id:
             place.status, place.waitlisted_dt = RegistrationStatus.CANCELLED, None
     for registration_id, session_id in sorted(target.items()):
         place = held.get((registration_id, session_id)) or db.session.scalar(

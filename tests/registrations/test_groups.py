@@ -250,3 +250,21 @@ def test_a_language_asked_for_one_of_the_groups_is_the_one_a_person_works_in(
     [group] = [g for g in proposal.groups if australian in g.members]
     assert group.languages[australian.id] == frozenset({"id"})
     assert groups.working_languages(australian) == frozenset({"en"})
+
+
+def test_more_people_than_places_no_group_ends_over_its_places(roundtable, make_session,
+                                                               make_user, organiser):
+    pair = [make_session(roundtable, START, END, title=f"Pair {n}", kind=SessionKind.SMALL_GROUP,
+                         capacity=2) for n in (1, 2)]
+    regs = [services.register(roundtable, make_user(country=c), services.RegistrationInput(
+        session_ids=[pair[0].id] if n < 2 else [], consent_chatham=True, consent_data=True))
+        for n, c in enumerate(("NZ", "AU", "TH", "TH", "ID"))]
+    db.session.commit()
+    proposal = groups.propose(roundtable, _ids(pair), keep=False)
+    assert len(proposal.unplaced) == 1
+    groups.apply_proposal(roundtable, _ids(pair), False, proposal.fingerprint, organiser)
+    db.session.commit()
+    after = _groups_of(pair)
+    assert all(len(ids) == 2 for ids in after.values())
+    placed = [i for ids in after.values() for i in ids]
+    assert sorted([*placed, proposal.unplaced[0].id]) == sorted(r.id for r in regs)
