@@ -237,6 +237,10 @@ def _history() -> list[tuple[dict, list]]:
           _session(j1, "14:00", "15:30", jkt, "Small group B: addressing xenophobia",
                    SessionKind.SMALL_GROUP, capacity=12, room="Room B",
                    attendance_mode=AttendanceMode.ONLINE),
+          # Three small groups at one time: organisers balance them on "Small groups".
+          _session(j1, "14:00", "15:30", jkt, "Small group C: national screening mechanisms",
+                   SessionKind.SMALL_GROUP, capacity=12, room="Room C",
+                   online_url="https://meet.example.org/jakarta-2027-group-c"),
           _session(j2, "08:30", "13:00", jkt, "Site visit: community placement programme",
                    SessionKind.SITE_VISIT, capacity=20,
                    attendance_mode=AttendanceMode.IN_PERSON, meeting_point="Hotel lobby",

@@ -302,6 +302,8 @@ FORMS: dict[tuple[str, str], Form] = {
         "organiser", fill={"invitee-country": "MY"},
         bad={"invitee-email": "nobody@example.org"}),  # no account uses it
     ("registrations.members", "registrations.members"): Form("organiser", kinds=True),
+    # The world's registrant moved into its first small group (nobody is in one yet).
+    ("registrations.small_groups", "registrations.move_to_group"): Form("organiser"),
     ("registrations.messages", "registrations.messages"): Form(
         "organiser", fill={"message-subject_en": "Pre-reading",
                            "message-body_en": "Please read the case studies before we meet."},
@@ -462,6 +464,8 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("registrations.roster", "registrations.act[cancel]"): "organiser",
     # A message is written on one page and sent from the next, which shows how many receive it.
     ("registrations.message", "registrations.send_message"): "organiser",
+    # The preview's one button applies the groups it shows (hidden: which, and its name).
+    ("registrations.preview_groups", "registrations.apply_groups"): "organiser",
     ("topics.list_topics", "topics.vote"): "participant",
     ("topics.list_topics", "topics.unvote"): "participant",
     ("notices.index", "notices.mark_read"): "participant",

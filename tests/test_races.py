@@ -972,3 +972,67 @@ def test_two_organisers_moving_one_meeting_off_a_holiday_move_it_once(race_app):
             assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
                 AuditRecord.action == "working_group_meeting_moved_off_holiday",
                 AuditRecord.subject_id == group.id)) == 1
+
+
+# --- small groups -----------------------------------------------------------------------------
+
+def test_applying_balanced_groups_racing_a_participants_own_change_does_one_then_the_other(
+        race_app):
+    """The organiser applies the groups they previewed (keeping current places) while a
+    participant picks a group themselves, or cancels. Either the change comes first and the
+    preview is stale (refused: the organiser sees the new proposal), or the groups are applied
+    and the change follows them; never a group over its places, nobody in two groups at once,
+    and nobody cancelled left holding a place."""
+    from app.registrations import groups
+
+    for attempt in range(REPEAT):
+        with race_app.app_context():
+            organiser = _person(("organiser",), "AU")
+            event = _event(capacity=20)
+            start = datetime.combine(SOON, datetime.min.time(), tzinfo=UTC) + timedelta(hours=3)
+            sessions = [EventSession(event=event, title=f"Group {name}",
+                                     kind=SessionKind.SMALL_GROUP, start_dt=start,
+                                     end_dt=start + timedelta(hours=1), capacity=3)
+                        for name in "AB"]
+            people = [_person(country=c) for c in ("TH", "TH", "ID", "ID", "MY")]
+            db.session.add_all(sessions)
+            db.session.commit()
+            regs = [registrations.register(event, p, _consent()) for p in people]
+            db.session.commit()
+            group_ids = [s.id for s in sessions]
+            fingerprint = groups.propose(event, group_ids, keep=True).fingerprint
+            ids = dict(event=event.id, org=organiser.id, reg=regs[0].id, user=people[0].id)
+            all_regs = [r.id for r in regs]
+        if attempt % 2:
+            change = _as(ids["user"], registrations.cancel_registration)
+        else:
+            def change(registration, first=group_ids[0]):
+                return registrations.update_registration(
+                    registration, registrations.RegistrationInput(session_ids=[first]))
+        outcomes = both_at_once(
+            race_app,
+            (_load(Event, ids["event"]),
+             lambda e, ids=ids, group_ids=group_ids, fingerprint=fingerprint:
+             groups.apply_proposal(e, group_ids, True, fingerprint,
+                                   db.session.get(User, ids["org"]))),
+            (_load(Registration, ids["reg"]), change))
+        assert outcomes[1][0] == "ok", outcomes
+        with race_app.app_context():
+            places = db.session.execute(select(SessionPlace.registration_id,
+                                               SessionPlace.session_id).where(
+                SessionPlace.session_id.in_(group_ids),
+                SessionPlace.status == S.CONFIRMED)).all()
+            per_group = Counter(session_id for _reg, session_id in places)
+            per_person = Counter(reg for reg, _session_id in places)
+            assert all(n <= 3 for n in per_group.values()), per_group
+            assert all(n == 1 for n in per_person.values()), per_person
+            status = db.session.get(Registration, ids["reg"]).status
+            if status == S.CANCELLED:
+                assert ids["reg"] not in per_person
+            if outcomes[0][0] == "ok":
+                # Everyone else has their group (the participant's own change after the
+                # groups may have put them on a full group's waitlist: their choice).
+                others = [r for r in all_regs if r != ids["reg"]]
+                assert set(others) <= set(per_person), (outcomes, places)
+            else:
+                assert "changed since the preview" in outcomes[0][1], outcomes

@@ -10,6 +10,7 @@ def init_app(app) -> None:
     from app.interpretation import calendar_hooks  # noqa: F401  (adds to the calendar's registries)
     from app.interpretation import personal_data  # noqa: F401  (personal-data registry)
     from app.interpretation import preparation_views  # noqa: F401  (its routes join bp)
+    from app.interpretation import small_groups  # noqa: F401  (languages asked per session)
     from app.interpretation.views import bp
 
     app.register_blueprint(bp)

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 from wtforms import DateField
+from wtforms import HiddenField
 from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectField
@@ -138,3 +139,32 @@ class MessageForm(Form):
     waitlisted = BooleanField(_l("Also people on the waitlist"),
                               description=_l("Confirmed registrants always receive it."))
     submit_message = SubmitField(_l("Check recipients"))
+
+
+class BalanceForm(Form):
+    """Which groups of one time slot to balance (a GET form: the preview changes nothing,
+    so it carries no CSRF token; the view sets the slot's groups as choices)."""
+
+    session_ids = CheckboxListField(_l("Groups to balance"), validators=[InputRequired()])
+    keep = BooleanField(_l("Keep current places"),
+                        description=_l("Everyone already in one of these groups stays there; "
+                                       "only the others are placed."))
+    submit_preview = SubmitField(_l("Preview balanced groups"))
+
+
+class ApplyGroupsForm(Form):
+    """The preview's confirmation: the groups and choice previewed, and the proposal's
+    fingerprint, so that a proposal nobody saw is never applied."""
+
+    session_ids = HiddenField(validators=[InputRequired()])
+    keep = HiddenField()
+    fingerprint = HiddenField(validators=[InputRequired()])
+    submit_apply = SubmitField(_l("Apply these groups"))
+
+
+class MoveForm(Form):
+    """Move one person into a small group of the slot (the view sets both lists)."""
+
+    registration_id = SelectField(_l("Person"), validators=[InputRequired()])
+    session_id = SelectField(_l("Into group"), validators=[InputRequired()])
+    submit_move = SubmitField(_l("Move"))

@@ -206,6 +206,15 @@ def _message_page(page, base: str) -> str:
     return urlsplit(page.url).path
 
 
+def _groups_preview(page, base: str) -> str:
+    """The proposed small groups, as an organiser previews them (nothing is saved until
+    "Apply"): a GET form's answer, which no link reaches."""
+    open_event(page, base, JAKARTA)
+    page.get_by_role("link", name="Small groups", exact=True).click()
+    page.get_by_role("button", name="Preview balanced groups").first.click()
+    return urlsplit(page.url).path
+
+
 def _feed_link(page, base: str) -> str:
     """A personal calendar feed's address, as the calendar page gives it once created."""
     page.goto(f"{base}/calendar")
@@ -279,6 +288,9 @@ def site_map(app, live_server, live_engine, browser, database):
         video = _video_link(contexts["organiser"].pages[0], live_server)
         roles["organiser"].add(_page_key(adapter, video),
                                _fetch(contexts["organiser"].request, live_server, video)[0])
+        preview = _groups_preview(contexts["organiser"].pages[0], live_server)
+        roles["organiser"].add(_page_key(adapter, preview),
+                               _fetch(contexts["organiser"].request, live_server, preview)[0])
         feed = _feed_link(contexts["participant"].pages[0], live_server)
         roles["participant"].add(_page_key(adapter, feed),
                                  _fetch(contexts["participant"].request, live_server, feed)[0])

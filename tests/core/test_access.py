@@ -53,6 +53,13 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     session = make_session(event, datetime(2027, 3, 10, 3, tzinfo=UTC),
                            datetime(2027, 3, 10, 4, tzinfo=UTC))
     invitation, _token = invite("new@example.org", ["participant"], users["organiser"])
+    from app.events.models import SessionKind
+
+    # Two small groups at one time: the small-group pages balance and move people in them.
+    for name in ("A", "B"):
+        make_session(event, datetime(2027, 3, 10, 5, tzinfo=UTC),
+                     datetime(2027, 3, 10, 6, tzinfo=UTC), title=f"Small group {name}",
+                     kind=SessionKind.SMALL_GROUP, capacity=3)
     from app.registrations.services import RegistrationInput
     from app.registrations.services import register
 
