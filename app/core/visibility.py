@@ -119,11 +119,15 @@ def programme_name(viewer, person, *, guest_name: str = "", named: bool,
     by the pseudonym), or None for a guest without one, named ``guest_name``.
     ``sees_session``: the viewer may see the session's event
     (``app.events.visibility.can_see_event``); ``named``: the person agreed to be named in
-    the programme. Organisers always read who it is; an account holder reads themselves."""
+    the programme. Organisers always read who it is; an account holder reads themselves as
+    the programme introduces them (a pseudonym holder's own pages never show the real
+    name)."""
     if not signed_in(viewer) or not sees_session:
         return None
     if person is None:
         return guest_name if named or is_organiser(viewer) else None
+    if is_self(viewer, person):
+        return person.public_name
     return visible_name(viewer, person, Seen.PROGRAMME, opted_in=named)
 
 

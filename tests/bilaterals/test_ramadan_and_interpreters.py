@@ -210,7 +210,7 @@ def test_the_call_form_books_interpreters_and_keeps_ramadan_hours(client, login,
     organiser, jakarta, bangkok = world
     interpreter(make_user, "Siti")
     login(client, organiser)
-    form = rendered_form(client, "/bilaterals/new")
+    form = rendered_form(client, "/bilaterals/new?country_a=ID&country_b=TH")  # delegates shown
     assert form.values["book_interpreters"] == ["y"]
     assert form.values["ramadan_hours"] == ["y"]
     response = form.fill(country_a="ID", country_b="TH", topic="Therapy services",

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from tests.browser.journeys import flash
+from tests.browser.journeys import invite_only
 from tests.browser.journeys import shot
 
 pytestmark = pytest.mark.browser
@@ -32,8 +33,7 @@ def test_a_call_booking_interpreters_is_staffed_when_its_slot_is_picked(person, 
     form.get_by_label("From").fill(first.isoformat())
     form.get_by_label("Until").fill((first + timedelta(days=13)).isoformat())
     form.get_by_label("Timezone of the call").select_option("Asia/Jakarta")
-    for name in ("Sari Participant", "Somchai Participant"):
-        form.get_by_label(re.compile(f"^{name}")).check()
+    invite_only(organiser, "Sari Participant", "Somchai Participant")
     form.get_by_label("Interpretation", exact=True).select_option("th-id")
     assert form.get_by_label("Book our interpreters for it").is_checked()
     assert form.get_by_label(re.compile("^Keep Ramadan hours")).is_checked()

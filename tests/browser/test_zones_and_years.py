@@ -20,6 +20,7 @@ from tests.browser.journeys import JAKARTA
 from tests.browser.journeys import open_event
 from tests.browser.journeys import page_locale
 from tests.browser.journeys import shot
+from tests.browser.journeys import shown_title
 from tests.browser.journeys import zone_shown
 
 pytestmark = pytest.mark.browser
@@ -46,7 +47,7 @@ def _chosen(live_engine) -> bool:
 
 
 def _entry(page):
-    return page.locator("ol.timeline > li", has_text=JAKARTA)
+    return page.locator("ol.timeline > li", has_text=shown_title(page, JAKARTA))
 
 
 def _set_buddhist_years(page, on: bool) -> None:
