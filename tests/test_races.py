@@ -815,6 +815,26 @@ def test_two_organisers_adding_the_same_speaker_keep_one(race_app):
                 SessionRole.session_id == ids["session"])).all() == [1]
 
 
+def test_a_programme_change_racing_the_events_cancellation_never_deadlocks(race_app):
+    """The programme change holds the session and writes a row of it; the cancellation holds
+    the event and waits for the session. The event's page-cache stamp is written at commit
+    (app.events.models.EventActivity), so the first never waits for the event's lock."""
+    from app.programme import services as programme
+
+    for _ in range(REPEAT):
+        with race_app.app_context():
+            ids = _session_with_resource()
+            event_id = db.session.get(EventSession, ids["session"]).event_id
+        add = (_load(EventSession, ids["session"]),
+               lambda session, resource_id=ids["resource"]:
+               programme.add_material(session, resource_id).id)
+        cancel = (_load(Event, event_id), events.cancel_event)
+        outcomes = both_at_once(race_app, add, cancel)
+        assert outcomes[1][0] == "ok", outcomes
+        with race_app.app_context():
+            assert db.session.get(Event, event_id).status == EventStatus.CANCELLED
+
+
 # --- translations -----------------------------------------------------------------------------
 
 def _save_translation(event_id, session_id, seen, language, text):

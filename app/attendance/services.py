@@ -1,8 +1,8 @@
 """The rules of attendance: who may be checked in, and how a video platform's attendance
 report becomes attendance rows.
 
-Every change locks the event, the session, then the registrations it decides on
-(app.core.locking's order), so a check-in racing a cancellation sees the cancellation."""
+Every change locks the session, then the registrations it decides on (app.core.locking's
+order), so a check-in racing a cancellation sees the cancellation."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from app.auth.models import User
 from app.core.errors import Conflict
 from app.core.errors import Refusal
 from app.core.locking import lock_rows
-from app.events.models import Event
 from app.events.models import EventSession
 from app.events.models import SessionStatus
 from app.extensions import db
@@ -47,18 +46,23 @@ class SessionCancelled(Conflict, AttendanceError):
     """The session was cancelled (perhaps a moment ago): nobody attends it."""
 
 
-def expected(session: EventSession, search: str = "") -> list[Registration]:
-    """Who is expected at the session, by name: the event's confirmed registrations, or, for a
-    session with its own places (a site visit, a small group), those holding a confirmed
-    place in it. ``search`` keeps the names that contain it (any case)."""
-    query = (select(Registration).join(Registration.user)
-             .where(Registration.event_id == session.event_id,
-                    Registration.status == RegistrationStatus.CONFIRMED)
-             .options(joinedload(Registration.user)).order_by(func.lower(User.display_name)))
+def _expected_query(session: EventSession):
+    """The event's confirmed registrations, or, for a session with its own places (a site
+    visit, a small group), those holding a confirmed place in it."""
+    query = select(Registration).where(Registration.event_id == session.event_id,
+                                       Registration.status == RegistrationStatus.CONFIRMED)
     if _has_places(session):
         query = query.join(SessionPlace, (SessionPlace.registration_id == Registration.id)
                            & (SessionPlace.session_id == session.id)
                            & (SessionPlace.status == RegistrationStatus.CONFIRMED))
+    return query
+
+
+def expected(session: EventSession, search: str = "") -> list[Registration]:
+    """Who is expected at the session, by name. ``search`` keeps the names that contain it
+    (any case)."""
+    query = (_expected_query(session).join(Registration.user)
+             .options(joinedload(Registration.user)).order_by(func.lower(User.display_name)))
     if search.strip():
         query = query.where(func.lower(User.display_name).contains(search.strip().lower(),
                                                                    autoescape=True))
@@ -84,10 +88,7 @@ def counts(session: EventSession) -> dict[AttendanceSource, int]:
 
 
 def _lock_open_session(session: EventSession) -> EventSession:
-    """The event first (the flush moves its ``activity_dt``, app.events.pagecache, so it is
-    written either way: taken late, that write would wait behind a cancellation holding the
-    event while it waits for us), then the session."""
-    lock_rows(Event, [session.event_id], keys_unchanged=True)
+    """The session, locked and re-read: a cancelled one has nobody to check in."""
     session = lock_rows(EventSession, [session.id], keys_unchanged=True)[session.id]
     if session.status == SessionStatus.CANCELLED:
         raise SessionCancelled(_("This session is cancelled, so nobody can attend it."))
@@ -100,8 +101,9 @@ def check_in(session: EventSession, registration: Registration, actor: User) -> 
     session = _lock_open_session(session)
     registration = lock_rows(Registration, [registration.id],
                              keys_unchanged=True)[registration.id]
-    expected_ids = {r.id for r in expected(session)}
-    if registration.event_id != session.event_id or registration.id not in expected_ids:
+    is_expected = db.session.scalar(select(func.count()).select_from(
+        _expected_query(session).where(Registration.id == registration.id).subquery()))
+    if not is_expected:
         raise Conflict(_("%(name)s is not expected at this session (their registration or "
                          "place is no longer confirmed).", name=registration.user.display_name))
     row = db.session.scalar(select(Attendance).where(
@@ -171,21 +173,22 @@ def import_report(session: EventSession, data: bytes, actor: User) -> ImportResu
 
 
 def _decode(data: bytes) -> str:
-    """Zoom and Meet write UTF-8 (often with a byte-order mark); Teams writes UTF-16."""
+    """Zoom and Meet write UTF-8 (often with a byte-order mark); Teams writes UTF-16. A file
+    that does not decode, or decodes to binary (NUL characters), is no CSV report."""
     encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError:
+        text = "\x00"
+    if "\x00" in text:
         raise AttendanceError(_("This file is not a text (CSV) attendance report. Export "
-                                "the report as CSV and upload it again."), "report") from None
+                                "the report as CSV and upload it again."), "report")
+    return text
 
 
 def _read_table(data: bytes) -> list[tuple[str, str, int]]:
     """(email, name, minutes) for every participant row of the report."""
     text = _decode(data)
-    if "\x00" in text:
-        raise AttendanceError(_("This file is not a text (CSV) attendance report. Export "
-                                "the report as CSV and upload it again."), "report")
     lines = text.splitlines()
     at, header, delimiter = _find_header(lines)
     email_col = _column(header, ("email", "e-mail"))

@@ -17,7 +17,8 @@ the account rows' locks and lock nothing else. A working group's series and
 its meetings' changes are decided under the group's lock; no change of a group locks
 anything else, so it comes late. An erasure locks only the account it erases, last. An
 interpretation language is locked last: adding it back and retiring it decide under its
-lock.)
+lock. The event page's cache stamp, ``event_activity``, is written by the commit itself,
+after everything else, and locked by nothing: it is outside this order.)
 Taking a new lock of an earlier kind after one of a later kind in the same transaction is a
 programming error, refused at once (``LockOrderError``) rather than left to deadlock under
 load. Re-reading rows this transaction already holds is

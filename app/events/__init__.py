@@ -16,7 +16,10 @@ def init_app(app) -> None:
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
-    from app.events.pagecache import touch_events
+    from app.events import pagecache
 
-    if not event.contains(Session, "after_flush", touch_events):
-        event.listen(Session, "after_flush", touch_events)
+    for name, listener in (("after_flush", pagecache.note_touched_events),
+                           ("before_commit", pagecache.touch_events),
+                           ("after_rollback", pagecache.forget_touched_events)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

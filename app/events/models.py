@@ -9,6 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import column_property
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
@@ -56,6 +57,22 @@ class SessionStatus(enum.StrEnum):
 
 def new_uid() -> str:
     return f"{uuid.uuid4()}@roundtable"
+
+
+class EventActivity(db.Model):
+    """When anything belonging to an event last changed: the event page's cache key.
+
+    It is a row of its own, not a column of ``events``, and it is written only as a
+    transaction commits (``app.events.pagecache``): the last write of a transaction, after
+    every lock it takes, so it never waits in the middle of one. Written to the event row
+    during a flush, it would take the event's lock after the session's and deadlock with a
+    change that holds the event and waits for that session."""
+
+    __tablename__ = "event_activity"
+
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    changed_dt: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Event(db.Model):
@@ -111,7 +128,10 @@ class Event(db.Model):
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
     # Moved by any change to a row that belongs to the event (sessions, registrations,
     # invitees, key downloads...): the event page's cached copy is only used while it holds.
-    activity_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept in its own row (``EventActivity``), read with the event in the same query.
+    activity_dt: Mapped[datetime | None] = column_property(
+        sa.select(EventActivity.changed_dt).where(EventActivity.event_id == id)
+        .correlate_except(EventActivity).scalar_subquery())
 
     host_country: Mapped[Country | None] = relationship()
     sessions: Mapped[list[EventSession]] = relationship(

@@ -14,7 +14,8 @@ HOLDINGS.add("events", Holding(_l("Events"), {
         "co_hosts venue address online_url joining_instructions is_chatham_house "
         "is_invitation_only topics country_codes capacity requires_approval is_private "
         "registration_opens_dt registration_closes_dt uid sequence created_dt updated_dt "
-        "activity_dt language translations")),
+        "language translations")),
+    "event_activity": columns(not_personal="event_id changed_dt"),
     "sessions": columns(not_personal=(
         "id event_id title description kind status start_dt end_dt room online_url "
         "attendance_mode floor_language capacity meeting_point transport uid sequence "

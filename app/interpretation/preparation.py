@@ -17,9 +17,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from app.auth.models import User
 from app.core.locking import lock_row
-from app.core.locking import lock_rows
 from app.core.time import now_utc
-from app.events.models import Event
 from app.events.models import EventSession
 from app.events.models import SessionStatus
 from app.events.signals import session_materials_changed
@@ -116,7 +114,6 @@ def save_briefing(session: EventSession, text: str) -> Briefing | None:
     if len(text) > BRIEFING_MAX:
         raise InterpretationError(
             _("Keep the briefing under %(max)d characters.", max=BRIEFING_MAX), "text")
-    lock_rows(Event, [session.event_id], keys_unchanged=True)  # the event first: see locking
     if lock_row(EventSession, session.id) is None:
         raise InterpretationError(_("This session no longer exists."))
     briefing = briefing_of(session)

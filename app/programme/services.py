@@ -28,14 +28,12 @@ from app.core.errors import Conflict
 from app.core.errors import Refusal
 from app.core.i18n import country_name
 from app.core.locking import lock_row
-from app.core.locking import lock_rows
 from app.core.models import Country
 from app.core.templating import current_locale
 from app.core.visibility import is_organiser
 from app.core.visibility import may_register_as_participant
 from app.core.visibility import programme_name
 from app.core.visibility import signed_in
-from app.events.models import Event
 from app.events.models import EventSession
 from app.events.models import SessionStatus
 from app.events.signals import session_materials_changed
@@ -85,11 +83,7 @@ class RecordingInput:
 # --- changes ---------------------------------------------------------------------------------
 
 def _locked(session: EventSession) -> EventSession:
-    """The session, locked and re-read: a cancelled one takes no more changes. Its event is
-    locked first (app.core.locking's order): the flush moves the event's ``activity_dt``
-    (app.events.pagecache), and that write taken after the session's lock would wait behind
-    an event change that waits for this session."""
-    lock_rows(Event, [session.event_id], keys_unchanged=True)
+    """The session, locked and re-read: a cancelled one takes no more changes."""
     session = lock_row(EventSession, session.id)
     if session is None or session.status == SessionStatus.CANCELLED:
         raise ProgrammeConflict(_("This session is cancelled: its programme no longer "

@@ -16,6 +16,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.core.models import Country
+from app.events import pagecache
 from app.events.models import Event
 from app.events.models import EventKind
 from app.events.models import EventSession
@@ -83,6 +84,9 @@ def test_upgrade_keeps_every_registration_and_place(database, tmp_path):
             db.session.execute(places.insert(), [{
                 "registration_id": registration_id, "session_id": event.sessions[0].id,
                 "status": "confirmed", "created_dt": CREATED}])
+            # Today's models stamp the event's page cache as the commit's last statement, in
+            # ``event_activity``: a table of a later revision than this schema's.
+            pagecache.forget_touched_events(db.session)
             db.session.commit()
             db.session.remove()
 

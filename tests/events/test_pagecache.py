@@ -5,6 +5,7 @@ from datetime import date
 from datetime import datetime
 
 import pytest
+from sqlalchemy import select
 
 from app.events.models import EventKind
 from app.extensions import db
@@ -75,3 +76,37 @@ def test_a_flash_message_is_shown_even_on_a_cached_page(client, organiser, works
     client.get(url)
     client.post(f"/events/{workshop.id}/sessions/{workshop.sessions[0].id}/cancel")
     assert "The session is cancelled." in client.get(url).get_data(as_text=True)
+
+
+def test_the_events_activity_moves_as_the_transaction_commits_not_during_a_flush(workshop):
+    """Written mid-transaction, the event's row would be locked after a session's lock (see
+    app.events.models.EventActivity); it is written last, at commit, and only then."""
+    from app.events.models import EventActivity
+
+    db.session.commit()
+    before = db.session.get(EventActivity, workshop.id)
+    before = before.changed_dt if before else None
+    workshop.sessions[0].room = "Room 2"
+    db.session.flush()
+    assert db.session.scalar(select(EventActivity.changed_dt).where(
+        EventActivity.event_id == workshop.id)) == before
+    db.session.commit()
+    after = db.session.scalar(select(EventActivity.changed_dt).where(
+        EventActivity.event_id == workshop.id))
+    assert after is not None and (before is None or after >= before)
+    db.session.expire(workshop)
+    assert workshop.activity_dt == after
+
+
+def test_a_rolled_back_change_leaves_the_events_activity_alone(workshop):
+    from app.events.models import EventActivity
+
+    db.session.commit()
+    before = db.session.scalar(select(EventActivity.changed_dt).where(
+        EventActivity.event_id == workshop.id))
+    workshop.sessions[0].room = "Room 3"
+    db.session.flush()
+    db.session.rollback()
+    db.session.commit()  # nothing noted survives the rollback
+    assert db.session.scalar(select(EventActivity.changed_dt).where(
+        EventActivity.event_id == workshop.id)) == before
