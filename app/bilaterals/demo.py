@@ -41,6 +41,19 @@ def _user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
+def _demo_call(organiser, countries: tuple[str, str], topic: str, zone: str, invitees,
+               interpretation: str, link: str, *, days_ahead: int = 7,
+               **options) -> BilateralCall:
+    """A call between two countries' people, polled over the three weeks from
+    ``days_ahead`` days on (in the call's zone), as an organiser creates one."""
+    first = to_zone(now_utc(), zone).date() + timedelta(days=days_ahead)
+    return services.create_call(services.CallInput(
+        country_a=countries[0], country_b=countries[1], topic=topic, duration_minutes=60,
+        first_date=first, last_date=first + timedelta(days=20), timezone=zone,
+        invitee_ids=[person.id for person in invitees], interpretation=interpretation,
+        online_url=f"https://meet.example.org/{link}", **options), organiser)
+
+
 def seed_bilaterals(created: dict) -> None:
     """An open New Zealand-Thailand poll (participant@ and somchai@ answer it from both
     sides); nothing is added twice."""
@@ -50,12 +63,8 @@ def seed_bilaterals(created: dict) -> None:
     if not all((organiser, pita, somchai, sari)):
         return
     if db.session.scalar(select(BilateralCall.id).where(BilateralCall.topic == DEMO_TOPIC)) is None:
-        first = to_zone(now_utc(), "Asia/Bangkok").date() + timedelta(days=7)
-        services.create_call(services.CallInput(
-            country_a="NZ", country_b="TH", topic=DEMO_TOPIC, duration_minutes=60,
-            first_date=first, last_date=first + timedelta(days=20), timezone="Asia/Bangkok",
-            invitee_ids=[pita.id, somchai.id], interpretation="th-en",
-            online_url="https://meet.example.org/bilateral"), organiser)
+        _demo_call(organiser, ("NZ", "TH"), DEMO_TOPIC, "Asia/Bangkok", (pita, somchai),
+                   "th-en", "bilateral")
         created["bilateral_calls"] = created.get("bilateral_calls", 0) + 1
 
 
@@ -68,12 +77,8 @@ def schedule_demo_call(created: dict) -> None:
     if not all((organiser, sari, somchai)) or db.session.scalar(
             select(BilateralCall.id).where(BilateralCall.topic == SCHEDULED_TOPIC)):
         return
-    first = to_zone(now_utc(), "Asia/Jakarta").date() + timedelta(days=7)
-    call = services.create_call(services.CallInput(
-        country_a="ID", country_b="TH", topic=SCHEDULED_TOPIC, duration_minutes=60,
-        first_date=first, last_date=first + timedelta(days=20), timezone="Asia/Jakarta",
-        invitee_ids=[sari.id, somchai.id], interpretation="th-en",
-        online_url="https://meet.example.org/bilateral-id-th"), organiser)
+    call = _demo_call(organiser, ("ID", "TH"), SCHEDULED_TOPIC, "Asia/Jakarta", (sari, somchai),
+                      "th-en", "bilateral-id-th")
     if call.slots:
         services.pick_slot(call, call.slots[0].id, organiser)
     created["bilateral_calls"] = created.get("bilateral_calls", 0) + 1
@@ -108,12 +113,8 @@ def seed_outcomes(created: dict) -> None:
 def _held_call(organiser, pita, somchai) -> BilateralCall | None:
     """Polled and scheduled like any call, then moved three weeks into the past (the poll
     only offers times to come), before the open poll between the same countries."""
-    first = to_zone(now_utc(), "Asia/Bangkok").date() + timedelta(days=7)
-    call = services.create_call(services.CallInput(
-        country_a="NZ", country_b="TH", topic=HELD_TOPIC, duration_minutes=60,
-        first_date=first, last_date=first + timedelta(days=20), timezone="Asia/Bangkok",
-        invitee_ids=[pita.id, somchai.id], interpretation="th-en",
-        online_url="https://meet.example.org/bilateral-nz-th"), organiser)
+    call = _demo_call(organiser, ("NZ", "TH"), HELD_TOPIC, "Asia/Bangkok", (pita, somchai),
+                      "th-en", "bilateral-nz-th")
     if not call.slots:
         return None
     slot = call.slots[0]
@@ -137,11 +138,7 @@ def seed_staffed_call(created: dict) -> None:
     if not all((organiser, sari, somchai)) or db.session.scalar(
             select(BilateralCall.id).where(BilateralCall.topic == STAFFED_TOPIC)):
         return
-    first = to_zone(now_utc(), "Asia/Jakarta").date() + timedelta(days=10)
-    services.create_call(services.CallInput(
-        country_a="ID", country_b="TH", topic=STAFFED_TOPIC, duration_minutes=60,
-        first_date=first, last_date=first + timedelta(days=20), timezone="Asia/Jakarta",
-        invitee_ids=[sari.id, somchai.id], interpretation="th-id", book_interpreters=True,
-        ramadan_hours=True, online_url="https://meet.example.org/bilateral-interviews"),
-        organiser)
+    _demo_call(organiser, ("ID", "TH"), STAFFED_TOPIC, "Asia/Jakarta", (sari, somchai), "th-id",
+               "bilateral-interviews", days_ahead=10, book_interpreters=True,
+               ramadan_hours=True)
     created["bilateral_calls"] = created.get("bilateral_calls", 0) + 1

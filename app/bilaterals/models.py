@@ -12,6 +12,7 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from app.auth.models import User
+from app.core.models import Completable
 from app.core.models import str_enum
 from app.core.time import UTCDateTime
 from app.core.time import now_utc
@@ -139,7 +140,7 @@ class SlotVote(db.Model):
     slot: Mapped[CandidateSlot] = relationship(back_populates="votes")
 
 
-class CallAction(db.Model):
+class CallAction(Completable, db.Model):
     """A follow-up action agreed on a call: one owner (an invitee or an organiser), a due
     date, done when its owner (or an organiser) says so."""
 
@@ -151,16 +152,11 @@ class CallAction(db.Model):
     text: Mapped[str] = mapped_column(sa.String(500))
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     due_date: Mapped[date] = mapped_column(sa.Date)
-    done_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     call: Mapped[BilateralCall] = relationship(back_populates="actions")
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
-
-    @property
-    def is_done(self) -> bool:
-        return self.done_dt is not None
 
 
 class CallRequest(db.Model):

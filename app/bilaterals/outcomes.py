@@ -137,10 +137,7 @@ def set_done(call: BilateralCall, action_id: int, user: User, done: bool) -> Cal
     call, action = _locked_action(call, action_id)
     if not (user.is_organiser or action.owner_id == user.id):
         raise NotAllowed(_("Only the owner of this action or an organiser can mark it."))
-    if done and action.done_dt is None:
-        action.done_dt = now_utc()
-    elif not done:
-        action.done_dt = None
+    action.mark(done)
     db.session.flush()
     return action
 

@@ -19,6 +19,25 @@ def str_enum(enum_class, length: int = 20) -> sa.Enum:
                    values_callable=lambda members: [member.value for member in members])
 
 
+class Completable:
+    """Something agreed that its owner (or an organiser) marks done, or open again: an
+    action from a call or from a working group's meeting."""
+
+    done_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_dt is not None
+
+    def mark(self, done: bool) -> None:
+        """Marking it as it already is changes nothing (a second click, or two people at
+        once): the time it was first done is kept."""
+        if not done:
+            self.done_dt = None
+        elif self.done_dt is None:
+            self.done_dt = now_utc()
+
+
 class Country(db.Model):
     """A participating country; its zones feed the time strips and the slot finder."""
 

@@ -157,17 +157,23 @@ def add_role(event_id, session_id):
 @bp.route(BASE + "/roles/<int:role_id>/delete", methods=["POST"])
 @organiser_required
 def remove_role(event_id, session_id, role_id):
-    session = _session_or_404(event_id, session_id)
-    role = _of_session_or_404(SessionRole, role_id, session)
-    return _button(session, lambda: services.remove_role(role), _("Removed from the programme."))
+    return _row_button(event_id, session_id, SessionRole, role_id, services.remove_role,
+                       _("Removed from the programme."))
 
 
 @bp.route(BASE + "/roles/<int:role_id>/<any(up, down):direction>", methods=["POST"])
 @organiser_required
 def move_role(event_id, session_id, role_id, direction):
+    return _row_button(event_id, session_id, SessionRole, role_id,
+                       lambda role: services.move_role(role, -1 if direction == "up" else 1))
+
+
+def _row_button(event_id, session_id, model, row_id, change, message: str | None = None):
+    """A one-button change of one of the session's rows (a role, a material): 404 for a row
+    of another session, then as ``_button``."""
     session = _session_or_404(event_id, session_id)
-    role = _of_session_or_404(SessionRole, role_id, session)
-    return _button(session, lambda: services.move_role(role, -1 if direction == "up" else 1))
+    row = _of_session_or_404(model, row_id, session)
+    return _button(session, lambda: change(row), message)
 
 
 def _button(session, change, message: str | None = None):
@@ -247,10 +253,8 @@ def add_material(event_id, session_id):
 @bp.route(BASE + "/materials/<int:material_id>/delete", methods=["POST"])
 @organiser_required
 def remove_material(event_id, session_id, material_id):
-    session = _session_or_404(event_id, session_id)
-    material = _of_session_or_404(SessionMaterial, material_id, session)
-    return _button(session, lambda: services.remove_material(material),
-                   _("The material is removed."))
+    return _row_button(event_id, session_id, SessionMaterial, material_id,
+                       services.remove_material, _("The material is removed."))
 
 
 def _usable_or_404(session: EventSession) -> None:

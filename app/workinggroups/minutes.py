@@ -136,10 +136,7 @@ def set_action_done(group: WorkingGroup, action_id: int, user: User, done: bool
     action = db.session.get(WorkingGroupAction, action_id, populate_existing=True)
     if action is None or action.group_id != group.id or not may_mark(action, user):
         return None
-    if done and action.done_dt is None:
-        action.done_dt = now_utc()
-    elif not done:
-        action.done_dt = None
+    action.mark(done)
     db.session.flush()
     return action
 

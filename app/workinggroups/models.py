@@ -12,6 +12,7 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from app.auth.models import User
+from app.core.models import Completable
 from app.core.time import UTCDateTime
 from app.core.time import now_utc
 from app.events.models import new_uid
@@ -100,7 +101,7 @@ class WorkingGroupMinutes(db.Model):
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
 
-class WorkingGroupAction(db.Model):
+class WorkingGroupAction(Completable, db.Model):
     """An action agreed at one meeting: what, whose (a member), by when, and whether done.
     Open ones carry over to the meetings after it."""
 
@@ -113,12 +114,7 @@ class WorkingGroupAction(db.Model):
     text: Mapped[str] = mapped_column(sa.String(500))
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     due_date: Mapped[date | None] = mapped_column(sa.Date)
-    done_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
-
-    @property
-    def is_done(self) -> bool:
-        return self.done_dt is not None

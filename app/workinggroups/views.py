@@ -322,10 +322,7 @@ def _render_meeting(group, meeting, status=200, minutes_form=None, action_form=N
     if minutes_form is None:
         minutes_form = MinutesForm(formdata=None, minutes=minutes.text if minutes else "")
     if action_form is None:
-        action_form = ActionForm(formdata=None)
-    members = sorted((m.user for m in group.members), key=lambda u: u.display_name.lower())
-    action_form.owner.choices = as_choices(
-        [("", _("Choose a member"))] + [(str(u.id), u.display_name) for u in members])
+        action_form = _action_form(group, formdata=None)
     clashes = clash_check.occurrence_clashes(group, [meeting]).get(original, [])
     return render_template(
         "workinggroups/meeting.html", group=group, meeting=meeting, minutes=minutes,
@@ -348,39 +345,48 @@ def show_meeting(group_id, key):
 @bp.route("/working-groups/<int:group_id>/meetings/<key>/minutes", methods=["POST"])
 @organiser_required
 def save_minutes(group_id, key):
-    group = _group_or_404(group_id)
-    meeting = _meeting_or_404(group, key)
-    form = MinutesForm()
-
-    def show(status):
-        return _render_meeting(_group_or_404(group_id), meeting, status, minutes_form=form)
-
-    def done(_minutes):
-        flash(_("The minutes are saved."), "success")
-        return redirect(url_for("workinggroups.show_meeting", group_id=group.id, key=key))
-
-    return submit_form(form, lambda: meetings.save_minutes(
-        group, meeting.original_start_dt, form.minutes.data, current_user), show=show, done=done)
+    return _meeting_form(
+        group_id, key, "minutes_form", lambda _group: MinutesForm(),
+        lambda group, meeting, form: meetings.save_minutes(
+            group, meeting.original_start_dt, form.minutes.data, current_user),
+        _("The minutes are saved."))
 
 
 @bp.route("/working-groups/<int:group_id>/meetings/<key>/actions", methods=["POST"])
 @organiser_required
 def add_action(group_id, key):
+    return _meeting_form(
+        group_id, key, "action_form", _action_form,
+        lambda group, meeting, form: meetings.add_action(
+            group, meeting.original_start_dt, form.text.data, int(form.owner.data),
+            form.due_date.data, current_user),
+        _("The action is added; its owner is told."))
+
+
+def _action_form(group, **kwargs) -> ActionForm:
+    """Its owner is one of the group's members, by name."""
+    form = ActionForm(**kwargs)
+    members = sorted((m.user for m in group.members), key=lambda u: u.display_name.lower())
+    form.owner.choices = as_choices(
+        [("", _("Choose a member"))] + [(str(u.id), u.display_name) for u in members])
+    return form
+
+
+def _meeting_form(group_id, key, form_name: str, make_form, change, message: str):
+    """A form of a meeting's page (its minutes, a new action): saved, or the page again with
+    the form marked where it was refused."""
     group = _group_or_404(group_id)
     meeting = _meeting_or_404(group, key)
-    form = ActionForm()
-    form.owner.choices = as_choices((str(m.user_id), "") for m in group.members)
+    form = make_form(group)
 
     def show(status):
-        return _render_meeting(_group_or_404(group_id), meeting, status, action_form=form)
+        return _render_meeting(_group_or_404(group_id), meeting, status, **{form_name: form})
 
-    def done(_action):
-        flash(_("The action is added; its owner is told."), "success")
+    def done(_saved):
+        flash(message, "success")
         return redirect(url_for("workinggroups.show_meeting", group_id=group.id, key=key))
 
-    return submit_form(form, lambda: meetings.add_action(
-        group, meeting.original_start_dt, form.text.data, int(form.owner.data),
-        form.due_date.data, current_user), show=show, done=done)
+    return submit_form(form, lambda: change(group, meeting, form), show=show, done=done)
 
 
 @bp.route("/working-groups/<int:group_id>/meetings/<key>/actions/<int:group_action_id>/done",
