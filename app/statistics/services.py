@@ -312,8 +312,9 @@ BREAKDOWNS = {
 }
 
 
-def years_with_events(today: date | None = None) -> list[int]:
-    """The years with a counted event, for the filter's choices."""
-    counted = _counted_events(None, today or date.today())
-    return [int(y) for y in db.session.scalars(select(counted.c.year).distinct()
-                                               .order_by(counted.c.year))]
+def last_year_to_choose(today: date | None = None) -> int:
+    """The filter's last year: this year, or a later one with an event planned (asking for
+    2019-2027 shows the years so far; a planned meeting counts once held)."""
+    today = today or date.today()
+    latest = db.session.scalar(select(sa.func.max(Event.start_date)))
+    return max(today.year, latest.year if latest else FIRST_YEAR)

@@ -25,8 +25,7 @@ FILTERS = ("first_year", "last_year", "kind")
 
 def _filters():
     """The page's filters from the query string, or (form, None) when they are wrong."""
-    years = services.years_with_events()
-    form = FilterForm(request.args, last=max(years) if years else services.FIRST_YEAR)
+    form = FilterForm(request.args, last=services.last_year_to_choose())
     if not form.validate():
         return form, None
     return form, services.Filters(first_year=form.first_year.data,
