@@ -49,7 +49,7 @@ MODES = {
 # (fill, pattern drawn over it in white): told apart without colour.
 STYLES = (("#0b5394", None), ("#a33c00", "stripes"), ("#2d6a2d", "dots"),
           ("#6a3d9a", "lines"), ("#4a5360", "cross"), ("#8a5a00", "stripes-back"))
-WIDTH, LEFT, RIGHT, BAR, GAP, LINE = 400, 84, 44, 26, 12, 22
+WIDTH, LEFT, RIGHT, BAR, GAP, LINE = 360, 84, 40, 28, 12, 24
 
 
 def column_label(table: str, key: str) -> str:
@@ -130,10 +130,10 @@ def stacked_bars(table: Table, uid: str) -> Chart:
     parts, y = [], 8
     for n, (_key, label) in enumerate(series):
         parts.append(f'<rect x="0" y="{y}" width="16" height="16" fill="url(#{uid}-p{n % 6})"/>'
-                     f'<text x="24" y="{y + 13}">{escape(label)}</text>')
+                     f'<text x="24" y="{y + 14}">{escape(label)}</text>')
         y += LINE
     parts.append(f'<rect x="0" y="{y}" width="16" height="16" fill="url(#{uid}-hidden)" '
-                 f'stroke="#4a5360"/><text x="24" y="{y + 13}">'
+                 f'stroke="#4a5360"/><text x="24" y="{y + 14}">'
                  f'{escape(_("Not shown: fewer than %(num)d, or hidden", num=SMALL_COUNT))}'
                  f'</text>')
     y += LINE + 10
@@ -142,10 +142,10 @@ def stacked_bars(table: Table, uid: str) -> Chart:
     lines = []
     for row in table.rows:
         year = year_label(row.year)
-        parts.append(f'<text x="0" y="{y + 18}" font-weight="600">{escape(year)}</text>')
+        parts.append(f'<text x="0" y="{y + 20}" font-weight="600">{escape(year)}</text>')
         total = row.total or Cell(0)
         if total.suppressed:
-            parts.append(f'<text x="{LEFT}" y="{y + 18}">{escape(cell_text(total))}</text>')
+            parts.append(f'<text x="{LEFT}" y="{y + 20}">{escape(cell_text(total))}</text>')
             lines.append(f"{year}: {cell_text(total)}")
             y += BAR + GAP
             continue
@@ -162,7 +162,7 @@ def stacked_bars(table: Table, uid: str) -> Chart:
             parts.append(f'<rect x="{x:.1f}" y="{y}" width="{max(width - 1.5, 1):.1f}" '
                          f'height="{BAR}" fill="url(#{uid}-p{n % 6})"/>')
             if width >= 26:
-                parts.append(f'<text x="{x + width / 2:.1f}" y="{y + 18}" text-anchor="middle" '
+                parts.append(f'<text x="{x + width / 2:.1f}" y="{y + 20}" text-anchor="middle" '
                              f'fill="#fff" stroke="#1b1f24" stroke-width="3" '
                              f'paint-order="stroke" font-weight="600">'
                              f'{escape(number(cell.value))}</text>')
@@ -171,7 +171,7 @@ def stacked_bars(table: Table, uid: str) -> Chart:
             parts.append(f'<rect x="{x:.1f}" y="{y}" width="{max(hidden * scale - 1.5, 1):.1f}" '
                          f'height="{BAR}" fill="url(#{uid}-hidden)" stroke="#4a5360"/>')
             x += hidden * scale
-        parts.append(f'<text x="{x + 4:.1f}" y="{y + 18}" font-weight="600">'
+        parts.append(f'<text x="{x + 4:.1f}" y="{y + 20}" font-weight="600">'
                      f'{escape(number(total.value))}</text>')
         lines.append(_("%(year)s: %(total)s people (%(parts)s)", year=year,
                        total=number(total.value), parts=", ".join(said)))
@@ -179,7 +179,7 @@ def stacked_bars(table: Table, uid: str) -> Chart:
     height = y + 4
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
            f'role="img" aria-labelledby="{uid}-title {uid}-desc" class="chart" '
-           f'font-size="14" font-family="system-ui, sans-serif" fill="#1b1f24">'
+           f'font-size="16" font-family="system-ui, sans-serif" fill="#1b1f24">'
            f'<title id="{uid}-title">{escape(title)}</title>'
            f'<desc id="{uid}-desc">{escape("; ".join(lines))}</desc>'
            f'{_patterns(uid)}{"".join(parts)}</svg>')
