@@ -132,10 +132,9 @@ def stacked_bars(table: Table, uid: str) -> Chart:
         parts.append(f'<rect x="0" y="{y}" width="16" height="16" fill="url(#{uid}-p{n % 6})"/>'
                      f'<text x="24" y="{y + 14}">{escape(label)}</text>')
         y += LINE
+    not_shown = _("Not shown: fewer than %(num)d, or hidden", num=SMALL_COUNT)
     parts.append(f'<rect x="0" y="{y}" width="16" height="16" fill="url(#{uid}-hidden)" '
-                 f'stroke="#4a5360"/><text x="24" y="{y + 14}">'
-                 f'{escape(_("Not shown: fewer than %(num)d, or hidden", num=SMALL_COUNT))}'
-                 f'</text>')
+                 f'stroke="#4a5360"/><text x="24" y="{y + 14}">{escape(not_shown)}</text>')
     y += LINE + 10
     widest = max((row.total.value for row in table.rows if row.total), default=0) or 1
     scale = (WIDTH - LEFT - RIGHT) / widest
@@ -173,8 +172,9 @@ def stacked_bars(table: Table, uid: str) -> Chart:
             x += hidden * scale
         parts.append(f'<text x="{x + 4:.1f}" y="{y + 20}" font-weight="600">'
                      f'{escape(number(total.value))}</text>')
-        lines.append(_("%(year)s: %(total)s people (%(parts)s)", year=year,
-                       total=number(total.value), parts=", ".join(said)))
+        lines.append(ngettext("%(year)s: %(total)s person (%(parts)s)",
+                              "%(year)s: %(total)s people (%(parts)s)", total.value,
+                              year=year, total=number(total.value), parts=", ".join(said)))
         y += BAR + GAP
     height = y + 4
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '

@@ -20,8 +20,8 @@ class FilterForm(Form):
     class Meta:
         csrf = False
 
-    first_year = SelectField(_l("From"), coerce=int)
-    last_year = SelectField(_l("To"), coerce=int)
+    first_year = SelectField(_l("First year"), coerce=int)
+    last_year = SelectField(_l("Last year"), coerce=int)
     kind = SelectField(_l("Kind of event"), default="")
     submit = SubmitField(_l("Show"))
 

@@ -25,8 +25,8 @@ def test_organiser_reads_the_history_and_downloads_a_table(person, live_server, 
     organiser.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Statistics").click()
     assert organiser.locator("h1").inner_text() == "Participation statistics"
-    organiser.get_by_label("From").select_option("2019")
-    organiser.get_by_label("To").select_option("2027")
+    organiser.get_by_label("First year").select_option("2019")
+    organiser.get_by_label("Last year").select_option("2027")
     organiser.get_by_role("button", name="Show").click()
     assert "first_year=2019" in organiser.url and "last_year=2027" in organiser.url
     chart = organiser.get_by_role("img", name="People taking part each year, by country")
