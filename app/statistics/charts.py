@@ -160,11 +160,12 @@ def stacked_bars(table: Table, uid: str) -> Chart:
             width = cell.value * scale
             parts.append(f'<rect x="{x:.1f}" y="{y}" width="{max(width - 1.5, 1):.1f}" '
                          f'height="{BAR}" fill="url(#{uid}-p{n % 6})"/>')
-            if width >= 26:
+            written = number(cell.value)
+            if width >= 8 + 9 * len(written):  # room for the number and its halo
                 parts.append(f'<text x="{x + width / 2:.1f}" y="{y + 20}" text-anchor="middle" '
                              f'fill="#fff" stroke="#1b1f24" stroke-width="3" '
                              f'paint-order="stroke" font-weight="600">'
-                             f'{escape(number(cell.value))}</text>')
+                             f'{escape(written)}</text>')
             x += width
         if hidden:
             parts.append(f'<rect x="{x:.1f}" y="{y}" width="{max(hidden * scale - 1.5, 1):.1f}" '

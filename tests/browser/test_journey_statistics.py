@@ -5,6 +5,7 @@ table by country as CSV; on a 390 px phone and a desktop, in English and in Thai
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -42,7 +43,7 @@ def test_organiser_reads_the_history_and_downloads_a_table(person, live_server, 
         # The link's name goes on, for screen readers, with the table it downloads.
         organiser.get_by_role("link", name=re.compile(
             r"^Download this table \(CSV\)\W+People taking part each year, by country$")).click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("Year,Australia,Indonesia")
     assert text.splitlines()[1].startswith("2019,")
 
