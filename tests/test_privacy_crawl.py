@@ -57,7 +57,7 @@ from app.programme.models import SessionRole
 from app.registrations.models import Registration
 from tests.fixtures.people import login_as
 
-MAX_PAGES = 600  # per role: far more than the demo has, so the crawl ends by exhausting links
+MAX_PAGES = 1000  # per role: far more than the demo has, so the crawl ends by exhausting links
 ROLES = {
     "anonymous": None,
     "participant": "participant@example.org",  # New Zealand; not invited to the scheduled call
@@ -388,6 +388,18 @@ def test_no_page_export_feed_or_email_leaks_a_person(app, demo):
                 problems.append(f"{role}: the English-Thai glossary CSV was not reached")
         elif preparing:
             problems.append(f"{role}: reached preparation pages {preparing}")
+        # Statistics are counts about nobody: even the organisers' page and its CSVs name
+        # no one (the demo's past participants included).
+        if viewer is not None and viewer.is_organiser:
+            statistics = [url for url, status in found.statuses.items()
+                          if url.startswith("/statistics") and status == 200]
+            if not any(url.startswith("/statistics.csv") for url in statistics):
+                problems.append(f"{role}: the statistics page and its CSVs were not reached")
+            nobody = {person.id: set() for person in people}
+            problems += [f"{role} {url}: {leak}" for url in statistics
+                         for leak in leaks(found.pages[url], viewer, people, nobody, masks)]
+        elif found.statuses.get("/statistics") == 200:
+            problems.append(f"{role}: the statistics page is open to them")
         if viewer is None and found.statuses.get("/password/forgot") != 200:
             problems.append(f"{role}: the password-reset form was not reached")
         sees_call = found.statuses.get(private_event) == 200

@@ -1,0 +1,5 @@
+"""The statistics blueprint: its views add their routes to it; app.create_app registers it."""
+
+from flask import Blueprint
+
+bp = Blueprint("statistics", __name__, template_folder="templates")
