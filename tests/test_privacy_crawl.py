@@ -57,7 +57,7 @@ from app.programme.models import SessionRole
 from app.registrations.models import Registration
 from tests.fixtures.people import login_as
 
-MAX_PAGES = 1000  # per role: far more than the demo has, so the crawl ends by exhausting links
+MAX_PAGES = 600  # per role: far more than the demo has, so the crawl ends by exhausting links
 ROLES = {
     "anonymous": None,
     "participant": "participant@example.org",  # New Zealand; not invited to the scheduled call
@@ -149,7 +149,9 @@ def readable(body: str, mimetype: str) -> str:
     return body
 
 
-def crawl(client, start: str = "/") -> Crawl:
+def crawl(client, start: str = "/", skip=frozenset()) -> Crawl:
+    """Every page reachable from ``start`` by links and redirects, except those whose path
+    is in ``skip`` (whatever their query)."""
     found = Crawl()
     queue, seen = deque([start]), {start}
     while queue and len(found.pages) < MAX_PAGES:
@@ -171,7 +173,7 @@ def crawl(client, start: str = "/") -> Crawl:
             targets.append(response.location)
         for href in targets:
             target = canonical(url, href)
-            if target and target not in seen:
+            if target and target not in seen and urlsplit(target).path not in skip:
                 seen.add(target)
                 queue.append(target)
     assert not queue, f"the crawl stopped at {MAX_PAGES} pages: raise MAX_PAGES"
@@ -294,6 +296,18 @@ def _people() -> list[Person]:
             for u in db.session.scalars(select(User).order_by(User.id))]
 
 
+def _alike_people_pages() -> set[str]:
+    """The statistics' demo history adds a hundred past participants made alike (fictional,
+    no pseudonym, no passport): the pages about each of them as a person (deactivate,
+    erase, hand over) are crawled for three of them, not for all, which would triple the
+    organiser's crawl and find nothing the first three did not. Every page that lists or
+    counts them is still crawled, and every page is still searched for every one of them."""
+    alike = db.session.scalars(select(User.id).where(User.email.like("past.%@example.org"))
+                               .order_by(User.id)).all()[3:]
+    return {path.format(user_id) for user_id in alike for path in (
+        "/accounts/{}/deactivate", "/people/{}/erase", "/delegation/{}/handover")}
+
+
 def _masks() -> list[str]:
     """Public facts about meetings that happen to contain an organisation's name: who
     co-hosts an event is announced (it names no attendee), so it is not searched."""
@@ -314,7 +328,7 @@ def test_no_page_export_feed_or_email_leaks_a_person(app, demo):
         client = app.test_client()
         if viewer is not None:
             login_as(client, viewer)
-        found = crawl(client)
+        found = crawl(client, skip=_alike_people_pages())
         if viewer is not None:
             token = calendar.issue_feed_token(viewer)
             db.session.commit()
