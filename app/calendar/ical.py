@@ -281,6 +281,13 @@ def _year(when: datetime, zone_name: str) -> int:
 def build_calendar(items: list[CalendarItem], *, method: str, organiser: tuple[str, str],
                    stamp: datetime, name: str = "") -> bytes:
     """A complete VCALENDAR: every TZID used gets its VTIMEZONE, nothing floats."""
+    return assemble(calendar_head(items, method=method, name=name),
+                    [vevent_bytes(item, stamp, organiser) for item in items])
+
+
+def calendar_head(items: list[CalendarItem], *, method: str, name: str = "") -> bytes:
+    """The VCALENDAR around ``items``, without them: its properties and a VTIMEZONE for
+    every TZID they use, valid for every year they name (``assemble`` puts the items in)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -300,7 +307,18 @@ def build_calendar(items: list[CalendarItem], *, method: str, organiser: tuple[s
     for zone_name, span in sorted(years.items()):
         if zone_name != "UTC":
             calendar.add_component(vtimezone(zone_name, min(span), max(span)))
-    for item in items:
-        calendar.add_component(_vevent(item, stamp, organiser))
     return calendar.to_ical()
 
+
+def vevent_bytes(item: CalendarItem, stamp: datetime, organiser: tuple[str, str]) -> bytes:
+    """One VEVENT, folded, each line ending in CRLF: what a calendar holds of the item."""
+    return _vevent(item, stamp, organiser).to_ical()
+
+
+END_CALENDAR = b"END:VCALENDAR\r\n"
+
+
+def assemble(head: bytes, vevents: list[bytes]) -> bytes:
+    """The calendar ``head`` with the VEVENTs after its VTIMEZONEs: what icalendar writes
+    for the same components, since every content line is folded on its own."""
+    return b"".join((head.removesuffix(END_CALENDAR), *vevents, END_CALENDAR))

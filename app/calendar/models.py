@@ -63,3 +63,22 @@ class CalendarDelivery(db.Model):
     sequence: Mapped[int] = mapped_column()
     method: Mapped[str] = mapped_column(sa.String(16))  # REQUEST or CANCEL
     sent_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class CalendarItemCache(db.Model):
+    """One VEVENT as bytes, serialised once and shared by every feed, worker and host that
+    shows the very same item (see ``app.calendar.itemcache``).
+
+    ``digest`` names the content: the UID, the SEQUENCE and everything else the item says
+    (its texts in the reader's language, the online link or not, cancelled or not) and the
+    serialiser's version, so any change that alters the bytes names another row and a row is
+    never rewritten. The bytes hold a placeholder DTSTAMP, replaced at assembly: no person's
+    data is in them, only what every reader of that item is shown."""
+
+    __tablename__ = "calendar_item_cache"
+
+    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    uid: Mapped[str] = mapped_column(sa.String(120), index=True)
+    sequence: Mapped[int] = mapped_column()
+    body: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)

@@ -48,5 +48,7 @@ HOLDINGS.add("calendar", Holding(
             personal="user_id uid kind event_id session_id sequence method sent_dt",
             not_personal="id"),
         "reminders_sent": columns(fact="id user_id session_id sent_dt"),
+        # What every reader of an item is shown; an item naming a person is never kept.
+        "calendar_item_cache": columns(not_personal="digest uid sequence body created_dt"),
     },
     export=_export, erase=_erase))

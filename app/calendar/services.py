@@ -34,7 +34,10 @@ from app.auth.models import User
 from app.auth.signals import account_deactivated
 from app.calendar.ical import Attendee
 from app.calendar.ical import CalendarItem
+from app.calendar.ical import assemble
 from app.calendar.ical import build_calendar
+from app.calendar.ical import calendar_head
+from app.calendar.itemcache import cached_vevents
 from app.calendar.models import CalendarDelivery
 from app.calendar.models import CalendarFeed
 from app.core.mail import queue_email
@@ -244,7 +247,8 @@ def delivered_sequences(user_id: int) -> dict[str, int]:
 
 def feed_calendar(user: User) -> bytes:
     """Everything a person is registered for, interpreting, organising or a member of;
-    cancellations stay 30 days; in the person's language, whoever fetches it.
+    cancellations stay 30 days; in the person's language, whoever fetches it. Items are
+    serialised once per change and kept (``itemcache``): the caller commits what was kept.
 
     A feed is METHOD:PUBLISH, so it names no ATTENDEE (RFC 5546 3.2.1). Where the person was
     also emailed the item, it says what the last email said: the same title and a SEQUENCE
@@ -272,7 +276,10 @@ def _feed_calendar(user: User) -> bytes:
                                  item.start.timestamp() if isinstance(item.start, datetime)
                                  and item.start.tzinfo else 0))
     # The feed's name shows wherever the calendar app is shown: the pseudonym, if one is set.
-    return render(items, "PUBLISH", name=_("Roundtable: %(name)s", name=user.public_name))
+    head = calendar_head(items, method="PUBLISH",
+                         name=_("Roundtable: %(name)s", name=user.public_name))
+    # Each item's bytes as stored (written once per change, shared by every feed showing it).
+    return assemble(head, cached_vevents(items, organiser_address(), now_utc()))
 
 
 @FEED_SOURCES("organising")

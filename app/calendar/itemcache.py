@@ -1,0 +1,122 @@
+"""Serialised VEVENTs kept in the database, so a personal feed is assembled from bytes.
+
+Serialising is most of a feed's cost (icalendar writes 2,000 items in about a second), and
+an item changes far less often than feeds are fetched. Each item is written once per
+change and kept in ``calendar_item_cache``, which every worker and host reads; a feed is
+then its items' stored bytes joined under a calendar head.
+
+An item's key is a digest of everything it says: its UID and SEQUENCE, and also its texts
+(in the reader's language), the online link or its absence, its status, its times, the
+organiser, and the serialiser's own version. SEQUENCE alone would not do: a translation, a
+room or a registrant's confirmation (which shows the online link) change the bytes without
+moving it. So no change can be missed and no row is ever rewritten: a changed item names
+another row. Two people share a row exactly when they are shown the same item, so one
+person's feed can never show what was built for another: the row *is* what they are shown.
+DTSTAMP, the one line that differs per fetch, is stored as a placeholder and written at
+assembly.
+
+A feed costs two statements however long it is (up to ``MAX_PER_STATEMENT`` items): one
+reads the stored bytes, one inserts the missing ones (ON CONFLICT DO NOTHING: two hosts
+filling the same item at once both succeed). Rows are never updated, so nothing is locked
+for long. ``prune`` (``flask prune-calendar-cache``, and the jobs loop) removes rows once
+old, superseded or not: a row still in use is simply written again on its next fetch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from importlib.metadata import version
+from pathlib import Path
+
+import click
+from sqlalchemy import delete
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
+
+from app.calendar.ical import CalendarItem
+from app.calendar.ical import vevent_bytes
+from app.calendar.models import CalendarItemCache
+from app.core.time import now_utc
+from app.extensions import db
+
+# The serialiser's version: this package's iCalendar code and the libraries it relies on.
+# A change to any of them names new rows, so no feed mixes items written two ways.
+_FORMAT = hashlib.sha256(b"|".join([
+    (Path(__file__).parent / "ical.py").read_bytes(),
+    version("icalendar").encode(), version("pytz").encode(),
+])).hexdigest()
+
+PLACEHOLDER_STAMP = datetime(1970, 1, 1, tzinfo=UTC)
+_PLACEHOLDER_LINE = b"\r\nDTSTAMP:19700101T000000Z\r\n"
+# Rows older than this are removed by ``prune``; one still in use is written again.
+KEEP = timedelta(days=14)
+# Bound parameters per statement stay far below SQLite's and PostgreSQL's limits.
+MAX_PER_STATEMENT = 5000
+
+_TABLE = CalendarItemCache.__table__
+
+
+def item_key(item: CalendarItem, organiser: tuple[str, str]) -> str:
+    """The digest naming the item's bytes: equal exactly when the bytes are."""
+    seed = repr((_FORMAT, organiser, item))
+    return hashlib.sha256(seed.encode()).hexdigest()
+
+
+def _chunks(values: list, size: int = MAX_PER_STATEMENT):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def cached_vevents(items: list[CalendarItem], organiser: tuple[str, str],
+                   stamp: datetime) -> list[bytes]:
+    """Each item's VEVENT bytes, in order, with ``stamp`` as DTSTAMP: read from the cache,
+    and written there (then kept for every later feed) where missing. The caller commits."""
+    keys = [item_key(item, organiser) for item in items]
+    stored: dict[str, bytes] = {}
+    for chunk in _chunks(sorted(set(keys))):
+        stored.update(db.session.execute(
+            select(CalendarItemCache.digest, CalendarItemCache.body)
+            .where(CalendarItemCache.digest.in_(chunk))).all())
+    missing, personal = {}, {}
+    for key, item in zip(keys, items, strict=True):
+        if key not in stored:
+            # An item naming an attendee is that person's alone: written, never kept.
+            (personal if item.attendees else missing)[key] = item
+    fresh = {key: vevent_bytes(item, PLACEHOLDER_STAMP, organiser)
+             for key, item in (missing | personal).items()}
+    if missing:
+        _store({key: fresh[key] for key in missing}, missing)
+    stored.update(fresh)
+    stamp_line = b"\r\nDTSTAMP:" + stamp.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ").encode() \
+        + b"\r\n"
+    return [stored[key].replace(_PLACEHOLDER_LINE, stamp_line, 1) for key in keys]
+
+
+def _store(fresh: dict[str, bytes], items: dict[str, CalendarItem]) -> None:
+    """Insert the new rows, leaving any that another worker or host just inserted."""
+    dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
+    created = now_utc()
+    rows = [{"digest": key, "uid": items[key].uid, "sequence": items[key].sequence,
+             "body": body, "created_dt": created} for key, body in fresh.items()]
+    statement = dialect.insert(_TABLE).on_conflict_do_nothing(index_elements=["digest"])
+    for chunk in _chunks(rows, MAX_PER_STATEMENT // 5):
+        db.session.execute(statement, chunk)
+
+
+def prune(now: datetime | None = None) -> int:
+    """Remove rows written more than ``KEEP`` ago (idempotent, safe on several hosts at once:
+    a feed that still shows the item writes it again)."""
+    removed = db.session.execute(
+        delete(_TABLE).where(_TABLE.c.created_dt < (now or now_utc()) - KEEP)).rowcount
+    db.session.commit()
+    return removed
+
+
+@click.command("prune-calendar-cache")
+def prune_command():
+    """Remove old serialised calendar items (idempotent; safe on several hosts at once)."""
+    click.echo(f"removed={prune()}")
