@@ -34,11 +34,14 @@ from pathlib import Path
 import click
 from sqlalchemy import delete
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 
 from app.calendar.ical import CalendarItem
+from app.calendar.ical import assemble
 from app.calendar.ical import vevent_bytes
+from app.calendar.models import CalendarFeed
 from app.calendar.models import CalendarItemCache
 from app.core.time import now_utc
 from app.extensions import db
@@ -72,15 +75,12 @@ def _chunks(values: list, size: int = MAX_PER_STATEMENT):
 
 
 def cached_vevents(items: list[CalendarItem], organiser: tuple[str, str],
-                   stamp: datetime) -> list[bytes]:
-    """Each item's VEVENT bytes, in order, with ``stamp`` as DTSTAMP: read from the cache,
-    and written there (then kept for every later feed) where missing. The caller commits."""
+                   stamp: datetime) -> tuple[list[str], list[bytes]]:
+    """Each item's key and VEVENT bytes, in order, with ``stamp`` as DTSTAMP: read from the
+    cache, and written there (then kept for every later feed) where missing. The caller
+    commits."""
     keys = [item_key(item, organiser) for item in items]
-    stored: dict[str, bytes] = {}
-    for chunk in _chunks(sorted(set(keys))):
-        stored.update(db.session.execute(
-            select(CalendarItemCache.digest, CalendarItemCache.body)
-            .where(CalendarItemCache.digest.in_(chunk))).all())
+    stored = _stored(keys)
     missing, personal = {}, {}
     for key, item in zip(keys, items, strict=True):
         if key not in stored:
@@ -91,9 +91,58 @@ def cached_vevents(items: list[CalendarItem], organiser: tuple[str, str],
     if missing:
         _store({key: fresh[key] for key in missing}, missing)
     stored.update(fresh)
-    stamp_line = b"\r\nDTSTAMP:" + stamp.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ").encode() \
-        + b"\r\n"
-    return [stored[key].replace(_PLACEHOLDER_LINE, stamp_line, 1) for key in keys]
+    return keys, _stamped([stored[key] for key in keys], stamp)
+
+
+def _stored(keys: list[str]) -> dict[str, bytes]:
+    stored: dict[str, bytes] = {}
+    for chunk in _chunks(sorted(set(keys))):
+        stored.update(db.session.execute(
+            select(CalendarItemCache.digest, CalendarItemCache.body)
+            .where(CalendarItemCache.digest.in_(chunk))).all())
+    return stored
+
+
+def _stamped(bodies: list[bytes], stamp: datetime) -> list[bytes]:
+    line = b"\r\nDTSTAMP:" + stamp.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ").encode() + b"\r\n"
+    return [body.replace(_PLACEHOLDER_LINE, line, 1) for body in bodies]
+
+
+# --- a feed's last list of items ---------------------------------------------------------------
+
+def feed_validity(changed: datetime, language: str, name: str,
+                  organiser: tuple[str, str]) -> str:
+    """What a feed's kept list of items holds for: its last change (moved by every change
+    that touches the feed, ``services.follow_changes``, which also drops the list), the day
+    (cancelled items drop out after 30 days), the reader's language, the feed's name."""
+    seed = repr((_FORMAT, changed.isoformat(), now_utc().date().isoformat(), language, name,
+                 organiser))
+    return hashlib.sha256(seed.encode()).hexdigest()
+
+
+def kept_feed(user_id: int, validity: str, stamp: datetime) -> bytes | None:
+    """The feed from its kept list of items, or None when it must be built again (changed
+    since, or an item pruned): a read of the list and one of the items' bytes."""
+    kept = db.session.execute(select(CalendarFeed.items_key, CalendarFeed.items_index)
+                              .where(CalendarFeed.user_id == user_id)).first()
+    if kept is None or kept.items_key != validity or kept.items_index is None:
+        return None
+    head, _sep, listed = kept.items_index.partition(b"\0")
+    keys = listed.decode().split(",") if listed else []
+    stored = _stored(keys)
+    if len(stored) < len(set(keys)):
+        return None
+    return assemble(head, _stamped([stored[key] for key in keys], stamp))
+
+
+def keep_feed(user_id: int, changed: datetime, validity: str, head: bytes,
+              keys: list[str]) -> None:
+    """Keep the feed's head and item keys for its next fetch, unless the feed changed while
+    they were gathered (Core, so no flush listener takes this for a change of the feed).
+    The caller commits."""
+    db.session.execute(update(CalendarFeed).where(
+        CalendarFeed.user_id == user_id, CalendarFeed.changed_dt == changed).values(
+        items_key=validity, items_index=head + b"\0" + ",".join(keys).encode()))
 
 
 def _store(fresh: dict[str, bytes], items: dict[str, CalendarItem]) -> None:

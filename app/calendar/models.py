@@ -26,6 +26,10 @@ class CalendarFeed(db.Model):
     # Moved forward by every change that touches the feed (see ``feeds.follow_changes``),
     # so a conditional request is answered from this row alone.
     changed_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # The feed as last built (see ``itemcache.kept_feed``): its calendar head and the keys of
+    # its items, valid while ``items_key`` (the change above, the day, the language...) holds.
+    items_key: Mapped[str | None] = mapped_column(sa.String(64))
+    items_index: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
 
 
 class ReminderSent(db.Model):

@@ -42,7 +42,8 @@ def _erase(erasure: Erasure) -> None:
 HOLDINGS.add("calendar", Holding(
     _l("Calendar"),
     {
-        "calendar_feeds": columns(personal="user_id token_hash created_dt revoked_dt changed_dt",
+        "calendar_feeds": columns(personal="user_id token_hash created_dt revoked_dt changed_dt "
+                                  "items_key items_index",
                                   not_personal="id"),
         "calendar_deliveries": columns(
             personal="user_id uid kind event_id session_id sequence method sent_dt",

@@ -32,12 +32,12 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.auth.signals import account_deactivated
+from app.calendar import itemcache
 from app.calendar.ical import Attendee
 from app.calendar.ical import CalendarItem
 from app.calendar.ical import assemble
 from app.calendar.ical import build_calendar
 from app.calendar.ical import calendar_head
-from app.calendar.itemcache import cached_vevents
 from app.calendar.models import CalendarDelivery
 from app.calendar.models import CalendarFeed
 from app.core.mail import queue_email
@@ -183,7 +183,7 @@ def issue_feed_token(user: User) -> str:
         feed = CalendarFeed(user_id=user.id)
         db.session.add(feed)
     feed.token_hash, feed.created_dt, feed.revoked_dt = _hash(token), now_utc(), None
-    feed.changed_dt = now_utc()
+    feed.changed_dt, feed.items_key = now_utc(), None
     db.session.flush()
     return token
 
@@ -236,7 +236,9 @@ def follow_changes(session, _flush_context) -> None:
         touched += watcher(changed, event_ids)
     if touched:
         session.connection().execute(
-            update(CalendarFeed).where(or_(*touched)).values(changed_dt=now_utc()))
+            # The kept list of its items goes too (``itemcache.kept_feed``), whatever the clocks.
+            update(CalendarFeed).where(or_(*touched)).values(changed_dt=now_utc(),
+                                                             items_key=None))
 
 
 def delivered_sequences(user_id: int) -> dict[str, int]:
@@ -245,19 +247,36 @@ def delivered_sequences(user_id: int) -> dict[str, int]:
                                    .where(CalendarDelivery.user_id == user_id)).all())
 
 
-def feed_calendar(user: User) -> bytes:
+def feed_calendar(user: User, changed: datetime | None = None) -> bytes:
     """Everything a person is registered for, interpreting, organising or a member of;
-    cancellations stay 30 days; in the person's language, whoever fetches it. Items are
-    serialised once per change and kept (``itemcache``): the caller commits what was kept.
+    cancellations stay 30 days; in the person's language, whoever fetches it.
 
     A feed is METHOD:PUBLISH, so it names no ATTENDEE (RFC 5546 3.2.1). Where the person was
     also emailed the item, it says what the last email said: the same title and a SEQUENCE
-    never below it."""
+    never below it.
+
+    Items are serialised once per change and kept (``itemcache``); given the feed's last
+    change (``changed``), the list of its items is kept too, and a feed unchanged since is
+    assembled from the two without asking any feature. The caller commits what was kept."""
     with force_locale(user.formatting_locale):
-        return _feed_calendar(user)
+        # The feed's name shows wherever the calendar app is shown: the pseudonym, if set.
+        name = _("Roundtable: %(name)s", name=user.public_name)
+        organiser, stamp = organiser_address(), now_utc()
+        validity = None if changed is None else itemcache.feed_validity(
+            changed, str(user.formatting_locale), name, organiser)
+        if validity is not None:
+            kept = itemcache.kept_feed(user.id, validity, stamp)
+            if kept is not None:
+                return kept
+        items = _feed_items(user)
+        head = calendar_head(items, method="PUBLISH", name=name)
+        keys, vevents = itemcache.cached_vevents(items, organiser, stamp)
+        if validity is not None and not any(item.attendees for item in items):
+            itemcache.keep_feed(user.id, changed, validity, head, keys)
+        return assemble(head, vevents)
 
 
-def _feed_calendar(user: User) -> bytes:
+def _feed_items(user: User) -> list[CalendarItem]:
     since = now_utc() - KEEP_CANCELLED
     chosen: dict[tuple, tuple[int, CalendarItem]] = {}
     for source in FEED_SOURCES:
@@ -275,11 +294,7 @@ def _feed_calendar(user: User) -> bytes:
     items.sort(key=lambda item: (bool(item.rrule or item.recurrence_id),
                                  item.start.timestamp() if isinstance(item.start, datetime)
                                  and item.start.tzinfo else 0))
-    # The feed's name shows wherever the calendar app is shown: the pseudonym, if one is set.
-    head = calendar_head(items, method="PUBLISH",
-                         name=_("Roundtable: %(name)s", name=user.public_name))
-    # Each item's bytes as stored (written once per change, shared by every feed showing it).
-    return assemble(head, cached_vevents(items, organiser_address(), now_utc()))
+    return items
 
 
 @FEED_SOURCES("organising")
@@ -327,6 +342,9 @@ def itip_calendar(user: User, item: CalendarItem, method: str, *, kind: str, eve
               "sent_dt": insert.excluded.sent_dt},
     ).returning(table.c.sequence)
     sequence = db.session.execute(statement).scalar_one()
+    # The person's feed says this SEQUENCE from now on (``feed_calendar``): it moved.
+    db.session.execute(update(CalendarFeed).where(CalendarFeed.user_id == user.id)
+                       .values(changed_dt=now_utc(), items_key=None))
     return render([dataclasses.replace(item, sequence=sequence)], method).decode()
 
 

@@ -1,4 +1,5 @@
-"""calendar item cache: serialised VEVENTs shared by every personal feed
+"""calendar item cache: serialised VEVENTs shared by every personal feed, and each feed's
+last list of them
 
 Revision ID: a7c3e91f4d20
 Revises: 5b1e0c7d9a42
@@ -29,9 +30,15 @@ def upgrade():
                     unique=False)
     op.create_index(op.f('ix_calendar_item_cache_created_dt'), 'calendar_item_cache',
                     ['created_dt'], unique=False)
+    with op.batch_alter_table('calendar_feeds') as batch_op:
+        batch_op.add_column(sa.Column('items_key', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('items_index', sa.LargeBinary(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('calendar_feeds') as batch_op:
+        batch_op.drop_column('items_index')
+        batch_op.drop_column('items_key')
     op.drop_index(op.f('ix_calendar_item_cache_created_dt'), table_name='calendar_item_cache')
     op.drop_index(op.f('ix_calendar_item_cache_uid'), table_name='calendar_item_cache')
     op.drop_table('calendar_item_cache')
