@@ -15,16 +15,20 @@ person's feed can never show what was built for another: the row *is* what they 
 DTSTAMP, the one line that differs per fetch, is stored as a placeholder and written at
 assembly.
 
-A feed costs two statements however long it is (up to ``MAX_PER_STATEMENT`` items): one
-reads the stored bytes, one inserts the missing ones (ON CONFLICT DO NOTHING: two hosts
-filling the same item at once both succeed). Rows are never updated, so nothing is locked
-for long. ``prune`` (``flask prune-calendar-cache``, and the jobs loop) removes rows once
-old, superseded or not: a row still in use is simply written again on its next fetch.
+Each feed also keeps the list of its items' keys (``calendar_feeds.items_index``) until it
+changes: the change that moves the feed's ETag drops the list. An unchanged feed is then a
+read of its list and a read of the bytes; a changed one asks the features for its items
+(``services.FEED_SOURCES``), reads their bytes in one statement, and writes what is new in
+one more (ON CONFLICT DO NOTHING: two hosts filling the same item at once both succeed),
+however many items there are (up to ``MAX_PER_STATEMENT``). Rows are never updated.
+``prune`` (``flask prune-calendar-cache``, and the jobs loop) removes rows once old,
+superseded or not: a row still in use is simply written again on its next fetch.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -43,6 +47,7 @@ from app.calendar.ical import assemble
 from app.calendar.ical import vevent_bytes
 from app.calendar.models import CalendarFeed
 from app.calendar.models import CalendarItemCache
+from app.core.db import begin_write_transaction
 from app.core.time import now_utc
 from app.extensions import db
 
@@ -74,24 +79,32 @@ def _chunks(values: list, size: int = MAX_PER_STATEMENT):
         yield values[start:start + size]
 
 
-def cached_vevents(items: list[CalendarItem], organiser: tuple[str, str],
-                   stamp: datetime) -> tuple[list[str], list[bytes]]:
-    """Each item's key and VEVENT bytes, in order, with ``stamp`` as DTSTAMP: read from the
-    cache, and written there (then kept for every later feed) where missing. The caller
-    commits."""
+@dataclass
+class Serialised:
+    """Items as a feed shows them: their keys and VEVENT bytes, in order, and the rows to
+    keep for the items written now (``keep``)."""
+
+    keys: list[str]
+    vevents: list[bytes]
+    fresh: list[dict]
+
+
+def serialise(items: list[CalendarItem], organiser: tuple[str, str],
+              stamp: datetime) -> Serialised:
+    """Each item's VEVENT with ``stamp`` as DTSTAMP: its stored bytes, or written now where
+    none are stored (one read, whatever the number of items)."""
     keys = [item_key(item, organiser) for item in items]
     stored = _stored(keys)
-    missing, personal = {}, {}
+    fresh, created = [], now_utc()
     for key, item in zip(keys, items, strict=True):
-        if key not in stored:
-            # An item naming an attendee is that person's alone: written, never kept.
-            (personal if item.attendees else missing)[key] = item
-    fresh = {key: vevent_bytes(item, PLACEHOLDER_STAMP, organiser)
-             for key, item in (missing | personal).items()}
-    if missing:
-        _store({key: fresh[key] for key in missing}, missing)
-    stored.update(fresh)
-    return keys, _stamped([stored[key] for key in keys], stamp)
+        if key in stored:
+            continue
+        stored[key] = vevent_bytes(item, PLACEHOLDER_STAMP, organiser)
+        # An item naming an attendee is that person's alone: written, never kept.
+        if not item.attendees:
+            fresh.append({"digest": key, "uid": item.uid, "sequence": item.sequence,
+                          "body": stored[key], "created_dt": created})
+    return Serialised(keys, _stamped([stored[key] for key in keys], stamp), fresh)
 
 
 def _stored(keys: list[str]) -> dict[str, bytes]:
@@ -108,7 +121,19 @@ def _stamped(bodies: list[bytes], stamp: datetime) -> list[bytes]:
     return [body.replace(_PLACEHOLDER_LINE, line, 1) for body in bodies]
 
 
-# --- a feed's last list of items ---------------------------------------------------------------
+# --- a feed's list of its items ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FeedIndex:
+    """A feed's head and item keys, to keep for its next fetch while ``validity`` holds;
+    ``changed`` is the feed's last change, read before its items were gathered."""
+
+    user_id: int
+    changed: datetime
+    validity: str
+    head: bytes
+    keys: list[str]
+
 
 def feed_validity(changed: datetime, language: str, name: str,
                   organiser: tuple[str, str]) -> str:
@@ -135,26 +160,32 @@ def kept_feed(user_id: int, validity: str, stamp: datetime) -> bytes | None:
     return assemble(head, _stamped([stored[key] for key in keys], stamp))
 
 
-def keep_feed(user_id: int, changed: datetime, validity: str, head: bytes,
-              keys: list[str]) -> None:
-    """Keep the feed's head and item keys for its next fetch, unless the feed changed while
-    they were gathered (Core, so no flush listener takes this for a change of the feed).
-    The caller commits."""
-    db.session.execute(update(CalendarFeed).where(
-        CalendarFeed.user_id == user_id, CalendarFeed.changed_dt == changed).values(
-        items_key=validity, items_index=head + b"\0" + ",".join(keys).encode()))
+def keep(fresh: list[dict], index: FeedIndex | None = None) -> None:
+    """Keep the items written for the first time, and the feed's list of them.
 
-
-def _store(fresh: dict[str, bytes], items: dict[str, CalendarItem]) -> None:
-    """Insert the new rows, leaving any that another worker or host just inserted."""
+    The reads are over: they are committed first, and the writes run in a writer's
+    transaction of their own (on SQLite a reader that starts writing is refused if another
+    wrote meanwhile; a writer waits its turn). Rows another worker or host inserted meanwhile
+    stay as they are (ON CONFLICT DO NOTHING): the same key is the same bytes. The list is
+    kept only if the feed did not change while its items were gathered. The caller
+    commits."""
+    if not fresh and index is None:
+        return
+    db.session.commit()
+    begin_write_transaction()
     dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
-    created = now_utc()
-    rows = [{"digest": key, "uid": items[key].uid, "sequence": items[key].sequence,
-             "body": body, "created_dt": created} for key, body in fresh.items()]
     statement = dialect.insert(_TABLE).on_conflict_do_nothing(index_elements=["digest"])
-    for chunk in _chunks(rows, MAX_PER_STATEMENT // 5):
+    for chunk in _chunks(fresh, MAX_PER_STATEMENT // 5):
         db.session.execute(statement, chunk)
+    if index is not None:
+        # Core, so no flush listener takes this for a change of the feed.
+        db.session.execute(update(CalendarFeed).where(
+            CalendarFeed.user_id == index.user_id, CalendarFeed.changed_dt == index.changed)
+            .values(items_key=index.validity,
+                    items_index=index.head + b"\0" + ",".join(index.keys).encode()))
 
+
+# --- cleanup -----------------------------------------------------------------------------------
 
 def prune(now: datetime | None = None) -> int:
     """Remove rows written more than ``KEEP`` ago (idempotent, safe on several hosts at once:

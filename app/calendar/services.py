@@ -257,7 +257,8 @@ def feed_calendar(user: User, changed: datetime | None = None) -> bytes:
 
     Items are serialised once per change and kept (``itemcache``); given the feed's last
     change (``changed``), the list of its items is kept too, and a feed unchanged since is
-    assembled from the two without asking any feature. The caller commits what was kept."""
+    assembled from the two without asking any feature. What is kept is written in a
+    transaction of its own after the reads (``itemcache.keep``); the caller commits it."""
     with force_locale(user.formatting_locale):
         # The feed's name shows wherever the calendar app is shown: the pseudonym, if set.
         name = _("Roundtable: %(name)s", name=user.public_name)
@@ -270,10 +271,12 @@ def feed_calendar(user: User, changed: datetime | None = None) -> bytes:
                 return kept
         items = _feed_items(user)
         head = calendar_head(items, method="PUBLISH", name=name)
-        keys, vevents = itemcache.cached_vevents(items, organiser, stamp)
+        serialised = itemcache.serialise(items, organiser, stamp)
+        index = None
         if validity is not None and not any(item.attendees for item in items):
-            itemcache.keep_feed(user.id, changed, validity, head, keys)
-        return assemble(head, vevents)
+            index = itemcache.FeedIndex(user.id, changed, validity, head, serialised.keys)
+        itemcache.keep(serialised.fresh, index)
+        return assemble(head, serialised.vevents)
 
 
 def _feed_items(user: User) -> list[CalendarItem]:
