@@ -175,7 +175,7 @@ def keep(fresh: list[dict], index: FeedIndex | None = None) -> None:
     begin_write_transaction()
     dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
     statement = dialect.insert(_TABLE).on_conflict_do_nothing(index_elements=["digest"])
-    for chunk in _chunks(fresh, MAX_PER_STATEMENT // 5):
+    for chunk in _chunks(fresh):  # executemany: one statement, whatever the rows
         db.session.execute(statement, chunk)
     if index is not None:
         # Core, so no flush listener takes this for a change of the feed.

@@ -55,8 +55,9 @@ def series(make_event):
                            is_invitation_only=False, online_url="https://meet.example.org/s",
                            **fields)
         db.session.add_all([EventSession(
-            event=event, title=f"Session {n + 1}", kind=SessionKind.PLENARY, start_dt=FIRST + timedelta(days=n),
-            end_dt=FIRST + timedelta(days=n, hours=1)) for n in range(count)])
+            event=event, title=f"Session {n + 1}", kind=SessionKind.PLENARY,
+            start_dt=FIRST + timedelta(days=n), end_dt=FIRST + timedelta(days=n, hours=1))
+            for n in range(count)])
         db.session.commit()
         return event
 
