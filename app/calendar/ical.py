@@ -275,7 +275,10 @@ def _parse_rrule(text: str) -> dict:
 
 
 def _year(when: datetime, zone_name: str) -> int:
-    return when.year if when.tzinfo is None else to_zone(when, zone_name).year
+    # No zone is a day away from UTC: only in January or December can the years differ.
+    if when.tzinfo is None or 1 < when.month < 12:
+        return when.year
+    return to_zone(when, zone_name).year
 
 
 def build_calendar(items: list[CalendarItem], *, method: str, organiser: tuple[str, str],

@@ -42,6 +42,7 @@ from app.calendar.models import CalendarDelivery
 from app.calendar.models import CalendarFeed
 from app.core.mail import queue_email
 from app.core.registry import Registry
+from app.core.templating import current_language
 from app.core.time import now_utc
 from app.core.web import absolute_url
 from app.events.models import AttendanceMode
@@ -121,14 +122,17 @@ def session_item(session: EventSession, *, may_join: bool, attendee: Attendee | 
     event = session.event
     online = session.attendance_mode != AttendanceMode.IN_PERSON and event.is_online
     link = (session.online_url or event.online_url) if online and may_join else ""
-    event_title = translated(event, "title").text
-    lines = [event_title, translated(session, "description").text, _chatham_note(event)]
+    language = current_language()  # asked once: a feed builds thousands of these
+    event_title = translated(event, "title", language).text
+    lines = [event_title, translated(session, "description", language).text,
+             _chatham_note(event)]
     if link and event.joining_instructions:
         lines.append(event.joining_instructions)
-    location = ", ".join(part for part in (session.room, translated(event, "venue").text)
-                         if part)
+    location = ", ".join(part for part in (session.room,
+                                           translated(event, "venue", language).text) if part)
     return CalendarItem(
-        uid=session.uid, sequence=session.sequence, summary=translated(session, "title").text,
+        uid=session.uid, sequence=session.sequence,
+        summary=translated(session, "title", language).text,
         start=session.start_dt, end=session.end_dt, timezone=event.timezone,
         description="\n\n".join(line for line in lines if line),
         location=location or (link if link else ""), url=link,
