@@ -36,6 +36,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 import click
+from sqlalchemy import String
+from sqlalchemy import any_
+from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy import update
@@ -103,16 +106,21 @@ def serialise(items: list[CalendarItem], organiser: tuple[str, str],
         # An item naming an attendee is that person's alone: written, never kept.
         if not item.attendees:
             fresh.append({"digest": key, "uid": item.uid, "sequence": item.sequence,
-                          "body": stored[key], "created_dt": created})
+                          "body": stored[key].decode(), "created_dt": created})
     return Serialised(keys, _stamped([stored[key] for key in keys], stamp), fresh)
 
 
 def _stored(keys: list[str]) -> dict[str, bytes]:
     stored: dict[str, bytes] = {}
+    on_postgresql = db.session.get_bind().dialect.name == "postgresql"
     for chunk in _chunks(sorted(set(keys))):
-        stored.update(db.session.execute(
-            select(CalendarItemCache.digest, CalendarItemCache.body)
-            .where(CalendarItemCache.digest.in_(chunk))).all())
+        # PostgreSQL takes the keys as one array: thousands of bound parameters cost more to
+        # send and plan than the rows cost to read.
+        matching = CalendarItemCache.digest == any_(bindparam(
+            "keys", chunk, type_=postgresql.ARRAY(String))) if on_postgresql \
+            else CalendarItemCache.digest.in_(chunk)
+        stored.update((key, body.encode()) for key, body in db.session.execute(
+            select(CalendarItemCache.digest, CalendarItemCache.body).where(matching)))
     return stored
 
 
@@ -152,12 +160,12 @@ def kept_feed(user_id: int, validity: str, stamp: datetime) -> bytes | None:
                               .where(CalendarFeed.user_id == user_id)).first()
     if kept is None or kept.items_key != validity or kept.items_index is None:
         return None
-    head, _sep, listed = kept.items_index.partition(b"\0")
-    keys = listed.decode().split(",") if listed else []
+    listed, _sep, head = kept.items_index.partition("\n")
+    keys = listed.split(",") if listed else []
     stored = _stored(keys)
     if len(stored) < len(set(keys)):
         return None
-    return assemble(head, _stamped([stored[key] for key in keys], stamp))
+    return assemble(head.encode(), _stamped([stored[key] for key in keys], stamp))
 
 
 def keep(fresh: list[dict], index: FeedIndex | None = None) -> None:
@@ -182,7 +190,7 @@ def keep(fresh: list[dict], index: FeedIndex | None = None) -> None:
         db.session.execute(update(CalendarFeed).where(
             CalendarFeed.user_id == index.user_id, CalendarFeed.changed_dt == index.changed)
             .values(items_key=index.validity,
-                    items_index=index.head + b"\0" + ",".join(index.keys).encode()))
+                    items_index=",".join(index.keys) + "\n" + index.head.decode()))
 
 
 # --- cleanup -----------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ class CalendarFeed(db.Model):
     # The feed as last built (see ``itemcache.kept_feed``): its calendar head and the keys of
     # its items, valid while ``items_key`` (the change above, the day, the language...) holds.
     items_key: Mapped[str | None] = mapped_column(sa.String(64))
-    items_index: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    items_index: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class ReminderSent(db.Model):
@@ -84,5 +84,5 @@ class CalendarItemCache(db.Model):
     digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     uid: Mapped[str] = mapped_column(sa.String(120), index=True)
     sequence: Mapped[int] = mapped_column()
-    body: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    body: Mapped[str] = mapped_column(sa.Text)  # text, so the privacy scans read it too
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)

@@ -22,7 +22,7 @@ def upgrade():
     sa.Column('digest', sa.String(length=64), nullable=False),
     sa.Column('uid', sa.String(length=120), nullable=False),
     sa.Column('sequence', sa.Integer(), nullable=False),
-    sa.Column('body', sa.LargeBinary(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
     sa.Column('created_dt', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('digest', name=op.f('pk_calendar_item_cache'))
     )
@@ -32,7 +32,7 @@ def upgrade():
                     ['created_dt'], unique=False)
     with op.batch_alter_table('calendar_feeds') as batch_op:
         batch_op.add_column(sa.Column('items_key', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('items_index', sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column('items_index', sa.Text(), nullable=True))
 
 
 def downgrade():
