@@ -70,14 +70,15 @@ class CalendarDelivery(db.Model):
 
 
 class CalendarItemCache(db.Model):
-    """One VEVENT as bytes, serialised once and shared by every feed, worker and host that
+    """One VEVENT as text, serialised once and shared by every feed, worker and host that
     shows the very same item (see ``app.calendar.itemcache``).
 
     ``digest`` names the content: the UID, the SEQUENCE and everything else the item says
     (its texts in the reader's language, the online link or not, cancelled or not) and the
-    serialiser's version, so any change that alters the bytes names another row and a row is
-    never rewritten. The bytes hold a placeholder DTSTAMP, replaced at assembly: no person's
-    data is in them, only what every reader of that item is shown."""
+    serialiser's version, so any change that alters the text names another row and a row is
+    never rewritten. The text holds a placeholder DTSTAMP, replaced at assembly: no person's
+    data is in it, only what every reader of that item is shown (an item naming an ATTENDEE
+    is never kept)."""
 
     __tablename__ = "calendar_item_cache"
 
