@@ -61,6 +61,7 @@ translations: install
 bench: install
 	$(BIN)/python bench/agenda.py
 	$(BIN)/python bench/slots.py
+	$(BIN)/python bench/feed.py
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache

@@ -130,6 +130,7 @@ class Config:
     OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 30)
     # `flask jobs` runs the retention purge this often (`flask purge-personal-data` by hand).
     PERSONAL_DATA_PURGE_EVERY_SECONDS = env_int("PERSONAL_DATA_PURGE_EVERY_SECONDS", 6 * 3600)
+    CALENDAR_CACHE_PRUNE_EVERY_SECONDS = env_int("CALENDAR_CACHE_PRUNE_EVERY_SECONDS", 6 * 3600)
 
     # Production refuses to start unless these are set properly (see app.core.service).
     PRODUCTION_CHECKS = False

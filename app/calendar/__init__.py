@@ -10,6 +10,13 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
 
+    from app.calendar.itemcache import prune
+    from app.calendar.itemcache import prune_command
+    from app.core.jobs import periodic
+
+    app.cli.add_command(prune_command)
+    periodic("calendar item cache", "CALENDAR_CACHE_PRUNE_EVERY_SECONDS", prune)
+
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 

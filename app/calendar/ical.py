@@ -275,12 +275,22 @@ def _parse_rrule(text: str) -> dict:
 
 
 def _year(when: datetime, zone_name: str) -> int:
-    return when.year if when.tzinfo is None else to_zone(when, zone_name).year
+    # No zone is a day away from UTC: only in January or December can the years differ.
+    if when.tzinfo is None or 1 < when.month < 12:
+        return when.year
+    return to_zone(when, zone_name).year
 
 
 def build_calendar(items: list[CalendarItem], *, method: str, organiser: tuple[str, str],
                    stamp: datetime, name: str = "") -> bytes:
     """A complete VCALENDAR: every TZID used gets its VTIMEZONE, nothing floats."""
+    return assemble(calendar_head(items, method=method, name=name),
+                    [vevent_bytes(item, stamp, organiser) for item in items])
+
+
+def calendar_head(items: list[CalendarItem], *, method: str, name: str = "") -> bytes:
+    """The VCALENDAR around ``items``, without them: its properties and a VTIMEZONE for
+    every TZID they use, valid for every year they name (``assemble`` puts the items in)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -300,7 +310,131 @@ def build_calendar(items: list[CalendarItem], *, method: str, organiser: tuple[s
     for zone_name, span in sorted(years.items()):
         if zone_name != "UTC":
             calendar.add_component(vtimezone(zone_name, min(span), max(span)))
-    for item in items:
-        calendar.add_component(_vevent(item, stamp, organiser))
     return calendar.to_ical()
 
+
+def vevent_bytes(item: CalendarItem, stamp: datetime, organiser: tuple[str, str]) -> bytes:
+    """One VEVENT, folded, each line ending in CRLF: what a calendar holds of the item.
+
+    A single timed item naming nobody (a session: nearly every item of every feed) is
+    written directly, byte for byte what icalendar writes (tests/calendar/test_ical.py
+    compares them) in a tenth of the time; anything else goes through icalendar."""
+    if _is_plain(item) and stamp.tzinfo is UTC:
+        return _plain_vevent(item, stamp, organiser)
+    return _vevent(item, stamp, organiser).to_ical()
+
+
+def _is_utc(when: datetime | None) -> bool:
+    return when is None or when.tzinfo is UTC
+
+
+def _is_plain(item: CalendarItem) -> bool:
+    return (not item.all_day and not item.rrule and not item.exdates
+            and item.recurrence_id is None and not item.attendees
+            and isinstance(item.start, datetime) and isinstance(item.end, datetime)
+            and _is_utc(item.start) and _is_utc(item.end) and _is_utc(item.last_modified)
+            and item.start.tzinfo is not None and item.end.tzinfo is not None
+            and item.timezone and item.alarm_minutes in (None, 0, 30))
+
+
+def _text(value: str) -> str:
+    """TEXT escaping as icalendar does it (RFC 5545 3.3.11)."""
+    return (value.replace(r"\N", "\n").replace("\\", "\\\\").replace(";", r"\;")
+            .replace(",", r"\,").replace("\r\n", r"\n").replace("\n", r"\n")
+            .replace("\r", r"\n"))
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """Folding as icalendar does it: a CRLF and a space before the character that would
+    make a line reach ``limit`` octets, never right after an escaping character."""
+    if len(line) < limit // 4 or (line.isascii() and len(line) < limit):
+        return line
+    if line.isascii():  # one octet a character: cut by position
+        parts, begin = [], 0
+        while len(line) - begin >= limit:
+            cut = begin + limit - 1
+            if line[cut - 1] in "\\^":
+                cut -= 1
+            parts.append(line[begin:cut])
+            begin = cut
+        parts.append(line[begin:])
+        return "\r\n ".join(parts)
+    folded: list[str] = []
+    current: list[str] = []
+    count = 0
+    for char in line:
+        size = len(char.encode())
+        if current and count + size >= limit:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                folded.append("".join(current))
+                current, count = [carried], len(carried.encode())
+            else:
+                folded.append("".join(current))
+                current, count = [], 0
+        current.append(char)
+        count += size
+    if current:
+        folded.append("".join(current))
+    return "\r\n ".join(folded)
+
+
+def _utc_text(when: datetime) -> str:
+    return when.strftime("%Y%m%dT%H%M%SZ")
+
+
+@lru_cache(maxsize=16)
+def _organizer_line(organiser: tuple[str, str]) -> str:
+    """The ORGANIZER line, as icalendar writes it (its parameter quoting and RFC 6868
+    escaping): the same for every item, so written once."""
+    vevent = VEvent()
+    email, name = organiser
+    organizer = vCalAddress(f"mailto:{email}")
+    organizer.params["cn"] = name
+    vevent.add("organizer", organizer)
+    lines = vevent.to_ical().decode().split("\r\n")
+    return "\r\n".join(lines[1:-2])
+
+
+def _plain_vevent(item: CalendarItem, stamp: datetime, organiser: tuple[str, str]) -> bytes:
+    """``_vevent(...).to_ical()`` for a plain item (``_is_plain``), without icalendar:
+    the canonical properties first (SUMMARY, DTSTART, DTEND, DTSTAMP, UID, SEQUENCE), the
+    others in alphabetical order, then the alarm."""
+    if item.in_utc or item.timezone == "UTC" or needs_utc(item.start, item.timezone) \
+            or needs_utc(item.end, item.timezone):
+        start, end = f"DTSTART:{_utc_text(item.start)}", f"DTEND:{_utc_text(item.end)}"
+    else:
+        zone = item.timezone
+        start = f"DTSTART;TZID={zone}:{to_zone(item.start, zone).strftime('%Y%m%dT%H%M%S')}"
+        end = f"DTEND;TZID={zone}:{to_zone(item.end, zone).strftime('%Y%m%dT%H%M%S')}"
+    summary = _text(item.summary)
+    lines = [f"SUMMARY:{summary}", start, end, f"DTSTAMP:{_utc_text(stamp)}",
+             f"UID:{_text(item.uid)}", f"SEQUENCE:{item.sequence}"]
+    if item.categories:
+        lines.append("CATEGORIES:" + ",".join(_text(c) for c in item.categories))
+    if item.description:
+        lines.append(f"DESCRIPTION:{_text(item.description)}")
+    if item.last_modified:
+        lines.append(f"LAST-MODIFIED:{_utc_text(item.last_modified)}")
+    if item.location:
+        lines.append(f"LOCATION:{_text(item.location)}")
+    lines.append(_organizer_line(organiser))
+    lines.append(f"STATUS:{_text(item.status)}")
+    if item.transparent:
+        lines.append("TRANSP:TRANSPARENT")
+    if item.url:
+        lines.append(f"URL:{item.url}")
+    if item.alarm_minutes and item.status != "CANCELLED":
+        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{summary}",
+                  "TRIGGER:-PT30M", "END:VALARM"]
+    return ("BEGIN:VEVENT\r\n" + "".join(_fold(line) + "\r\n" for line in lines)
+            + "END:VEVENT\r\n").encode()
+
+
+END_CALENDAR = b"END:VCALENDAR\r\n"
+
+
+def assemble(head: bytes, vevents: list[bytes]) -> bytes:
+    """The calendar ``head`` with the VEVENTs after its VTIMEZONEs: what icalendar writes
+    for the same components, since every content line is folded on its own."""
+    return b"".join((head.removesuffix(END_CALENDAR), *vevents, END_CALENDAR))

@@ -26,6 +26,10 @@ class CalendarFeed(db.Model):
     # Moved forward by every change that touches the feed (see ``feeds.follow_changes``),
     # so a conditional request is answered from this row alone.
     changed_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # The feed as last built (see ``itemcache.kept_feed``): its calendar head and the keys of
+    # its items, valid while ``items_key`` (the change above, the day, the language...) holds.
+    items_key: Mapped[str | None] = mapped_column(sa.String(64))
+    items_index: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class ReminderSent(db.Model):
@@ -63,3 +67,23 @@ class CalendarDelivery(db.Model):
     sequence: Mapped[int] = mapped_column()
     method: Mapped[str] = mapped_column(sa.String(16))  # REQUEST or CANCEL
     sent_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class CalendarItemCache(db.Model):
+    """One VEVENT as text, serialised once and shared by every feed, worker and host that
+    shows the very same item (see ``app.calendar.itemcache``).
+
+    ``digest`` names the content: the UID, the SEQUENCE and everything else the item says
+    (its texts in the reader's language, the online link or not, cancelled or not) and the
+    serialiser's version, so any change that alters the text names another row and a row is
+    never rewritten. The text holds a placeholder DTSTAMP, replaced at assembly: no person's
+    data is in it, only what every reader of that item is shown (an item naming an ATTENDEE
+    is never kept)."""
+
+    __tablename__ = "calendar_item_cache"
+
+    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    uid: Mapped[str] = mapped_column(sa.String(120), index=True)
+    sequence: Mapped[int] = mapped_column()
+    body: Mapped[str] = mapped_column(sa.Text)  # text, so the privacy scans read it too
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)

@@ -42,11 +42,14 @@ def _erase(erasure: Erasure) -> None:
 HOLDINGS.add("calendar", Holding(
     _l("Calendar"),
     {
-        "calendar_feeds": columns(personal="user_id token_hash created_dt revoked_dt changed_dt",
+        "calendar_feeds": columns(personal="user_id token_hash created_dt revoked_dt changed_dt "
+                                  "items_key items_index",
                                   not_personal="id"),
         "calendar_deliveries": columns(
             personal="user_id uid kind event_id session_id sequence method sent_dt",
             not_personal="id"),
         "reminders_sent": columns(fact="id user_id session_id sent_dt"),
+        # What every reader of an item is shown; an item naming a person is never kept.
+        "calendar_item_cache": columns(not_personal="digest uid sequence body created_dt"),
     },
     export=_export, erase=_erase))

@@ -32,13 +32,17 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.auth.signals import account_deactivated
+from app.calendar import itemcache
 from app.calendar.ical import Attendee
 from app.calendar.ical import CalendarItem
+from app.calendar.ical import assemble
 from app.calendar.ical import build_calendar
+from app.calendar.ical import calendar_head
 from app.calendar.models import CalendarDelivery
 from app.calendar.models import CalendarFeed
 from app.core.mail import queue_email
 from app.core.registry import Registry
+from app.core.templating import current_language
 from app.core.time import now_utc
 from app.core.web import absolute_url
 from app.events.models import AttendanceMode
@@ -118,14 +122,17 @@ def session_item(session: EventSession, *, may_join: bool, attendee: Attendee | 
     event = session.event
     online = session.attendance_mode != AttendanceMode.IN_PERSON and event.is_online
     link = (session.online_url or event.online_url) if online and may_join else ""
-    event_title = translated(event, "title").text
-    lines = [event_title, translated(session, "description").text, _chatham_note(event)]
+    language = current_language()  # asked once: a feed builds thousands of these
+    event_title = translated(event, "title", language).text
+    lines = [event_title, translated(session, "description", language).text,
+             _chatham_note(event)]
     if link and event.joining_instructions:
         lines.append(event.joining_instructions)
-    location = ", ".join(part for part in (session.room, translated(event, "venue").text)
-                         if part)
+    location = ", ".join(part for part in (session.room,
+                                           translated(event, "venue", language).text) if part)
     return CalendarItem(
-        uid=session.uid, sequence=session.sequence, summary=translated(session, "title").text,
+        uid=session.uid, sequence=session.sequence,
+        summary=translated(session, "title", language).text,
         start=session.start_dt, end=session.end_dt, timezone=event.timezone,
         description="\n\n".join(line for line in lines if line),
         location=location or (link if link else ""), url=link,
@@ -180,7 +187,7 @@ def issue_feed_token(user: User) -> str:
         feed = CalendarFeed(user_id=user.id)
         db.session.add(feed)
     feed.token_hash, feed.created_dt, feed.revoked_dt = _hash(token), now_utc(), None
-    feed.changed_dt = now_utc()
+    feed.changed_dt, feed.items_key = now_utc(), None
     db.session.flush()
     return token
 
@@ -233,7 +240,9 @@ def follow_changes(session, _flush_context) -> None:
         touched += watcher(changed, event_ids)
     if touched:
         session.connection().execute(
-            update(CalendarFeed).where(or_(*touched)).values(changed_dt=now_utc()))
+            # The kept list of its items goes too (``itemcache.kept_feed``), whatever the clocks.
+            update(CalendarFeed).where(or_(*touched)).values(changed_dt=now_utc(),
+                                                             items_key=None))
 
 
 def delivered_sequences(user_id: int) -> dict[str, int]:
@@ -242,18 +251,39 @@ def delivered_sequences(user_id: int) -> dict[str, int]:
                                    .where(CalendarDelivery.user_id == user_id)).all())
 
 
-def feed_calendar(user: User) -> bytes:
+def feed_calendar(user: User, changed: datetime | None = None) -> bytes:
     """Everything a person is registered for, interpreting, organising or a member of;
     cancellations stay 30 days; in the person's language, whoever fetches it.
 
     A feed is METHOD:PUBLISH, so it names no ATTENDEE (RFC 5546 3.2.1). Where the person was
     also emailed the item, it says what the last email said: the same title and a SEQUENCE
-    never below it."""
+    never below it.
+
+    Items are serialised once per change and kept (``itemcache``); given the feed's last
+    change (``changed``), the list of its items is kept too, and a feed unchanged since is
+    assembled from the two without asking any feature. What is kept is written in a
+    transaction of its own after the reads (``itemcache.keep``); the caller commits it."""
     with force_locale(user.formatting_locale):
-        return _feed_calendar(user)
+        # The feed's name shows wherever the calendar app is shown: the pseudonym, if set.
+        name = _("Roundtable: %(name)s", name=user.public_name)
+        organiser, stamp = organiser_address(), now_utc()
+        validity = None if changed is None else itemcache.feed_validity(
+            changed, str(user.formatting_locale), name, organiser)
+        if validity is not None:
+            kept = itemcache.kept_feed(user.id, validity, stamp)
+            if kept is not None:
+                return kept
+        items = _feed_items(user)
+        head = calendar_head(items, method="PUBLISH", name=name)
+        serialised = itemcache.serialise(items, organiser, stamp)
+        index = None
+        if validity is not None and not any(item.attendees for item in items):
+            index = itemcache.FeedIndex(user.id, changed, validity, head, serialised.keys)
+        itemcache.keep(serialised.fresh, index)
+        return assemble(head, serialised.vevents)
 
 
-def _feed_calendar(user: User) -> bytes:
+def _feed_items(user: User) -> list[CalendarItem]:
     since = now_utc() - KEEP_CANCELLED
     chosen: dict[tuple, tuple[int, CalendarItem]] = {}
     for source in FEED_SOURCES:
@@ -271,8 +301,7 @@ def _feed_calendar(user: User) -> bytes:
     items.sort(key=lambda item: (bool(item.rrule or item.recurrence_id),
                                  item.start.timestamp() if isinstance(item.start, datetime)
                                  and item.start.tzinfo else 0))
-    # The feed's name shows wherever the calendar app is shown: the pseudonym, if one is set.
-    return render(items, "PUBLISH", name=_("Roundtable: %(name)s", name=user.public_name))
+    return items
 
 
 @FEED_SOURCES("organising")
@@ -320,6 +349,9 @@ def itip_calendar(user: User, item: CalendarItem, method: str, *, kind: str, eve
               "sent_dt": insert.excluded.sent_dt},
     ).returning(table.c.sequence)
     sequence = db.session.execute(statement).scalar_one()
+    # The person's feed says this SEQUENCE from now on (``feed_calendar``): it moved.
+    db.session.execute(update(CalendarFeed).where(CalendarFeed.user_id == user.id)
+                       .values(changed_dt=now_utc(), items_key=None))
     return render([dataclasses.replace(item, sequence=sequence)], method).decode()
 
 

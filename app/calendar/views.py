@@ -83,7 +83,8 @@ def feed(token):
             abort(429)
         db.session.commit()
         user = db.session.get(User, user_id)
-        response = _ics(services.feed_calendar(user), "roundtable.ics")
+        response = _ics(services.feed_calendar(user, changed), "roundtable.ics")
+        db.session.commit()  # the items serialised for the first time, kept for every feed
         response.headers["Content-Disposition"] = 'inline; filename="roundtable.ics"'
     response.set_etag(etag)
     response.last_modified = changed

@@ -173,3 +173,48 @@ def test_a_series_starting_in_a_gap_says_its_length_not_a_wall_clock_end():
                           timezone="Australia/Sydney", rrule="FREQ=WEEKLY;COUNT=4")
     text = _calendar([series]).decode()
     assert "DURATION:PT1H" in text and "DTEND" not in text
+
+
+PLAIN_TEXTS = [
+    "Plenary", "", "Case management; guardianship, education\\and more",
+    "Line one\n\nLine two\r\nLine three\rend \\N",
+    "การประชุมใหญ่ว่าด้วยทางเลือกแทนการกักตัวเด็ก " * 3,
+    "x" * 73 + "\\;" + "y" * 80, "a" * 74, "a" * 75, "b" * 64 + "\\," * 40,
+    ("Agenda: https://roundtable.example.org/events/12, room 3; " * 4) + "^" * 90,
+    "é" * 40 + ",;" * 30,
+    "Chatham House Rule: you may use what is said here, but never reveal who said it.",
+]
+
+
+def _plain_items():
+    """Single timed items of every shape a feed holds: zones with and without DST, times
+    in a fold or a gap (written in UTC), in UTC on request, texts needing escapes and folds."""
+    for n, (zone, wall) in enumerate(EDGES):
+        start = localize(wall, zone) if zone != "Pacific/Chatham" or n != 7 else \
+            datetime(2022, 9, 24, 14, 0, tzinfo=UTC)
+        text = PLAIN_TEXTS[n % len(PLAIN_TEXTS)]
+        yield CalendarItem(
+            uid=f"{n}-plain@roundtable", sequence=n, summary=text, start=start.astimezone(UTC),
+            end=(start + timedelta(minutes=90)).astimezone(UTC), timezone=zone,
+            description=PLAIN_TEXTS[(n + 3) % len(PLAIN_TEXTS)],
+            location=PLAIN_TEXTS[(n + 5) % len(PLAIN_TEXTS)],
+            url="https://meet.example.org/room?a=1;b=2,c" if n % 2 else "",
+            status=("CONFIRMED", "TENTATIVE", "CANCELLED")[n % 3],
+            categories=[PLAIN_TEXTS[n % len(PLAIN_TEXTS)], "Series, two"][: 1 + n % 2],
+            alarm_minutes=None if n % 4 == 3 else 30, transparent=n % 5 == 0,
+            in_utc=n % 6 == 5, last_modified=datetime(2027, 1, 1, 5, tzinfo=UTC) if n % 2 else None)
+    yield CalendarItem(uid="utc@roundtable", sequence=0, summary="In UTC",
+                       start=datetime(2027, 3, 1, 1, tzinfo=UTC),
+                       end=datetime(2027, 3, 1, 2, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("organiser", [ORGANISER, ("o@example.org", 'Round:table; "x", org')])
+def test_plain_items_are_written_byte_for_byte_as_icalendar_writes_them(organiser):
+    from app.calendar.ical import _is_plain
+    from app.calendar.ical import _vevent
+    from app.calendar.ical import vevent_bytes
+
+    items = list(_plain_items())
+    for item in items:
+        assert _is_plain(item)
+        assert vevent_bytes(item, STAMP, organiser) == _vevent(item, STAMP, organiser).to_ical()
