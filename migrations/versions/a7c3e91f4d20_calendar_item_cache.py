@@ -2,7 +2,7 @@
 last list of them
 
 Revision ID: a7c3e91f4d20
-Revises: 5b1e0c7d9a42
+Revises: 7e3b9d1c5a20
 Create Date: 2026-11-30 04:30:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e91f4d20'
-down_revision = '5b1e0c7d9a42'
+down_revision = '7e3b9d1c5a20'
 branch_labels = None
 depends_on = None
 
