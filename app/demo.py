@@ -336,6 +336,8 @@ def seed_demo() -> dict[str, int]:
     db.session.commit()
     seed_preparation()
     seed_programme(created)
+    from app.reports.demo import seed_reports
+    seed_reports(created)
     return created
 
 
