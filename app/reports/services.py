@@ -190,6 +190,10 @@ def save_sections(event: Event, language: str, given: dict[str, str], seen: str
     if not texts[language]:
         del texts[language]
     report.texts = texts  # a new dict: the JSON column is seen as changed
+    if report.is_published and check_report(report).standing:
+        raise PublishRefused(_("This report is published: the Chatham House check flags "
+                               "what you typed. Remove the flagged words, or withdraw the "
+                               "report to draft first. Your texts are below, not saved."))
     db.session.flush()
     return report
 
