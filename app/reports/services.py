@@ -118,10 +118,10 @@ def section_text(report: SummaryReport, section: str, language: str | None = Non
     language = language or current_language()
     texts = report.texts or {}
     text = (texts.get(original) or {}).get(section, "")
-    if language == original or not text:
-        return Shown(text, original, False)
     given = (texts.get(language) or {}).get(section, "")
-    return Shown(given, language, False) if given else Shown(text, original, True)
+    if language == original or given:
+        return Shown(given, language, False)
+    return Shown(text, original, bool(text))
 
 
 @dataclass(frozen=True)
