@@ -60,10 +60,9 @@ class ReportConflict(ReportError, Conflict):
     """Refused because the report changed under the organiser: see ``Conflict``."""
 
 
-class PublishRefused(ReportError):
-    """Flags of the Chatham House check still stand: nothing is published, nothing lost."""
-
-    status = 409
+class PublishRefused(ReportConflict):
+    """Flags of the Chatham House check still stand in the report as it is now: nothing is
+    published, nothing lost (409: the text must change first)."""
 
 
 # --- reading ------------------------------------------------------------------------------
