@@ -97,13 +97,14 @@ def register_blueprints(app: Flask) -> None:
     from app import privacy
     from app import programme
     from app import registrations
+    from app import reports
     from app import statistics
     from app import topics
     from app import workinggroups
 
     for feature in (core, auth, notices, events, holidays, registrations, calendar, interpretation,
                     planning, bilaterals, workinggroups, topics, feedback, attendance, library,
-                    printing, privacy, delegations, programme, statistics):
+                    printing, privacy, delegations, programme, reports, statistics):
         feature.init_app(app)
 
 

@@ -336,6 +336,9 @@ def seed_demo() -> dict[str, int]:
     db.session.commit()
     seed_preparation()
     seed_programme(created)
+    from app.reports.demo import seed_reports
+
+    seed_reports(created)
     from app.statistics.demo import seed_participation_history
 
     seed_participation_history(created)  # after every other seed: people join held events

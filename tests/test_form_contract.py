@@ -134,11 +134,27 @@ def contract(world, make_user, make_event, make_session, app):
     make_user(("participant",), country="NZ").deactivated_dt = now_utc()  # to reactivate
     # The New Zealand participant's colleague, who may replace them in a registration.
     users["nz_colleague"] = make_user(("participant",), country="NZ")
+    _reports(event, held, users["participant"])
     db.session.commit()
     return Contract(users, {**values, "token": token},
                     {"held": {"event_id": held.id, "session_id": held_session.id},
                      "reset": {"token": reset_token},
                      "call_held": {"call_id": _held_call_id(values)}})
+
+
+def _reports(event, held, registrant):
+    """A draft report of the world's event naming its registrant (the check offers to
+    acknowledge the name) and the held roundtable's, published (withdrawn or published
+    again)."""
+    from app.core.time import now_utc
+    from app.reports.models import ReportStatus
+    from app.reports.models import SummaryReport
+
+    db.session.add_all([
+        SummaryReport(event_id=event.id,
+                      texts={"en": {"overview": f"Thanks to {registrant.display_name}."}}),
+        SummaryReport(event_id=held.id, status=ReportStatus.PUBLISHED, published_dt=now_utc(),
+                      texts={"en": {"overview": "Government and civil society met."}})])
 
 
 def _held_call_id(values) -> int:
@@ -344,6 +360,11 @@ FORMS: dict[tuple[str, str], Form] = {
         bad={"term": "child protection"}),
     ("interpretation.edit_term", "interpretation.edit_term"): Form(
         "interpreter", fill={"note": "Preferred by the ministry"}, bad={"equivalent": ""}),
+    # The summary report's sections, in the event's language (one box per section).
+    ("reports.builder", "reports.builder"): Form(
+        "organiser", fill={"overview": "Government and civil society met."},
+        bad={"overview": "x" * 20_001}),
+    ("reports.builder", "reports.downloads"): Form("organiser"),
     ("library.upload", "library.upload"): Form(
         "participant", upload=("file", b"%PDF-1.4 contract", "brief.pdf")),
     ("planning.workspace", "planning.add_candidate"): Form(
@@ -479,8 +500,16 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     ("events.show_session", "programme.move_role[down]"): "organiser",
     ("events.show_session", "programme.remove_recording"): "organiser",
     ("events.show_session", "programme.remove_material"): "organiser",
+    ("reports.builder", "reports.draft"): "organiser",
+    # The world's draft names its registrant: the check offers "It may stand".
+    ("reports.builder", "reports.acknowledge"): "organiser",
 }
 FORMS.update({key: Form(user, one_click=True) for key, user in ONE_CLICK.items()})
+# The held roundtable's report is published: published again (the check passes) or withdrawn.
+FORMS[("reports.builder", "reports.publish")] = Form("organiser", one_click=True,
+                                                     variant="held")
+FORMS[("reports.builder", "reports.unpublish")] = Form("organiser", one_click=True,
+                                                       variant="held")
 # Taking a check-in back: the held roundtable's session has one.
 FORMS[("attendance.check_in_list", "attendance.undo_check_in")] = Form(
     "organiser", one_click=True, variant="held")

@@ -57,7 +57,7 @@ from app.programme.models import SessionRole
 from app.registrations.models import Registration
 from tests.fixtures.people import login_as
 
-MAX_PAGES = 600  # per role: far more than the demo has, so the crawl ends by exhausting links
+MAX_PAGES = 800  # per role: far more than the demo has, so the crawl ends by exhausting links
 ROLES = {
     "anonymous": None,
     "participant": "participant@example.org",  # New Zealand; not invited to the scheduled call
@@ -161,7 +161,7 @@ def crawl(client, start: str = "/", skip=frozenset()) -> Crawl:
         assert response.status_code < 500, f"{url} answered {response.status_code}"
         if response.mimetype == "application/zip":
             body = unzipped(response.get_data())
-        elif response.mimetype == "application/pdf" and url.endswith(".pdf"):
+        elif response.mimetype == "application/pdf" and urlsplit(url).path.endswith(".pdf"):
             body = pdf_text(response.get_data())  # printouts: their text, as a reader reads it
         elif response.mimetype.startswith(("application/pdf", "image/", "application/vnd")):
             body = response.get_data().decode("latin-1")
@@ -414,6 +414,15 @@ def test_no_page_export_feed_or_email_leaks_a_person(app, demo):
                          for leak in leaks(found.pages[url], viewer, people, nobody, masks)]
         elif found.statuses.get("/statistics") == 200:
             problems.append(f"{role}: the statistics page is open to them")
+        # The platform's timeline is public (the footer links it) and so are the published
+        # summary reports it links, each page and PDF in every language it is written in.
+        if found.statuses.get("/platform") != 200:
+            problems.append(f"{role}: the platform timeline was not reached")
+        reports = [url for url, status in found.statuses.items()
+                   if re.fullmatch(r"/reports/\d+(\.pdf)?(\?lang=\w+)?", url) and status == 200]
+        if not any(url.endswith(".pdf?lang=th") for url in reports) or not any(
+                "?" not in url and not url.endswith(".pdf") for url in reports):
+            problems.append(f"{role}: no summary report page and Thai PDF were crawled")
         if viewer is None and found.statuses.get("/password/forgot") != 200:
             problems.append(f"{role}: the password-reset form was not reached")
         sees_call = found.statuses.get(private_event) == 200

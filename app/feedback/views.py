@@ -103,6 +103,8 @@ def choose_for_report(event_id, reflection_id, choice):
 @bp.route("/events/<int:event_id>/report")
 @signed_in
 def report(event_id):
+    """The summary report moved to the reports feature: organisers to its builder, everyone
+    else to the public page (404 there until it is published)."""
     event = visible_event_or_404(event_id, current_user)
-    return render_template("feedback/report.html", event=event,
-                           quotes=services.reflections(event, for_report_only=True))
+    endpoint = "reports.builder" if current_user.is_organiser else "reports.public_report"
+    return redirect(url_for(endpoint, event_id=event.id))

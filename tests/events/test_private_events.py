@@ -98,7 +98,12 @@ def test_invitee_organiser_and_interpreter_see_it(client, call, organiser):
         for url in pages(call):
             if url.endswith("/register") and viewer is call.interpreter:
                 continue  # seen below: interpreters do not register as participants
-            assert client.get(url).status_code == 200, (viewer, url)
+            # The old report address sends them on to the report (app.reports).
+            expected = 302 if url.endswith("/report") else 200
+            assert client.get(url).status_code == expected, (viewer, url)
+        # A private call is never on the public timeline, nor has a public report.
+        assert TITLE not in client.get("/platform").get_data(as_text=True)
+        assert client.get(f"/reports/{call.event.id}").status_code == 404
 
 
 def test_interpreters_see_it_only_while_assigned(client, call):
