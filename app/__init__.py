@@ -97,12 +97,13 @@ def register_blueprints(app: Flask) -> None:
     from app import privacy
     from app import programme
     from app import registrations
+    from app import surveys
     from app import topics
     from app import workinggroups
 
     for feature in (core, auth, notices, events, holidays, registrations, calendar, interpretation,
                     planning, bilaterals, workinggroups, topics, feedback, attendance, library,
-                    printing, privacy, delegations, programme):
+                    printing, privacy, delegations, programme, surveys):
         feature.init_app(app)
 
 
