@@ -25,10 +25,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
-from app.core.locking import lock_rows
-from app.core.templating import current_language
 from app.core.errors import Conflict
 from app.core.errors import Refusal
+from app.core.locking import lock_rows
+from app.core.templating import current_language
 from app.events.models import Event
 from app.events.translations import Shown
 from app.events.translations import platform_languages
@@ -242,6 +242,7 @@ def move_question(question: SurveyQuestion, up: bool) -> None:
         questions[at], questions[other] = questions[other], questions[at]
     for position, each in enumerate(questions):
         each.position = position
+    survey.questions[:] = questions  # the loaded list too, not only the next read
     db.session.flush()
 
 
