@@ -86,10 +86,9 @@ def question_form(event, question=None, **kwargs) -> Form:
 
 def rating_choices(question) -> list:
     """1 to 5, the ends labelled with the organiser's words when given."""
-    low, high = services.shown(question, "low_label"), services.shown(question, "high_label")
-    return [(str(value), _("%(n)d – %(meaning)s", n=value, meaning=low) if value == 1 and low
-             else _("%(n)d – %(meaning)s", n=value, meaning=high) if value == 5 and high
-             else str(value)) for value in range(1, 6)]
+    ends = {1: services.shown(question, "low_label"), 5: services.shown(question, "high_label")}
+    return as_choices([(str(value), _("%(n)d – %(meaning)s", n=value, meaning=ends[value])
+                        if ends.get(value) else str(value)) for value in range(1, 6)])
 
 
 def answer_form(survey, **kwargs) -> Form:
@@ -102,8 +101,8 @@ def answer_form(survey, **kwargs) -> Form:
 
     for question in survey.questions:
         label = services.shown(question, "text")
-        choices = [(str(at), text) for at, text in
-                   enumerate(services.shown_choices(question))]
+        choices = as_choices([(str(at), text) for at, text in
+                              enumerate(services.shown_choices(question))])
         if question.kind == QuestionKind.RATING:
             unbound = RadioField(label, choices=rating_choices(question),
                                  validators=[Optional()])
