@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import BooleanField
 from wtforms import RadioField
 from wtforms import StringField
@@ -85,9 +86,10 @@ def question_form(event, question=None, **kwargs) -> Form:
 
 
 def rating_choices(question) -> list:
-    """1 to 5, the ends labelled with the organiser's words when given."""
+    """1 to 5, the ends labelled with the organiser's words when given (an untranslated one
+    marked, as every fallback is)."""
     ends = {1: services.shown(question, "low_label"), 5: services.shown(question, "high_label")}
-    return as_choices([(str(value), _("%(n)d – %(meaning)s", n=value, meaning=ends[value])
+    return as_choices([(str(value), Markup("{n} – ").format(n=value) + ends[value]
                         if ends.get(value) else str(value)) for value in range(1, 6)])
 
 
