@@ -336,6 +336,9 @@ def seed_demo() -> dict[str, int]:
     db.session.commit()
     seed_preparation()
     seed_programme(created)
+    from app.surveys.demo import seed_surveys
+
+    seed_surveys(created)
     return created
 
 
