@@ -52,6 +52,7 @@ def _text_fields(form_class, event, names, kept: dict) -> None:
             kind = TextAreaField if name == "choices" else StringField
             setattr(form_class, f"{name}-{language}", kind(
                 label, default=kept.get(language, {}).get(name, ""),
+                render_kw={"lang": language},  # a screen reader reads it in its language
                 validators=[InputRequired() if required else Optional(),
                             Length(max=services.LIMITS[name])],
                 description=_("Optional: without it, readers get the %(language)s text, "
