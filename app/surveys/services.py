@@ -260,22 +260,16 @@ def set_status(survey: Survey, status: SurveyStatus) -> Survey:
     """Draft -> open -> closed, and a closed survey may open again; never back to draft (it
     may hold answers)."""
     _lock_event(survey.event)
-    allowed = {SurveyStatus.DRAFT: {SurveyStatus.OPEN},
-               SurveyStatus.OPEN: {SurveyStatus.CLOSED},
-               SurveyStatus.CLOSED: {SurveyStatus.OPEN}}
-    if status not in allowed[survey.status]:
-        raise SurveyConflict(_("This survey is already %(status)s.",
-                               status=status_label(survey.status)))
+    if status == survey.status:
+        raise SurveyConflict(_("This survey is already open.") if status == SurveyStatus.OPEN
+                             else _("This survey is already closed."))
+    if status == SurveyStatus.CLOSED and survey.status == SurveyStatus.DRAFT:
+        raise SurveyConflict(_("A draft cannot be closed: open it first."))
     if status == SurveyStatus.OPEN and not survey.questions:
         raise SurveyError(_("Add at least one question before opening the survey."))
     survey.status = status
     db.session.flush()
     return survey
-
-
-def status_label(status: SurveyStatus) -> str:
-    return {SurveyStatus.DRAFT: _("a draft"), SurveyStatus.OPEN: _("open"),
-            SurveyStatus.CLOSED: _("closed")}[status]
 
 
 # --- answering --------------------------------------------------------------------------

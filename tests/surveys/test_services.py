@@ -186,6 +186,8 @@ def test_questions_move_and_go_before_answers(survey):
 
 def test_status_goes_draft_open_closed_and_reopens(event):
     survey = services.create_survey(event, {"en": {"title": "Empty"}})
+    with pytest.raises(services.SurveyConflict):
+        services.set_status(survey, SurveyStatus.CLOSED)  # a draft is opened first
     with pytest.raises(services.SurveyError):
         services.set_status(survey, SurveyStatus.OPEN)  # no questions yet
     services.add_question(survey, Q(QuestionKind.TEXT, {"en": {"text": "Anything?"}}))
