@@ -57,6 +57,10 @@ def test_a_survey_built_in_english_and_thai_answered_in_thai(person, live_server
         ("Choices, one per line", "en"): "Yes\nNo\nNot sure",
         ("Question", "th"): "ควรไปเยี่ยมศูนย์ดูแลในชุมชนอีกหรือไม่",
         ("Choices, one per line", "th"): "ควร\nไม่ควร\nไม่แน่ใจ"})
+    organiser.get_by_role("link", name="Add a question").click()
+    assert no_sideways_scroll(organiser)
+    shot(organiser, "surveys-question-390-en", database)
+    organiser.go_back()
     add_question(organiser, "Written answer", {
         ("Question", "en"): "What will you take back to your agency?",
         ("Question", "th"): "ท่านจะนำอะไรกลับไปใช้ในหน่วยงาน"})
@@ -101,6 +105,8 @@ def test_a_survey_built_in_english_and_thai_answered_in_thai(person, live_server
     organiser.goto(f"{live_server}/events")
     open_event(organiser, live_server, PUTRAJAYA)
     organiser.get_by_role("link", name="Build and read surveys").click()
+    assert no_sideways_scroll(organiser)
+    shot(organiser, "surveys-list-390-en", database)  # the standard feedback survey first
     organiser.get_by_role("link", name="Results (After Putrajaya: what next?)").click()
     main = organiser.locator("main")
     assert "Mean" in main.inner_text() and "Site visits" in main.inner_text()
