@@ -57,7 +57,7 @@ from app.programme.models import SessionRole
 from app.registrations.models import Registration
 from tests.fixtures.people import login_as
 
-MAX_PAGES = 600  # per role: far more than the demo has, so the crawl ends by exhausting links
+MAX_PAGES = 800  # per role: far more than the demo has, so the crawl ends by exhausting links
 ROLES = {
     "anonymous": None,
     "participant": "participant@example.org",  # New Zealand; not invited to the scheduled call
