@@ -24,6 +24,11 @@ def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def in_thai(page) -> None:
+    page.get_by_role("button", name="ไทย").click()
+    page.locator("html[lang='th']").wait_for()
+
+
 def add_question(page, kind: str, texts: dict) -> None:
     """The "Add a question" page: ``texts`` {(field label, language): text}."""
     page.get_by_role("link", name="Add a question").click()
@@ -58,6 +63,7 @@ def test_a_survey_built_in_english_and_thai_answered_in_thai(person, live_server
         ("Question", "th"): "ควรไปเยี่ยมศูนย์ดูแลในชุมชนอีกหรือไม่",
         ("Choices, one per line", "th"): "ควร\nไม่ควร\nไม่แน่ใจ"})
     organiser.get_by_role("link", name="Add a question").click()
+    organiser.wait_for_url("**/questions/new")
     assert no_sideways_scroll(organiser)
     shot(organiser, "surveys-question-390-en", database)
     organiser.go_back()
@@ -68,12 +74,13 @@ def test_a_survey_built_in_english_and_thai_answered_in_thai(person, live_server
     assert no_sideways_scroll(organiser)
     shot(organiser, "surveys-builder-390-en", database)
     organiser.get_by_role("link", name="Preview as a participant").click()
+    organiser.wait_for_url("**/preview")
     assert organiser.locator("main form").count() == 0  # nothing to send from a preview
     assert organiser.get_by_label("5 – Very useful").count() == 1
     organiser.go_back()
     organiser.get_by_role("button", name="Open the survey").click()
     assert "The survey is open" in flash(organiser)
-    organiser.get_by_role("button", name="ไทย").click()
+    in_thai(organiser)
     assert no_sideways_scroll(organiser)
     shot(organiser, "surveys-builder-390-th", database)
     organiser.get_by_role("button", name="English").click()
@@ -112,7 +119,7 @@ def test_a_survey_built_in_english_and_thai_answered_in_thai(person, live_server
     assert "Mean" in main.inner_text() and "Site visits" in main.inner_text()
     assert no_sideways_scroll(organiser)
     shot(organiser, "surveys-results-390-en", database)
-    organiser.get_by_role("button", name="ไทย").click()
+    in_thai(organiser)
     assert no_sideways_scroll(organiser)
     shot(organiser, "surveys-results-390-th", database)
     organiser.get_by_role("button", name="English").click()
