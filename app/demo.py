@@ -339,6 +339,9 @@ def seed_demo() -> dict[str, int]:
     from app.reports.demo import seed_reports
 
     seed_reports(created)
+    from app.surveys.demo import seed_surveys
+
+    seed_surveys(created)
     from app.statistics.demo import seed_participation_history
 
     seed_participation_history(created)  # after every other seed: people join held events

@@ -329,6 +329,19 @@ FORMS: dict[tuple[str, str], Form] = {
         "organiser", kinds=True, bad={"end_time": "09:00"}),
     ("feedback.give", "feedback.give"): Form(
         "participant", variant="held", fill={"rating": "5", "reflection": "We learnt a lot."}),
+    # Surveys: a new one titled in the event's language; the world's open survey retitled,
+    # a choice question added (a translation must give every choice), its rating reworded,
+    # and answered by the participant (every question optional).
+    ("surveys.index", "surveys.index"): Form(
+        "organiser", fill={"title-en": "After the roundtable"}, bad={"title-th": "ก" * 201}),
+    ("surveys.build", "surveys.build"): Form("organiser", bad={"title-th": "ก" * 201}),
+    ("surveys.add_question", "surveys.add_question"): Form(
+        "organiser", fill={"kind": "single", "text-en": "Which format worked best?",
+                           "choices-en": "Small groups\nPlenaries"},
+        bad={"choices-th": "กลุ่มย่อย"}),
+    ("surveys.edit_question", "surveys.edit_question"): Form(
+        "organiser", fill={"low_label-en": "Not useful"}, bad={"text-th": "ก" * 501}),
+    ("surveys.answer", "surveys.answer"): Form("participant"),
     ("interpretation.requests", "interpretation.requests"): Form("participant"),
     ("interpretation.demand", "interpretation.not_provided"): Form(
         "organiser", fill={"not_provided-language": "ms"},
@@ -465,6 +478,10 @@ ONE_CLICK: dict[tuple[str, str], str] = {
     # Cancelling is confirmed on a page of its own (app.core.confirm): its one button acts.
     ("events.cancel_event", "events.cancel_event"): "organiser",
     ("events.cancel_session", "events.cancel_session"): "organiser",
+    ("surveys.build", "surveys.set_status[close]"): "organiser",
+    ("surveys.build", "surveys.change_question[up]"): "organiser",
+    ("surveys.build", "surveys.change_question[down]"): "organiser",
+    ("surveys.build", "surveys.change_question[remove]"): "organiser",
     ("feedback.summary", "feedback.choose_for_report[include]"): "organiser",
     ("feedback.summary", "feedback.choose_for_report[exclude]"): "organiser",
     ("interpretation.assignments", "interpretation.auto_assign"): "organiser",

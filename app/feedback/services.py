@@ -204,11 +204,11 @@ def summary_csv(rows: list[SessionSummary], whole_event_label: str) -> str:
         lines = [[title, row.count, row.average, "", ""]]
         lines += [[title, "", "", worked, ""] for worked in row.what_worked]
         lines += [[title, "", "", "", improve] for improve in row.to_improve]
-        writer.writerows([[_cell(value) for value in line] for line in lines])
+        writer.writerows([[csv_cell(value) for value in line] for line in lines])
     return out.getvalue()
 
 
-def _cell(value) -> str:
+def csv_cell(value) -> str:
     """Spreadsheets run cells that start like a formula; a quote mark keeps them text."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

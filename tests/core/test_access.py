@@ -85,6 +85,7 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
     reflection = Reflection(event_id=event.id, text="Children belong in communities.")
     db.session.add(reflection)
     db.session.flush()
+    survey, question = _survey(event)
     from app.interpretation.models import Assignment
     from app.interpretation.models import Availability
     from app.interpretation.models import Grade
@@ -152,6 +153,8 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
         Notice.recipient_id == users["participant"].id).order_by(Notice.id).limit(1))
     values = {
         "reflection_id": reflection.id,
+        "survey_id": survey.id,
+        "question_id": question.id,
         "choice": "include",
         "topic_id": topic.id,
         "resource_id": resource.id,
@@ -189,6 +192,22 @@ def world(make_user, make_event, make_session, app, tmp_path, monkeypatch):
         "material_id": material.id,
     }
     return users, values
+
+
+def _survey(event):
+    """An open survey of the event (its participant may answer it) with a rating and a
+    written question, and the first of them (to edit, move, remove)."""
+    from app.surveys import services as surveys
+    from app.surveys.models import QuestionKind
+    from app.surveys.models import SurveyStatus
+
+    survey = surveys.create_survey(event, {"en": {"title": "After the roundtable"}})
+    first = surveys.add_question(survey, surveys.QuestionInput(
+        QuestionKind.RATING, {"en": {"text": "How useful was it?"}}))
+    surveys.add_question(survey, surveys.QuestionInput(
+        QuestionKind.TEXT, {"en": {"text": "One thing to change"}}))
+    surveys.set_status(survey, SurveyStatus.OPEN)
+    return survey, first
 
 
 def _bilaterals(users, thai):
