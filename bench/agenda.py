@@ -5,20 +5,26 @@ Measures, in one run:
 
 * ``agenda_rps``: requests per second for the agenda of a realistic two-day hybrid roundtable
   (20 sessions, most of them online or hybrid, so each shows the five-country time strip),
-  seen by 60 distinct signed-in viewers, accounts created in bulk in 8 zones (Australia/Sydney,
+  first views only, by signed-in viewers created in bulk in 8 zones (Australia/Sydney,
   Pacific/Auckland, Pacific/Chatham, Asia/Bangkok, Asia/Jakarta, Asia/Kuala_Lumpur,
-  Asia/Makassar, Australia/Perth) and 4 languages (en, id, ms, th): all 32 pairs, most of them
-  twice. Every request measured is a *first view*: a cycle is the 60 viewers once each (8
-  connections), and before every cycle the bench moves the event's ``activity_dt`` (what any
-  write to the event or its rows does), so each worker's event-page caches are cold for that
-  cycle: the shared shell of every kind of reader and every viewer's own parts
-  (app/events/pagecache.py) are rendered anew. What stays warm is what does not depend on the
-  event's version: each worker's formatted times (per zone, language and instant), the agenda
-  markup per content, compiled templates, babel's locale data and the database connections.
-  The bench's own update is not timed;
+  Asia/Makassar, Australia/Perth) and 4 languages (en, id, ms, th). A cycle is 60 distinct
+  viewers, one request each on 8 connections, covering all 32 pairs (most twice); every cycle
+  has a new batch of 60 who have never opened a page, so each viewer's own parts (their
+  registration, the joining link, their programme) are cold and rendered, while the shell
+  that their kind of reader shares (app/events/pagecache.py) was rendered by the warm-up
+  cycle: what is cold is everything of the viewer, nothing of the event;
+* ``changed_rps``: the same, but the event moves (``activity_dt``, what any write to it or its
+  rows does; the bench's update is not timed) before every cycle and the first batch opens it
+  again: every shell and every viewer's parts are cold in every worker. What stays warm is what
+  does not depend on the event's version: each worker's formatted times (per zone, language
+  and instant), the agenda markup per content, compiled templates, babel's locale data and
+  the database connections;
 * ``bare_rps``: requests per second for a bare Flask app (``bench/bare_app.py``) served by the
   identical gunicorn command and loaded by the identical client (cycles of 60 requests on 8
   connections), the ceiling of the stack on this machine; ``ratio`` is agenda_rps / bare_rps;
+* ``cpu_ratio``: the bare app's worker CPU time per request over the agenda's (first views),
+  read from /proc over every round ("n/a" elsewhere): on a machine busy with other work,
+  requests per second say as much about the neighbours as about the app;
 * ``queries_20`` and ``queries_2000``: SQL statements for one first view (empty page caches)
   of an agenda of 20 and of 2,000 sessions, counted in-process with a
   ``before_cursor_execute`` listener (transaction control, i.e. the ``BEGIN`` that the app
