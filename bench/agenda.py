@@ -1,32 +1,50 @@
-"""How fast the agenda page (GET /events/<id>) is served, and how it grows with the agenda.
+"""How fast the agenda page (GET /events/<id>) is served to many viewers, first views
+included, and how it grows with the agenda.
 
 Measures, in one run:
 
 * ``agenda_rps``: requests per second for the agenda of a realistic two-day hybrid roundtable
   (20 sessions, most of them online or hybrid, so each shows the five-country time strip),
-  signed in as the demo participant (New Zealand, Pacific/Auckland);
+  first views only, by signed-in viewers created in bulk in 8 zones (Australia/Sydney,
+  Pacific/Auckland, Pacific/Chatham, Asia/Bangkok, Asia/Jakarta, Asia/Kuala_Lumpur,
+  Asia/Makassar, Australia/Perth) and 4 languages (en, id, ms, th). A cycle is 60 distinct
+  viewers, one request each on 8 connections, covering all 32 pairs (most twice); every cycle
+  has a new batch of 60 who have never opened a page, so each viewer's own parts (their
+  registration, the joining link, their programme) are cold and rendered, while the shell
+  that their kind of reader shares (app/events/pagecache.py) was rendered by the warm-up
+  cycle: what is cold is everything of the viewer, nothing of the event;
+* ``changed_rps``: the same, but the event moves (``activity_dt``, what any write to it or its
+  rows does; the bench's update is not timed) before every cycle and the first batch opens it
+  again: every shell and every viewer's parts are cold in every worker. What stays warm is what
+  does not depend on the event's version: each worker's formatted times (per zone, language
+  and instant), the agenda markup per content, compiled templates, babel's locale data and
+  the database connections;
 * ``bare_rps``: requests per second for a bare Flask app (``bench/bare_app.py``) served by the
-  identical gunicorn command, the ceiling of the stack on this machine; ``ratio`` is
-  agenda_rps / bare_rps;
-* ``queries_20`` and ``queries_2000``: SQL statements for one agenda page of 20 and of 2,000
-  sessions, counted in-process with a ``before_cursor_execute`` listener (transaction control,
-  i.e. the ``BEGIN`` that the app issues itself on SQLite, is not counted);
+  identical gunicorn command and loaded by the identical client (cycles of 60 requests on 8
+  connections), the ceiling of the stack on this machine; ``ratio`` is agenda_rps / bare_rps;
+* ``cpu_ratio``: the bare app's worker CPU time per request over the agenda's (first views),
+  read from /proc over every round ("n/a" elsewhere): on a machine busy with other work,
+  requests per second say as much about the neighbours as about the app;
+* ``queries_20`` and ``queries_2000``: SQL statements for one first view (empty page caches)
+  of an agenda of 20 and of 2,000 sessions, counted in-process with a
+  ``before_cursor_execute`` listener (transaction control, i.e. the ``BEGIN`` that the app
+  issues itself on SQLite, is not counted);
 * ``scale_2000_vs_200``: mean time per page at 2,000 sessions over mean time per page at
-  200 sessions (two virtual events, one connection at a time); 10 means linear in the number
-  of sessions.
+  200 sessions (two virtual events, one connection, the event moved before every request, so
+  each page is rendered, not reused); 10 means linear in the number of sessions.
 
 Both servers are gunicorn with 2 sync workers on 127.0.0.1 (free ports), in development
 configuration, over a fresh database: a SQLite file in a temporary directory, or, when
 ``DATABASE_URL`` is set, a PostgreSQL database ``<db>_bench`` beside the one it names (created
 and dropped by the run). Data: ``flask db upgrade``, ``flask seed-demo``, then the three
-events above, inserted in bulk. Load comes from ``wrk`` when installed (else a small
-keep-alive thread-pool client), after a warm-up of each URL (the app caches formatted times
-per worker process). The URLs compared are loaded in alternation, three rounds of a few
-seconds each, and each figure is the URL's best round (the least disturbed by other work on
-the machine).
+events and the 60 viewers above, inserted in bulk; the viewers' session cookies are signed
+in-process with the server's secret (a password sign-in each would only time scrypt). After a
+warm-up cycle of each URL, the agenda and the bare app are loaded in alternation, three
+rounds of 5 cycles each, and each figure is the URL's best round (the least disturbed by
+other work on the machine).
 
-Run from the repository root (about 40 seconds; progress goes to stderr, one result line
-to stdout)::
+Run from the repository root (a few minutes on a busy machine; progress goes to stderr,
+one result line to stdout)::
 
     make bench                       # i.e. .venv/bin/python bench/agenda.py
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test make bench
@@ -36,7 +54,7 @@ from __future__ import annotations
 
 import http.client
 import os
-import re
+import queue
 import shutil
 import signal
 import socket
@@ -59,7 +77,7 @@ sys.path.insert(0, str(ROOT))  # so that `app`, `config` and `tests` import from
 
 BIN = Path(sys.executable).parent
 WORKERS = 2
-USER_AGENT = "roundtable-bench"  # one agent throughout, so the sign-in's session stays valid
+USER_AGENT = "roundtable-bench"  # one agent throughout, as the session cookies were made for
 PARTICIPANT = "participant@example.org"
 EVENT_ZONE = "Asia/Jakarta"
 SECRET_KEY = "bench-secret-not-for-production"  # noqa: S105 (a throwaway server)
@@ -252,24 +270,91 @@ def load_events(app) -> dict[int, int]:
     return ids
 
 
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+VIEWER_ZONES = ("Australia/Sydney", "Pacific/Auckland", "Pacific/Chatham", "Asia/Bangkok",
+                "Asia/Jakarta", "Asia/Kuala_Lumpur", "Asia/Makassar", "Australia/Perth")
+ZONE_COUNTRIES = ("AU", "NZ", "NZ", "TH", "ID", "MY", "ID", "AU")  # English reads en_AU, en_NZ...
+VIEWER_LOCALES = ("en", "id", "ms", "th")
+VIEWERS = 60
 
 
-def count_queries(app, event_ids: dict[int, int], sizes: tuple[int, ...]) -> dict[int, int]:
-    """SQL statements for one agenda page, in-process through the test client."""
-    from sqlalchemy import event
+def add_viewers(app, batches: int) -> list[list[str]]:
+    """``batches`` of 60 new participants, in bulk: in each, viewer n is in zone n mod 8 and
+    language (n div 8) mod 4, so every one of the 32 pairs has a viewer and most have two.
+    Returns each batch's session tokens."""
+    from sqlalchemy import insert
     from sqlalchemy import select
 
     from app.auth.models import User
+    from app.auth.models import new_session_token
     from app.extensions import db
 
     with app.app_context():
-        session_token = db.session.scalar(
-            select(User.session_token).where(User.email == PARTICIPANT))
+        password_hash = db.session.scalar(
+            select(User.password_hash).where(User.email == PARTICIPANT))
+        tokens = [new_session_token() for _ in range(batches * VIEWERS)]
+        db.session.execute(insert(User), [
+            dict(email=f"viewer{number}@example.org", display_name=f"Viewer {number}",
+                 password_hash=password_hash, is_participant=True,
+                 timezone=VIEWER_ZONES[n % len(VIEWER_ZONES)],
+                 country_code=ZONE_COUNTRIES[n % len(VIEWER_ZONES)],
+                 locale=viewer_locale(n), languages=["en"], session_token=token)
+            for number, token in enumerate(tokens) for n in (number % VIEWERS,)])
+        db.session.commit()
+    return [tokens[start:start + VIEWERS] for start in range(0, len(tokens), VIEWERS)]
+
+
+def viewer_locale(n: int) -> str:
+    return VIEWER_LOCALES[(n // len(VIEWER_ZONES)) % len(VIEWER_LOCALES)]
+
+
+def session_cookies(app, tokens: list[str]) -> list[dict]:
+    """Each viewer's signed session cookie, as signing in would set it for a browser sending
+    USER_AGENT from 127.0.0.1 (Flask-Login's session identifier included, so the server
+    keeps the session as it is and sets no cookie)."""
+    from flask_login.utils import _create_identifier
+
+    serializer = app.session_interface.get_signing_serializer(app)
+    cookies = []  # (headers, the start of the page's lang attribute)
+    with app.test_request_context(headers={"User-Agent": USER_AGENT},
+                                  environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        identifier = _create_identifier()
+        for n, token in enumerate(tokens):
+            value = serializer.dumps({"_user_id": token, "_fresh": True, "_id": identifier})
+            cookies.append(({"Cookie": f"session={value}"}, viewer_locale(n)))
+    return cookies
+
+
+def move_event(app, event_id: int) -> None:
+    """What any write to the event's rows does (app.events.pagecache.touch_events): its
+    ``activity_dt`` moves, so every worker's copies of its page are cold."""
+    from sqlalchemy import update
+
+    from app.core.time import now_utc
+    from app.events.models import Event
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.execute(update(Event).where(Event.id == event_id)
+                           .values(activity_dt=now_utc(), updated_dt=Event.updated_dt))
+        db.session.commit()
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+def count_queries(app, event_ids: dict[int, int], token: str,
+                  sizes: tuple[int, ...]) -> dict[int, int]:
+    """SQL statements for one first view of the agenda (empty page caches), in-process."""
+    from sqlalchemy import event
+
+    from app.events import pagecache
+    from app.extensions import db
+
+    with app.app_context():
         engine = db.engine
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = session_token  # what signing in stores (User.get_id)
+        session["_user_id"] = token  # what signing in stores (User.get_id)
         session["_fresh"] = True
     statements: list[str] = []
 
@@ -279,6 +364,7 @@ def count_queries(app, event_ids: dict[int, int], sizes: tuple[int, ...]) -> dic
 
     counts = {}
     for size in sizes:
+        pagecache.clear()
         statements.clear()
         event.listen(engine, "before_cursor_execute", record)
         try:
@@ -287,7 +373,7 @@ def count_queries(app, event_ids: dict[int, int], sizes: tuple[int, ...]) -> dic
             event.remove(engine, "before_cursor_execute", record)
         check_agenda(response.status_code, response.get_data(as_text=True), size)
         counts[size] = len(statements)
-        log(f"queries for the {size}-session agenda: {counts[size]}")
+        log(f"queries for a first view of the {size}-session agenda: {counts[size]}")
     return counts
 
 
@@ -316,7 +402,8 @@ def get(port: int, path: str, headers: dict | None = None, timeout: float = 60):
 
 
 @contextmanager
-def gunicorn(env: dict, app_spec: str, ready_path: str, tmp_dir: Path) -> Iterator[int]:
+def gunicorn(env: dict, app_spec: str, ready_path: str,
+             tmp_dir: Path) -> Iterator[tuple[int, int]]:
     """gunicorn on a free loopback port; the same flags for every app measured."""
     port = free_port()
     log_path = tmp_dir / f"gunicorn-{port}.log"
@@ -327,7 +414,7 @@ def gunicorn(env: dict, app_spec: str, ready_path: str, tmp_dir: Path) -> Iterat
             cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # app start-up on a busy machine
         while True:
             try:
                 get(port, ready_path, timeout=5)
@@ -338,7 +425,7 @@ def gunicorn(env: dict, app_spec: str, ready_path: str, tmp_dir: Path) -> Iterat
                                        + log_path.read_text()[-3000:]) from None
                 time.sleep(0.2)
         log(f"gunicorn {app_spec} on 127.0.0.1:{port} (pid {process.pid})")
-        yield port
+        yield port, process.pid
     finally:
         process.terminate()
         try:
@@ -348,171 +435,159 @@ def gunicorn(env: dict, app_spec: str, ready_path: str, tmp_dir: Path) -> Iterat
             process.wait(timeout=15)
 
 
-def sign_in(port: int) -> str:
-    """A real sign-in through the form (CSRF on); returns the session cookie's value."""
-    from urllib.parse import urlencode
-
-    from app.demo import DEMO_PASSWORD
-
-    status, body, set_cookie = get(port, "/login")
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', body)
-    cookie = re.match(r"session=([^;]+)", set_cookie or "")
-    if status != 200 or not token or not cookie:
-        raise RuntimeError(f"the login page answered {status} without a CSRF token or session")
-    form = urlencode({"email": PARTICIPANT, "password": DEMO_PASSWORD,
-                      "csrf_token": token.group(1)})
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("POST", "/login", body=form, headers={
-            "User-Agent": USER_AGENT, "Cookie": f"session={cookie.group(1)}",
-            "Content-Type": "application/x-www-form-urlencoded"})
-        response = connection.getresponse()
-        response.read()
-        signed_in = re.match(r"session=([^;]+)", response.getheader("Set-Cookie") or "")
-        if response.status != 302 or not signed_in:
-            raise RuntimeError(f"sign-in as {PARTICIPANT} answered {response.status}")
-    finally:
-        connection.close()
-    log(f"signed in as {PARTICIPANT}")
-    return signed_in.group(1)
-
-
 # --- load ---------------------------------------------------------------------------------
 
+CONNECTIONS = 8
+CYCLES_PER_ROUND = 5
+
+
+class Client:
+    """``CONNECTIONS`` threads, each with its own http.client connection (reopened whenever
+    gunicorn's sync workers close it), sharing one queue of requests; ``cycle`` sends a list
+    of requests and returns once every answer is read."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.jobs: queue.Queue = queue.Queue()
+        self.failures: list[object] = []
+        self.threads = [threading.Thread(target=self._work, daemon=True)
+                        for _ in range(CONNECTIONS)]
+        for thread in self.threads:
+            thread.start()
+
+    def _work(self) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        while (job := self.jobs.get()) is not None:
+            path, headers, check = job
+            try:
+                connection.request("GET", path, headers={"User-Agent": USER_AGENT, **headers})
+                response = connection.getresponse()
+                body = response.read()
+                if response.status != 200 or (check and check.encode() not in body):
+                    self.failures.append((path, response.status))
+            except (OSError, http.client.HTTPException) as error:
+                connection.close()
+                self.failures.append(error)
+            finally:
+                self.jobs.task_done()
+        connection.close()
+
+    def cycle(self, requests: list[tuple[str, dict, str]]) -> float:
+        started = time.perf_counter()
+        for job in requests:
+            self.jobs.put(job)
+        self.jobs.join()
+        if self.failures:
+            raise RuntimeError(f"requests failed on port {self.port}: {self.failures[:3]}")
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        for _ in self.threads:
+            self.jobs.put(None)
+        for thread in self.threads:
+            thread.join(timeout=10)
+
+
+def views(event_id: int, client: Client, cookies: list[tuple[dict, str]]) -> float:
+    """Each viewer opens the event's page once; the answer must be in their language (its
+    lang attribute: en-AU, en-NZ... for English)."""
+    return client.cycle([(f"/events/{event_id}", cookie, f'<html lang="{lang}')
+                         for cookie, lang in cookies])
+
+
+def worker_cpu(master: int) -> float | None:
+    """CPU seconds used so far by a gunicorn master's workers (Linux /proc), None elsewhere:
+    what a request costs the server, whatever else the machine is busy with."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        ticks = 0
+        for child in children:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    except OSError:
+        return None
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
-class Load:
-    requests: int
-    seconds: float
-    mean_latency: float  # seconds, over completed requests
+class Tally:
+    """The best round's requests per second, and CPU per request over every round."""
+
+    best_rps: float = 0.0
+    requests: int = 0
+    cpu: float | None = 0.0
+
+    def add(self, requests: int, seconds: float, cpu: float | None) -> float:
+        rps = requests / seconds
+        self.best_rps = max(self.best_rps, rps)
+        self.requests += requests
+        self.cpu = None if cpu is None or self.cpu is None else self.cpu + cpu
+        return rps
 
     @property
-    def rps(self) -> float:
-        return self.requests / self.seconds
+    def cpu_per_request(self) -> float | None:
+        return None if self.cpu is None else self.cpu / self.requests
 
 
-def warm_up(port: int, path: str, headers: dict, rounds: int = 2, expect: int = 200) -> None:
-    """Concurrent requests, more than there are workers, so each one formats and caches the
-    page before it is measured."""
-    failures = []
-
-    def fetch():
-        try:
-            status = get(port, path, headers)[0]
-            if status != expect:
-                failures.append(status)
-        except OSError as error:
-            failures.append(error)
-
-    for _ in range(rounds):
-        threads = [threading.Thread(target=fetch) for _ in range(WORKERS * 2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    if failures:
-        raise RuntimeError(f"warm-up of {path} failed: {failures[:3]}")
+def timed(master: int, run) -> tuple[float, float | None]:
+    before = worker_cpu(master)
+    seconds = run()
+    after = worker_cpu(master)
+    return seconds, None if before is None or after is None else after - before
 
 
-WRK = shutil.which("wrk") or ("/usr/bin/wrk" if Path("/usr/bin/wrk").exists() else None)
-LATENCY_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
+def compare(app, event_id: int, agenda: tuple[Client, int], bare: tuple[Client, int],
+            batches: list[list[tuple[dict, str]]], rounds: int = 3) -> dict[str, Tally]:
+    """Rounds in alternation, each of CYCLES_PER_ROUND cycles of 60 requests:
+
+    * first views: each cycle's 60 viewers have never opened a page (a new batch each cycle),
+      the event unchanged since the warm-up; their own parts are rendered, the shells of
+      their kinds of reader are reused;
+    * after a change: the event moves before each cycle (not timed) and the first batch opens
+      it again, so every shell and every viewer's parts are rendered anew;
+    * bare: 60 requests to the bare app per cycle.
+    """
+    (client, master), (bare_client, bare_master) = agenda, bare
+    warm_up, *fresh = batches
+    views(event_id, client, warm_up)
+    bare_cycle = [("/", {}, "")] * VIEWERS
+    bare_client.cycle(bare_cycle)
+    tallies = {"first": Tally(), "changed": Tally(), "bare": Tally()}
+
+    def after_change() -> float:
+        total = 0.0
+        for _ in range(CYCLES_PER_ROUND):
+            move_event(app, event_id)
+            total += views(event_id, client, warm_up)
+        return total
+
+    for number in range(rounds):
+        mine = fresh[number * CYCLES_PER_ROUND:(number + 1) * CYCLES_PER_ROUND]
+        said = []
+        for name, master_pid, run in (
+                ("first", master, lambda mine=mine: sum(views(event_id, client, batch)
+                                                        for batch in mine)),
+                ("bare", bare_master, lambda: sum(bare_client.cycle(bare_cycle)
+                                                  for _ in range(CYCLES_PER_ROUND))),
+                ("changed", master, after_change)):
+            seconds, cpu = timed(master_pid, run)
+            rps = tallies[name].add(CYCLES_PER_ROUND * VIEWERS, seconds, cpu)
+            said.append(f"{name} {rps:.0f}/s" + (f" {cpu * 1000 / (CYCLES_PER_ROUND * VIEWERS):.1f}"
+                                                 " ms CPU" if cpu is not None else ""))
+        log(f"round {number + 1}: " + ", ".join(said))
+    return tallies
 
 
-def run_wrk(port: int, path: str, headers: dict, connections: int, seconds: int) -> Load:
-    command = [WRK, f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout",
-               "30s"]
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}"]
-    result = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True,
-                            text=True, timeout=seconds + 40, check=False)
-    out = result.stdout
-    done = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)\b", out)
-    latency = re.search(r"Latency\s+([\d.]+)(us|ms|s|m)\b", out)
-    if result.returncode != 0 or not done or not latency:
-        raise RuntimeError(f"wrk failed:\n{out}\n{result.stderr}")
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    timeouts = re.search(r"timeout (\d+)", out)
-    if bad or (timeouts and int(timeouts.group(1))):
-        raise RuntimeError(f"wrk saw failed requests on {path}:\n{out}")
-    return Load(int(done.group(1)), float(done.group(2)) * LATENCY_UNITS[done.group(3)],
-                float(latency.group(1)) * LATENCY_UNITS[latency.group(2)])
-
-
-def run_threads(port: int, path: str, headers: dict, connections: int, seconds: int) -> Load:
-    """The fallback without wrk: one keep-alive http.client connection per thread."""
-    latencies: list[float] = []
-    failures: list[object] = []
-    lock = threading.Lock()
-    start = time.monotonic()
-    deadline = start + seconds
-
-    def client():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        try:
-            while time.monotonic() < deadline:
-                began = time.monotonic()
-                try:
-                    connection.request("GET", path, headers={"User-Agent": USER_AGENT,
-                                                             **headers})
-                    response = connection.getresponse()
-                    response.read()
-                except (OSError, http.client.HTTPException) as error:
-                    connection.close()  # reopened by the next request
-                    with lock:
-                        failures.append(error)
-                    continue
-                with lock:
-                    if response.status != 200:
-                        failures.append(response.status)
-                    latencies.append(time.monotonic() - began)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=client) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise RuntimeError(f"load on {path} failed: {failures[:3]}")
-    elapsed = time.monotonic() - start
-    return Load(len(latencies), elapsed, sum(latencies) / max(1, len(latencies)))
-
-
-@dataclass(frozen=True)
-class Target:
-    name: str
-    port: int
-    path: str
-    headers: dict
-    connections: int
-    seconds: int  # per round
-    expect: int = 200  # the status every answer must have (304 for conditional requests)
-
-
-def measure(targets: list[Target], rounds: int = 3) -> list[Load]:
-    """Load the targets in alternation, ``rounds`` times over, and keep each one's best round:
-    work from elsewhere on the machine only ever slows a round down, and alternating makes it
-    fall on both sides of a comparison alike."""
-    for target in targets:
-        warm_up(target.port, target.path, target.headers, expect=target.expect)
-    runner = run_wrk if WRK else run_threads
-    runs: list[list[Load]] = [[] for _ in targets]
-    for _ in range(rounds):
-        for target, done in zip(targets, runs, strict=True):
-            done.append(runner(target.port, target.path,
-                               {"User-Agent": USER_AGENT, **target.headers},
-                               target.connections, target.seconds))
-    results = []
-    for target, done in zip(targets, runs, strict=True):
-        # Fastest mean latency: at a fixed number of connections, also the highest throughput
-        # (Little's law), and not rounded to whole requests as short runs of big pages are.
-        best = min(done, key=lambda run: run.mean_latency)
-        log(f"{target.name} ({target.connections} connection"
-            f"{'s' * (target.connections != 1)}, {'wrk' if WRK else 'python client'}): "
-            + ", ".join(f"{run.rps:.0f}/s {run.mean_latency * 1000:.1f} ms" for run in done)
-            + f"; best {best.rps:.0f}/s, mean {best.mean_latency * 1000:.1f} ms per request")
-        results.append(best)
-    return results
+def page_seconds(app, port: int, event_id: int, size: int, cookie: dict, times: int) -> float:
+    """Mean time for one rendered page (the event moved before each), one connection."""
+    total = 0.0
+    for _ in range(times):
+        move_event(app, event_id)
+        started = time.perf_counter()
+        status, body, _cookie = get(port, f"/events/{event_id}", cookie)
+        total += time.perf_counter() - started
+        check_agenda(status, body, size)
+    return total / times
 
 
 # --- the run ------------------------------------------------------------------------------
@@ -533,33 +608,36 @@ def main() -> str:
         app = make_app(database_url)
         stack.callback(dispose_engine, app)  # before the database is dropped
         event_ids = load_events(app)
-        log(f"bench events, by number of sessions: {event_ids}")
-        queries = count_queries(app, event_ids, (20, 2000))
-        dispose_engine(app)
+        rounds = 3
+        tokens = add_viewers(app, 1 + rounds * CYCLES_PER_ROUND)
+        batches = [session_cookies(app, batch) for batch in tokens]
+        log(f"bench events, by number of sessions: {event_ids}; "
+            f"{len(tokens)} batches of {VIEWERS} viewers")
+        queries = count_queries(app, event_ids, tokens[0][0], (20, 2000))
 
         bare = stack.enter_context(gunicorn(env, "bench.bare_app:app", "/", tmp_dir))
-        port = stack.enter_context(gunicorn(env, "wsgi:app", "/login", tmp_dir))
-        cookie = {"Cookie": f"session={sign_in(port)}"}
-        for size in (20, 200, 2000):
-            status, body, _cookie = get(port, f"/events/{event_ids[size]}", cookie)
-            check_agenda(status, body, size)
-
-        bare_load, agenda_load = measure([
-            Target("bare Flask", bare, "/", {}, 32, 2),
-            Target("20-session agenda", port, f"/events/{event_ids[20]}", cookie, 32, 2),
-        ])
-        load_200, load_2000 = measure([
-            # One connection: time per page without queueing behind the other worker's page.
-            Target("200-session agenda", port, f"/events/{event_ids[200]}", cookie, 1, 2),
-            Target("2,000-session agenda", port, f"/events/{event_ids[2000]}", cookie, 1, 3),
-        ])
-        status, body, _cookie = get(port, f"/events/{event_ids[20]}", cookie)
-        check_agenda(status, body, 20)  # still signed in: the load measured the real page
+        port, master = stack.enter_context(gunicorn(env, "wsgi:app", "/login", tmp_dir))
+        client, bare_client = Client(port), Client(bare[0])
+        stack.callback(client.close)
+        stack.callback(bare_client.close)
+        tallies = compare(app, event_ids[20], (client, master), (bare_client, bare[1]),
+                          batches, rounds)
+        viewer = batches[0][0][0]
+        page_seconds(app, port, event_ids[200], 200, viewer, 2)  # warm-up of both workers
+        page_seconds(app, port, event_ids[2000], 2000, viewer, 2)
+        per_page = {size: min(page_seconds(app, port, event_ids[size], size, viewer, 2)
+                              for _ in range(2)) for size in (200, 2000)}
+        log(f"time per rendered page: 200 sessions {per_page[200] * 1000:.0f} ms, "
+            f"2,000 sessions {per_page[2000] * 1000:.0f} ms")
     log(f"done in {time.monotonic() - started:.0f}s")
-    return (f"agenda_rps={agenda_load.rps:.0f} bare_rps={bare_load.rps:.0f} "
-            f"ratio={agenda_load.rps / bare_load.rps:.2f} queries_20={queries[20]} "
+    first, changed, bare_tally = tallies["first"], tallies["changed"], tallies["bare"]
+    cpu = (f"{bare_tally.cpu_per_request / first.cpu_per_request:.2f}"
+           if first.cpu_per_request and bare_tally.cpu_per_request else "n/a")
+    return (f"agenda_rps={first.best_rps:.0f} bare_rps={bare_tally.best_rps:.0f} "
+            f"ratio={first.best_rps / bare_tally.best_rps:.2f} cpu_ratio={cpu} "
+            f"changed_rps={changed.best_rps:.0f} viewers={VIEWERS} queries_20={queries[20]} "
             f"queries_2000={queries[2000]} "
-            f"scale_2000_vs_200={load_2000.mean_latency / load_200.mean_latency:.2f}")
+            f"scale_2000_vs_200={per_page[2000] / per_page[200]:.2f}")
 
 
 def dispose_engine(app) -> None:

@@ -1,13 +1,22 @@
-"""The event page, kept rendered per viewer while nothing it shows has changed.
+"""The event page, rendered once per kind of reader and finished per viewer.
 
-The page is most of what participants open, and most of its cost is rendering the same
-agenda, strips and panels again. A rendered copy is reused only while the event's own row
-(``updated_dt``) and everything that belongs to it (``activity_dt``, moved by ``touch_events``
-as each transaction commits) are unchanged, for the same viewer, language, zone, URL and count
-of unread notices (the header shows it), and for at most a minute (bounding anything outside the
-event that a page shows, such as a country's working hours). The copy lives in the
-worker's memory; the database decides whether it is still good, so every worker and host
-agrees. CSRF tokens are put back fresh on every use.
+The page is most of what participants open, and nearly all of it reads the same to every
+viewer who shares a language, a zone, a choice of era and a set of roles: the agenda, the
+time strips, the facts, the panels' links, the header. That *shell* is rendered once per
+such reader and reused by all of them; the few parts that are one viewer's own (their
+registration, whether they may see the joining link, their programme) are left in it as
+marked holes (``viewer_part`` in ``events/event.html``) and rendered per viewer, kept
+apart from the shell and never shared. So a viewer's first view costs their own small
+parts, not the page.
+
+Both copies are reused only while the event's own row (``updated_dt``) and everything that
+belongs to it (``activity_dt``, moved by ``touch_events`` as each
+transaction commits) are unchanged,
+for the same URL and count of unread notices (the header shows it), and for at most a
+minute (bounding anything outside the event that a page shows, such as a country's
+working hours). They live in the worker's memory; the database decides whether they are
+still good, so every worker and host agrees. The CSRF token, the one secret of the shell,
+is kept as a placeholder and put back fresh on every use.
 """
 
 from __future__ import annotations
@@ -16,13 +25,16 @@ import threading
 import time
 from collections import OrderedDict
 
+from markupsafe import Markup
 from sqlalchemy import literal
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 
 from app.core.compression import masked_csrf_token
+from app.core.i18n import select_timezone
 from app.core.templating import current_locale
+from app.core.templating import viewer_buddhist_era
 from app.core.time import UTCDateTime
 from app.core.time import now_utc
 from app.events.models import Event
@@ -31,41 +43,93 @@ from app.events.models import EventSession
 from app.notices.services import unread_count_for_page
 
 TTL_SECONDS = 60
-MAX_PAGES = 256
+MAX_SHELLS = 256  # 8 zones x 4 languages x a few kinds of reader, for several events
+MAX_PARTS = 4096  # a few hundred bytes per viewer
 TOKEN_MARK = "\x00csrf-token\x00"  # noqa: S105 (a placeholder, not a secret)
+PART_MARK = Markup("\x00part:{}\x00")  # format() escapes the name it is given
 
-_pages: OrderedDict[tuple, tuple[str, float]] = OrderedDict()
+_shells: OrderedDict[tuple, tuple[str, tuple[str, ...], float]] = OrderedDict()
+_parts: OrderedDict[tuple, tuple[dict[str, str], float]] = OrderedDict()
 _lock = threading.Lock()
 
 
 def clear() -> None:
     with _lock:
-        _pages.clear()
+        _shells.clear()
+        _parts.clear()
 
 
-def key_for(event: Event, viewer, path: str) -> tuple:
-    """The header's count of unread notices is part of the page, so part of the key."""
-    return (event.id, event.updated_dt, event.activity_dt, viewer.id, current_locale(),
-            viewer.timezone, viewer.buddhist_era, tuple(viewer.roles), path,
-            unread_count_for_page())
+def shell_key(event: Event, viewer, path: str) -> tuple:
+    """What the shared page depends on: the event's version and the reader's kind, never who
+    they are. Roles and delegation decide the menu and the organisers' links."""
+    return (event.id, event.updated_dt, event.activity_dt, current_locale(),
+            select_timezone(), viewer_buddhist_era(), tuple(viewer.roles),
+            viewer.focal_country, path, unread_count_for_page())
 
 
-def cached(key: tuple) -> str | None:
+def parts_key(key: tuple, viewer) -> tuple:
+    return (*key, viewer.id)
+
+
+class Holes:
+    """Passed to the shell's render as ``viewer_part``: each call leaves a mark where a
+    viewer's own template goes and remembers the template."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def __call__(self, name: str) -> Markup:
+        self.names.append(name)
+        return PART_MARK.format(name)
+
+
+def _fresh(entry_time: float) -> bool:
+    return time.monotonic() - entry_time <= TTL_SECONDS
+
+
+def shell(key: tuple) -> tuple[str, tuple[str, ...]] | None:
+    """The shell with its placeholders, and the names of its viewer parts."""
     with _lock:
-        entry = _pages.get(key)
-        if entry is None or time.monotonic() - entry[1] > TTL_SECONDS:
+        entry = _shells.get(key)
+        if entry is None or not _fresh(entry[2]):
             return None
-        _pages.move_to_end(key)
-    return entry[0].replace(TOKEN_MARK, masked_csrf_token())
+        _shells.move_to_end(key)
+    return entry[0], entry[1]
 
 
-def keep(key: tuple, html: str) -> None:
+def keep_shell(key: tuple, html: str, names: tuple[str, ...]) -> None:
     stored = html.replace(masked_csrf_token(), TOKEN_MARK)
     with _lock:
-        _pages[key] = (stored, time.monotonic())
-        _pages.move_to_end(key)
-        while len(_pages) > MAX_PAGES:
-            _pages.popitem(last=False)
+        _shells[key] = (stored, names, time.monotonic())
+        _shells.move_to_end(key)
+        while len(_shells) > MAX_SHELLS:
+            _shells.popitem(last=False)
+
+
+def parts(key: tuple) -> dict[str, str] | None:
+    with _lock:
+        entry = _parts.get(key)
+        if entry is None or not _fresh(entry[1]):
+            return None
+        _parts.move_to_end(key)
+    return entry[0]
+
+
+def keep_parts(key: tuple, rendered: dict[str, str]) -> None:
+    token = masked_csrf_token()
+    stored = {name: html.replace(token, TOKEN_MARK) for name, html in rendered.items()}
+    with _lock:
+        _parts[key] = (stored, time.monotonic())
+        _parts.move_to_end(key)
+        while len(_parts) > MAX_PARTS:
+            _parts.popitem(last=False)
+
+
+def assemble(html: str, rendered: dict[str, str]) -> str:
+    """The shell with the viewer's parts in their holes and this response's CSRF token."""
+    for name, part in rendered.items():
+        html = html.replace(str(PART_MARK.format(name)), part)
+    return html.replace(TOKEN_MARK, masked_csrf_token())
 
 
 _TOUCHED = "roundtable_touched_events"  # session.info: (event ids, session ids) flushed

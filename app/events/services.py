@@ -76,7 +76,11 @@ def visible_events_query(viewer):
 
 
 def get_visible_event(event_id: int, viewer) -> Event | None:
-    return db.session.scalar(visible_events_query(viewer).where(Event.id == event_id))
+    """By primary key, then ``visibility.can_see_event``: the same rule as
+    ``visible_events_query`` without building its clause for every page (a query more only
+    for a private event)."""
+    event = db.session.get(Event, event_id)
+    return event if visibility.can_see_event(viewer, event) else None
 
 
 def visible_event_or_404(event_id: int, viewer) -> Event:

@@ -5,6 +5,7 @@ from functools import lru_cache
 from itertools import groupby
 
 import pytz
+from flask import current_app
 from flask import flash
 from flask import get_template_attribute
 from flask import redirect
@@ -15,6 +16,7 @@ from flask import url_for
 from flask_babel import _
 from flask_babel import ngettext
 from flask_login import current_user
+from jinja2 import TemplateNotFound
 
 from app.auth.services import SPOKEN_LANGUAGES
 from app.core.access import organiser_required
@@ -164,23 +166,55 @@ def list_events():
 @bp.route("/events/<int:event_id>")
 @signed_in
 def show_event(event_id):
+    """The shared shell of the page for this kind of reader (``pagecache``), with this
+    viewer's own parts put in: each rendered at most once per version of the event."""
     event = visible_event_or_404(event_id, current_user)
-    key = pagecache.key_for(event, current_user, request.full_path)
+    key = pagecache.shell_key(event, current_user, request.full_path)
     reusable = not cookie_session.get("_flashes")  # a message to show makes this render unique
-    if reusable and (page := pagecache.cached(key)) is not None:
-        return page
+    kept = pagecache.shell(key) if reusable else None
+    if kept is None:
+        holes = pagecache.Holes()
+        html = _render_shell(event, holes)
+        names = tuple(holes.names)
+        if reusable:
+            pagecache.keep_shell(key, html, names)
+    else:
+        html, names = kept
+    own_key = pagecache.parts_key(key, current_user)
+    own = pagecache.parts(own_key) if reusable else None
+    if own is None:
+        own = _viewer_parts(event, names)
+        if reusable:
+            pagecache.keep_parts(own_key, own)
+    return pagecache.assemble(html, own)
+
+
+def _render_shell(event, holes) -> str:
+    """Everything on the page that reads the same to every viewer of this kind."""
     sessions = services.agenda(event)
     countries = services.participating_countries(event)
     times = _times_for(event, sessions, countries)
-    page = render_template(
+    return render_template(
         "events/event.html", event=event, agenda_html=_agenda_for(event, sessions, times),
-        show_joining=services.can_see_joining_details(event, current_user),
+        viewer_part=holes,
         missing_translations=translations.missing_count(event, sessions)
         if current_user.is_organiser else None,
     )
-    if reusable:
-        pagecache.keep(key, page)
-    return page
+
+
+def _viewer_parts(event, names) -> dict[str, str]:
+    """The viewer's own parts of the page (their registration, the joining link if they may
+    see it, their programme); a feature that is not installed leaves its hole empty."""
+    context = {"event": event,
+               "show_joining": services.can_see_joining_details(event, current_user)}
+    current_app.update_template_context(context)  # one context for the few small parts
+    rendered = {}
+    for name in names:
+        try:
+            rendered[name] = current_app.jinja_env.get_template(name).render(context)
+        except TemplateNotFound:
+            rendered[name] = ""
+    return rendered
 
 
 def _timezone_choices():

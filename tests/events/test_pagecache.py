@@ -110,3 +110,43 @@ def test_a_rolled_back_change_leaves_the_events_activity_alone(workshop):
     db.session.commit()  # nothing noted survives the rollback
     assert db.session.scalar(select(EventActivity.changed_dt).where(
         EventActivity.event_id == workshop.id)) == before
+
+
+def test_viewers_of_other_zones_languages_and_registrations_share_only_the_shell(
+        app, participant, make_user, workshop):
+    """Two viewers of one kind (zone, language) share the rendered shell; what is each one's
+    own (their registration, the joining link, their programme) never reaches the other, nor
+    a viewer of another zone and language, in either order of first views."""
+    from app.events import pagecache
+
+    workshop.online_url = "https://meet.example.org/workshop"
+    db.session.commit()
+    registered = make_user(timezone="Pacific/Chatham", locale="th")
+    registrations.register(workshop, registered, registrations.RegistrationInput(
+        consent_chatham=True, consent_data=True))
+    db.session.commit()
+    elsewhere = make_user(timezone="Asia/Jakarta", locale="id")
+    alongside = make_user(timezone="Pacific/Chatham", locale="th")
+    url = f"/events/{workshop.id}"
+    register = f'href="/events/{workshop.id}/register"'
+    programme = f"/events/{workshop.id}/my-programme"
+
+    def page(user):
+        client = app.test_client()
+        login_as(client, user)
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    first_other, mine, theirs, mine_again = (
+        page(alongside), page(registered), page(elsewhere), page(registered))
+    assert len(pagecache._shells) == 2  # one per kind of reader, not one per viewer
+    for own in (mine, mine_again):
+        assert 'lang="th"' in own and "UTC+12:45" in own  # Chatham's standard time in April
+        assert "meet.example.org" in own and programme in own and register not in own
+    for other in (first_other, theirs):
+        assert "meet.example.org" not in other and programme not in other
+        assert register in other
+    assert 'lang="th"' in first_other and "UTC+12:45" in first_other
+    assert 'lang="id"' in theirs and "UTC+12:45" not in theirs
+    assert "\x00" not in mine + theirs + first_other + mine_again
