@@ -35,10 +35,10 @@ Flask-SQLAlchemy, psycopg, Jinja2 and gunicorn are the versions ``requirements.t
 ``load`` the machine's one-minute load average when the burst began (other work on the
 machine slows the figure down), ``worker_cpu_ms`` the CPU time the gunicorn workers spent
 per registration during the burst (what the app itself costs, whatever else the machine
-does: 2 cores / this is the ceiling of rps if nothing else ran), ``confirmed`` and ``waitlisted`` are counted in the
-``registrations`` table (35 and N - 35 when capacity holds), ``errors`` is the number of
-responses that were not a 302 redirect (status 0: a connection failure or a 20-second
-timeout), and ``rps`` is N / burst seconds, rounded down.
+does: 2 cores / this is the ceiling of rps if nothing else ran), ``confirmed`` and
+``waitlisted`` are counted in the ``registrations`` table (35 and N - 35 when capacity
+holds), ``errors`` is the number of responses that were not a 302 redirect (status 0: a
+connection failure or a 20-second timeout), and ``rps`` is N / burst seconds, rounded down.
 
 ``--profile`` runs the workers under ``bench/profiled_worker.py`` (cProfile and every SQL
 statement's time, lock waits included) and prints, on stderr, where a registration's time
