@@ -274,7 +274,11 @@ def run(minutes: float, base_url: str | None, tmp: Path) -> str:
             log(f"[soak] gunicorn (2 workers) at {base}; {THREADS} clients for {minutes} min")
             counts, memory = soak(base, port, world, minutes)
         world["engine"].dispose()
-        (ROOT / "instance" / f"gunicorn-{port}.log").unlink(missing_ok=True)
+        server_log = ROOT / "instance" / f"gunicorn-{port}.log"
+        if counts["errors"] or counts["workers_replaced"]:
+            log(f"[soak] the server's log: {server_log}")
+        else:
+            server_log.unlink(missing_ok=True)
     finally:
         if kind == "postgresql":
             live.drop_database(base_url, url)
