@@ -38,7 +38,7 @@ per registration during the burst (what the app itself costs, whatever else the 
 does: 2 cores / this is the ceiling of rps if nothing else ran), ``confirmed`` and
 ``waitlisted`` are counted in the ``registrations`` table (35 and N - 35 when capacity
 holds), ``errors`` is the number of responses that were not a 302 redirect (status 0: a
-connection failure or a 20-second timeout), and ``rps`` is N / burst seconds, rounded down.
+connection failure or a 60-second timeout), and ``rps`` is N / burst seconds, rounded down.
 
 ``--profile`` runs the workers under ``bench/profiled_worker.py`` (cProfile and every SQL
 statement's time, lock waits included) and prints, on stderr, where a registration's time
@@ -85,7 +85,7 @@ CAPACITY = 35
 WORKERS = 2
 MAX_THREADS = 200
 WARMUP_PER_WORKER = 6  # registrations each worker serves before the burst
-REQUEST_TIMEOUT = 20  # seconds per request, so that a stuck server cannot hold the run
+REQUEST_TIMEOUT = 60  # seconds per request: a stuck server cannot hold the run, a busy one may
 FORM = {"consent_chatham": "y", "consent_data": "y", "attend_as": "online"}
 PINNED = ("flask", "werkzeug", "sqlalchemy", "flask-sqlalchemy", "psycopg", "jinja2",
           "gunicorn")
