@@ -58,10 +58,16 @@ translations: install
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d translations
 
+# One line each: the agenda page, the slot finder, the calendar feed (when bench/feed.py is
+# there), the registration rush and the mixed soak. SQLite unless DATABASE_URL names a
+# PostgreSQL database (each benchmark makes and drops its own beside it).
+SOAK_MINUTES ?= 10
 bench: install
 	$(BIN)/python bench/agenda.py
 	$(BIN)/python bench/slots.py
 	$(BIN)/python bench/feed.py
+	$(BIN)/python bench/registration_rush.py
+	$(BIN)/python bench/soak.py --minutes $(SOAK_MINUTES)
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache

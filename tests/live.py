@@ -94,11 +94,13 @@ def gunicorn_pidfile(port: int) -> Path:
 
 
 @contextmanager
-def gunicorn(env: dict, port: int, workers: int = 2):
+def gunicorn(env: dict, port: int, workers: int = 2, extra_args: tuple[str, ...] = ()):
+    """gunicorn with ``workers`` sync workers; ``extra_args`` go on its command line (a
+    benchmark's ``-c`` file of hooks)."""
     log = open(ROOT / "instance" / f"gunicorn-{port}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--timeout", "120", "--pid", str(gunicorn_pidfile(port)), "wsgi:app"],
+         "--timeout", "120", "--pid", str(gunicorn_pidfile(port)), *extra_args, "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -158,7 +160,7 @@ from app.auth.models import User
 from app.events.models import Event, EventKind, EventStatus
 from app.extensions import db
 
-count, capacity = int(sys.argv[1]), int(sys.argv[2])
+count, capacity, warmup = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 app = create_app()
 with app.app_context():
     event = Event(title="Rush", kind=EventKind.VIRTUAL, status=EventStatus.OPEN,
@@ -175,15 +177,34 @@ with app.app_context():
     # Known session tokens (tests.live.load_test_session_token): sessions forged, not signed in.
     db.session.execute(update(User), [{"id": i, "session_token": f"load-test-{i}"} for i in ids])
     db.session.commit()
-    print(json.dumps({"event_id": event.id, "user_ids": ids}))
+    # A second event and its own accounts, for a benchmark's warm-up requests.
+    spare = Event(title="Warm-up", kind=EventKind.VIRTUAL, status=EventStatus.OPEN,
+                  timezone="Asia/Bangkok", start_date=date(2030, 1, 10),
+                  end_date=date(2030, 1, 10), capacity=None, is_invitation_only=False)
+    db.session.add(spare)
+    db.session.flush()
+    warm_ids = []
+    if warmup:
+        db.session.execute(insert(User), [
+            {"email": f"warm{n}@example.org", "display_name": f"Warm {n}", "password_hash": "!",
+             "timezone": "Asia/Bangkok"} for n in range(warmup)])
+        warm_ids = db.session.scalars(select(User.id).where(User.email.like("warm%"))
+                                      .order_by(User.id)).all()
+        db.session.execute(update(User), [{"id": i, "session_token": f"load-test-{i}"}
+                                          for i in warm_ids])
+    db.session.commit()
+    print(json.dumps({"event_id": event.id, "user_ids": ids, "warmup_event_id": spare.id,
+                      "warmup_user_ids": warm_ids}))
 """
 
 
-def setup_rush(env: dict, people: int, capacity: int) -> dict:
-    """An open virtual event with ``capacity`` places and ``people`` accounts to fill it."""
+def setup_rush(env: dict, people: int, capacity: int, warmup: int = 0) -> dict:
+    """An open virtual event with ``capacity`` places and ``people`` accounts to fill it;
+    and a second one without a limit, with ``warmup`` accounts of its own."""
     import json
 
-    result = subprocess.run([sys.executable, "-c", SETUP_RUSH, str(people), str(capacity)],
+    result = subprocess.run([sys.executable, "-c", SETUP_RUSH, str(people), str(capacity),
+                             str(warmup)],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
                             check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])

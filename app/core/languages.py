@@ -19,14 +19,17 @@ from app.extensions import db
 _CACHE = "_interpretation_language_names"
 
 
-def _names() -> dict[str, tuple[str, dict]]:
-    """code -> (own name, names by locale): read once per request (or app context)."""
+def _names() -> dict[str, tuple[str, dict, bool]]:
+    """code -> (own name, names by locale, retired) of every language, by code: read once
+    per request (or app context), for the labels and the choices both."""
     if not has_app_context():
         return {}
     found = g.get(_CACHE)
     if found is None:
-        found = {code: (name, names or {}) for code, name, names in db.session.execute(
-            select(Language.code, Language.name, Language.names))}
+        found = {code: (name, names or {}, retired is not None)
+                 for code, name, names, retired in db.session.execute(
+                     select(Language.code, Language.name, Language.names, Language.retired_dt)
+                     .order_by(Language.code))}
         setattr(g, _CACHE, found)
     return found
 
@@ -38,7 +41,7 @@ def forget_names() -> None:
 
 
 def label(code: str, locale: str) -> str:
-    own, names = _names().get(code, ("", {}))
+    own, names, _retired = _names().get(code, ("", {}, False))
     cldr = language_name(code, locale)
     return (names.get(locale) or (cldr if cldr != code else "") or names.get("en") or own
             or code)
@@ -56,6 +59,9 @@ def offered(keep=()) -> list[Language]:
 
 
 def choices(locale: str, keep=()) -> list[tuple[str, str]]:
-    """(code, name in the reader's language) of ``offered``, sorted by that name."""
-    return sorted(((language.code, label(language.code, locale))
-                   for language in offered(keep)), key=lambda pair: pair[1].casefold())
+    """(code, name in the reader's language) of ``offered``, sorted by that name; from the
+    request's one read of the list (a registration form asks on every POST)."""
+    keep = {code for code in keep if code}
+    return sorted(((code, label(code, locale)) for code, (_own, _by_locale, retired)
+                   in _names().items() if not retired or code in keep),
+                  key=lambda pair: pair[1].casefold())

@@ -24,6 +24,7 @@ from flask import g
 from flask import has_request_context
 from flask import request
 from flask_babel import force_locale
+from sqlalchemy import inspect
 from sqlalchemy.exc import InterfaceError
 from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -162,9 +163,14 @@ def start_request_log() -> None:
 
 
 def signed_in_user_id() -> int | None:
-    """The user this request already loaded, without loading one (the database may be down)."""
+    """The user this request already loaded, without loading one (the database may be down)
+    or reloading it: the request's commit has expired the row, and reading ``is_active`` or
+    ``id`` from it would cost a query per signed-in POST. Its identity key says who it is."""
     user = g.get("_login_user")  # where Flask-Login keeps the user it loaded for this request
-    return user.id if user is not None and user.is_authenticated else None
+    state = inspect(user, raiseerr=False) if user is not None else None
+    if state is None or state.identity is None:  # anonymous, or not a saved row
+        return None
+    return state.identity[0]
 
 
 def log_request(response):

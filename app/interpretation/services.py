@@ -188,6 +188,7 @@ def retire_language(language: Language, actor: User | None = None) -> Language:
             language=rules.lang(language.code)))
     language.retired_dt = now_utc()
     db.session.flush()
+    interpretation_languages.forget_names()  # the request's choices no longer offer it
     _audit(actor, "language_retired", language)
     return language
 

@@ -511,8 +511,10 @@ def register(event: Event, user: User, data: RegistrationInput) -> Registration:
         status = RegistrationStatus.WAITLISTED
     before = registration.status if registration is not None else None
     if registration is None:
+        # ``choices=[]``: a new registration holds no places yet; saying so spares a query
+        # for them under the event's lock (``_take_session_places`` reads them).
         registration = Registration(event=event, user=user, status=status,
-                                    attend_as=data.attend_as, consented_dt=now_utc())
+                                    attend_as=data.attend_as, consented_dt=now_utc(), choices=[])
         db.session.add(registration)
     registration.consented_dt = now_utc()
     registration.promoted_dt = None
