@@ -58,8 +58,8 @@ translations: install
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d translations
 
-# One line each: the agenda page, the slot finder, the calendar feed (when bench/feed.py is
-# there), the registration rush and the mixed soak. SQLite unless DATABASE_URL names a
+# One line each: the agenda page, the slot finder, the calendar feed, the registration rush
+# and the mixed soak. SQLite unless DATABASE_URL names a
 # PostgreSQL database (each benchmark makes and drops its own beside it).
 SOAK_MINUTES ?= 10
 bench: install
