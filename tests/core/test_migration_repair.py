@@ -19,6 +19,7 @@ from app.extensions import db
 from app.workinggroups.models import WorkingGroup
 from tests import live
 from tests.fixtures.database import make_test_config
+from tests.fixtures.database import written_as_of_an_older_revision
 
 BEFORE = "e19c889fa2fa"  # the revision before ddf23ae9842f
 
@@ -30,26 +31,27 @@ def test_upgrade_gives_tokens_and_repairs_saved_input(database, tmp_path):
     try:
         with application.app_context():
             upgrade(revision=BEFORE)
-            users = sa.table("users", *(sa.column(name) for name in (
-                "email", "display_name", "pseudonym", "password_hash", "is_participant",
-                "is_organiser", "is_interpreter", "timezone", "locale", "languages",
-                "created_dt")))
-            row = {"pseudonym": "", "password_hash": "!", "is_participant": True,
-                   "is_organiser": False, "is_interpreter": False, "timezone": "UTC",
-                   "locale": "en", "languages": "[]", "created_dt": datetime(2026, 1, 1)}
-            db.session.execute(users.insert(), [
-                {**row, "email": "a@example.org", "display_name": "Ana\r\nBcc: x"},
-                {**row, "email": "b@example.org", "display_name": "Budi"}])
-            db.session.add(Event(title="Jakarta\n2027", kind=EventKind.VIRTUAL,
-                                 status=EventStatus.OPEN, timezone="Asia/Jakarta",
-                                 start_date=date(2027, 6, 22), end_date=date(2027, 6, 24),
-                                 online_url="https://meet.example/j\n"))
-            db.session.add(WorkingGroup(
-                name="Care", timezone="Asia/Jakarta",
-                rrule="FREQ=WEEKLY;WKST=MO\nRRULE:FREQ=DAILY",
-                first_start_dt=datetime(2027, 1, 1, 3, tzinfo=UTC), duration_minutes=60,
-                until_date=date(9999, 12, 31), online_url="https://meet.example/g\r\n"))
-            db.session.commit()
+            with written_as_of_an_older_revision():
+                users = sa.table("users", *(sa.column(name) for name in (
+                    "email", "display_name", "pseudonym", "password_hash", "is_participant",
+                    "is_organiser", "is_interpreter", "timezone", "locale", "languages",
+                    "created_dt")))
+                row = {"pseudonym": "", "password_hash": "!", "is_participant": True,
+                       "is_organiser": False, "is_interpreter": False, "timezone": "UTC",
+                       "locale": "en", "languages": "[]", "created_dt": datetime(2026, 1, 1)}
+                db.session.execute(users.insert(), [
+                    {**row, "email": "a@example.org", "display_name": "Ana\r\nBcc: x"},
+                    {**row, "email": "b@example.org", "display_name": "Budi"}])
+                db.session.add(Event(title="Jakarta\n2027", kind=EventKind.VIRTUAL,
+                                     status=EventStatus.OPEN, timezone="Asia/Jakarta",
+                                     start_date=date(2027, 6, 22), end_date=date(2027, 6, 24),
+                                     online_url="https://meet.example/j\n"))
+                db.session.add(WorkingGroup(
+                    name="Care", timezone="Asia/Jakarta",
+                    rrule="FREQ=WEEKLY;WKST=MO\nRRULE:FREQ=DAILY",
+                    first_start_dt=datetime(2027, 1, 1, 3, tzinfo=UTC), duration_minutes=60,
+                    until_date=date(9999, 12, 31), online_url="https://meet.example/g\r\n"))
+                db.session.commit()
             db.session.remove()
             upgrade()
             with db.engine.connect() as connection:

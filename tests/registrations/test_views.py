@@ -292,7 +292,7 @@ def test_pages_keep_a_constant_number_of_queries(client, organiser, roundtable,
             row.append(len(statements))
         counts.append(row)
     assert counts[0] == counts[1], counts
-    assert max(counts[1]) <= 8, counts
+    assert max(counts[1]) <= 10, counts  # the event page: its surveys' and report's rows too
 
 
 def test_in_person_registration_asks_for_passport_details(client, participant, roundtable,
