@@ -327,15 +327,16 @@ def session_cookies(app, tokens: list[str]) -> list[dict]:
 def move_event(app, event_id: int) -> None:
     """What any write to the event's rows does (app.events.pagecache.touch_events): its
     ``activity_dt`` moves, so every worker's copies of its page are cold."""
-    from sqlalchemy import update
-
     from app.core.time import now_utc
-    from app.events.models import Event
+    from app.events.models import EventActivity
     from app.extensions import db
 
     with app.app_context():
-        db.session.execute(update(Event).where(Event.id == event_id)
-                           .values(activity_dt=now_utc(), updated_dt=Event.updated_dt))
+        stamp = db.session.get(EventActivity, event_id)
+        if stamp is None:
+            db.session.add(EventActivity(event_id=event_id, changed_dt=now_utc()))
+        else:
+            stamp.changed_dt = now_utc()
         db.session.commit()
 
 

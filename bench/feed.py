@@ -48,9 +48,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.agenda import TRANSACTION_CONTROL
 from bench.agenda import USER_AGENT
-from bench.agenda import WRK
-from bench.agenda import Load
-from bench.agenda import Target
 from bench.agenda import add_event
 from bench.agenda import bench_database
 from bench.agenda import dispose_engine
@@ -59,10 +56,13 @@ from bench.agenda import get
 from bench.agenda import gunicorn
 from bench.agenda import log
 from bench.agenda import make_app
-from bench.agenda import measure
 from bench.agenda import server_env
 from bench.agenda import stop_on_sigterm
 from bench.agenda import virtual_rows
+from bench.loadgen import WRK
+from bench.loadgen import Load
+from bench.loadgen import Target
+from bench.loadgen import measure
 
 SIZES = (200, 2000)
 
@@ -275,8 +275,8 @@ def main() -> str:
         tokens = prepare(app)
         local = in_process(app, tokens)
 
-        bare = stack.enter_context(gunicorn(env, "bench.bare_app:app", "/", tmp_dir))
-        port = stack.enter_context(gunicorn(env, "wsgi:app", "/login", tmp_dir))
+        bare, _bare_pid = stack.enter_context(gunicorn(env, "bench.bare_app:app", "/", tmp_dir))
+        port, _app_pid = stack.enter_context(gunicorn(env, "wsgi:app", "/login", tmp_dir))
         served = timings(app, port, tokens)
         path = f"/calendar/{tokens[2000][0]}.ics"
         status, _body, _cookie = get(port, path)
