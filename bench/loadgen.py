@@ -1,15 +1,13 @@
-"""The load generator bench/feed.py drives its server with: ``wrk`` when installed, else a
-small keep-alive thread-pool client; URLs loaded in alternation, each figure its best round.
-(Kept from the agenda benchmark's first version, which bench/agenda.py no longer uses.)"""
+"""``wrk``, when installed, as bench/feed.py drives its servers with it: URLs loaded in
+alternation, each figure its best round. Without wrk, bench/feed.py uses its own thread
+client (``alternate_threads``). (From the agenda benchmark's first version.)"""
 
 from __future__ import annotations
 
-import http.client
 import re
 import shutil
 import subprocess
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,47 +75,6 @@ def run_wrk(port: int, path: str, headers: dict, connections: int, seconds: int)
                 float(latency.group(1)) * LATENCY_UNITS[latency.group(2)])
 
 
-def run_threads(port: int, path: str, headers: dict, connections: int, seconds: int) -> Load:
-    """The fallback without wrk: one keep-alive http.client connection per thread."""
-    latencies: list[float] = []
-    failures: list[object] = []
-    lock = threading.Lock()
-    start = time.monotonic()
-    deadline = start + seconds
-
-    def client():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        try:
-            while time.monotonic() < deadline:
-                began = time.monotonic()
-                try:
-                    connection.request("GET", path, headers={"User-Agent": USER_AGENT,
-                                                             **headers})
-                    response = connection.getresponse()
-                    response.read()
-                except (OSError, http.client.HTTPException) as error:
-                    connection.close()  # reopened by the next request
-                    with lock:
-                        failures.append(error)
-                    continue
-                with lock:
-                    if response.status != 200:
-                        failures.append(response.status)
-                    latencies.append(time.monotonic() - began)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=client) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise RuntimeError(f"load on {path} failed: {failures[:3]}")
-    elapsed = time.monotonic() - start
-    return Load(len(latencies), elapsed, sum(latencies) / max(1, len(latencies)))
-
-
 @dataclass(frozen=True)
 class Target:
     name: str
@@ -135,13 +92,12 @@ def measure(targets: list[Target], rounds: int = 3) -> list[Load]:
     fall on both sides of a comparison alike."""
     for target in targets:
         warm_up(target.port, target.path, target.headers, expect=target.expect)
-    runner = run_wrk if WRK else run_threads
     runs: list[list[Load]] = [[] for _ in targets]
     for _ in range(rounds):
         for target, done in zip(targets, runs, strict=True):
-            done.append(runner(target.port, target.path,
-                               {"User-Agent": USER_AGENT, **target.headers},
-                               target.connections, target.seconds))
+            done.append(run_wrk(target.port, target.path,
+                                {"User-Agent": USER_AGENT, **target.headers},
+                                target.connections, target.seconds))
     results = []
     for target, done in zip(targets, runs, strict=True):
         # Fastest mean latency: at a fixed number of connections, also the highest throughput
