@@ -79,7 +79,13 @@ class Shown:
 
 def translated(row: Event | EventSession, field: str, language: str | None = None) -> Shown:
     """``field`` of ``row`` in ``language`` (the reader's, by default), else the original."""
-    original = original_language(row)
+    return shown_in(row, field, original_language(row), language)
+
+
+def shown_in(row, field: str, original: str, language: str | None = None) -> Shown:
+    """``field`` of any row written in ``original`` that keeps its other languages in a
+    ``translations`` JSON ({language: {field: text}}): in ``language``, else the original,
+    marked (events, sessions, surveys and their questions)."""
     text = getattr(row, field) or ""
     language = language or current_language()
     if language == original or not text:

@@ -32,6 +32,7 @@ from app.core.templating import current_language
 from app.events.models import Event
 from app.events.translations import Shown
 from app.events.translations import platform_languages
+from app.events.translations import shown_in
 from app.extensions import db
 from app.feedback.services import csv_cell
 from app.surveys.models import QuestionKind
@@ -73,13 +74,7 @@ def original_language(row: Survey | SurveyQuestion) -> str:
 def shown(row: Survey | SurveyQuestion, name: str, language: str | None = None) -> Shown:
     """``name`` of ``row`` in ``language`` (the reader's by default), else the original,
     marked as ``app.events.translations.translated`` does."""
-    original = original_language(row)
-    text = getattr(row, name) or ""
-    language = language or current_language()
-    if language == original or not text:
-        return Shown(text, original, False)
-    given = (row.translations or {}).get(language, {}).get(name, "")
-    return Shown(given, language, False) if given else Shown(text, original, True)
+    return shown_in(row, name, original_language(row), language)
 
 
 def shown_choices(question: SurveyQuestion, language: str | None = None) -> list[Shown]:
