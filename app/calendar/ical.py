@@ -185,7 +185,14 @@ def is_ambiguous_wall_time(naive: datetime, zone_name: str) -> bool:
 
 def needs_utc(instant: datetime, zone_name: str) -> bool:
     """True when the instant's wall-clock time in the zone does not name it alone."""
-    return is_ambiguous_wall_time(to_zone(instant, zone_name).replace(tzinfo=None), zone_name)
+    return _wall_time(instant, zone_name) is None
+
+
+def _wall_time(instant: datetime, zone_name: str) -> datetime | None:
+    """The instant's wall-clock time in the zone (naive), or None when that time does not
+    name it alone: converted once, as a feed's thousands of items need both answers."""
+    wall = to_zone(instant, zone_name).replace(tzinfo=None)
+    return None if is_ambiguous_wall_time(wall, zone_name) else wall
 
 
 def _add_occurrence(vevent: VEvent, name: str, when: datetime, zone_name: str) -> None:
@@ -400,13 +407,15 @@ def _plain_vevent(item: CalendarItem, stamp: datetime, organiser: tuple[str, str
     """``_vevent(...).to_ical()`` for a plain item (``_is_plain``), without icalendar:
     the canonical properties first (SUMMARY, DTSTART, DTEND, DTSTAMP, UID, SEQUENCE), the
     others in alphabetical order, then the alarm."""
-    if item.in_utc or item.timezone == "UTC" or needs_utc(item.start, item.timezone) \
-            or needs_utc(item.end, item.timezone):
+    zone = item.timezone
+    local_start = local_end = None
+    if not item.in_utc and zone != "UTC":
+        local_start, local_end = _wall_time(item.start, zone), _wall_time(item.end, zone)
+    if local_start is None or local_end is None:
         start, end = f"DTSTART:{_utc_text(item.start)}", f"DTEND:{_utc_text(item.end)}"
     else:
-        zone = item.timezone
-        start = f"DTSTART;TZID={zone}:{to_zone(item.start, zone).strftime('%Y%m%dT%H%M%S')}"
-        end = f"DTEND;TZID={zone}:{to_zone(item.end, zone).strftime('%Y%m%dT%H%M%S')}"
+        start = f"DTSTART;TZID={zone}:{local_start.strftime('%Y%m%dT%H%M%S')}"
+        end = f"DTEND;TZID={zone}:{local_end.strftime('%Y%m%dT%H%M%S')}"
     summary = _text(item.summary)
     lines = [f"SUMMARY:{summary}", start, end, f"DTSTAMP:{_utc_text(stamp)}",
              f"UID:{_text(item.uid)}", f"SEQUENCE:{item.sequence}"]

@@ -36,10 +36,13 @@ from importlib.metadata import version
 from pathlib import Path
 
 import click
+from sqlalchemy import Integer
 from sqlalchemy import String
+from sqlalchemy import Text
 from sqlalchemy import any_
 from sqlalchemy import bindparam
 from sqlalchemy import delete
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql
@@ -51,6 +54,7 @@ from app.calendar.ical import vevent_bytes
 from app.calendar.models import CalendarFeed
 from app.calendar.models import CalendarItemCache
 from app.core.db import begin_write_transaction
+from app.core.time import UTCDateTime
 from app.core.time import now_utc
 from app.extensions import db
 
@@ -69,6 +73,26 @@ KEEP = timedelta(days=14)
 MAX_PER_STATEMENT = 5000
 
 _TABLE = CalendarItemCache.__table__
+
+
+def _insert_unnested():
+    """PostgreSQL: the new rows as four arrays, unnested into one INSERT. An executemany
+    sends, binds and plans each row on its own, which for a cold feed of 2,000 items cost
+    more than serialising them."""
+    rows = func.unnest(
+        bindparam("digests", type_=postgresql.ARRAY(String)),
+        bindparam("uids", type_=postgresql.ARRAY(String)),
+        bindparam("sequences", type_=postgresql.ARRAY(Integer)),
+        bindparam("bodies", type_=postgresql.ARRAY(Text)),
+    ).table_valued("digest", "uid", "sequence", "body").render_derived(name="fresh")
+    return postgresql.insert(_TABLE).from_select(
+        ["digest", "uid", "sequence", "body", "created_dt"],
+        select(rows.c.digest, rows.c.uid, rows.c.sequence, rows.c.body,
+               bindparam("created", type_=UTCDateTime)),
+    ).on_conflict_do_nothing(index_elements=["digest"])
+
+
+_INSERT_UNNESTED = _insert_unnested()
 
 
 def item_key(item: CalendarItem, organiser: tuple[str, str]) -> str:
@@ -181,10 +205,17 @@ def keep(fresh: list[dict], index: FeedIndex | None = None) -> None:
         return
     db.session.commit()
     begin_write_transaction()
-    dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
-    statement = dialect.insert(_TABLE).on_conflict_do_nothing(index_elements=["digest"])
-    for chunk in _chunks(fresh):  # executemany: one statement, whatever the rows
-        db.session.execute(statement, chunk)
+    if db.session.get_bind().dialect.name == "postgresql":
+        for chunk in _chunks(fresh):
+            db.session.execute(_INSERT_UNNESTED, {
+                "digests": [row["digest"] for row in chunk],
+                "uids": [row["uid"] for row in chunk],
+                "sequences": [row["sequence"] for row in chunk],
+                "bodies": [row["body"] for row in chunk], "created": chunk[0]["created_dt"]})
+    else:
+        statement = sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=["digest"])
+        for chunk in _chunks(fresh):  # executemany: one prepared statement, in-process
+            db.session.execute(statement, chunk)
     if index is not None:
         # Core, so no flush listener takes this for a change of the feed.
         db.session.execute(update(CalendarFeed).where(

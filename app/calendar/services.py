@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app
 from flask import render_template
@@ -109,9 +110,16 @@ def organiser_address() -> tuple[str, str]:
 
 # --- items ---------------------------------------------------------------------------------
 
-def _chatham_note(event: Event) -> str:
+def _chatham_note(event: Event, language: str | None = None) -> str:
     if not event.is_chatham_house:
         return ""
+    return _chatham_text(language or current_language())
+
+
+@lru_cache(maxsize=16)
+def _chatham_text(language: str) -> str:
+    """The note in ``language``, the page's language (the key only: the catalogues do not
+    change while the app runs), translated once: a feed's every item carries it."""
     return _("Chatham House Rule: you may use what is said here, but never reveal who said "
              "it or who was present.")
 
@@ -125,7 +133,7 @@ def session_item(session: EventSession, *, may_join: bool, attendee: Attendee | 
     language = current_language()  # asked once: a feed builds thousands of these
     event_title = translated(event, "title", language).text
     lines = [event_title, translated(session, "description", language).text,
-             _chatham_note(event)]
+             _chatham_note(event, language)]
     if link and event.joining_instructions:
         lines.append(event.joining_instructions)
     location = ", ".join(part for part in (session.room,
