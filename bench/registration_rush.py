@@ -28,14 +28,18 @@ One line goes to stdout (progress goes to stderr)::
 
     rush db=postgresql pg=16.4 python=3.11.7 locked=yes config=production workers=2
       threads=200 cpus=2 load=0.4 n=500 places=35 confirmed=35 waitlisted=465 errors=0
-      worker_cpu_ms=N rps=N
+      worker_cpu_ms=N db_cpu_ms=N client_cpu_ms=N ceiling_rps=N rps=N
 
 ``pg`` is the server's version, ``locked`` whether the installed Flask, Werkzeug, SQLAlchemy,
 Flask-SQLAlchemy, psycopg, Jinja2 and gunicorn are the versions ``requirements.txt`` pins,
 ``load`` the machine's one-minute load average when the burst began (other work on the
 machine slows the figure down), ``worker_cpu_ms`` the CPU time the gunicorn workers spent
 per registration during the burst (what the app itself costs, whatever else the machine
-does: 2 cores / this is the ceiling of rps if nothing else ran), ``confirmed`` and
+does), ``db_cpu_ms`` the same for PostgreSQL's processes on this machine (its backends run
+the statements; 0 on SQLite, whose work is in the workers), ``client_cpu_ms`` for this
+script's threads sending the burst, and ``ceiling_rps`` the cores divided by the three
+together: the most registrations per second this machine could serve if they shared it with
+nothing else, ``confirmed`` and
 ``waitlisted`` are counted in the ``registrations`` table (35 and N - 35 when capacity
 holds), ``errors`` is the number of responses that were not a 302 redirect (status 0: a
 connection failure or a 60-second timeout), and ``rps`` is N / burst seconds, rounded down.
@@ -60,6 +64,7 @@ import json
 import os
 import platform
 import pstats
+import resource
 import socket
 import subprocess
 import sys
@@ -197,6 +202,24 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_pids() -> list[int]:
+    """The PostgreSQL server's processes on this machine (its backends do the SQL's work)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if stat.read_text().split(" (", 1)[1].startswith("postgres)"):
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
+def own_cpu_seconds() -> float:
+    """CPU time this process (the client's threads) has used."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def profile_summary(folder: Path, registrations: int) -> str:
     """Where the burst's time went, from the files ``bench/profiled_worker.py`` wrote."""
     requests, seconds, sql = 0, 0.0, Counter()
@@ -270,10 +293,13 @@ def run(n: int, workers: int, profile: bool, base_url: str | None, tmp: Path) ->
             load = os.getloadavg()[0]
             log(f"[rush] gunicorn ({workers} workers) at {base}, warm; "
                 f"{n} registrations from {threads} threads (load average {load:.2f})")
-            pids = worker_pids(port)
+            pids, database_pids = worker_pids(port), postgres_pids()
             cpu_before = cpu_seconds(pids)
+            database_before, client_before = cpu_seconds(database_pids), own_cpu_seconds()
             statuses, seconds = burst(base, f"/events/{event_id}/register", sessions, threads)
             cpu_ms = 1000 * (cpu_seconds(pids) - cpu_before) / n
+            database_ms = 1000 * (cpu_seconds(database_pids) - database_before) / n
+            client_ms = 1000 * (own_cpu_seconds() - client_before) / n
         counts = Counter(statuses)
         server_log = ROOT / "instance" / f"gunicorn-{port}.log"
         if set(counts) == {302}:
@@ -297,7 +323,10 @@ def run(n: int, workers: int, profile: bool, base_url: str | None, tmp: Path) ->
             f"workers={workers} threads={threads} cpus={os.cpu_count()} load={load:.1f} "
             f"n={n} places={CAPACITY} confirmed={states['confirmed']} "
             f"waitlisted={states['waitlisted']} errors={errors} "
-            f"worker_cpu_ms={cpu_ms:.1f} rps={int(n / seconds)}{' profiled' if profile else ''}")
+            f"worker_cpu_ms={cpu_ms:.1f} db_cpu_ms={database_ms:.1f} "
+            f"client_cpu_ms={client_ms:.1f} "
+            f"ceiling_rps={int(os.cpu_count() * 1000 / (cpu_ms + database_ms + client_ms))} "
+            f"rps={int(n / seconds)}{' profiled' if profile else ''}")
 
 
 def main() -> None:
