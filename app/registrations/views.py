@@ -52,21 +52,28 @@ def register_panel_global(state):
     add_template_globals(
         state.app,
         registration_panel=registration_panel,
+        registration_counts=registration_counts,
         registration_status_label=labels.STATUSES.get,
         attend_as_label=labels.ATTEND_AS.get,
         registration_action_label=labels.ACTIONS.get,
     )
 
 
+def registration_counts(event):
+    """Who is coming, as ``visibility`` lets the current viewer read it (small numbers
+    suppressed for all but organisers): the same for every viewer of their kind, so the
+    event page's shared shell shows it."""
+    return visibility.shown_counts(current_user, services.attendance_counts(event))
+
+
 def registration_panel(event):
-    """What the event page shows about registration to the current viewer: the numbers as
-    ``visibility`` lets them read them (small ones suppressed for all but organisers)."""
+    """The current viewer's own registration on the event page: its state, their place on
+    the waitlist, whether they may register."""
     registration = services.viewer_registration(event, current_user)
     active = registration is not None and registration.is_active
     return {
         "registration": registration,
         "position": services.waitlist_position(registration) if registration else None,
-        "counts": visibility.shown_counts(current_user, services.attendance_counts(event)),
         "takes_part": visibility.may_register_as_participant(current_user),
         "may_register": not active and visibility.may_register_as_participant(current_user)
         and services.may_register(event, current_user),
