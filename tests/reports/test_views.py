@@ -144,6 +144,10 @@ def test_key_downloads_only_through_a_published_report(client, app, meeting, org
     assert f'href="{url}"' in _text(client.get(f"/reports/{meeting.id}"))
     download = client.get(url)
     assert download.status_code == 200 and download.data == b"%PDF-1.4 toolkit"
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    # Public, so not marked private; revalidated on every use all the same.
+    assert download.headers["Cache-Control"] == "no-cache, max-age=0"
     assert client.get(f"/reports/{meeting.id}/downloads/{other.id}").status_code == 404
     # The library itself stays for members.
     assert client.get(f"/library/{toolkit.id}/download").status_code == 302
