@@ -430,29 +430,29 @@ def _cancelling_the_event_does(event) -> list[str]:
     return said + _emailed(services.cancellation_audience(event))
 
 
+# What cancelling tells each part of ``services.cancellation_audience``, in this order.
+_EMAILED = {
+    "participants": lambda num: ngettext(
+        "%(num)d participant is emailed that it is cancelled, with a cancellation for "
+        "their calendar.",
+        "%(num)d participants are emailed that it is cancelled, with a cancellation for "
+        "their calendars.", num),
+    "interpreters": lambda num: ngettext(
+        "%(num)d interpreter is emailed that they are no longer needed, with a "
+        "cancellation for their calendar.",
+        "%(num)d interpreters are emailed that they are no longer needed, with a "
+        "cancellation for their calendars.", num),
+    "invitees": lambda num: ngettext(
+        "%(num)d invitee of the call is emailed a cancellation for their calendar.",
+        "%(num)d invitees of the call are emailed a cancellation for their calendars.", num),
+}
+
+
 def _emailed(audience) -> list[str]:
-    """Who a cancellation emails, as ``services.cancellation_audience`` counts them."""
-    said = []
-    if audience["participants"]:
-        said.append(ngettext(
-            "%(num)d participant is emailed that it is cancelled, with a cancellation for "
-            "their calendar.",
-            "%(num)d participants are emailed that it is cancelled, with a cancellation for "
-            "their calendars.", audience["participants"]))
-    if audience["interpreters"]:
-        said.append(ngettext(
-            "%(num)d interpreter is emailed that they are no longer needed, with a "
-            "cancellation for their calendar.",
-            "%(num)d interpreters are emailed that they are no longer needed, with a "
-            "cancellation for their calendars.", audience["interpreters"]))
-    if audience["invitees"]:
-        said.append(ngettext(
-            "%(num)d invitee of the call is emailed a cancellation for their calendar.",
-            "%(num)d invitees of the call are emailed a cancellation for their calendars.",
-            audience["invitees"]))
-    if not said:
-        said.append(_("No one has a calendar invitation for it yet, so no one is emailed."))
-    return said
+    """Who a cancellation emails, as ``services.cancellation_audience`` counts them: a
+    sentence for each part that has anyone, or that no one is emailed."""
+    said = [say(audience[part]) for part, say in _EMAILED.items() if audience[part]]
+    return said or [_("No one has a calendar invitation for it yet, so no one is emailed.")]
 
 
 def _session_form(event, session=None):
