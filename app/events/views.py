@@ -524,16 +524,21 @@ def _save_session(event, form, session=None):
 @bp.route("/events/<int:event_id>/sessions/new", methods=["GET", "POST"])
 @organiser_required
 def create_session(event_id):
-    event = visible_event_or_404(event_id, current_user)
-    form = _session_form(event)
+    return _session_page(visible_event_or_404(event_id, current_user))
+
+
+def _session_page(event, session=None):
+    """The session form, a new session's (``session`` None) or one's to edit: shown,
+    previewed, asked about a time that happens twice, or saved."""
+    form = _session_form(event, session)
     status, preview, ask_occurrence = 200, None, False
     if form.validate_on_submit():
-        response, status, preview, ask_occurrence = _save_session(event, form)
+        response, status, preview, ask_occurrence = _save_session(event, form, session)
         if response is not None:
             return response
     elif form.errors:
         status = 400
-    return render_template("events/session_form.html", form=form, event=event, session=None,
+    return render_template("events/session_form.html", form=form, event=event, session=session,
                            preview=preview, ask_occurrence=ask_occurrence), status
 
 
@@ -554,17 +559,7 @@ def show_session(event_id, session_id):
 @organiser_required
 def edit_session(event_id, session_id):
     event = visible_event_or_404(event_id, current_user)
-    session = _session_or_404(event, session_id)
-    form = _session_form(event, session)
-    status, preview, ask_occurrence = 200, None, False
-    if form.validate_on_submit():
-        response, status, preview, ask_occurrence = _save_session(event, form, session)
-        if response is not None:
-            return response
-    elif form.errors:
-        status = 400
-    return render_template("events/session_form.html", form=form, event=event, session=session,
-                           preview=preview, ask_occurrence=ask_occurrence), status
+    return _session_page(event, _session_or_404(event, session_id))
 
 
 @bp.route("/events/<int:event_id>/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
