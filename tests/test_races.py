@@ -18,11 +18,9 @@ from datetime import time
 from datetime import timedelta
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func
 from sqlalchemy import select
 
-from app import create_app
 from app.attendance import services as attendance
 from app.attendance.models import Attendance
 from app.auth import services as accounts
@@ -53,30 +51,11 @@ from app.registrations import services as registrations
 from app.registrations.models import Registration
 from app.registrations.models import RegistrationStatus
 from app.registrations.models import SessionPlace
-from tests import live
 from tests.fixtures.database import FAST_HASH
-from tests.fixtures.database import make_test_config
-from tests.fixtures.database import seed_countries
 
 S = RegistrationStatus
 REPEAT = 20
 SOON = date.today() + timedelta(days=60)
-
-
-@pytest.fixture(scope="module")
-def race_app(database, tmp_path_factory):
-    """An app on a database of its own: the threads' commits are real and seen by each other."""
-    kind, url = database
-    own = live.fresh_database(kind, url, tmp_path_factory.mktemp("races"), "races")
-    application = create_app(make_test_config(own))
-    with application.app_context():
-        upgrade()
-        seed_countries()
-    yield application
-    with application.app_context():
-        db.engine.dispose()
-    if kind == "postgresql":
-        live.drop_database(url, own)
 
 
 _serial = iter(range(1, 10**6))

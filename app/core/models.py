@@ -38,6 +38,16 @@ class Completable:
             self.done_dt = now_utc()
 
 
+class AnsweredOnce:
+    """Who has answered something (an event's feedback, a survey): one row per person and
+    thing answered, both the key, so nobody answers twice. Nothing else, neither an id nor
+    a time, so the row cannot be lined up with the answers (which, given anonymously, carry
+    no user). The model adds the key column of what is answered."""
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+
+
 class Country(db.Model):
     """A participating country; its zones feed the time strips and the slot finder."""
 

@@ -430,29 +430,29 @@ def _cancelling_the_event_does(event) -> list[str]:
     return said + _emailed(services.cancellation_audience(event))
 
 
+# What cancelling tells each part of ``services.cancellation_audience``, in this order.
+_EMAILED = {
+    "participants": lambda num: ngettext(
+        "%(num)d participant is emailed that it is cancelled, with a cancellation for "
+        "their calendar.",
+        "%(num)d participants are emailed that it is cancelled, with a cancellation for "
+        "their calendars.", num),
+    "interpreters": lambda num: ngettext(
+        "%(num)d interpreter is emailed that they are no longer needed, with a "
+        "cancellation for their calendar.",
+        "%(num)d interpreters are emailed that they are no longer needed, with a "
+        "cancellation for their calendars.", num),
+    "invitees": lambda num: ngettext(
+        "%(num)d invitee of the call is emailed a cancellation for their calendar.",
+        "%(num)d invitees of the call are emailed a cancellation for their calendars.", num),
+}
+
+
 def _emailed(audience) -> list[str]:
-    """Who a cancellation emails, as ``services.cancellation_audience`` counts them."""
-    said = []
-    if audience["participants"]:
-        said.append(ngettext(
-            "%(num)d participant is emailed that it is cancelled, with a cancellation for "
-            "their calendar.",
-            "%(num)d participants are emailed that it is cancelled, with a cancellation for "
-            "their calendars.", audience["participants"]))
-    if audience["interpreters"]:
-        said.append(ngettext(
-            "%(num)d interpreter is emailed that they are no longer needed, with a "
-            "cancellation for their calendar.",
-            "%(num)d interpreters are emailed that they are no longer needed, with a "
-            "cancellation for their calendars.", audience["interpreters"]))
-    if audience["invitees"]:
-        said.append(ngettext(
-            "%(num)d invitee of the call is emailed a cancellation for their calendar.",
-            "%(num)d invitees of the call are emailed a cancellation for their calendars.",
-            audience["invitees"]))
-    if not said:
-        said.append(_("No one has a calendar invitation for it yet, so no one is emailed."))
-    return said
+    """Who a cancellation emails, as ``services.cancellation_audience`` counts them: a
+    sentence for each part that has anyone, or that no one is emailed."""
+    said = [say(audience[part]) for part, say in _EMAILED.items() if audience[part]]
+    return said or [_("No one has a calendar invitation for it yet, so no one is emailed.")]
 
 
 def _session_form(event, session=None):
@@ -524,16 +524,21 @@ def _save_session(event, form, session=None):
 @bp.route("/events/<int:event_id>/sessions/new", methods=["GET", "POST"])
 @organiser_required
 def create_session(event_id):
-    event = visible_event_or_404(event_id, current_user)
-    form = _session_form(event)
+    return _session_page(visible_event_or_404(event_id, current_user))
+
+
+def _session_page(event, session=None):
+    """The session form, a new session's (``session`` None) or one's to edit: shown,
+    previewed, asked about a time that happens twice, or saved."""
+    form = _session_form(event, session)
     status, preview, ask_occurrence = 200, None, False
     if form.validate_on_submit():
-        response, status, preview, ask_occurrence = _save_session(event, form)
+        response, status, preview, ask_occurrence = _save_session(event, form, session)
         if response is not None:
             return response
     elif form.errors:
         status = 400
-    return render_template("events/session_form.html", form=form, event=event, session=None,
+    return render_template("events/session_form.html", form=form, event=event, session=session,
                            preview=preview, ask_occurrence=ask_occurrence), status
 
 
@@ -554,17 +559,7 @@ def show_session(event_id, session_id):
 @organiser_required
 def edit_session(event_id, session_id):
     event = visible_event_or_404(event_id, current_user)
-    session = _session_or_404(event, session_id)
-    form = _session_form(event, session)
-    status, preview, ask_occurrence = 200, None, False
-    if form.validate_on_submit():
-        response, status, preview, ask_occurrence = _save_session(event, form, session)
-        if response is not None:
-            return response
-    elif form.errors:
-        status = 400
-    return render_template("events/session_form.html", form=form, event=event, session=session,
-                           preview=preview, ask_occurrence=ask_occurrence), status
+    return _session_page(event, _session_or_404(event, session_id))
 
 
 @bp.route("/events/<int:event_id>/sessions/<int:session_id>/cancel", methods=["GET", "POST"])

@@ -12,19 +12,18 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
+from app.core.models import AnsweredOnce
 from app.events.models import EventSession
 from app.extensions import db
 
 
-class FeedbackSubmission(db.Model):
-    """Who has given feedback for an event: one row each, so nobody answers twice."""
+class FeedbackSubmission(AnsweredOnce, db.Model):
+    """Who has given feedback for an event."""
 
     __tablename__ = "feedback_submissions"
 
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"),
                                           primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
-                                         primary_key=True)
 
 
 class Feedback(db.Model):

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from flask import abort
 from flask import current_app
+from flask import send_file
+from flask_babel import _
 
 
 @dataclass(frozen=True)
@@ -111,3 +114,22 @@ def save(stream: BinaryIO, stored_name: str) -> Path:
 
 def remove(stored_name: str) -> None:
     path_for(stored_name).unlink(missing_ok=True)
+
+
+def send_stored(stored_name: str, media_type: str, download_name: str, *,
+                as_attachment: bool = True, private: bool = True):
+    """The one way a stored file leaves: under the type it was checked to be (``nosniff``,
+    so a browser never guesses another), revalidated on every use (``max_age=0``; range
+    requests answered, a video seeks), and a 404 saying so when the file is gone from disk.
+
+    ``private``: only for those allowed to see it (every download but a published report's
+    key downloads), so no shared cache may keep a copy."""
+    path = path_for(stored_name)
+    if not path.is_file():
+        abort(404, description=_("The file is missing. Please tell the organisers."))
+    response = send_file(path, mimetype=media_type, as_attachment=as_attachment,
+                         download_name=download_name, max_age=0, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if private:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response

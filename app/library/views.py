@@ -3,7 +3,6 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import send_file
 from flask import url_for
 from flask_babel import _
 from flask_login import current_user
@@ -108,14 +107,8 @@ def upload():
 @signed_in
 def download(resource_id):
     resource = _resource_or_404(resource_id)
-    path = storage.path_for(resource.stored_name)
-    if not path.is_file():
-        abort(404, description=_("The file is missing. Please tell the organisers."))
-    response = send_file(path, mimetype=resource.media_type, as_attachment=True,
-                         download_name=resource.original_name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.send_stored(resource.stored_name, resource.media_type,
+                               resource.original_name)
 
 
 @bp.route("/library/<int:resource_id>/delete", methods=["POST"])

@@ -3,7 +3,6 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import send_file
 from flask import url_for
 from flask_babel import _
 from flask_login import current_user
@@ -264,18 +263,6 @@ def _usable_or_404(session: EventSession) -> None:
                                  "organisers and its interpreters."))
 
 
-def _file_response(stored_name: str, media_type: str, download_name: str, *,
-                   as_attachment: bool):
-    path = storage.path_for(stored_name)
-    if not path.is_file():
-        abort(404, description=_("The file is missing. Please tell the organisers."))
-    response = send_file(path, mimetype=media_type, as_attachment=as_attachment,
-                         download_name=download_name, max_age=0, conditional=True)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.route(BASE + "/materials/<int:material_id>/download")
 @signed_in
 def download_material(event_id, session_id, material_id):
@@ -285,8 +272,8 @@ def download_material(event_id, session_id, material_id):
     material = _of_session_or_404(SessionMaterial, material_id, session)
     _usable_or_404(session)
     resource = material.resource
-    response = _file_response(resource.stored_name, resource.media_type,
-                              resource.original_name, as_attachment=True)
+    response = storage.send_stored(resource.stored_name, resource.media_type,
+                                   resource.original_name)
     services.record_download(material, current_user)
     db.session.commit()
     return response
@@ -301,5 +288,5 @@ def video(event_id, session_id, recording_id):
     _usable_or_404(session)
     if not recording.stored_name:
         abort(404)
-    return _file_response(recording.stored_name, recording.media_type,
-                          recording.original_name, as_attachment=False)
+    return storage.send_stored(recording.stored_name, recording.media_type,
+                               recording.original_name, as_attachment=False)

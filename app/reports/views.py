@@ -3,7 +3,6 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import send_file
 from flask import url_for
 from flask_babel import _
 from flask_babel import force_locale
@@ -54,15 +53,20 @@ def _builder(event, *, language, sections_form=None, status=200):
         texts = (report.texts or {}).get(language) or {}
         sections_form = SectionsForm(data={**texts,
                                            "seen": services.fingerprint(report, language)})
-    downloads_form = DownloadsForm(data={"resources": [str(r.id) for r in report.downloads]})
-    downloads_form.resources.choices = as_choices(
-        (str(resource.id), resource.title) for resource in services.library_choices())
+    downloads_form = _downloads_form(data={"resources": [str(r.id) for r in report.downloads]})
     check = services.check_report(report)
     return render_template(
         "reports/builder.html", event=event, report=report, language=language,
         languages=platform_languages(), sections=SECTIONS, form=sections_form,
         downloads_form=downloads_form, check=check, highlighted=services.highlighted,
         acknowledge_form=AcknowledgeForm(), action_form=EmptyForm()), status
+
+
+def _downloads_form(**kwargs) -> DownloadsForm:
+    form = DownloadsForm(**kwargs)
+    form.resources.choices = as_choices(
+        (str(resource.id), resource.title) for resource in services.library_choices())
+    return form
 
 
 @bp.route("/events/<int:event_id>/report/builder", methods=["GET", "POST"])
@@ -88,27 +92,33 @@ def builder(event_id):
                             _anchor="check"))
 
 
-def _action(event, change, done_message):
-    """A button of the builder: the change, or the refusal at the top of the builder."""
-    form = EmptyForm()
+def _builder_post(event_id, form, change, said, *, invalid: str | None = None,
+                  anchor: str | None = None):
+    """A form of the builder other than its sections (a button, a flag acknowledged, the
+    key downloads): ``change(event)`` applied, then the builder saying ``said(result)``. A
+    form not filled as asked: ``invalid`` at the top of the builder (a bare button: 400); a
+    refusal: its reason at the top, the change undone."""
+    event = visible_event_or_404(event_id, current_user)
     language = _language(request.args.get("lang"), event.language)
     if not form.validate_on_submit():
-        abort(400)
+        if invalid is None:
+            abort(400)
+        flash(invalid, "error")
+        return _builder(event, language=language, status=400)
     try:
-        result = change()
+        result = change(event)
     except services.ReportError as error:
         flash_refusal(error)
         return _builder(event, language=language, status=error.status)
     db.session.commit()
-    flash(done_message(result), "success")
-    return redirect(url_for("reports.builder", event_id=event.id, lang=language))
+    flash(said(result), "success")
+    return redirect(url_for("reports.builder", event_id=event.id, lang=language,
+                            _anchor=anchor))
 
 
 @bp.route("/events/<int:event_id>/report/draft", methods=["POST"])
 @organiser_required
 def draft(event_id):
-    event = visible_event_or_404(event_id, current_user)
-
     def said(filled):
         if not filled:
             return _("Nothing to fill: every section the agenda could fill already has text.")
@@ -116,65 +126,44 @@ def draft(event_id):
                  "they were.", sections=", ".join(f"{section_label(s)} ({lang})"
                                                   for lang, s in filled))
 
-    return _action(event, lambda: services.draft_from_agenda(event), said)
+    return _builder_post(event_id, EmptyForm(), services.draft_from_agenda, said)
 
 
 @bp.route("/events/<int:event_id>/report/publish", methods=["POST"])
 @organiser_required
 def publish(event_id):
-    event = visible_event_or_404(event_id, current_user)
-    return _action(event, lambda: services.publish(event),
-                   lambda _report: _("Published: anyone can now read the report."))
+    return _builder_post(event_id, EmptyForm(), services.publish,
+                         lambda _report: _("Published: anyone can now read the report."))
 
 
 @bp.route("/events/<int:event_id>/report/unpublish", methods=["POST"])
 @organiser_required
 def unpublish(event_id):
-    event = visible_event_or_404(event_id, current_user)
-    return _action(event, lambda: services.unpublish(event),
-                   lambda _report: _("The report is a draft again: the public page is gone."))
+    return _builder_post(
+        event_id, EmptyForm(), services.unpublish,
+        lambda _report: _("The report is a draft again: the public page is gone."))
 
 
 @bp.route("/events/<int:event_id>/report/acknowledge", methods=["POST"])
 @organiser_required
 def acknowledge(event_id):
-    event = visible_event_or_404(event_id, current_user)
     form = AcknowledgeForm()
-    language = _language(request.args.get("lang"), event.language)
-    if not form.validate_on_submit():
-        flash(_("Choose a flag to acknowledge."), "error")
-        return _builder(event, language=language, status=400)
-    try:
-        services.acknowledge(event, form.words.data, current_user)
-    except services.ReportError as error:
-        flash_refusal(error)
-        return _builder(event, language=language, status=error.status)
-    db.session.commit()
-    flash(_("Recorded: “%(words)s” may stand in this report.", words=form.words.data),
-          "success")
-    return redirect(url_for("reports.builder", event_id=event.id, lang=language,
-                            _anchor="check"))
+    return _builder_post(
+        event_id, form, lambda event: services.acknowledge(event, form.words.data, current_user),
+        lambda _flag: _("Recorded: “%(words)s” may stand in this report.",
+                        words=form.words.data),
+        invalid=_("Choose a flag to acknowledge."), anchor="check")
 
 
 @bp.route("/events/<int:event_id>/report/downloads", methods=["POST"])
 @organiser_required
 def downloads(event_id):
-    event = visible_event_or_404(event_id, current_user)
-    language = _language(request.args.get("lang"), event.language)
-    form = DownloadsForm()
-    form.resources.choices = as_choices(
-        (str(resource.id), resource.title) for resource in services.library_choices())
-    if not form.validate_on_submit():
-        flash(_("Choose resources from the library's list."), "error")
-        return _builder(event, language=language, status=400)
-    try:
-        services.set_downloads(event, [int(value) for value in form.resources.data or []])
-    except services.ReportError as error:
-        flash_refusal(error)
-        return _builder(event, language=language, status=error.status)
-    db.session.commit()
-    flash(_("Key downloads saved."), "success")
-    return redirect(url_for("reports.builder", event_id=event.id, lang=language))
+    form = _downloads_form()
+    return _builder_post(
+        event_id, form, lambda event: services.set_downloads(
+            event, [int(value) for value in form.resources.data or []]),
+        lambda _report: _("Key downloads saved."),
+        invalid=_("Choose resources from the library's list."))
 
 
 # --- what anyone may read ------------------------------------------------------------------
@@ -230,13 +219,8 @@ def key_download(event_id, resource_id):
     resource = services.public_download(event_id, resource_id)
     if resource is None:
         abort(404)
-    path = storage.path_for(resource.stored_name)
-    if not path.is_file():
-        abort(404, description=_("The file is missing. Please tell the organisers."))
-    response = send_file(path, mimetype=resource.media_type, as_attachment=True,
-                         download_name=resource.original_name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return storage.send_stored(resource.stored_name, resource.media_type,
+                               resource.original_name, private=False)
 
 
 @bp.route("/platform")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
+from app.core.models import AnsweredOnce
 from app.core.models import str_enum
 from app.events.models import Event
 from app.extensions import db
@@ -79,15 +80,13 @@ class SurveyQuestion(db.Model):
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
 
 
-class SurveyRespondent(db.Model):
-    """Who has answered a survey: one row each, so nobody answers twice."""
+class SurveyRespondent(AnsweredOnce, db.Model):
+    """Who has answered a survey."""
 
     __tablename__ = "survey_respondents"
 
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"),
                                            primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
-                                         primary_key=True)
 
 
 class SurveyAnswer(db.Model):

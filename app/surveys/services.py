@@ -139,22 +139,24 @@ def _lock_event(event: Event) -> None:
 
 def create_survey(event: Event, texts: dict[str, dict[str, str]]) -> Survey:
     survey = Survey(event=event, status=SurveyStatus.DRAFT, translations={})
-    _set_texts(survey, texts, ("title",), event.language)
-    if not survey.title:
-        raise SurveyError(_("Give the survey a title in the event's language."),
-                          field=f"title-{event.language}")
+    _set_title(survey, texts, event.language)
     db.session.add(survey)
     db.session.flush()
     return survey
 
 
 def rename_survey(survey: Survey, texts: dict[str, dict[str, str]]) -> Survey:
-    _set_texts(survey, texts, ("title",), survey.event.language)
-    if not survey.title:
-        raise SurveyError(_("Give the survey a title in the event's language."),
-                          field=f"title-{survey.event.language}")
+    _set_title(survey, texts, survey.event.language)
     db.session.flush()
     return survey
+
+
+def _set_title(survey: Survey, texts: dict[str, dict[str, str]], original: str) -> None:
+    """The title in every language given; one in the event's language is required."""
+    _set_texts(survey, texts, ("title",), original)
+    if not survey.title:
+        raise SurveyError(_("Give the survey a title in the event's language."),
+                          field=f"title-{original}")
 
 
 def has_answers(survey: Survey) -> bool:

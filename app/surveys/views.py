@@ -52,6 +52,30 @@ def _builder(survey):
     return redirect(url_for("surveys.build", event_id=survey.event_id, survey_id=survey.id))
 
 
+def _then_builder(said: str, survey: Survey | None = None):
+    """``done`` of a builder's form: ``said``, then the builder of ``survey`` (by default
+    of the survey the change returned: a new one has no page before)."""
+    def done(result):
+        flash(said, "success")
+        return _builder(survey or result)
+
+    return done
+
+
+def _button(survey, change, said: str):
+    """A one-button change of the builder (move, remove, open, close): ``said``, or the
+    refusal at the top (undone); the builder again either way."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        change()
+    except services.SurveyError as error:
+        flash_refusal(error)
+    else:
+        flash(said, "success")
+    return _builder(survey)
+
+
 @bp.route("/events/<int:event_id>/surveys", methods=["GET", "POST"])
 @organiser_required
 def index(event_id):
@@ -62,12 +86,9 @@ def index(event_id):
         return render_template("surveys/index.html", event=event, form=form,
                                entries=services.event_surveys(event)), status
 
-    def done(survey):
-        flash(_("Survey created. Now add its questions."), "success")
-        return _builder(survey)
-
     return submit_form(form, lambda: services.create_survey(
-        event, forms.texts_given(form, event, ("title",))), show=show, done=done)
+        event, forms.texts_given(form, event, ("title",))), show=show,
+        done=_then_builder(_("Survey created. Now add its questions.")))
 
 
 @bp.route("/events/<int:event_id>/surveys/<int:survey_id>", methods=["GET", "POST"])
@@ -81,12 +102,9 @@ def build(event_id, survey_id):
                                button=EmptyForm(), answered=services.has_answers(survey),
                                respondents=services.respondents(survey)), status
 
-    def done(_survey):
-        flash(_("Saved."), "success")
-        return _builder(survey)
-
     return submit_form(form, lambda: services.rename_survey(
-        survey, forms.texts_given(form, event, ("title",))), show=show, done=done)
+        survey, forms.texts_given(form, event, ("title",))), show=show,
+        done=_then_builder(_("Saved."), survey))
 
 
 def _question_page(event, survey, question):
@@ -105,11 +123,8 @@ def _question_page(event, survey, question):
             return services.add_question(survey, data)
         return services.update_question(question, data)
 
-    def done(_question):
-        flash(_("Question saved."), "success")
-        return _builder(survey)
-
-    return submit_form(form, change, show=show, done=done)
+    return submit_form(form, change, show=show,
+                       done=_then_builder(_("Question saved."), survey))
 
 
 @bp.route("/events/<int:event_id>/surveys/<int:survey_id>/questions/new",
@@ -134,18 +149,11 @@ def edit_question(event_id, survey_id, question_id):
 def change_question(event_id, survey_id, question_id, move):
     _event, survey = _survey(event_id, survey_id)
     question = _question(survey, question_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        if move == "remove":
-            services.remove_question(question)
-        else:
-            services.move_question(question, up=move == "up")
-    except services.SurveyError as error:
-        flash_refusal(error)
-    else:
-        flash(_("Question removed.") if move == "remove" else _("Saved."), "success")
-    return _builder(survey)
+    if move == "remove":
+        return _button(survey, lambda: services.remove_question(question),
+                       _("Question removed."))
+    return _button(survey, lambda: services.move_question(question, up=move == "up"),
+                   _("Saved."))
 
 
 @bp.route("/events/<int:event_id>/surveys/<int:survey_id>/<any(open, close):change>",
@@ -153,17 +161,12 @@ def change_question(event_id, survey_id, question_id, move):
 @organiser_required
 def set_status(event_id, survey_id, change):
     _event, survey = _survey(event_id, survey_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        services.set_status(survey, SurveyStatus.OPEN if change == "open"
-                            else SurveyStatus.CLOSED)
-    except services.SurveyError as error:
-        flash_refusal(error)
-    else:
-        flash(_("The survey is open: confirmed participants can answer it on the event "
-                "page.") if change == "open" else _("The survey is closed."), "success")
-    return _builder(survey)
+    if change == "open":
+        return _button(survey, lambda: services.set_status(survey, SurveyStatus.OPEN),
+                       _("The survey is open: confirmed participants can answer it on the "
+                         "event page."))
+    return _button(survey, lambda: services.set_status(survey, SurveyStatus.CLOSED),
+                   _("The survey is closed."))
 
 
 @bp.route("/events/<int:event_id>/surveys/<int:survey_id>/preview")

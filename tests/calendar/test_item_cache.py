@@ -13,11 +13,9 @@ from datetime import timedelta
 import icalendar
 import pytest
 from flask_babel import force_locale
-from flask_migrate import upgrade
 from sqlalchemy import func
 from sqlalchemy import select
 
-from app import create_app
 from app.calendar import itemcache
 from app.calendar import services
 from app.calendar.ical import CalendarItem
@@ -30,9 +28,6 @@ from app.events.models import SessionStatus
 from app.events.translations import set_translations
 from app.extensions import db
 from app.registrations import services as registrations
-from tests import live
-from tests.fixtures.database import make_test_config
-from tests.fixtures.database import seed_countries
 
 NOW = datetime(2027, 3, 1, tzinfo=UTC)
 FIRST = datetime(2027, 4, 6, 3, tzinfo=UTC)
@@ -284,22 +279,6 @@ def test_the_cleanup_command_says_what_it_removed(app, db_session):
 
 
 # --- two hosts filling the same items at once --------------------------------------------------
-
-@pytest.fixture(scope="module")
-def race_app(database, tmp_path_factory):
-    """An app on a database of its own: the threads' commits are real and seen by each other."""
-    kind, url = database
-    own = live.fresh_database(kind, url, tmp_path_factory.mktemp("feedcache"), "feedcache")
-    application = create_app(make_test_config(own))
-    with application.app_context():
-        upgrade()
-        seed_countries()
-    yield application
-    with application.app_context():
-        db.engine.dispose()
-    if kind == "postgresql":
-        live.drop_database(url, own)
-
 
 def test_two_workers_filling_the_same_items_at_once_both_succeed(race_app):
     items = [CalendarItem(uid=f"race-{n}@roundtable", sequence=n % 3, summary=f"Meeting {n}",

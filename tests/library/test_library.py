@@ -137,6 +137,7 @@ def test_upload_list_download_and_delete(client, participant, library_dir):
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert "Screening_Toolkit.pdf" in download.headers["Content-Disposition"]
     assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Cache-Control"] == "private, no-store"
     assert download.mimetype == "application/pdf"
     assert client.post(f"/library/{resource.id}/delete").status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Resource)) == 0

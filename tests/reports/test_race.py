@@ -19,10 +19,9 @@ from app.reports import services
 from tests.test_races import REPEAT
 from tests.test_races import _person
 from tests.test_races import both_at_once
-from tests.test_races import race_app  # noqa: F401  (the fixture)
 
 
-def test_publishing_racing_a_save_that_names_an_attendee_never_publishes_a_name(race_app):  # noqa: F811
+def test_publishing_racing_a_save_that_names_an_attendee_never_publishes_a_name(race_app):
     for _ in range(REPEAT):
         with race_app.app_context():
             person = _person()

@@ -144,6 +144,10 @@ def test_key_downloads_only_through_a_published_report(client, app, meeting, org
     assert f'href="{url}"' in _text(client.get(f"/reports/{meeting.id}"))
     download = client.get(url)
     assert download.status_code == 200 and download.data == b"%PDF-1.4 toolkit"
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    # Public, so not marked private; revalidated on every use all the same.
+    assert download.headers["Cache-Control"] == "no-cache, max-age=0"
     assert client.get(f"/reports/{meeting.id}/downloads/{other.id}").status_code == 404
     # The library itself stays for members.
     assert client.get(f"/library/{toolkit.id}/download").status_code == 302
@@ -196,6 +200,35 @@ def test_an_acknowledged_flag_lets_the_report_publish(client, meeting, attendee,
     assert client.post(f"/events/{meeting.id}/report/publish").status_code == 302
     refused = client.post(f"/events/{meeting.id}/report/acknowledge", data={"words": "Nobody"})
     assert refused.status_code == 400
+
+
+def test_the_builders_forms_say_what_is_wrong_at_the_top_or_what_was_done(
+        client, meeting, organiser, tmp_path, monkeypatch, app):
+    monkeypatch.setitem(app.config, "LIBRARY_DIR", str(tmp_path))
+    toolkit = add_resource(ResourceInput(title="Toolkit", kind=ResourceKind.TOOLKIT,
+                                         filename="toolkit.pdf",
+                                         stream=io.BytesIO(b"%PDF-1.4 toolkit")), organiser)
+    db.session.commit()
+    login_as(client, organiser)
+    builder = f"/events/{meeting.id}/report/builder?lang=en"
+    unfilled = client.post(f"/events/{meeting.id}/report/acknowledge?lang=en", data={})
+    assert unfilled.status_code == 400
+    assert "Choose a flag to acknowledge." in _text(unfilled)
+    unlisted = client.post(f"/events/{meeting.id}/report/downloads?lang=en",
+                           data={"resources": ["999999"]})
+    assert unlisted.status_code == 400
+    assert "Choose resources from the library&#39;s list." in _text(unlisted)
+    saved = client.post(f"/events/{meeting.id}/report/downloads?lang=en",
+                        data={"resources": [str(toolkit.id)]})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(builder)
+    assert "Key downloads saved." in _text(client.get(builder))
+    assert [r.id for r in _report(meeting).downloads] == [toolkit.id]
+    acknowledged = client.post(f"/events/{meeting.id}/report/acknowledge?lang=en",
+                               data={"words": "Nobody"})
+    assert acknowledged.status_code == 400  # not flagged: refused, said at the top
+    refused = client.post(f"/events/{meeting.id}/report/publish?lang=th")
+    assert refused.status_code == 400  # a refusal: its reason at the top of the builder
+    assert "Write the overview before publishing." in _text(refused)
 
 
 def test_a_stale_save_is_refused_with_the_typed_text_kept(client, meeting, organiser):

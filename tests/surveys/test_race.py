@@ -16,12 +16,11 @@ from tests.test_races import _consent
 from tests.test_races import _event
 from tests.test_races import _person
 from tests.test_races import both_at_once
-from tests.test_races import race_app  # noqa: F401  (the fixture)
 
 REPEAT = 10
 
 
-def test_one_persons_two_tabs_give_one_answer(race_app):  # noqa: F811
+def test_one_persons_two_tabs_give_one_answer(race_app):
     for _ in range(REPEAT):
         with race_app.app_context():
             person = _person()
