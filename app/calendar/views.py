@@ -58,11 +58,20 @@ def session(event_id, session_id):
 
 def _not_found():
     # Unknown, revoked or guessed tokens all look alike, and guessing is throttled.
+    _end_the_read()
     if over_limit(f"feed-miss:{request.remote_addr}", MISSES_PER_HOUR, services.HOUR):
         db.session.commit()
         abort(429)
     db.session.commit()
     abort(404)
+
+
+def _end_the_read() -> None:
+    """End the transaction the stamp was read in before counting the request: on SQLite a
+    transaction that read and then writes is refused at once ("database is locked", a 503)
+    if another process wrote in between, while one that starts with its write waits its
+    turn. A feed polled while people register is exactly that."""
+    db.session.commit()
 
 
 @bp.route("/calendar/<token>.ics")
@@ -78,6 +87,7 @@ def feed(token):
             and changed.replace(microsecond=0) <= request.if_modified_since):
         response = make_response("", 304)
     else:
+        _end_the_read()
         if over_limit(f"feed:{user_id}", FEED_RENDERS_PER_HOUR, services.HOUR):
             db.session.commit()
             abort(429)
