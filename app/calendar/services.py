@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.auth.signals import account_deactivated
@@ -321,7 +321,7 @@ def organised_items(user: User, since: datetime) -> list[tuple[int, CalendarItem
     sessions = db.session.scalars(
         select(EventSession).join(Event, Event.id == EventSession.event_id)
         .where(Event.status.in_([EventStatus.OPEN, EventStatus.CLOSED]))
-        .options(joinedload(EventSession.event)).order_by(EventSession.start_dt)).all()
+        .options(selectinload(EventSession.event)).order_by(EventSession.start_dt)).all()
     return [(ORGANISING_RANK, session_item(session, may_join=True)) for session in sessions
             if not (session.status == SessionStatus.CANCELLED and session.updated_dt < since)]
 

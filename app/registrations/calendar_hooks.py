@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.calendar.ical import Attendee
@@ -71,9 +72,11 @@ def registered_items(user: User, since: datetime) -> list[tuple[int, CalendarIte
             or_(Registration.status.in_(ACTIVE), Registration.updated_dt >= since)))}
     if not registrations:
         return []
+    # The events in a statement of their own: joined, every session's row would carry (and
+    # the driver decode) its event's columns again, JSON included.
     sessions = db.session.scalars(
         select(EventSession).where(EventSession.event_id.in_(registrations))
-        .options(joinedload(EventSession.event)).order_by(EventSession.start_dt)).all()
+        .options(selectinload(EventSession.event)).order_by(EventSession.start_dt)).all()
     places = set(db.session.scalars(
         select(SessionPlace.session_id).join(Registration).where(
             Registration.user_id == user.id, SessionPlace.status == RegistrationStatus.CONFIRMED)))
