@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from datetime import timedelta
 from functools import lru_cache
+from functools import partial
 
 from flask import current_app
 from flask import render_template
@@ -259,7 +260,8 @@ def delivered_sequences(user_id: int) -> dict[str, int]:
                                    .where(CalendarDelivery.user_id == user_id)).all())
 
 
-def feed_calendar(user: User, changed: datetime | None = None) -> bytes:
+def feed_calendar(user: User, changed: datetime | None = None, *,
+                  later: Callable[[Callable[[], None]], None] | None = None) -> bytes:
     """Everything a person is registered for, interpreting, organising or a member of;
     cancellations stay 30 days; in the person's language, whoever fetches it.
 
@@ -270,7 +272,9 @@ def feed_calendar(user: User, changed: datetime | None = None) -> bytes:
     Items are serialised once per change and kept (``itemcache``); given the feed's last
     change (``changed``), the list of its items is kept too, and a feed unchanged since is
     assembled from the two without asking any feature. What is kept is written in a
-    transaction of its own after the reads (``itemcache.keep``); the caller commits it."""
+    transaction of its own after the reads (``itemcache.keep``), at once (the caller
+    commits it) or handed to ``later`` (the feed view: after the response, so a first
+    fetch does not wait for its items to be stored)."""
     with force_locale(user.formatting_locale):
         # The feed's name shows wherever the calendar app is shown: the pseudonym, if set.
         name = _("Roundtable: %(name)s", name=user.public_name)
@@ -287,7 +291,11 @@ def feed_calendar(user: User, changed: datetime | None = None) -> bytes:
         index = None
         if validity is not None and not any(item.attendees for item in items):
             index = itemcache.FeedIndex(user.id, changed, validity, head, serialised.keys)
-        itemcache.keep(serialised.fresh, index)
+        keeping = partial(itemcache.keep, serialised.fresh, index)
+        if later is None:
+            keeping()
+        else:
+            later(keeping)
         return assemble(head, serialised.vevents)
 
 

@@ -15,6 +15,7 @@ from app.calendar.blueprint import bp
 from app.core.access import secret_link
 from app.core.access import signed_in
 from app.core.compression import keeps_secret
+from app.core.db import after_the_response
 from app.core.forms import EmptyForm
 from app.core.ratelimit import over_limit
 from app.core.web import absolute_url
@@ -93,8 +94,10 @@ def feed(token):
             abort(429)
         db.session.commit()
         user = db.session.get(User, user_id)
-        response = _ics(services.feed_calendar(user, changed), "roundtable.ics")
-        db.session.commit()  # the items serialised for the first time, kept for every feed
+        # The items serialised for the first time are kept for every feed once this one
+        # has gone out.
+        response = _ics(services.feed_calendar(user, changed, later=after_the_response),
+                        "roundtable.ics")
         response.headers["Content-Disposition"] = 'inline; filename="roundtable.ics"'
     response.set_etag(etag)
     response.last_modified = changed

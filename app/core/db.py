@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import click
+from flask import Flask
+from flask import after_this_request
+from flask import current_app
 from flask import has_request_context
 from flask import request
 from sqlalchemy import event
@@ -82,3 +88,28 @@ def finish_unit_of_work(response):
     else:
         db.session.rollback()
     return response
+
+
+def after_the_response(work: Callable[[], None]) -> None:
+    """Run ``work`` once the response has been sent, in a transaction of its own, committed
+    (rolled back and logged if it fails): for writes the reader should not wait for, where
+    losing them costs only time (filling a cache the next request would fill anyway).
+
+    The server runs it when it closes the response, after the last byte went out; the
+    worker is busy meanwhile, the person is not."""
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def _when_sent(response):
+        response.call_on_close(partial(_run_after_the_response, app, work))
+        return response
+
+
+def _run_after_the_response(app: Flask, work: Callable[[], None]) -> None:
+    with app.app_context():
+        try:
+            work()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            app.logger.exception("work after the response failed")
