@@ -66,8 +66,10 @@ def create_app(config_class=None) -> Flask:
             begin_read_only_request()
 
     app.after_request(finish_unit_of_work)
-    register_blueprints(app)
-    register_commands(app)
+    plug_in_features(app)
+    from app.demo import seed_demo_command
+
+    app.cli.add_command(seed_demo_command)  # the demo seeds every feature, and is none of them
     from app.core.templating import init_templating
 
     init_templating(app)
@@ -79,7 +81,9 @@ def create_app(config_class=None) -> Flask:
     return app
 
 
-def register_blueprints(app: Flask) -> None:
+def plug_in_features(app: Flask) -> None:
+    """Each feature plugs in what its ``FEATURE`` declares, in this order: the order in which
+    blueprints look for a template, and the periodic jobs run."""
     from app import attendance
     from app import auth
     from app import bilaterals
@@ -106,26 +110,4 @@ def register_blueprints(app: Flask) -> None:
     for feature in (core, auth, notices, events, holidays, registrations, calendar, interpretation,
                     planning, bilaterals, workinggroups, topics, feedback, attendance, library,
                     printing, privacy, delegations, programme, reports, statistics, surveys):
-        feature.init_app(app)
-
-
-def register_commands(app: Flask) -> None:
-    from app.auth.cli import create_organiser_command
-    from app.core.jobs import jobs_command
-    from app.core.jobs import periodic
-    from app.core.mail import send_outbox
-    from app.core.mail import send_outbox_command
-    from app.demo import seed_demo_command
-    from app.interpretation.cli import assign_interpreters_command
-    from app.privacy.services import purge_command
-    from app.privacy.services import purge_job
-    from app.registrations.calendar_hooks import send_reminders
-    from app.registrations.cli import send_reminders_command
-
-    for command in (send_outbox_command, create_organiser_command, seed_demo_command,
-                    send_reminders_command, assign_interpreters_command, jobs_command,
-                    purge_command):
-        app.cli.add_command(command)
-    periodic("outbox", "OUTBOX_EVERY_SECONDS", send_outbox)
-    periodic("reminders", "REMINDERS_EVERY_SECONDS", send_reminders)
-    periodic("personal data", "PERSONAL_DATA_PURGE_EVERY_SECONDS", purge_job)
+        feature.FEATURE.plug_into(app)

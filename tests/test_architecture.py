@@ -120,6 +120,15 @@ def test_importing_models_and_services_loads_no_views(feature):
     assert loaded == "[]", f"importing {modules} loaded views: {loaded}"
 
 
+
+def test_every_feature_package_declares_what_it_plugs_in_and_is_plugged_in(app):
+    """A package the app factory left out would serve no page: each declares a ``FEATURE``
+    of its own, and the app has the blueprint of each (named as its package)."""
+    import importlib
+
+    for feature in FEATURES:
+        assert importlib.import_module(f"app.{feature}").FEATURE.package == f"app.{feature}"
+    assert sorted(app.blueprints) == FEATURES
 def test_a_template_name_taken_twice_is_refused(app):
     from app.core.registry import RegistryCollision
     from app.core.templating import add_template_globals

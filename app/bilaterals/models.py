@@ -13,6 +13,7 @@ from sqlalchemy.orm import relationship
 
 from app.auth.models import User
 from app.core.models import Completable
+from app.core.models import one_per_person
 from app.core.models import str_enum
 from app.core.time import UTCDateTime
 from app.core.time import now_utc
@@ -94,13 +95,8 @@ class BilateralCall(db.Model):
         return self.status == CallStatus.OPEN
 
 
-class CallInvitee(db.Model):
+class CallInvitee(one_per_person("call", "bilateral_calls"), db.Model):
     __tablename__ = "call_invitees"
-    __table_args__ = (sa.UniqueConstraint("call_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("bilateral_calls.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
 
     call: Mapped[BilateralCall] = relationship(back_populates="invitees")
     user: Mapped[User] = relationship()
@@ -127,13 +123,9 @@ class CandidateSlot(db.Model):
                                                  cascade="all, delete-orphan")
 
 
-class SlotVote(db.Model):
+class SlotVote(one_per_person("slot", "candidate_slots", index_person=False), db.Model):
     __tablename__ = "slot_votes"
-    __table_args__ = (sa.UniqueConstraint("slot_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slot_id: Mapped[int] = mapped_column(sa.ForeignKey("candidate_slots.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     answer: Mapped[Answer] = mapped_column(str_enum(Answer))
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 

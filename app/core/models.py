@@ -48,6 +48,25 @@ class AnsweredOnce:
                                          primary_key=True)
 
 
+def one_per_person(parent: str, parent_table: str, *, index_person: bool = True) -> type:
+    """A mixin for a person's row under a parent row (a call's invitee, a working group's
+    member, a topic's vote): at most one per parent and person, the unique constraint being
+    the rule rather than a Python check, and deleted with its parent. It gives the columns
+    ``id``, ``<parent>_id`` (referring to ``parent_table``) and ``user_id`` (indexed where
+    people's own rows are looked up); the model adds its own columns and relationships."""
+    parent_key = f"{parent}_id"
+    first = -1  # before the model's own columns, as the migrations created the tables
+    return type(f"OnePerPersonUnder{parent.title()}", (), {
+        "__annotations__": {"id": Mapped[int], parent_key: Mapped[int], "user_id": Mapped[int]},
+        "__table_args__": (sa.UniqueConstraint(parent_key, "user_id"),),
+        "id": mapped_column(primary_key=True, sort_order=first),
+        parent_key: mapped_column(sa.ForeignKey(f"{parent_table}.id", ondelete="CASCADE"),
+                                  sort_order=first),
+        "user_id": mapped_column(sa.ForeignKey("users.id"), index=index_person,
+                                 sort_order=first),
+    })
+
+
 class Country(db.Model):
     """A participating country; its zones feed the time strips and the slot finder."""
 

@@ -1,7 +1,7 @@
 """What the platform holds about a person, declared by each feature beside its own tables.
 
 Every feature registers one ``Holding`` in ``HOLDINGS`` (in its ``personal_data`` module,
-imported by its ``init_app``): the columns of its tables, each classified, and what to do
+a hook its ``FEATURE`` names): the columns of its tables, each classified, and what to do
 with them:
 
 * ``export(user)``: the person's rows as plain values (their "Your data" download);

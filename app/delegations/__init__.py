@@ -4,10 +4,8 @@ always for their own account's country) see their delegation's registrations and
 invitations and poll answers over to a successor in one step.
 
 It sits above registrations, working groups and bilaterals (it moves their rows). Importing
-its services loads no views: the app factory calls ``init_app``, which registers the routes."""
+its services loads no views: the app factory plugs in what ``FEATURE`` names."""
 
+from app.core.features import Feature
 
-def init_app(app) -> None:
-    from app.delegations.views import bp
-
-    app.register_blueprint(bp)
+FEATURE = Feature(__name__)

@@ -42,6 +42,7 @@ from app.events import labels
 from app.events import pagecache
 from app.events import services
 from app.events import translations
+from app.events import visibility
 from app.events.blueprint import bp
 from app.events.display import session_times
 from app.events.display import strip_zones_for
@@ -68,7 +69,7 @@ def format_event_dates(start, end):
 
 
 @bp.record_once
-def register_label_globals(state):
+def register_template_globals(state):
     # Globals rather than a context processor: imported macros see globals, not the context.
     add_template_globals(
         state.app,
@@ -80,6 +81,7 @@ def register_label_globals(state):
         # marked (``app.events.translations.Shown``); every page that shows what organisers
         # wrote about a meeting goes through it.
         translated=translations.translated,
+        **visibility.template_globals(),
     )
 
 

@@ -2,11 +2,8 @@
 bilateral calls, working groups and meeting dates plan around.
 
 Importing a module of this package (its models, its services) loads no views: the app
-factory calls ``init_app``, which registers the routes."""
+factory plugs in what ``FEATURE`` names."""
 
+from app.core.features import Feature
 
-def init_app(app) -> None:
-    from app.holidays import personal_data  # noqa: F401  (personal-data registry)
-    from app.holidays.views import bp
-
-    app.register_blueprint(bp)
+FEATURE = Feature(__name__, hooks=("personal_data",))

@@ -6,14 +6,8 @@ features add their kinds there and call ``notify`` from their services (this pac
 just above auth, so every feature may call it), or answer a signal that does.
 
 Importing a module of this package (its models, its services) loads no views: the app
-factory calls ``init_app``, which registers the routes."""
+factory plugs in what ``FEATURE`` names."""
 
+from app.core.features import Feature
 
-def init_app(app) -> None:
-    from app.core.templating import add_template_globals
-    from app.notices import personal_data  # noqa: F401  (personal-data registry)
-    from app.notices.services import unread_count_for_page
-    from app.notices.views import bp
-
-    app.register_blueprint(bp)
-    add_template_globals(app, unread_notices=unread_count_for_page)
+FEATURE = Feature(__name__, hooks=("personal_data",))

@@ -11,10 +11,17 @@ from flask_login import current_user
 from app.core.access import signed_in
 from app.core.forms import EmptyForm
 from app.core.i18n import select_timezone
+from app.core.templating import add_template_globals
 from app.core.templating import current_locale
 from app.notices import services
 from app.notices.blueprint import bp
 from app.notices.forms import EmailChoicesForm
+
+
+@bp.record_once
+def register_unread_count_global(state):
+    # The count in every page's header.
+    add_template_globals(state.app, unread_notices=services.unread_count_for_page)
 
 
 def _page(choices_form=None, status=200):

@@ -5,11 +5,8 @@ registrants, organisers and assigned interpreters.
 
 It sits above library and interpretation (it uses the library's resources and storage, and
 asks interpretation who is assigned). Importing its services loads no views: the app factory
-calls ``init_app``, which registers the routes."""
+plugs in what ``FEATURE`` names."""
 
+from app.core.features import Feature
 
-def init_app(app) -> None:
-    from app.programme import personal_data  # noqa: F401  (personal-data registry)
-    from app.programme.views import bp
-
-    app.register_blueprint(bp)
+FEATURE = Feature(__name__, hooks=("personal_data",))

@@ -19,12 +19,10 @@ has. It keeps its own tables, on purpose, rather than being migrated into these:
 standard one first (answered at ``feedback.give``, read at ``feedback.summary``), then the
 built ones (answered and read here).
 
-Importing a module of this package loads no views: the app factory calls ``init_app``.
+Importing a module of this package loads no views: the app factory plugs in what
+``FEATURE`` names.
 """
 
+from app.core.features import Feature
 
-def init_app(app) -> None:
-    from app.surveys import personal_data  # noqa: F401  (personal-data registry)
-    from app.surveys.views import bp
-
-    app.register_blueprint(bp)
+FEATURE = Feature(__name__, hooks=("personal_data",))

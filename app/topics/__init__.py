@@ -1,11 +1,8 @@
 """Topics participants propose and vote on for coming meetings.
 
 Importing a module of this package (its models, its services) loads no views: the app
-factory calls ``init_app``, which registers the routes."""
+factory plugs in what ``FEATURE`` names."""
 
+from app.core.features import Feature
 
-def init_app(app) -> None:
-    from app.topics import personal_data  # noqa: F401  (personal-data registry)
-    from app.topics.views import bp
-
-    app.register_blueprint(bp)
+FEATURE = Feature(__name__, hooks=("personal_data",))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from app.auth.models import User
+from app.core.models import one_per_person
 from app.core.time import UTCDateTime
 from app.core.time import now_utc
 from app.events.models import Event
@@ -37,13 +38,9 @@ class Topic(db.Model):
     session: Mapped[EventSession | None] = relationship()
 
 
-class TopicVote(db.Model):
-    """One vote per topic and person: the unique constraint is the rule, not a Python check."""
+class TopicVote(one_per_person("topic", "topics"), db.Model):
+    """One vote per topic and person."""
 
     __tablename__ = "topic_votes"
-    __table_args__ = (sa.UniqueConstraint("topic_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topics.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import relationship
 
 from app.auth.models import User
 from app.core.models import Completable
+from app.core.models import one_per_person
 from app.core.time import UTCDateTime
 from app.core.time import now_utc
 from app.events.models import new_uid
@@ -50,13 +51,8 @@ class WorkingGroup(db.Model):
         order_by="WorkingGroupException.original_start_dt")
 
 
-class WorkingGroupMember(db.Model):
+class WorkingGroupMember(one_per_person("group", "working_groups"), db.Model):
     __tablename__ = "working_group_members"
-    __table_args__ = (sa.UniqueConstraint("group_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(sa.ForeignKey("working_groups.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
 
     group: Mapped[WorkingGroup] = relationship(back_populates="members")
     user: Mapped[User] = relationship()
