@@ -29,6 +29,7 @@ from app.core.templating import viewer_year
 from app.core.visibility import SMALL_COUNT
 from app.statistics.services import NO_VALUE
 from app.statistics.services import Cell
+from app.statistics.services import Row
 from app.statistics.services import Shown
 from app.statistics.services import Table
 
@@ -123,6 +124,14 @@ def _patterns(uid: str) -> str:
     return "<defs>" + "".join(defs) + "</defs>"
 
 
+def _hidden_in(row: Row) -> int:
+    """How many people the row's hatched "not shown" segment stands for (none where the
+    whole row is a suppressed total, written in words instead)."""
+    if row.total is not None and row.total.suppressed:
+        return 0
+    return sum(cell.value for cell in row.cells.values() if cell.suppressed)
+
+
 def stacked_bars(table: Table, uid: str) -> Chart:
     """The table as one stacked bar per year (see the module's docstring)."""
     title = str(TITLES[table.name])
@@ -132,10 +141,12 @@ def stacked_bars(table: Table, uid: str) -> Chart:
         parts.append(f'<rect x="0" y="{y}" width="16" height="16" fill="url(#{uid}-p{n % 6})"/>'
                      f'<text x="24" y="{y + 14}">{escape(label)}</text>')
         y += LINE
-    not_shown = _("Not shown: fewer than %(num)d, or hidden", num=SMALL_COUNT)
-    parts.append(f'<rect x="0" y="{y}" width="16" height="16" fill="url(#{uid}-hidden)" '
-                 f'stroke="#4a5360"/><text x="24" y="{y + 14}">{escape(not_shown)}</text>')
-    y += LINE + 10
+    if any(_hidden_in(row) for row in table.rows):  # a legend names only what is drawn
+        not_shown = _("Not shown: fewer than %(num)d, or hidden", num=SMALL_COUNT)
+        parts.append(f'<rect x="0" y="{y}" width="16" height="16" fill="url(#{uid}-hidden)" '
+                     f'stroke="#4a5360"/><text x="24" y="{y + 14}">{escape(not_shown)}</text>')
+        y += LINE
+    y += 10
     widest = max((row.total.value for row in table.rows if row.total), default=0) or 1
     scale = (WIDTH - LEFT - RIGHT) / widest
     lines = []
@@ -148,12 +159,11 @@ def stacked_bars(table: Table, uid: str) -> Chart:
             lines.append(f"{year}: {cell_text(total)}")
             y += BAR + GAP
             continue
-        x, hidden, said = LEFT, 0, []
+        x, hidden, said = LEFT, _hidden_in(row), []
         for n, (key, label) in enumerate(series):
             cell = row.cells[key]
             said.append(f"{label} {cell_text(cell)}")
             if cell.suppressed:
-                hidden += cell.value
                 continue
             if cell.value == 0:
                 continue
