@@ -17,10 +17,12 @@ Four client threads then send requests back to back, each one a random pick of:
 - "My programme" for the open event;
 - a sign-in with a demo account's password (the login page, then the form).
 
-Every answer is checked (200 for a page, 302 after a form, 200 or 304 for a feed); anything
-else counts as an error. Each worker's resident memory (``VmRSS`` in /proc) is read once all
-kinds of request have been served once (the start), every 10 seconds (the maximum), and at
-the end. One line goes to stdout (progress to stderr)::
+Every answer is checked (200 for a page, 302 after a form, 200 or 304 for a feed, or 429
+once that person's feed was built more often than its hourly limit: on a fast machine a
+person registers and cancels that often); anything else counts as an error. Each worker's
+resident memory (``VmRSS`` in /proc) is read once all kinds of request have been served
+once (the start), every 10 seconds (the maximum), and at the end. One line goes to stdout
+(progress to stderr)::
 
     soak db=sqlite workers=2 minutes=10 requests=N errors=N rss_start_mb=A/B
       rss_max_mb=A/B rss_end_mb=A/B growth_mb=+a/+b
@@ -57,6 +59,7 @@ sys.path.insert(0, str(ROOT))  # so that `app`, `bench` and `tests` import from 
 
 import sqlalchemy as sa  # noqa: E402
 
+from app.calendar.views import FEED_RENDERS_PER_HOUR  # noqa: E402
 from app.demo import DEMO_PASSWORD  # noqa: E402
 from bench.registration_rush import SECRET_KEY  # noqa: E402
 from bench.registration_rush import free_port  # noqa: E402
@@ -152,6 +155,15 @@ class Client:
             response = self.request("GET", feed, headers={"If-None-Match": etag} if etag else {})
             if response.status == 200:
                 world["etags"][user_id] = response.getheader("ETag")
+            if response.status in (200, 429):
+                with world["lock"]:
+                    world["renders"][user_id] += 1
+                    asked = world["renders"][user_id]
+            if response.status == 429:
+                # The feed's own limit: a person's feed is built at most FEED_RENDERS_PER_HOUR
+                # times an hour (each registration and cancellation changes it). An answer,
+                # not an error, once this person's feed was asked for that often.
+                return asked > FEED_RENDERS_PER_HOUR
             return response.status in (200, 304)
         if kind == "register":
             return self.register_or_cancel(user_id, cookie, token)
@@ -205,6 +217,7 @@ def setup(env: dict, url: str) -> dict:
     sessions = {uid: live.signed_in_session(SECRET_KEY, uid) for uid in rush["user_ids"]}
     return {"people": rush["user_ids"], "sessions": sessions, "tokens": found["tokens"],
             "events": found["events"], "open_event": open_event, "etags": {},
+            "renders": Counter(),
             "lock": threading.Lock(), "busy": set(), "registration_of": registration_of,
             "engine": engine}
 
