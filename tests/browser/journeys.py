@@ -21,6 +21,25 @@ def signed_in(page, base: str, email: str, language: str = "English"):
     return page
 
 
+def _laid_out(page, expression: str):
+    """``expression`` evaluated once the page in view has loaded: right after a click that
+    navigates (a language switch, a form sent) the next document may not have its root
+    element yet, and an evaluation then fails ("reading 'scrollWidth' of null")."""
+    return page.wait_for_function(
+        f"document.readyState === 'complete' && document.documentElement !== null"
+        f" && [{expression}]").json_value()[0]
+
+
+def scroll_width(page) -> int:
+    """The page's laid-out width: wider than the viewport means it scrolls sideways."""
+    return _laid_out(page, "document.documentElement.scrollWidth")
+
+
+def fits_the_width(page) -> bool:
+    """True when the page does not scroll sideways."""
+    return _laid_out(page, "document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def page_locale(page) -> str:
     """The locale the page says it is written in ("en-NZ" -> "en_NZ"): English dates follow
     the reader's country (tests/core/test_i18n.py checks which), so expected text is

@@ -16,6 +16,7 @@ import pytest
 
 from tests.browser.journeys import JAKARTA
 from tests.browser.journeys import open_event
+from tests.browser.journeys import scroll_width
 from tests.browser.journeys import shot
 
 pytestmark = pytest.mark.browser
@@ -143,7 +144,7 @@ def test_tables_are_cards_on_a_phone_with_every_cell_under_its_header(live_serve
         for code, button in LANGUAGES.items():
             page.get_by_role("button", name=button).click()
             page.wait_for_load_state()
-            widths[f"{name} [{code}]"] = page.evaluate("document.documentElement.scrollWidth")
+            widths[f"{name} [{code}]"] = scroll_width(page)
             if page.locator("main table").count():
                 problems += _check_cards(page, f"{name} [{code}]")
             elif name != "outbox":  # every email may well have gone out

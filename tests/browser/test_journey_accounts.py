@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from tests.browser.journeys import flash
 from tests.browser.journeys import path_of
+from tests.browser.journeys import scroll_width
 from tests.browser.journeys import shot
 from tests.fixtures.browser import sign_in
 
@@ -55,7 +56,7 @@ def _new_member(live_server, person, new_page, live_engine, email: str, name: st
 
 
 def _fits_a_phone(page, name: str, database) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = scroll_width(page)
     assert width <= PHONE["width"], f"{name} scrolls sideways at 390 px ({width} px)"
     shot(page, name, database)
 

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests.browser.journeys import JAKARTA
+from tests.browser.journeys import fits_the_width
 from tests.browser.journeys import flash
 from tests.browser.journeys import open_event
 from tests.browser.journeys import shot
@@ -19,7 +20,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}}
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    return fits_the_width(page)
 
 
 def arrived(page) -> int:

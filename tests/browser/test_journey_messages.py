@@ -12,6 +12,7 @@ from babel.support import Translations
 
 from app.core.i18n import language_name
 from tests.browser.journeys import JAKARTA
+from tests.browser.journeys import fits_the_width
 from tests.browser.journeys import flash
 from tests.browser.journeys import open_event
 from tests.browser.journeys import page_locale
@@ -30,7 +31,7 @@ def catalog(language: str):
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    return fits_the_width(page)
 
 
 def test_pre_reading_in_thai_for_the_thai_delegation_in_person(person, live_server, database):

@@ -8,6 +8,7 @@ import pytest
 from babel.support import Translations
 
 from app.workinggroups.demo import DEMO_GROUP
+from tests.browser.journeys import fits_the_width
 from tests.browser.journeys import flash
 from tests.browser.journeys import shot
 from tests.fixtures.browser import ROOT
@@ -28,7 +29,7 @@ def catalog(language: str):
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    return fits_the_width(page)
 
 
 def test_a_notice_from_creation_to_read_in_english_and_thai(person, live_server, database):

@@ -15,6 +15,7 @@ import pytest
 from tests.browser.journeys import JAKARTA
 from tests.browser.journeys import flash
 from tests.browser.journeys import open_event
+from tests.browser.journeys import scroll_width
 from tests.browser.journeys import shot
 
 pytestmark = pytest.mark.browser
@@ -27,7 +28,7 @@ PREPARE = "Briefing, glossary and materials"
 
 
 def _fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert scroll_width(page) <= PHONE["width"]
 
 
 def _in_thai_too(page, name: str, database) -> None:

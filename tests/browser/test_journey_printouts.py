@@ -17,6 +17,7 @@ from app.core.time import fmt_interval
 from tests.browser.journeys import JAKARTA
 from tests.browser.journeys import open_event
 from tests.browser.journeys import page_locale
+from tests.browser.journeys import scroll_width
 from tests.browser.journeys import shot
 from tests.browser.journeys import shown_title
 from tests.fixtures.browser import SCREENSHOTS
@@ -82,7 +83,7 @@ def test_a_thai_participant_prints_the_agenda_and_his_programme(live_server, per
     page.locator("main a[href$='/my-programme']").click()
     assert page.locator("h1").count() == 1
     assert shown_title(page, SITE_VISIT) in page.locator("main").inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert scroll_width(page) <= PHONE["width"]
     shot(page, "printout-programme-th", database)
 
     programme = _read(_download(page, "/my-programme.pdf"), "printout-programme-th-pdf",
@@ -95,6 +96,6 @@ def test_a_thai_participant_prints_the_agenda_and_his_programme(live_server, per
     assert _thai(page, "Small group A") not in programme
 
     page.get_by_role("button", name="English").click()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert scroll_width(page) <= PHONE["width"]
     shot(page, "printout-programme-en", database)
     page.get_by_role("button", name="ไทย").click()  # as the account was

@@ -15,6 +15,7 @@ import secrets
 import pytest
 import sqlalchemy as sa
 
+from tests.browser.journeys import fits_the_width
 from tests.browser.journeys import flash
 from tests.browser.journeys import shot
 from tests.fixtures.browser import sign_in
@@ -47,7 +48,7 @@ def leaver(live_engine):
 
 
 def _fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), \
+    assert fits_the_width(page), \
         f"{page.url} scrolls sideways at 390 px"
 
 

@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from tests.browser.journeys import fits_the_width
 from tests.browser.journeys import flash
 from tests.browser.journeys import open_event
 from tests.browser.journeys import shot
@@ -26,7 +27,7 @@ PEOPLE = ("Sari Participant", "Somchai Participant", "Pita Participant", "Amina 
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    return fits_the_width(page)
 
 
 def test_organiser_checks_and_publishes_a_report_anyone_then_reads(person, new_page,

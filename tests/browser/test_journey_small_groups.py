@@ -8,6 +8,7 @@ import pytest
 from babel.support import Translations
 
 from tests.browser.journeys import JAKARTA
+from tests.browser.journeys import fits_the_width
 from tests.browser.journeys import flash
 from tests.browser.journeys import open_event
 from tests.browser.journeys import shot
@@ -21,7 +22,7 @@ SARI = "Sari Participant"
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    return fits_the_width(page)
 
 
 def test_organiser_previews_applies_and_moves_one_person(person, live_server, database):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.journeys import fits_the_width
 from tests.browser.journeys import shot
 from tests.browser.journeys import signed_in
 
@@ -18,7 +19,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    return fits_the_width(page)
 
 
 def test_organiser_reads_the_history_and_downloads_a_table(person, live_server, database):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from app.core.i18n import language_name
+from tests.browser.journeys import fits_the_width
 from tests.browser.journeys import flash
 from tests.browser.journeys import open_event
 from tests.browser.journeys import page_locale
@@ -21,7 +22,7 @@ TITLE, TITLE_TH = "Site visit follow-up", "ติดตามผลการศ�
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    return fits_the_width(page)
 
 
 def in_thai(page) -> None:

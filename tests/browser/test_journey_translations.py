@@ -10,6 +10,7 @@ import pytest
 
 from app.core.i18n import language_name
 from tests.browser.journeys import JAKARTA
+from tests.browser.journeys import fits_the_width
 from tests.browser.journeys import flash
 from tests.browser.journeys import open_event
 from tests.browser.journeys import page_locale
@@ -24,7 +25,7 @@ UNTRANSLATED = "Country presentations"
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    return fits_the_width(page)
 
 
 def marked_in_english(page, title: str):

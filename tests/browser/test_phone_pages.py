@@ -11,6 +11,7 @@ import pytest
 
 from tests.browser.journeys import JAKARTA
 from tests.browser.journeys import open_event
+from tests.browser.journeys import scroll_width
 from tests.browser.journeys import shot
 
 pytestmark = pytest.mark.browser
@@ -20,7 +21,7 @@ LANGUAGES = {"en": "English", "id": "Bahasa Indonesia", "ms": "Bahasa Melayu", "
 
 
 def _page_width(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
+    return scroll_width(page)
 
 
 def _in_every_language(page, name: str, database) -> dict[str, int]:

@@ -19,6 +19,7 @@ from app.core.time import zone_label
 from tests.browser.journeys import JAKARTA
 from tests.browser.journeys import open_event
 from tests.browser.journeys import page_locale
+from tests.browser.journeys import scroll_width
 from tests.browser.journeys import shot
 from tests.browser.journeys import shown_title
 from tests.browser.journeys import zone_shown
@@ -78,7 +79,7 @@ def test_a_thai_reader_chooses_buddhist_years_on_a_phone(live_server, person, li
         assert buddhist != gregorian
         assert buddhist in entry.inner_text()
         assert entry.locator(".year").inner_text() == fmt_year(start, "th", True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert scroll_width(page) <= PHONE["width"]
         shot(page, "zones-timeline-390-th-buddhist", database)
         page.locator(".viewer-zone a").click()
         shot(page, "zones-preferences-390-th", database)
@@ -88,7 +89,7 @@ def test_a_thai_reader_chooses_buddhist_years_on_a_phone(live_server, person, li
         assert buddhist in facts
         midday = localize(datetime.combine(start, time(12)), "Asia/Jakarta")
         assert zone_label("Asia/Jakarta", "th", midday) in facts
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert scroll_width(page) <= PHONE["width"]
         shot(page, "zones-event-390-th", database)
 
         # The same account reading English: the choice is for Thai dates only.
@@ -100,7 +101,7 @@ def test_a_thai_reader_chooses_buddhist_years_on_a_phone(live_server, person, li
         page.locator(".viewer-zone a").click()
         shot(page, "zones-preferences-390-en", database)
         open_event(page, live_server, JAKARTA)
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert scroll_width(page) <= PHONE["width"]
         shot(page, "zones-event-390-en", database)
     finally:
         # Leave the demo account as other journeys expect it: Gregorian years, in Thai.
