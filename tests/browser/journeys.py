@@ -7,6 +7,8 @@ from datetime import date
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from playwright.sync_api import expect
+
 from tests.fixtures.browser import screenshot
 from tests.fixtures.browser import sign_in
 
@@ -22,12 +24,13 @@ def signed_in(page, base: str, email: str, language: str = "English"):
 
 
 def _laid_out(page, expression: str):
-    """``expression`` evaluated once the page in view has loaded: right after a click that
-    navigates (a language switch, a form sent) the next document may not have its root
-    element yet, and an evaluation then fails ("reading 'scrollWidth' of null")."""
-    return page.wait_for_function(
-        f"document.readyState === 'complete' && document.documentElement !== null"
-        f" && [{expression}]").json_value()[0]
+    """``expression`` evaluated once the page in view has loaded. A click that navigates (a
+    language switch, a form sent) returns once the next document is committed, before it is
+    parsed: an evaluation then may find no root element ("reading 'scrollWidth' of null").
+    Not ``wait_for_function``: its polling evaluates a string, which the app's Content
+    Security Policy (no 'unsafe-eval') rightly refuses."""
+    page.wait_for_load_state()
+    return page.evaluate(expression)
 
 
 def scroll_width(page) -> int:
@@ -128,7 +131,7 @@ def add_session(page, title: str, day: date, start: str, end: str, *, kind: str 
     form.get_by_role("button", name="Save session").click()
     if expect_saved:
         assert "Session saved." in flash(page), page.locator("main").inner_text()[:500]
-        assert page.get_by_role("link", name=title, exact=True).count() == 1
+        expect(page.get_by_role("link", name=title, exact=True)).to_have_count(1)
 
 
 def path_of(url: str) -> str:

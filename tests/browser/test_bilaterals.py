@@ -2,6 +2,7 @@
 own timezone and language, then the organiser picks a slot and the call is scheduled."""
 
 import pytest
+from playwright.sync_api import expect
 
 from app.bilaterals.demo import DEMO_TOPIC
 from tests.browser.journeys import zone_shown
@@ -34,7 +35,7 @@ def test_poll_from_both_sides_then_the_organiser_schedules(live_server, browser,
     _answer_all(thai, "yes", "no")
     screenshot(thai, f"bilateral-poll-th-{database[0]}")
     thai.locator("form.poll [type=submit]").click()
-    assert thai.locator(".flash").count() == 1
+    expect(thai.locator(".flash")).to_have_count(1)
     assert thai.locator("fieldset.slot").first.locator("input[value=yes]").is_checked()
 
     kiwi = browser.new_context(locale="en-NZ").new_page()
@@ -67,5 +68,5 @@ def test_poll_from_both_sides_then_the_organiser_schedules(live_server, browser,
     screenshot(organiser, f"bilateral-scheduled-{database[0]}")
 
     _open_call(kiwi, live_server)
-    assert kiwi.locator("fieldset.slot").count() == 0  # the poll is closed
+    expect(kiwi.locator("fieldset.slot")).to_have_count(0)  # the poll is closed
     assert "Scheduled" in kiwi.content()

@@ -8,6 +8,7 @@ from datetime import datetime
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from app.holidays.services import DEFAULT_BLOCKS
 from tests.browser.journeys import invite_only
@@ -57,8 +58,8 @@ def test_an_indonesia_thailand_call_avoids_lunch_and_friday_prayers(live_server,
     assert re.search(r"/bilaterals/\d+$", page.url), page.url
 
     times = page.locator("table.tally time")
-    assert page.locator("table.tally tbody tr").count() == 8
-    assert times.count() == 16  # Jakarta and Bangkok for each slot
+    expect(page.locator("table.tally tbody tr")).to_have_count(8)
+    expect(times).to_have_count(16)  # Jakarta and Bangkok for each slot
     for value in times.evaluate_all("nodes => nodes.map(n => n.getAttribute('datetime'))"):
         local = datetime.fromisoformat(value)  # the wall clock of that side
         assert not overlaps(local, 60, 12 * 60, 13 * 60), value

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.browser.journeys import flash
@@ -97,7 +98,7 @@ def test_a_participant_resets_a_forgotten_password(live_server, person, new_page
     assert "Sign in with your new password" in flash(page)
 
     sign_in(page, live_server, email, NEW_PASSWORD)
-    assert page.locator("header").get_by_role("link", name="Profile").count() == 1
+    expect(page.locator("header").get_by_role("link", name="Profile")).to_have_count(1)
 
     page.goto(live_server + link)  # the link worked once
     assert "already been used" in page.locator("main").inner_text()
@@ -113,7 +114,7 @@ def test_an_organiser_makes_a_participant_an_interpreter(live_server, person, ne
     email = f"future.interpreter.{database[0]}@example.org"
     member = _new_member(live_server, person, new_page, live_engine, email, "Future Interpreter")
     menu = member.locator("header nav")
-    assert menu.get_by_role("link", name="My assignments").count() == 0
+    expect(menu.get_by_role("link", name="My assignments")).to_have_count(0)
 
     organiser = person("organiser@example.org", viewport=PHONE)
     organiser.get_by_role("link", name="Accounts").click()
@@ -130,7 +131,7 @@ def test_an_organiser_makes_a_participant_an_interpreter(live_server, person, ne
 
     member.reload()  # their next page: the same session, with the interpreter's menu
     member.get_by_role("link", name="My assignments").click()
-    assert member.locator("h1").count() == 1
+    expect(member.locator("h1")).to_have_count(1)
     assert "/login" not in member.url
 
 
@@ -151,7 +152,7 @@ def test_an_organiser_deactivates_and_reactivates_a_person(live_server, person, 
     assert f"{email} is deactivated and signed out everywhere" in flash(organiser)
 
     member.reload()  # their open session has ended
-    assert member.locator("header").get_by_role("link", name="Sign in").count() == 1
+    expect(member.locator("header").get_by_role("link", name="Sign in")).to_have_count(1)
     sign_in(member, live_server, email, FIRST_PASSWORD)
     assert "deactivated" in member.locator("main").inner_text()
 
@@ -160,4 +161,4 @@ def test_an_organiser_deactivates_and_reactivates_a_person(live_server, person, 
     _card(organiser, email).get_by_role("button", name="Reactivate").click()
     assert f"{email} can sign in again" in flash(organiser)
     sign_in(member, live_server, email, FIRST_PASSWORD)
-    assert member.locator("header").get_by_role("link", name="Profile").count() == 1
+    expect(member.locator("header").get_by_role("link", name="Profile")).to_have_count(1)

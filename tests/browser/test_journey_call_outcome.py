@@ -11,6 +11,7 @@ from datetime import date
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.journeys import flash
 from tests.browser.test_journey_accounts import PHONE
@@ -50,7 +51,7 @@ def test_a_call_from_proposal_to_outcome(live_server, person, database):
     pita = organiser.get_by_label("Pita Participant", exact=False)
     somchai = organiser.get_by_label("Somchai Participant", exact=False)
     assert pita.is_checked() and somchai.is_checked()
-    assert organiser.get_by_label("Sari Participant", exact=False).count() == 0  # Indonesia
+    expect(organiser.get_by_label("Sari Participant", exact=False)).to_have_count(0)  # Indonesia
     _fits_a_phone(organiser, "call-outcome-form-en", database)
     organiser.get_by_label("Topic").fill(topic)
     organiser.get_by_label("From").fill(first.isoformat())
@@ -104,7 +105,8 @@ def test_a_call_from_proposal_to_outcome(live_server, person, database):
     _fits_a_phone(owner, "call-outcome-owner-en", database)
     card.get_by_role("button", name="Mark as done").click()
     assert "marked done" in flash(owner)
-    assert owner.locator("li.card", has_text="Send the guardianship referral form").count() == 0
+    expect(owner.locator("li.card", has_text="Send the guardianship referral form")
+           ).to_have_count(0)
     _open(owner, live_server, topic)
     assert "Both sides described how a guardian is appointed." in owner.content()
     assert "Done" in owner.locator("[aria-labelledby=outcome-heading] table.actions").inner_text()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.journeys import JAKARTA
 from tests.browser.journeys import fits_the_width
@@ -38,11 +39,12 @@ def test_check_in_at_the_door_on_a_phone(person, live_server, database):
     organiser.get_by_label("Find a name").fill("sari")
     organiser.get_by_role("button", name="Find", exact=True).click()
     row = organiser.locator("ul.check-in > li")
-    assert row.count() == 1 and "Sari" in row.inner_text()
+    expect(row).to_have_count(1)
+    assert "Sari" in row.inner_text()
     row.get_by_role("button", name=re.compile("^Check in")).click()
     assert "Sari" in flash(organiser)
     assert arrived(organiser) == before + 1
-    assert organiser.locator("ul.check-in > li.arrived").count() == 1
+    expect(organiser.locator("ul.check-in > li.arrived")).to_have_count(1)
     assert "q=sari" in organiser.url and organiser.url.endswith(
         "#" + organiser.locator("ul.check-in > li").get_attribute("id"))
     assert no_sideways_scroll(organiser)
@@ -50,7 +52,7 @@ def test_check_in_at_the_door_on_a_phone(person, live_server, database):
 
     organiser.locator("ul.check-in > li").get_by_role("button", name=re.compile("^Undo")).click()
     assert arrived(organiser) == before
-    assert organiser.locator("ul.check-in > li.arrived").count() == 0
+    expect(organiser.locator("ul.check-in > li.arrived")).to_have_count(0)
 
 
 def test_check_in_page_in_thai_fits_a_phone(browser, live_server, database):

@@ -7,6 +7,7 @@ pages are kept as 390 px screenshots in English and Thai, and must not scroll si
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.journeys import flash
 from tests.browser.test_journey_accounts import PHONE
@@ -46,7 +47,7 @@ def test_a_focal_point_hands_a_departing_delegate_over(live_server, person, new_
     departing.get_by_label("I will respect the Chatham House Rule", exact=False).check()
     departing.get_by_label("The organisers may use my details", exact=False).check()
     departing.get_by_role("button", name="Register").click()
-    assert departing.locator(".flash").count() == 1
+    expect(departing.locator(".flash")).to_have_count(1)
 
     # The organiser appoints the focal point and gives the departing delegate a group seat.
     organiser = person("organiser@example.org", viewport=PHONE)
@@ -96,8 +97,8 @@ def test_a_focal_point_hands_a_departing_delegate_over(live_server, person, new_
 
     # The successor finds the registration and the group seat on their own pages.
     successor.goto(f"{live_server}/registrations")
-    assert successor.locator(".card", has_text=EVENT).count() == 1
+    expect(successor.locator(".card", has_text=EVENT)).to_have_count(1)
     successor.goto(f"{live_server}/working-groups")
-    assert successor.get_by_role("link", name=GROUP).count() == 1
+    expect(successor.get_by_role("link", name=GROUP)).to_have_count(1)
     departing.goto(f"{live_server}/registrations")
-    assert departing.locator(".card", has_text=EVENT).count() == 0
+    expect(departing.locator(".card", has_text=EVENT)).to_have_count(0)

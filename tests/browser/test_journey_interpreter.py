@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.browser.journeys import JAKARTA
@@ -71,7 +72,7 @@ def test_declines_one_giving_a_reason(ingrid, person, live_server, live_engine, 
     assert page.locator("h1").inner_text() == f"Decline interpreting “{DECLINED}”?"
     assert "organisers are emailed" in page.locator("main").inner_text()
     form = page.locator("main form")
-    assert form.get_by_role("link", name="Go back").count() == 1
+    expect(form.get_by_role("link", name="Go back")).to_have_count(1)
     reason = form.get_by_label("Reason for declining")
     assert reason.get_attribute("required") is not None
     reason.fill(REASON)
@@ -81,7 +82,7 @@ def test_declines_one_giving_a_reason(ingrid, person, live_server, live_engine, 
     declined = _card(page, DECLINED)
     assert declined.locator(".status").inner_text() == "Declined"
     assert REASON in declined.inner_text()
-    assert declined.get_by_role("link", name="Decline").count() == 0
+    expect(declined.get_by_role("link", name="Decline")).to_have_count(0)
     shot(page, "journey-interpreter-declined", database)
     # The organisers are emailed once each, with the reason...
     with live_engine.connect() as connection:
@@ -94,6 +95,6 @@ def test_declines_one_giving_a_reason(ingrid, person, live_server, live_engine, 
     open_event(organiser, live_server, JAKARTA)
     organiser.get_by_role("link", name="Interpretation coverage").click()
     row = organiser.locator("tbody tr", has_text=REASON)
-    assert row.count() == 1
+    expect(row).to_have_count(1)
     assert DECLINED in row.inner_text() and "Ingrid Interpreter (Declined)" in row.inner_text()
     shot(organiser, "journey-organiser-coverage-declined", database)

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from babel.support import Translations
+from playwright.sync_api import expect
 
 from app.core.i18n import language_name
 from tests.browser.journeys import JAKARTA
@@ -65,7 +66,7 @@ def test_pre_reading_in_thai_for_the_thai_delegation_in_person(person, live_serv
     organiser.get_by_role("button", name=send).click()
     assert english.ngettext("Sent to %(num)d person.", "Sent to %(num)d people.", count) % {
         "num": count} in flash(organiser)
-    assert organiser.get_by_role("button", name=send).count() == 0  # sent: no second button
+    expect(organiser.get_by_role("button", name=send)).to_have_count(0)  # sent: no second button
 
     thai = person("somchai@example.org", "ไทย", locale="th-TH", **PHONE)
     thai.locator("header.site nav a[href='/notices']").click()
@@ -77,7 +78,7 @@ def test_pre_reading_in_thai_for_the_thai_delegation_in_person(person, live_serv
     # Pita (New Zealand, online) is not in that audience: nothing for them.
     kiwi = person("participant@example.org", **PHONE)
     kiwi.locator("header.site nav a[href='/notices']").click()
-    assert kiwi.locator("li.notice", has_text="Pre-reading for Jakarta").count() == 0
+    expect(kiwi.locator("li.notice", has_text="Pre-reading for Jakarta")).to_have_count(0)
 
 
 def test_a_language_that_will_not_be_provided(person, live_server, database):

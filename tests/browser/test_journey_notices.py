@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from babel.support import Translations
+from playwright.sync_api import expect
 
 from app.workinggroups.demo import DEMO_GROUP
 from tests.browser.journeys import fits_the_width
@@ -19,7 +20,9 @@ ADDED = "You are now a member of the working group %(group)s"
 
 
 def header_count(page) -> int:
-    """The number beside "Notices" in the header (0 when there is none)."""
+    """The number beside "Notices" in the header (0 when there is none), read once the page
+    in view has loaded (right after a click, the next page may be only half there)."""
+    page.wait_for_load_state()
     badge = page.locator("header.site nav a[href='/notices'] .count")
     return int(badge.inner_text()) if badge.count() else 0
 
@@ -74,5 +77,5 @@ def test_a_notice_from_creation_to_read_in_english_and_thai(person, live_server,
         notice = page.locator("li.notice.unread", has_text=line).first
         notice.get_by_role("button", name=words.gettext("Mark as read")).click()
         assert header_count(page) == count - 1
-        assert page.locator("li.notice.unread", has_text=line).count() == 0
+        expect(page.locator("li.notice.unread", has_text=line)).to_have_count(0)
         shot(page, f"journey-notices-{language}-read", database)

@@ -6,6 +6,7 @@ own page. At 390 px, in English and Thai, the page must not scroll sideways."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.journeys import flash
 from tests.browser.test_journey_accounts import PHONE
@@ -42,7 +43,7 @@ def test_a_focal_point_registers_a_delegate_and_replaces_them(live_server, perso
     form.get_by_label("Delegate", exact=True).select_option(label="Delegate Dao")
     # Without the focal point's word for the delegate, nothing is registered.
     form.get_by_role("button", name="Register the delegate").click()
-    assert focal.locator(".error-summary").count() == 1
+    expect(focal.locator(".error-summary")).to_have_count(1)
     section = focal.locator("main section", has_text=EVENT)
     form = section.locator("form", has_text="Register the delegate")
     form.get_by_label("Delegate", exact=True).select_option(label="Delegate Dao")
@@ -72,6 +73,6 @@ def test_a_focal_point_registers_a_delegate_and_replaces_them(live_server, perso
     assert "Colleague Chai" in table and "Delegate Dao" not in table
 
     colleague.goto(f"{live_server}/registrations")
-    assert colleague.locator(".card", has_text=EVENT).count() == 1
+    expect(colleague.locator(".card", has_text=EVENT)).to_have_count(1)
     delegate.goto(f"{live_server}/registrations")
-    assert delegate.locator(".card", has_text=EVENT).count() == 0
+    expect(delegate.locator(".card", has_text=EVENT)).to_have_count(0)

@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from app.core.time import localize
@@ -84,7 +85,7 @@ def test_three_kinds_of_event_each_take_a_session(live_server, organiser, databa
     page.locator("#end_time").fill("04:00")
     page.get_by_role("button", name="Save session").click()
     assert "Session saved." in flash(page)
-    assert page.get_by_role("link", name="Night walk").count() == 1
+    expect(page.get_by_role("link", name="Night walk")).to_have_count(1)
 
     create_event(page, live_server, "Journey: hybrid roundtable", "hybrid", "Asia/Jakarta",
                  date(2027, 9, 14), date(2027, 9, 15), Venue="Jakarta",
@@ -203,7 +204,7 @@ def test_interpretation_is_set_up_and_auto_assigned(live_server, organiser, data
     assert "2 interpreters proposed. 1 channel filled. 0 channels not filled." in flash(page)
     card = page.locator("section.card", has_text="Plenary with interpretation")
     assert "Team: 2 of 2" in card.inner_text()
-    assert card.locator("td", has_text="Proposed").count() == 2
+    expect(card.locator("td", has_text="Proposed")).to_have_count(2)
     # Who is proposed depends on the demo's other work that day (its roundtable moves with
     # today's date): any two of the demo's Thai interpreters, the same two on every page.
     rows = " ".join(row.inner_text() for row in card.locator(
@@ -248,7 +249,7 @@ def test_a_bilateral_call_is_proposed_scheduled_and_moved(live_server, organiser
     shot(page, "journey-organiser-call-confirm", database)
     page.get_by_role("link", name="Go back").click()
     assert page.locator("h1").inner_text() == topic
-    assert page.locator("table.tally tbody tr").first.get_by_role("link").count() == 1
+    expect(page.locator("table.tally tbody tr").first.get_by_role("link")).to_have_count(1)
     page.locator("table.tally tbody tr").first.get_by_role("link").click()
     page.get_by_role("button", name="Yes, schedule this call").click()
     assert "every invitee has their invitation" in flash(page)
@@ -303,7 +304,7 @@ def test_a_monthly_working_group_is_created_and_edited(live_server, organiser, d
     second.get_by_label("New local time").fill("14:00")
     second.get_by_role("button", name="Move").click()
     assert "Saved." in flash(page)
-    assert page.locator("table tbody tr", has_text="Moved from").count() == 1
+    expect(page.locator("table tbody tr", has_text="Moved from")).to_have_count(1)
 
     before = page.locator("table tbody tr td:first-child").all_inner_texts()
 
@@ -335,7 +336,7 @@ def test_a_monthly_working_group_is_created_and_edited(live_server, organiser, d
     # 14:00 in Jakarta is the same Wednesday in Sydney, where the organiser reads it.
     wednesday = weekday_name(2, "en", "abbreviated")
     assert all(when.startswith(wednesday) for when in after), after
-    assert page.locator("table tbody tr", has_text="Moved from").count() == 0
+    expect(page.locator("table tbody tr", has_text="Moved from")).to_have_count(0)
     shot(page, "journey-organiser-working-group-edited", database)
 
 
@@ -398,5 +399,5 @@ def test_an_event_is_cancelled(live_server, organiser, database):
     page.get_by_role("button", name="Yes, cancel the event").click()
     assert "The event is cancelled." in flash(page)
     assert "Cancelled" in page.locator("h1").inner_text()
-    assert page.get_by_role("link", name="Add a session").count() == 0
+    expect(page.get_by_role("link", name="Add a session")).to_have_count(0)
     shot(page, "journey-organiser-cancelled", database)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.journeys import JAKARTA
 from tests.browser.journeys import flash
@@ -85,7 +86,7 @@ def test_reads_the_event_on_a_phone_and_registers_online(live_server, registered
     card.get_by_role("link", name="Change needs and choices").click()
     page.get_by_label(SITE_VISIT, exact=False).check()
     page.get_by_role("button", name="Save changes").click()
-    assert page.locator(".flash.error").count() == 1, page.locator("main").inner_text()[:600]
+    expect(page.locator(".flash.error")).to_have_count(1)
     assert "in person" in page.locator(".flash.error").inner_text()
     page.goto(f"{live_server}/registrations")
     assert SITE_VISIT not in page.locator(".card", has_text=JAKARTA).inner_text()
@@ -172,7 +173,7 @@ def test_proposes_a_topic_and_votes_for_another(live_server, pita, database):
     assert "Your vote is counted" in flash(page)
     row = page.locator("tr", has_text=theirs)
     assert int(row.locator(".votes").inner_text()) == votes + 1
-    assert page.locator("tr", has_text=mine).count() == 1
+    expect(page.locator("tr", has_text=mine)).to_have_count(1)
     shot(page, "journey-participant-topics", database)
 
 
@@ -182,8 +183,8 @@ def test_gives_feedback_on_a_past_workshop(live_server, pita, database):
     page.get_by_role("heading", name=PAST_WORKSHOP).get_by_role("link").click()  # its page
     assert page.locator("h1").inner_text().startswith(PAST_WORKSHOP)
     main = page.locator("main")
-    assert main.get_by_role("link", name="Register").count() == 0  # it is over
-    assert main.get_by_role("link", name="Ask for interpretation in a session").count() == 0
+    expect(main.get_by_role("link", name="Register")).to_have_count(0)  # it is over
+    expect(main.get_by_role("link", name="Ask for interpretation in a session")).to_have_count(0)
     page.get_by_role("link", name="Give feedback on this event").click()
     form = page.locator("main form")
     form.get_by_label("5 – excellent").first.check()

@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.journeys import JAKARTA
 from tests.browser.journeys import flash
@@ -82,7 +83,7 @@ def test_organiser_briefs_and_the_interpreter_prepares(person, live_server, data
     assert title in ingrid.locator("h1").inner_text()
     main = ingrid.locator("main").inner_text()
     assert BRIEFING in main and ORGANISERS_TERM[1] in main
-    assert ingrid.get_by_label("Briefing for the interpreters").count() == 0  # she reads it
+    expect(ingrid.get_by_label("Briefing for the interpreters")).to_have_count(0)  # she reads it
     # The session's programme (app.programme): its materials are hers to download.
     programme = ingrid.locator("main section", has=ingrid.get_by_role(
         "heading", name="Programme", exact=True))

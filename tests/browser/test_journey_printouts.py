@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
+from playwright.sync_api import expect
 
 from app.core.time import fmt_interval
 from tests.browser.journeys import JAKARTA
@@ -81,7 +82,7 @@ def test_a_thai_participant_prints_the_agenda_and_his_programme(live_server, per
     assert _thai(page, SITE_VISIT) in agenda
 
     page.locator("main a[href$='/my-programme']").click()
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     assert shown_title(page, SITE_VISIT) in page.locator("main").inner_text()
     assert scroll_width(page) <= PHONE["width"]
     shot(page, "printout-programme-th", database)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.journeys import fits_the_width
 from tests.browser.journeys import flash
@@ -50,7 +51,8 @@ def test_organiser_checks_and_publishes_a_report_anyone_then_reads(person, new_p
     check = organiser.locator("#check")
     assert "1 flag stands" in check.inner_text()
     marked = check.locator("p.flagged mark")
-    assert marked.count() == 1 and marked.inner_text() == ATTENDEE.upper()
+    expect(marked).to_have_count(1)
+    assert marked.inner_text() == ATTENDEE.upper()
     assert "an attendee's name" in check.inner_text()
     assert no_sideways_scroll(organiser)
     check.scroll_into_view_if_needed()
@@ -78,7 +80,7 @@ def test_organiser_checks_and_publishes_a_report_anyone_then_reads(person, new_p
     shot(visitor, "report-public-390-en", database)
 
     visitor.get_by_role("link", name="The platform since 2019").first.click()
-    assert visitor.locator("h2", has_text="2019").count() == 1
+    expect(visitor.locator("h2", has_text="2019")).to_have_count(1)
     years = [int(y) for y in visitor.locator("main h2").all_inner_texts()]
     assert years == sorted(years, reverse=True) and 2027 in years
     upcoming = visitor.locator("li", has=visitor.locator(".badge", has_text="Upcoming"))

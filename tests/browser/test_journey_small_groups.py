@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from babel.support import Translations
+from playwright.sync_api import expect
 
 from tests.browser.journeys import JAKARTA
 from tests.browser.journeys import fits_the_width
@@ -43,7 +44,7 @@ def test_organiser_previews_applies_and_moves_one_person(person, live_server, da
     main = organiser.locator("main")
     assert "Nothing is saved yet." in main.inner_text()
     cards = main.locator("ul.cards > li")
-    assert cards.count() == 3
+    expect(cards).to_have_count(3)
     assert SARI in main.inner_text()
     placed = sum(cards.nth(i).locator("ul > li").count() for i in range(3))
     assert placed >= 3  # Sari, Somchai and the advocate at least

@@ -9,6 +9,7 @@ from datetime import date
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.journeys import flash
 from tests.browser.journeys import invite_only
@@ -71,8 +72,8 @@ def test_a_call_booking_interpreters_is_staffed_when_its_slot_is_picked(person, 
     nok = person(NOK, viewport=PHONE)
     nok.get_by_role("link", name="My assignments").click()
     card = nok.locator(".assignment", has=nok.get_by_role("heading", name=TOPIC, exact=True))
-    assert card.count() == 1
+    expect(card).to_have_count(1)
     text = card.inner_text()
     assert "Thai" in text and "Indonesian" in text and "Proposed" in text, text
-    assert card.get_by_role("button", name="Accept").count() == 1
+    expect(card.get_by_role("button", name="Accept")).to_have_count(1)
     shot(nok, "slots-staffed-interpreter-en", database)

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.journeys import fits_the_width
 from tests.browser.journeys import shot
@@ -59,7 +60,7 @@ def test_statistics_in_thai_on_a_phone_and_a_desktop(browser, live_server, datab
     try:
         organiser.goto(f"{live_server}/statistics?first_year=2019&last_year=2027")
         assert organiser.locator("html").get_attribute("lang") == "th"
-        assert organiser.locator("svg[role=img]").count() == 3
+        expect(organiser.locator("svg[role=img]")).to_have_count(3)
         assert no_sideways_scroll(organiser)
         shot(organiser, "statistics-phone-th", database)
         organiser.set_viewport_size(DESKTOP)

@@ -7,6 +7,7 @@ pages are seen in English and in Thai."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from app.core.i18n import language_name
 from tests.browser.journeys import fits_the_width
@@ -71,13 +72,13 @@ def test_a_survey_built_in_english_and_thai_answered_in_thai(person, live_server
     add_question(organiser, "Written answer", {
         ("Question", "en"): "What will you take back to your agency?",
         ("Question", "th"): "ท่านจะนำอะไรกลับไปใช้ในหน่วยงาน"})
-    assert organiser.locator("main ol.cards > li").count() == 3
+    expect(organiser.locator("main ol.cards > li")).to_have_count(3)
     assert no_sideways_scroll(organiser)
     shot(organiser, "surveys-builder-390-en", database)
     organiser.get_by_role("link", name="Preview as a participant").click()
     organiser.wait_for_url("**/preview")
-    assert organiser.locator("main form").count() == 0  # nothing to send from a preview
-    assert organiser.get_by_label("5 – Very useful").count() == 1
+    expect(organiser.locator("main form")).to_have_count(0)  # nothing to send from a preview
+    expect(organiser.get_by_label("5 – Very useful")).to_have_count(1)
     organiser.go_back()
     organiser.get_by_role("button", name="Open the survey").click()
     assert "The survey is open" in flash(organiser)
@@ -97,10 +98,10 @@ def test_a_survey_built_in_english_and_thai_answered_in_thai(person, live_server
     assert no_sideways_scroll(thai)
     shot(thai, "surveys-answer-390-th", database)
     form.locator("[type=submit]").click()
-    assert thai.locator(".flashes .success").count() == 1
+    expect(thai.locator(".flashes .success")).to_have_count(1)
     thai.go_back()
     thai.reload()
-    assert thai.locator("main form").count() == 0  # answered: no second time
+    expect(thai.locator("main form")).to_have_count(0)  # answered: no second time
 
     organiser.reload()
     organiser.get_by_role("link", name="Results", exact=True).click()

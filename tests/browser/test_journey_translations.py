@@ -7,6 +7,7 @@ note). On the Jakarta roundtable, translated in the demo but for one session, th
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from app.core.i18n import language_name
 from tests.browser.journeys import JAKARTA
@@ -62,10 +63,10 @@ def test_an_organiser_adds_a_thai_title_and_a_thai_reader_reads_it(person, live_
     thai = person("somchai@example.org", "ไทย", locale="th-TH", **PHONE)
     note = language_name("en", page_locale(thai))
     open_event(thai, live_server, PUTRAJAYA)
-    assert thai.locator(".session h3 a", has_text=SESSION_TH).count() == 1
-    assert marked_in_english(thai, SESSION).count() == 0
+    expect(thai.locator(".session h3 a", has_text=SESSION_TH)).to_have_count(1)
+    expect(marked_in_english(thai, SESSION)).to_have_count(0)
     untranslated = marked_in_english(thai, UNTRANSLATED)
-    assert untranslated.count() == 1
+    expect(untranslated).to_have_count(1)
     link = thai.locator(".session h3 a", has=thai.locator("span[lang='en']",
                                                           has_text=UNTRANSLATED))
     assert note in link.locator("small.untranslated").inner_text()
@@ -76,11 +77,11 @@ def test_an_organiser_adds_a_thai_title_and_a_thai_reader_reads_it(person, live_
     assert thai.locator("h1").inner_text().startswith(shown_title(thai, JAKARTA))
     assert thai.locator(".session h3 a", has_text=shown_title(
         thai, "Opening and country updates")).count() == 1
-    assert marked_in_english(thai, "Welcome dinner").count() == 1
+    expect(marked_in_english(thai, "Welcome dinner")).to_have_count(1)
     assert no_sideways_scroll(thai)
     shot(thai, "translations-jakarta-390-th", database)
 
     english = person("participant@example.org", **PHONE)
     open_event(english, live_server, JAKARTA)
-    assert english.locator(".session span[lang]").count() == 0  # the originals, unmarked
+    expect(english.locator(".session span[lang]")).to_have_count(0)  # the originals, unmarked
     shot(english, "translations-jakarta-390-en", database)

@@ -12,6 +12,7 @@ from datetime import timedelta
 import holidays
 import pytest
 from babel.support import Translations
+from playwright.sync_api import expect
 
 from tests.browser.journeys import fits_the_width
 from tests.browser.journeys import flash
@@ -66,7 +67,7 @@ def test_a_meeting_moved_off_a_holiday_then_minuted_and_an_action_done(
     assert offered.removeprefix("Move to ").split(" ", 1)[1] in said, (offered, said)
     first = organiser.locator("table tbody tr").first
     assert "Moved from" in first.inner_text()
-    assert first.locator(".clash").count() == 0
+    expect(first.locator(".clash")).to_have_count(0)
     shot(organiser, "wg-group-moved-en", database)
 
     # Its minutes and an action for Sari, on the meeting's own page.
@@ -88,14 +89,14 @@ def test_a_meeting_moved_off_a_holiday_then_minuted_and_an_action_done(
     sari = person("sari@example.org", "English", locale="en-ID", **PHONE)
     sari.goto(meeting_url)
     assert "Referral figures shared." in sari.locator("main").inner_text()
-    assert sari.get_by_label("Minutes").count() == 0  # organisers write them
+    expect(sari.get_by_label("Minutes")).to_have_count(0)  # organisers write them
     row = sari.locator("table tbody tr", has_text="Send comments on the guidance")
     assert "Sari Participant" in row.inner_text()
     shot(sari, "wg-meeting-member-en", database)
     row.get_by_role("button", name="Mark as done").click()
     assert "Saved." in flash(sari)
     row = sari.locator("table tbody tr", has_text="Send comments on the guidance")
-    assert row.get_by_role("button", name="Open again").count() == 1
+    expect(row.get_by_role("button", name="Open again")).to_have_count(1)
     assert fits_the_width(sari)
 
     # The same pages at 390 px in Thai (the organiser's view: the group, the meeting).

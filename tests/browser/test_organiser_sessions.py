@@ -2,6 +2,7 @@
 the page shows; a time the clocks skip is refused beside its field."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.fixtures.browser import screenshot
 from tests.fixtures.browser import sign_in
@@ -30,7 +31,7 @@ def test_organiser_adds_a_session_to_a_virtual_event_and_meets_the_dst_gap(
 
     page.get_by_role("link", name="Add a session").click()
     form = page.locator("main form")
-    assert form.get_by_label("Who attends how").count() == 0  # a virtual event: online
+    expect(form.get_by_label("Who attends how")).to_have_count(0)  # a virtual event: online
     form.get_by_label("Title", exact=True).fill("Early start")
     form.get_by_label("Day").select_option("2026-10-04")
     form.get_by_label("Starts (meeting time)").fill("02:30")
@@ -44,11 +45,11 @@ def test_organiser_adds_a_session_to_a_virtual_event_and_meets_the_dst_gap(
     assert summary.is_visible()
     assert summary.get_by_role("link").get_attribute("href") == "#start_time"
     assert DST_MESSAGE in summary.inner_text()
-    assert page.locator("[aria-invalid=true]").count() == 1
+    expect(page.locator("[aria-invalid=true]")).to_have_count(1)
     screenshot(page, f"session-dst-gap-{database[0]}")
 
     start.fill("03:00")
     page.locator("#end_time").fill("04:00")
     page.get_by_role("button", name="Save session").click()
     assert "Session saved." in page.locator(".flash").inner_text()
-    assert page.get_by_role("link", name="Early start").count() == 1
+    expect(page.get_by_role("link", name="Early start")).to_have_count(1)

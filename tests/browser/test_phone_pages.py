@@ -8,6 +8,7 @@ page is switched to each language with the header's buttons (which return to the
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.journeys import JAKARTA
 from tests.browser.journeys import open_event
@@ -30,7 +31,7 @@ def _in_every_language(page, name: str, database) -> dict[str, int]:
     for code, button in LANGUAGES.items():
         page.get_by_role("button", name=button).click()
         assert page.locator("html").get_attribute("lang").split("-")[0] == code
-        assert page.locator("h1").count() == 1, f"{name} ({code}) has no single main heading"
+        expect(page.locator("h1"), f"{name} ({code}) has no single main heading").to_have_count(1)
         widths[code] = _page_width(page)
         shot(page, f"phone-{name}-390-{code}", database)
     page.get_by_role("button", name="English").click()
