@@ -5,17 +5,22 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
 from flask import current_app
+from flask import g
+from flask import has_request_context
 from flask import render_template
+from flask import request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeSerializer
+from sqlalchemy import ColumnElement
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
@@ -43,6 +48,7 @@ from app.core.models import AuditRecord
 from app.core.models import Country
 from app.core.ratelimit import over_limit
 from app.core.ratelimit import seconds_left_in_window
+from app.core.registry import Registry
 from app.core.time import is_valid_timezone
 from app.core.time import now_utc
 from app.core.web import absolute_url
@@ -419,13 +425,34 @@ def _decoy_for(method: str) -> str:
 
 # --- sessions ------------------------------------------------------------------------------
 
+# Facts about the signed-in person that every page shows (the header's count of unread
+# notices), each a scalar SQL expression over ``User`` added by the feature that owns it:
+# a reading request fetches them in the statement that loads the account, so they cost no
+# round trip of their own, and keeps each as ``g.<name>``, where that feature's own reader
+# finds it.
+READ_WITH_THE_ACCOUNT: Registry[Callable[[], ColumnElement]] = Registry(
+    "facts read with the signed-in account")
+READING_METHODS = ("GET", "HEAD")
+
+
 def load_signed_in(token: str) -> User | None:
     """The active account whose session token a cookie holds; None for a token that was
-    replaced (signed out, password changed, deactivated) or never existed."""
+    replaced (signed out, password changed, deactivated) or never existed.
+
+    A writing request reads no facts with it: its view may change them (mark a notice
+    read) before the page that shows them is rendered, so their readers read them then."""
     if not token or len(token) > 64:
         return None
-    user = db.session.scalar(select(User).where(User.session_token == token))
-    return user if user is not None and user.is_active else None
+    facts = (READ_WITH_THE_ACCOUNT.items()
+             if has_request_context() and request.method in READING_METHODS else [])
+    row = db.session.execute(
+        select(User, *(expression().label(name) for name, expression in facts))
+        .where(User.session_token == token)).first()
+    if row is None or not row[0].is_active:
+        return None
+    for (name, _expression), value in zip(facts, row[1:], strict=True):
+        setattr(g, name, value)
+    return row[0]
 
 
 def sign_out_everywhere(user: User) -> None:

@@ -32,6 +32,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 
 from app.auth.models import User
+from app.auth.services import READ_WITH_THE_ACCOUNT
 from app.core import languages
 from app.core import visibility
 from app.core.access import Role
@@ -256,8 +257,17 @@ def unread_count(user: User) -> int:
         Notice.recipient_id == user.id, Notice.read_dt.is_(None))) or 0
 
 
+@READ_WITH_THE_ACCOUNT("unread_notices")
+def _unread_count_of_the_account():
+    """The header's count, read with the signed-in account on every reading request."""
+    return (select(func.count(Notice.id))
+            .where(Notice.recipient_id == User.id, Notice.read_dt.is_(None))
+            .scalar_subquery())
+
+
 def unread_count_for_page() -> int:
-    """The header's count: one indexed count per request, none for visitors."""
+    """The header's count: none for visitors; read with the account on a reading request
+    (``READ_WITH_THE_ACCOUNT``), else one indexed count, after the view's changes."""
     if not (has_request_context() and current_user.is_authenticated):
         return 0
     if "unread_notices" not in g:

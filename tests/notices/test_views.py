@@ -124,3 +124,38 @@ def test_pages_run_a_constant_number_of_queries_however_many_notices(
             notices.notify([participant], "group_added", group=f"Group {n}")
         db.session.commit()
     assert counts[0] == counts[1], counts
+
+
+def test_a_page_reads_the_header_count_with_the_account_in_one_statement(
+        client, participant, frozen_now, query_counter):
+    _tell(participant, "First group", 1, frozen_now)
+    _tell(participant, "Second group", 2, frozen_now)
+    db.session.commit()
+    login_as(client, participant)
+    with query_counter() as statements:
+        page = client.get("/profile").get_data(as_text=True)
+    assert header_count(page) == 2
+    counts = [" ".join(s.split()) for s in statements if "count(notices.id)" in s]
+    assert len(counts) == 1, counts  # no round trip of its own
+    assert " FROM users " in counts[0] and "session_token" in counts[0]
+
+
+def test_a_writing_request_counts_after_its_view_changed_what_it_counts(
+        app, participant, frozen_now):
+    """A POST may mark notices read before its page is rendered: its count is not read
+    ahead, with the account, but when the page asks for it."""
+    from flask import g
+
+    from app.auth.services import load_signed_in
+
+    _tell(participant, "A group", 1, frozen_now)
+    db.session.commit()
+    token = participant.get_id()
+    with app.test_request_context("/profile", method="POST"):
+        assert load_signed_in(token) == participant
+        assert "unread_notices" not in g
+        notices.mark_all_read(participant)
+        assert notices.unread_count_for_page() == 0
+    with app.test_request_context("/profile"):
+        assert load_signed_in(token) == participant
+        assert g.unread_notices == 0
