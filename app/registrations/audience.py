@@ -2,7 +2,6 @@
 in person, invited with their delegation (participants of that country), or registered; to
 its online link and joining instructions, whoever is confirmed."""
 
-from sqlalchemy import or_
 from sqlalchemy import select
 
 from app.events.visibility import AUDIENCES
@@ -14,10 +13,7 @@ from app.registrations.models import Registration
 
 @AUDIENCES("invited")
 def invited_event_ids(viewer):
-    invited = EventInvitee.user_id == viewer.id
-    if viewer.is_participant and viewer.country_code:
-        invited = or_(invited, EventInvitee.country_code == viewer.country_code)
-    return select(EventInvitee.event_id).where(invited)
+    return select(EventInvitee.event_id).where(services.invites(viewer))
 
 
 @AUDIENCES("registered")

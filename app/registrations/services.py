@@ -19,7 +19,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from sqlalchemy import ColumnElement
 from sqlalchemy import func
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import tuple_
 from sqlalchemy.orm import joinedload
@@ -130,11 +132,38 @@ def registration_for(event: Event, user) -> Registration | None:
 def viewer_registration(event: Event, user) -> Registration | None:
     """``registration_for``, remembered for the rest of the request: the event page asks
     several times (status panel, online link). For display only, never for rules."""
+    return _viewer_reading(event, user)[0]
+
+
+def viewer_may_register(event: Event, user) -> bool:
+    """``may_register`` for the event page, read with the viewer's registration. For display
+    only: ``register`` asks ``may_register`` itself."""
+    return _viewer_reading(event, user)[1]
+
+
+def _viewer_reading(event: Event, user) -> tuple[Registration | None, bool]:
     memo = g.setdefault("viewer_registrations", {})
     key = (event.id, getattr(user, "id", None))
     if key not in memo:
-        memo[key] = registration_for(event, user)
+        memo[key] = _registration_and_invitation(event, user)
     return memo[key]
+
+
+def _registration_and_invitation(event: Event, user) -> tuple[Registration | None, bool]:
+    """The viewer's registration and whether they may register: in one statement where the
+    second needs a query (an invitation-only event, a viewer who is not an organiser)."""
+    if not user.is_authenticated:
+        return None, False
+    if not event.is_invitation_only or user.is_organiser:
+        return registration_for(event, user), True
+    invited = select(EventInvitee.id).where(EventInvitee.event_id == event.id,
+                                            invites(user)).exists()
+    registration, is_invited = db.session.execute(
+        select(Registration, invited).select_from(Event)
+        .outerjoin(Registration, (Registration.event_id == Event.id)
+                   & (Registration.user_id == user.id))
+        .where(Event.id == event.id)).one()
+    return registration, is_invited
 
 
 def is_confirmed(event: Event, user) -> bool:
@@ -241,13 +270,21 @@ def _tally(rows) -> dict:
             "by_kind": dict(by_kind), "by_mode": dict(by_mode)}
 
 
+def invites(user: User) -> ColumnElement[bool]:
+    """Whether an ``EventInvitee`` row invites ``user``: in person, or with their delegation,
+    which is the participants naming its country (an account naming none belongs to none:
+    comparing its empty country would match every person's invitation)."""
+    criterion = EventInvitee.user_id == user.id
+    if user.is_participant and user.country_code:
+        criterion = or_(criterion, EventInvitee.country_code == user.country_code)
+    return criterion
+
+
 def may_register(event: Event, user: User) -> bool:
     if not event.is_invitation_only or user.is_organiser:
         return True
     return db.session.scalar(select(EventInvitee.id).where(
-        EventInvitee.event_id == event.id,
-        (EventInvitee.user_id == user.id) | (EventInvitee.country_code == user.country_code),
-    ).limit(1)) is not None
+        EventInvitee.event_id == event.id, invites(user)).limit(1)) is not None
 
 
 def quota_for(event: Event, country_code: str | None) -> DelegationQuota | None:

@@ -76,7 +76,7 @@ def registration_panel(event):
         "position": services.waitlist_position(registration) if registration else None,
         "takes_part": visibility.may_register_as_participant(current_user),
         "may_register": not active and visibility.may_register_as_participant(current_user)
-        and services.may_register(event, current_user),
+        and services.viewer_may_register(event, current_user),
     }
 
 
