@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.journeys import JAKARTA
 from tests.browser.journeys import open_event
@@ -164,7 +165,7 @@ def test_tables_stay_tables_on_a_wide_screen(live_server, person):
     page.goto(f"{live_server}/events")
     table = page.locator("main table")
     assert table.evaluate("t => getComputedStyle(t).display") == "table"
-    assert table.locator("thead").is_visible()
+    expect(table.locator("thead")).to_be_visible()
     labels = table.locator("td[data-label]").evaluate_all(
         "cells => cells.map(c => getComputedStyle(c, '::before').content)")
     assert labels and set(labels) == {"none"}  # the header row says it once

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.journeys import page_locale
 from tests.browser.journeys import zone_shown
@@ -41,7 +42,7 @@ def test_organiser_sees_demand_and_coverage(live_server, page, database):
     page.get_by_role("link", name="Events").click()
     page.get_by_role("link", name="Annual in-person roundtable 2027, Jakarta").click()
     page.get_by_role("link", name="Interpretation demand").click()
-    assert page.locator("table.grid").is_visible()
+    expect(page.locator("table.grid")).to_be_visible()
     screenshot(page, f"interpretation-demand-{database[0]}")
     page.get_by_role("link", name="Coverage", exact=True).click()
     assert "Ingrid Interpreter" in page.locator("table").inner_text()

@@ -53,13 +53,13 @@ def test_reads_the_event_on_a_phone_and_registers_online(live_server, registered
                                                          person, database):
     phone = person(ME, locale="en-NZ", viewport=PHONE)
     open_event(phone, live_server, JAKARTA)
-    assert phone.get_by_role("heading", name="Registration").is_visible()
+    expect(phone.get_by_role("heading", name="Registration")).to_be_visible()
     shot(phone, "journey-participant-event-390-en", database)
     phone.get_by_role("link", name="Register").click()
     shot(phone, "journey-participant-register-390-en", database)
     phone.get_by_role("button", name="ไทย").click()  # back to the same form, in Thai
     assert phone.locator("html").get_attribute("lang") == "th"
-    assert phone.locator("main form").is_visible()
+    expect(phone.locator("main form")).to_be_visible()
     shot(phone, "journey-participant-register-390-th", database)
     phone.locator("main p a").first.click()  # ← the event
     shot(phone, "journey-participant-event-390-th", database)

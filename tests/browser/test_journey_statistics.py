@@ -33,7 +33,7 @@ def test_organiser_reads_the_history_and_downloads_a_table(person, live_server, 
     organiser.get_by_role("button", name="Show").click()
     assert "first_year=2019" in organiser.url and "last_year=2027" in organiser.url
     chart = organiser.get_by_role("img", name="People taking part each year, by country")
-    assert chart.is_visible()
+    expect(chart).to_be_visible()
     table = organiser.locator("table", has=organiser.locator(
         "caption", has_text="People taking part each year, by country"))
     years = table.locator("tbody th[scope=row]").all_inner_texts()

@@ -42,7 +42,7 @@ def test_organiser_adds_a_session_to_a_virtual_event_and_meets_the_dst_gap(
     assert start.get_attribute("aria-invalid") == "true"
     assert page.locator("#start_time-error").inner_text() == DST_MESSAGE
     summary = page.locator(".error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert summary.get_by_role("link").get_attribute("href") == "#start_time"
     assert DST_MESSAGE in summary.inner_text()
     expect(page.locator("[aria-invalid=true]")).to_have_count(1)

@@ -71,7 +71,7 @@ def test_interpreters_decline_page_fits_a_phone_in_every_language(live_server, p
     page = person("interpreter@example.org", viewport=PHONE)
     page.goto(f"{live_server}/interpretation/assignments")
     page.get_by_role("link", name="Decline").first.click()
-    assert page.get_by_label("Reason for declining").is_visible()
+    expect(page.get_by_label("Reason for declining")).to_be_visible()
     _assert_fits({"decline": _in_every_language(page, "decline", database)})
 
 
