@@ -6,6 +6,36 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+# Playwright's reads that answer at once, without waiting for what they read.
+READS_AT_ONCE = {"Locator": ("count", "all", "all_inner_texts", "evaluate_all", "is_visible",
+                             "is_hidden"),
+                 "Page": ("content",)}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reads_see_the_loaded_page():
+    """A click that opens a page returns once the next document is committed, before it is
+    parsed, and the reads above then see half of it: a count of 0, a name "not in" a page
+    that has no body yet. A person reads a page once it is there, so in these journeys each
+    of those reads waits for the page's load event first (at once when it has loaded)."""
+    from playwright import sync_api
+
+    def after_load(read, page_of):
+        def wait_then_read(self, *args, **kwargs):
+            page_of(self).wait_for_load_state()
+            return read(self, *args, **kwargs)
+
+        return wait_then_read
+
+    with pytest.MonkeyPatch.context() as patch:
+        for class_name, reads in READS_AT_ONCE.items():
+            cls = getattr(sync_api, class_name)
+            page_of = (lambda locator: locator.page) if class_name == "Locator" else (
+                lambda page: page)
+            for name in reads:
+                patch.setattr(cls, name, after_load(getattr(cls, name), page_of))
+        yield
+
 
 @pytest.fixture(scope="session")
 def live_engine(live_server, database, tmp_path_factory):

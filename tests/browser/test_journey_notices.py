@@ -20,9 +20,7 @@ ADDED = "You are now a member of the working group %(group)s"
 
 
 def header_count(page) -> int:
-    """The number beside "Notices" in the header (0 when there is none), read once the page
-    in view has loaded (right after a click, the next page may be only half there)."""
-    page.wait_for_load_state()
+    """The number beside "Notices" in the header (0 when there is none)."""
     badge = page.locator("header.site nav a[href='/notices'] .count")
     return int(badge.inner_text()) if badge.count() else 0
 
