@@ -154,12 +154,10 @@ def _registration_and_invitation(event: Event, user) -> tuple[Registration | Non
     second needs a query (an invitation-only event, a viewer who is not an organiser)."""
     if not user.is_authenticated:
         return None, False
-    if not event.is_invitation_only or user.is_organiser:
+    if not _needs_an_invitation(event, user):
         return registration_for(event, user), True
-    invited = select(EventInvitee.id).where(EventInvitee.event_id == event.id,
-                                            invites(user)).exists()
     registration, is_invited = db.session.execute(
-        select(Registration, invited).select_from(Event)
+        select(Registration, _invited(event, user)).select_from(Event)
         .outerjoin(Registration, (Registration.event_id == Event.id)
                    & (Registration.user_id == user.id))
         .where(Event.id == event.id)).one()
@@ -280,11 +278,21 @@ def invites(user: User) -> ColumnElement[bool]:
     return criterion
 
 
+def _needs_an_invitation(event: Event, user: User) -> bool:
+    return event.is_invitation_only and not user.is_organiser
+
+
+def _invited(event: Event, user: User):
+    """Whether ``user`` is invited to ``event``, as an EXISTS to select alone or beside
+    other columns."""
+    return select(EventInvitee.id).where(EventInvitee.event_id == event.id,
+                                         invites(user)).exists()
+
+
 def may_register(event: Event, user: User) -> bool:
-    if not event.is_invitation_only or user.is_organiser:
+    if not _needs_an_invitation(event, user):
         return True
-    return db.session.scalar(select(EventInvitee.id).where(
-        EventInvitee.event_id == event.id, invites(user)).limit(1)) is not None
+    return db.session.scalar(select(_invited(event, user)))
 
 
 def quota_for(event: Event, country_code: str | None) -> DelegationQuota | None:
