@@ -212,6 +212,36 @@ def _vevent(item: CalendarItem, stamp: datetime, organiser: tuple[str, str]) -> 
     vevent.add("dtstamp", stamp)
     vevent.add("sequence", item.sequence)
     vevent.add("summary", item.summary)
+    _add_times(vevent, item)
+    if item.recurrence_id is not None:
+        _add_occurrence(vevent, "recurrence-id", item.recurrence_id, item.timezone)
+    if item.rrule:
+        vevent.add("rrule", _parse_rrule(item.rrule))
+    for exdate in item.exdates:
+        _add_occurrence(vevent, "exdate", exdate, item.timezone)
+    if item.transparent:
+        vevent.add("transp", "TRANSPARENT")
+    for name, value in (("description", item.description), ("location", item.location),
+                        ("url", item.url)):
+        if value:
+            vevent.add(name, value)
+    vevent.add("status", item.status)
+    if item.last_modified:
+        vevent.add("last-modified", item.last_modified)
+    if item.categories:
+        vevent.add("categories", item.categories)
+    _add_people(vevent, item, organiser)
+    if item.alarm_minutes and item.status != "CANCELLED":
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", item.summary)
+        alarm.add("trigger", timedelta(minutes=-item.alarm_minutes))
+        vevent.add_component(alarm)
+    return vevent
+
+
+def _add_times(vevent: VEvent, item: CalendarItem) -> None:
+    """DTSTART with DTEND (or DURATION), in the form every client reads as the same instants."""
     if item.all_day:
         vevent.add("dtstart", item.start)  # VALUE=DATE
         vevent.add("dtend", item.end)  # exclusive: the day after the last day
@@ -231,25 +261,9 @@ def _vevent(item: CalendarItem, stamp: datetime, organiser: tuple[str, str]) -> 
     else:
         vevent.add("dtstart", _local(item.start, item.timezone))
         vevent.add("dtend", _local(item.end, item.timezone))
-    if item.recurrence_id is not None:
-        _add_occurrence(vevent, "recurrence-id", item.recurrence_id, item.timezone)
-    if item.rrule:
-        vevent.add("rrule", _parse_rrule(item.rrule))
-    for exdate in item.exdates:
-        _add_occurrence(vevent, "exdate", exdate, item.timezone)
-    if item.transparent:
-        vevent.add("transp", "TRANSPARENT")
-    if item.description:
-        vevent.add("description", item.description)
-    if item.location:
-        vevent.add("location", item.location)
-    if item.url:
-        vevent.add("url", item.url)
-    vevent.add("status", item.status)
-    if item.last_modified:
-        vevent.add("last-modified", item.last_modified)
-    if item.categories:
-        vevent.add("categories", item.categories)
+
+
+def _add_people(vevent: VEvent, item: CalendarItem, organiser: tuple[str, str]) -> None:
     email, name = organiser
     organizer = vCalAddress(f"mailto:{email}")
     organizer.params["cn"] = name
@@ -261,13 +275,6 @@ def _vevent(item: CalendarItem, stamp: datetime, organiser: tuple[str, str]) -> 
         address.params["partstat"] = attendee.partstat
         address.params["rsvp"] = "TRUE" if attendee.rsvp else "FALSE"
         vevent.add("attendee", address, encode=0)
-    if item.alarm_minutes and item.status != "CANCELLED":
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", item.summary)
-        alarm.add("trigger", timedelta(minutes=-item.alarm_minutes))
-        vevent.add_component(alarm)
-    return vevent
 
 
 def _parse_rrule(text: str) -> dict:

@@ -384,23 +384,23 @@ def _why(slot, need, problems) -> str:
              total=len(problems), rule=rule, example=example)
 
 
-def plan_assignments(slots: list[Slot], people: list[Person], booked: dict[int, list[Slot]],
-                     teams: dict[int, list[int]], limits: Limits) -> Plan:
-    """Fill as many channels as possible with full teams, never moving anyone already there.
-
-    A depth-first search, scarcest channel first and least-loaded interpreter first, so its
-    first try is the balanced greedy plan; it backtracks only when that leaves a channel
-    unfilled, within ``limits.search_budget`` team choices, and keeps the plan that fills
-    the most channels.
-    """
-    plan = Plan()
-    booked = {person.id: list(booked.get(person.id, ())) for person in people}
+def _loads(people: list[Person], booked: dict[int, list[Slot]], limits: Limits):
+    """Minutes each interpreter already works, in all and per their own local day (the
+    planner spreads each day's work first)."""
+    zones = {person.id: person.zone for person in people}
     load = {pid: sum(share_minutes(s, limits) for s in slots_) for pid, slots_ in booked.items()}
-    day_load = Counter()  # (person, their local day): spread each day's work first
+    day_load = Counter()
     for pid, slots_ in booked.items():
-        zone = next(p.zone for p in people if p.id == pid)
         for s in slots_:
-            day_load[pid, local_day(s.start, zone)] += share_minutes(s, limits)
+            day_load[pid, local_day(s.start, zones[pid])] += share_minutes(s, limits)
+    return load, day_load
+
+
+def _needs(slots: list[Slot], people: list[Person], teams: dict[int, list[int]],
+           limits: Limits, plan: Plan) -> tuple[dict[int, int], dict[int, list[Person]]]:
+    """Per channel still short of a team: how many more it needs, and who may take it
+    before counting their other work. A channel that cannot be filled goes to
+    ``plan.unfilled`` with the reason."""
     need, candidates = {}, {}
     for slot in slots:
         team = teams.get(slot.channel_id, [])
@@ -421,6 +421,22 @@ def plan_assignments(slots: list[Slot], people: list[Person], booked: dict[int, 
         candidates[slot.channel_id] = fit
         if len(fit) < need[slot.channel_id]:
             plan.unfilled[slot.channel_id] = _why(slot, need[slot.channel_id], problems)
+    return need, candidates
+
+
+def plan_assignments(slots: list[Slot], people: list[Person], booked: dict[int, list[Slot]],
+                     teams: dict[int, list[int]], limits: Limits) -> Plan:
+    """Fill as many channels as possible with full teams, never moving anyone already there.
+
+    A depth-first search, scarcest channel first and least-loaded interpreter first, so its
+    first try is the balanced greedy plan; it backtracks only when that leaves a channel
+    unfilled, within ``limits.search_budget`` team choices, and keeps the plan that fills
+    the most channels.
+    """
+    plan = Plan()
+    booked = {person.id: list(booked.get(person.id, ())) for person in people}
+    load, day_load = _loads(people, booked, limits)
+    need, candidates = _needs(slots, people, teams, limits, plan)
     by_id = {slot.channel_id: slot for slot in slots}
     order = sorted((cid for cid in need if cid not in plan.unfilled),
                    key=lambda cid: (len(candidates[cid]), by_id[cid].start, cid))

@@ -192,15 +192,9 @@ def propose(event: Event, session_ids, keep: bool) -> Proposal:
         .options(joinedload(Registration.user).joinedload(User.organisation))
         .order_by(Registration.id).execution_options(populate_existing=True)))
     busy = _busy_elsewhere(event, sessions)
-    order = {s.id: n for n, s in enumerate(sessions)}
-    kept: dict[int, int] = {}
+    kept, holders = _staying(sessions, keep, busy)
     registrations = {r.id: r for r in confirmed}
-    for place in sorted(_places(sessions), key=lambda p: (order[p.session_id], p.id)):
-        registration = place.registration
-        stays = (keep or registration.status != CONFIRMED or registration.id in busy)
-        if place.status == CONFIRMED and stays and registration.id not in kept:
-            kept[registration.id] = place.session_id
-            registrations[registration.id] = registration
+    registrations.update(holders)
     candidates = [r for r in confirmed if r.id not in busy or r.id in kept]
     candidates += [r for r in registrations.values() if r.status != CONFIRMED]
     members = _members(sessions, candidates)
@@ -214,6 +208,23 @@ def propose(event: Event, session_ids, keep: bool) -> Proposal:
               for session in sessions]
     return Proposal(groups, [registrations[i] for i in outcome.unplaced],
                     len(busy - set(kept)), keep)
+
+
+def _staying(sessions: list[EventSession], keep: bool,
+             busy: set[int]) -> tuple[dict[int, int], dict[int, Registration]]:
+    """Who keeps the place they hold in these sessions (in the first, if in two), and their
+    registrations: with ``keep`` everyone, else those not confirmed yet and those busy
+    elsewhere at that time."""
+    order = {s.id: n for n, s in enumerate(sessions)}
+    kept: dict[int, int] = {}
+    holders: dict[int, Registration] = {}
+    for place in sorted(_places(sessions), key=lambda p: (order[p.session_id], p.id)):
+        registration = place.registration
+        stays = (keep or registration.status != CONFIRMED or registration.id in busy)
+        if place.status == CONFIRMED and stays and registration.id not in kept:
+            kept[registration.id] = place.session_id
+            holders[registration.id] = registration
+    return kept, holders
 
 
 def _members(sessions: list[EventSession], registrations) -> dict[int, Member]:

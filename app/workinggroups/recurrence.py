@@ -69,31 +69,8 @@ def normalise_rule(text: str) -> str:
         raise RecurrenceError("empty")
     if any(c.isspace() for c in text) or "RRULE" in text:
         raise RecurrenceError("syntax", text)
-    parts: dict[str, str] = {}
-    for piece in text.split(";"):
-        name, sep, value = piece.partition("=")
-        if not sep or not name or not value:
-            raise RecurrenceError("syntax", piece)
-        if name in parts:
-            raise RecurrenceError("syntax", piece)
-        if name not in SUPPORTED_PARTS:
-            raise RecurrenceError("unsupported_part", name)
-        if name in _PART_VALUES and not re.fullmatch(_PART_VALUES[name], value):
-            raise RecurrenceError("syntax", piece)
-        parts[name] = value
-    freq = parts.get("FREQ")
-    if freq not in SUPPORTED_FREQ:
-        raise RecurrenceError("unsupported_freq", freq or "")
-    if "INTERVAL" in parts and not (parts["INTERVAL"].isdigit()
-                                    and 1 <= int(parts["INTERVAL"]) <= 52):
-        raise RecurrenceError("syntax", "INTERVAL=" + parts["INTERVAL"])
-    if "COUNT" in parts and not (parts["COUNT"].isdigit() and 1 <= int(parts["COUNT"]) <= 500):
-        raise RecurrenceError("syntax", "COUNT=" + parts["COUNT"])
-    for day in parts.get("BYDAY", "").split(",") if "BYDAY" in parts else ():
-        if not _BYDAY.match(day):
-            raise RecurrenceError("syntax", "BYDAY=" + parts["BYDAY"])
-    if "BYSETPOS" in parts and parts["BYSETPOS"] not in {"1", "2", "3", "4", "5", "-1"}:
-        raise RecurrenceError("unsupported_setpos", parts["BYSETPOS"])
+    parts = _rule_parts(text)
+    _check_ranges(parts)
     rule = ";".join(f"{name}={value}" for name, value in parts.items())
     try:
         parsed = rrulestr(rule, dtstart=datetime(2027, 1, 1))
@@ -102,6 +79,34 @@ def normalise_rule(text: str) -> str:
     if not isinstance(parsed, rrule):  # a set of several rules
         raise RecurrenceError("syntax", rule)
     return rule
+
+
+def _rule_parts(text: str) -> dict[str, str]:
+    """NAME=value pieces, each named once, supported and well formed as a whole."""
+    parts: dict[str, str] = {}
+    for piece in text.split(";"):
+        name, sep, value = piece.partition("=")
+        if not sep or not name or not value or name in parts:
+            raise RecurrenceError("syntax", piece)
+        if name not in SUPPORTED_PARTS:
+            raise RecurrenceError("unsupported_part", name)
+        if name in _PART_VALUES and not re.fullmatch(_PART_VALUES[name], value):
+            raise RecurrenceError("syntax", piece)
+        parts[name] = value
+    return parts
+
+
+def _check_ranges(parts: dict[str, str]) -> None:
+    """What the patterns cannot say: the supported frequencies, how often and how many,
+    and BYSETPOS's few positions."""
+    freq = parts.get("FREQ")
+    if freq not in SUPPORTED_FREQ:
+        raise RecurrenceError("unsupported_freq", freq or "")
+    for name, highest in (("INTERVAL", 52), ("COUNT", 500)):
+        if name in parts and not 1 <= int(parts[name]) <= highest:
+            raise RecurrenceError("syntax", f"{name}={parts[name]}")
+    if "BYSETPOS" in parts and parts["BYSETPOS"] not in {"1", "2", "3", "4", "5", "-1"}:
+        raise RecurrenceError("unsupported_setpos", parts["BYSETPOS"])
 
 
 MONTH_POSITIONS = (1, 2, 3, 4, -1)  # first to fourth, and the last
