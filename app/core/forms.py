@@ -137,6 +137,16 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class BlankOrChoiceField(SelectField):
+    """A select whose first choice is blank ("": none, not given). A blank answer is valid
+    without reading the other choices, which take a query (countries, languages): a form
+    posted on every registration need not read them for the many who choose none."""
+
+    def pre_validate(self, form):
+        if self.data not in ("", None):
+            super().pre_validate(form)
+
+
 class EmptyForm(Form):
     """A bare POST button: carries only the CSRF token."""
 

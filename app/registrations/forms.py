@@ -17,6 +17,7 @@ from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
+from app.core.forms import BlankOrChoiceField
 from app.core.forms import CheckboxListField
 from app.core.forms import Form
 from app.core.forms import as_choices
@@ -62,13 +63,14 @@ class RegistrationForm(Form):
     # Its fieldset on the page says who needs these and who sees them (the visibility rule).
     passport_name = StringField(_l("Name as in your passport"),
                                 validators=[Optional(), Length(max=200)])
-    # Choices: the platform's countries, named in the reader's language (the view sets them).
-    nationality = SelectField(_l("Nationality"), description=_l("As in your passport."),
-                              choices=countries(_l("Not given")),
-                              validators=[Optional()])
+    # Choices: the platform's countries, named in the reader's language.
+    nationality = BlankOrChoiceField(_l("Nationality"), description=_l("As in your passport."),
+                                     choices=countries(_l("Not given")),
+                                     validators=[Optional()])
     passport_number = StringField(_l("Passport number"), filters=[normal_passport_number],
                                   validators=[Optional(), validate_passport_number])
-    interpretation_language = SelectField(_l("Interpretation into"), validators=[Optional()])
+    interpretation_language = BlankOrChoiceField(_l("Interpretation into"),
+                                                 validators=[Optional()])
     consent_chatham = BooleanField(
         _l("I will respect the Chatham House Rule: I may use what is said, but will not reveal "
            "who said it or who was present."),

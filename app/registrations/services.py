@@ -175,6 +175,10 @@ def counts_toward_capacity(event: Event, attend_as: AttendAs) -> bool:
 
 
 def seats_taken(event: Event, country_code: str | None = None) -> int:
+    return db.session.scalar(_seats_query(event, country_code))
+
+
+def _seats_query(event: Event, country_code: str | None = None):
     query = select(func.count()).select_from(Registration).where(
         Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
     if event.kind != EventKind.VIRTUAL:
@@ -182,7 +186,18 @@ def seats_taken(event: Event, country_code: str | None = None) -> int:
     if country_code is not None:
         query = query.join(User, User.id == Registration.user_id).where(
             User.country_code == country_code)
-    return db.session.scalar(query)
+    return query
+
+
+def _registration_and_seats(event: Event, user: User) -> tuple[Registration | None, int]:
+    """The person's registration and the event's seats taken, in one statement: what
+    ``register`` reads under the event's lock, where every statement is one that all the
+    other registrations queue behind."""
+    registration_of_user = (Registration.event_id == Event.id) & (Registration.user_id == user.id)
+    registration, taken = db.session.execute(
+        select(Registration, _seats_query(event).scalar_subquery()).select_from(Event)
+        .outerjoin(Registration, registration_of_user).where(Event.id == event.id)).one()
+    return registration, taken
 
 
 def waitlist_position(registration: Registration) -> int | None:
@@ -354,10 +369,11 @@ def _quota_allows(event: Event, attend_as: AttendAs, country_code: str | None) -
     return quota is None or seats_taken(event, country_code) < quota.max_in_person
 
 
-def _has_free_seat(event: Event, attend_as: AttendAs) -> bool:
+def _has_free_seat(event: Event, attend_as: AttendAs, taken: int | None = None) -> bool:
+    """``taken``: the seats taken, when the caller read them already."""
     if not counts_toward_capacity(event, attend_as) or event.capacity is None:
         return True
-    return seats_taken(event) < event.capacity
+    return (seats_taken(event) if taken is None else taken) < event.capacity
 
 
 def _seat_and_quota(event: Event, registration: Registration) -> bool:
@@ -540,7 +556,8 @@ def register(event: Event, user: User, data: RegistrationInput) -> Registration:
     session_ids = _limited_sessions(event, data.session_ids, data.attend_as)
     event = lock_event(event)
     _check_window(event)  # the event may have closed while we waited for the lock
-    registration = registration_for(event, user)  # after the lock: a twin request has ended
+    # After the lock: a twin request has ended, and the seats are as this request leaves them.
+    registration, taken = _registration_and_seats(event, user)
     sessions = _lock_places(registration, session_ids)
     if registration is not None and registration.is_active:
         raise RegistrationConflict(_("You are already registered for this event."))
@@ -550,7 +567,7 @@ def register(event: Event, user: User, data: RegistrationInput) -> Registration:
             "register to attend online, or ask the organisers."))
     if event.requires_approval:
         status = RegistrationStatus.PENDING
-    elif _has_free_seat(event, data.attend_as):
+    elif _has_free_seat(event, data.attend_as, taken):
         status = RegistrationStatus.CONFIRMED
     else:
         status = RegistrationStatus.WAITLISTED

@@ -100,11 +100,13 @@ def _prepare(form, event, keep_language=""):
         return (f"{translated(session, 'title').text}{mode} · {viewer_when(session.start_dt)} · "
                 f"{viewer_zone_label(zone, session.start_dt)}")
 
-    form.session_ids.choices = as_choices(
+    # Both lists are read when the form is shown, or checks a choice made in them: a
+    # registration choosing no session and no language (most of them) reads neither.
+    form.session_ids.choices = lambda: as_choices(
         (str(s.id), label(s)) for s in services.limited_sessions(event))
     # The managed list of interpretation languages (organisers edit it), and the language
     # already chosen even if it was retired since.
-    form.interpretation_language.choices = as_choices(
+    form.interpretation_language.choices = lambda: as_choices(
         [("", _("None needed")), *interpretation_languages.choices(locale,
                                                                    keep=[keep_language])])
     return form

@@ -5,9 +5,12 @@ the event waits."""
 
 import pytest
 from sqlalchemy import event as sa_event
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.events.models import EventKind
 from app.extensions import db
+from app.registrations.models import Registration
 from tests.fixtures.people import login_as
 from tests.forms import rendered_form
 
@@ -28,7 +31,7 @@ def _reading(seen: list[str], table: str) -> list[str]:
     return [s for s in seen if s.startswith("SELECT") and f" FROM {table}" in s]
 
 
-def test_a_registration_reads_the_person_languages_and_places_once_at_most(
+def test_a_registration_choosing_nothing_reads_no_list_it_could_have_chosen_from(
         client, participant, make_event, statements):
     virtual = make_event(kind=EventKind.VIRTUAL, capacity=1, is_invitation_only=False)
     login_as(client, participant)
@@ -37,8 +40,40 @@ def test_a_registration_reads_the_person_languages_and_places_once_at_most(
     response = form.fill(consent_chatham="y", consent_data="y").submit()
     assert response.status_code == 302
     assert len(_reading(statements, "users")) == 1  # signed in; not again for the log line
-    assert len(_reading(statements, "languages")) == 1  # the choices and their names
+    # No language, nationality or session chosen: none of their lists is read.
+    assert _reading(statements, "languages") == []
+    assert _reading(statements, "countries") == []
+    assert _reading(statements, "sessions") == []
     assert _reading(statements, "session_places") == []  # a new registration holds none
+    # The registration and the seats taken are read in one statement, under the lock (a
+    # confirmed place has no waitlist position to read).
+    assert len(_reading(statements, "registrations")) == 1
+
+
+def test_a_chosen_language_and_nationality_are_checked_against_their_lists_once(
+        client, participant, make_event, statements):
+    virtual = make_event(kind=EventKind.VIRTUAL, capacity=1, is_invitation_only=False)
+    login_as(client, participant)
+    form = rendered_form(client, f"/events/{virtual.id}/register")
+    language = next(code for code in form._control("interpretation_language").options if code)
+    statements.clear()
+    response = form.fill(consent_chatham="y", consent_data="y",
+                         interpretation_language=language).submit()
+    assert response.status_code == 302
+    assert len(_reading(statements, "languages")) == 1  # the choices and their names
+    assert db.session.scalar(select(Registration.interpretation_language)) == language
+
+
+def test_a_language_the_list_does_not_offer_is_refused_and_nothing_is_saved(
+        client, participant, make_event):
+    virtual = make_event(kind=EventKind.VIRTUAL, capacity=1, is_invitation_only=False)
+    login_as(client, participant)
+    form = rendered_form(client, f"/events/{virtual.id}/register")
+    data = {**form.fill(consent_chatham="y", consent_data="y").data(),
+            "interpretation_language": "xx"}
+    response = client.post(form.action, data=data)
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
 
 
 def test_the_log_line_names_who_signed_in_without_reloading_them(
