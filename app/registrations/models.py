@@ -50,6 +50,11 @@ class Registration(db.Model):
                            "OR departure_date >= arrival_date", name="travel_dates_in_order"),
     )
 
+    # Not stored: set by ``services.register`` when it waitlists someone, their place in the
+    # queue counted under the event's lock, for the message that greets them (the queue
+    # moves after; ``services.waitlist_position`` reads where they are now).
+    queued_as = None
+
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))

@@ -189,15 +189,18 @@ def _seats_query(event: Event, country_code: str | None = None):
     return query
 
 
-def _registration_and_seats(event: Event, user: User) -> tuple[Registration | None, int]:
-    """The person's registration and the event's seats taken, in one statement: what
-    ``register`` reads under the event's lock, where every statement is one that all the
-    other registrations queue behind."""
+def _standing(event: Event, user: User) -> tuple[Registration | None, int, int]:
+    """The person's registration, the event's seats taken and how many are waiting, in one
+    statement: what ``register`` reads under the event's lock, where every statement is
+    one that all the other registrations queue behind."""
     registration_of_user = (Registration.event_id == Event.id) & (Registration.user_id == user.id)
-    registration, taken = db.session.execute(
-        select(Registration, _seats_query(event).scalar_subquery()).select_from(Event)
-        .outerjoin(Registration, registration_of_user).where(Event.id == event.id)).one()
-    return registration, taken
+    waiting = select(func.count()).select_from(Registration).where(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED)
+    registration, taken, queue = db.session.execute(
+        select(Registration, _seats_query(event).scalar_subquery(), waiting.scalar_subquery())
+        .select_from(Event).outerjoin(Registration, registration_of_user)
+        .where(Event.id == event.id)).one()
+    return registration, taken, queue
 
 
 def waitlist_position(registration: Registration) -> int | None:
@@ -557,7 +560,7 @@ def register(event: Event, user: User, data: RegistrationInput) -> Registration:
     event = lock_event(event)
     _check_window(event)  # the event may have closed while we waited for the lock
     # After the lock: a twin request has ended, and the seats are as this request leaves them.
-    registration, taken = _registration_and_seats(event, user)
+    registration, taken, queue = _standing(event, user)
     sessions = _lock_places(registration, session_ids)
     if registration is not None and registration.is_active:
         raise RegistrationConflict(_("You are already registered for this event."))
@@ -582,6 +585,9 @@ def register(event: Event, user: User, data: RegistrationInput) -> Registration:
     registration.promoted_dt = None
     _apply_details(registration, data)
     _set_status(registration, status, user, "registered", before=before)
+    if status == RegistrationStatus.WAITLISTED:
+        # Under the lock, everyone waiting joined before: all of them are ahead.
+        registration.queued_as = queue + 1
     _take_session_places(registration, session_ids, sessions)
     email_registrant(registration, registration.status.value)
     return registration

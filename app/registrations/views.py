@@ -172,7 +172,7 @@ def register(event_id):
 
     def save():
         registration = services.register(event, current_user, _input(form))
-        return _status_message(registration, services.waitlist_position(registration))
+        return _status_message(registration, registration.queued_as)
 
     return _registration_form(event, form, save)
 

@@ -4,12 +4,14 @@ and in PostgreSQL, and those after the event's lock are time every other registr
 the event waits."""
 
 import pytest
+from flask_babel import gettext
 from sqlalchemy import event as sa_event
 from sqlalchemy import func
 from sqlalchemy import select
 
 from app.events.models import EventKind
 from app.extensions import db
+from app.registrations import services
 from app.registrations.models import Registration
 from tests.fixtures.people import login_as
 from tests.forms import rendered_form
@@ -93,3 +95,23 @@ def test_the_log_line_names_who_signed_in_without_reloading_them(
         app.logger.setLevel(level)
     assert any(f"user={participant.id}" in r.getMessage() for r in caplog.records)
     assert len(_reading(statements, "users")) == 1
+
+
+def test_a_waitlisted_registration_reads_its_place_in_the_queue_with_the_seats(
+        client, participant, make_user, make_event, statements):
+    virtual = make_event(kind=EventKind.VIRTUAL, capacity=1, is_invitation_only=False)
+    services.register(virtual, make_user(), services.RegistrationInput(
+        consent_chatham=True, consent_data=True))
+    db.session.commit()
+    login_as(client, participant)
+    form = rendered_form(client, f"/events/{virtual.id}/register")
+    statements.clear()
+    response = form.fill(consent_chatham="y", consent_data="y").submit()
+    assert response.status_code == 302
+    # One statement read the registration, the seats and the queue, under the lock.
+    assert len(_reading(statements, "registrations")) == 1
+    registration = db.session.scalar(select(Registration).where(
+        Registration.user_id == participant.id))
+    assert services.waitlist_position(registration) == 1
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert gettext("The event is full: you are number %(n)d on the waitlist.", n=1) in page

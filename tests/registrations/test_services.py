@@ -53,6 +53,28 @@ def test_confirmed_until_full_then_waitlisted_in_order(roundtable, make_user, fr
     assert [services.waitlist_position(r) for r in results[2:]] == [1, 2]
 
 
+def test_register_tells_the_waitlisted_their_place_as_the_queue_counts_it(
+        roundtable, make_user, frozen_now):
+    """``queued_as`` is counted under the event's lock with the seats, without reading the
+    queue again: it must be the place ``waitlist_position`` gives, also for someone who
+    cancelled and registers again (their row, and its id, are older than the queue's)."""
+    people = _people(make_user, 5)
+    results = []
+    for minute, person in enumerate(people):
+        frozen_now(NOW + timedelta(minutes=minute))
+        results.append(services.register(roundtable, person, consent()))
+    waiting = results[2:]
+    assert [r.queued_as for r in waiting] == [services.waitlist_position(r) for r in waiting] \
+        == [1, 2, 3]
+    assert [r.queued_as for r in results[:2]] == [None, None]  # confirmed: no queue
+    frozen_now(NOW + timedelta(minutes=10))
+    services.cancel_registration(waiting[0], people[2])  # leaves the queue
+    frozen_now(NOW + timedelta(minutes=11))
+    again = services.register(roundtable, people[2], consent())
+    assert again.id == waiting[0].id
+    assert again.queued_as == services.waitlist_position(again) == 3
+
+
 def test_online_attendees_of_a_hybrid_event_do_not_use_seats(roundtable, make_user):
     for person in _people(make_user, 2):
         services.register(roundtable, person, consent())
