@@ -35,13 +35,14 @@ def _emailed_link(live_engine, email: str, path: str) -> str:
     return path_of(re.search(rf"https?://\S+{path}\S+", body).group(0))
 
 
-def _new_member(live_server, person, new_page, live_engine, email: str, name: str):
-    """An organiser invites ``email``, who follows the emailed link and joins: their page,
-    signed in."""
+def _new_member(live_server, person, new_page, live_engine, email: str, name: str,
+                country: str = "TH"):
+    """An organiser invites ``email`` (of ``country``; "" for none), who follows the emailed
+    link and joins: their page, signed in."""
     organiser = person("organiser@example.org")
     organiser.get_by_role("link", name="Invitations").click()
     organiser.get_by_label("Email address to invite").fill(email)
-    organiser.get_by_label("Country").select_option("TH")
+    organiser.get_by_label("Country").select_option(country)
     organiser.get_by_role("button", name="Send invitation").click()
     assert f"Invitation sent to {email}" in flash(organiser)
     page = new_page()
