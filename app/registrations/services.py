@@ -545,16 +545,23 @@ def _apply_details(registration: Registration, data: RegistrationInput) -> None:
     registration.interpretation_language = data.interpretation_language
 
 
+def check_may_register(event: Event, user: User) -> None:
+    """What ``register`` refuses before it reads anything the person wrote: the event not
+    taking registrations now, or by invitation only and this person not invited. The form's
+    page asks it first, so that nobody fills in a form that cannot be accepted."""
+    _check_window(event)
+    if not may_register(event, user):
+        raise RegistrationConflict(_("This event is by invitation only, and your delegation "
+                                     "has not been invited."))
+
+
 def register(event: Event, user: User, data: RegistrationInput) -> Registration:
     """Confirm, waitlist or hold for approval; never more confirmed than there are places.
 
     Everything that does not depend on the count of places is checked before the event row
     is locked, so concurrent registrations queue on the lock as briefly as possible.
     """
-    _check_window(event)
-    if not may_register(event, user):
-        raise RegistrationConflict(_("This event is by invitation only, and your delegation "
-                                     "has not been invited."))
+    check_may_register(event, user)
     _validate(event, user, data)
     session_ids = _limited_sessions(event, data.session_ids, data.attend_as)
     event = lock_event(event)

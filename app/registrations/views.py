@@ -168,6 +168,13 @@ def _registration_form(event, form, save, registration=None):
 @roles_required(*visibility.PARTICIPATING_ROLES)  # interpreter-only accounts: 403
 def register(event_id):
     event = visible_event_or_404(event_id, current_user)
+    if request.method == "GET":
+        # A form that cannot be accepted is not offered: the event's page, saying why.
+        try:
+            services.check_may_register(event, current_user)
+        except services.RegistrationConflict as refusal:
+            flash(str(refusal), "error")
+            return redirect(url_for("events.show_event", event_id=event.id))
     form = _prepare(RegistrationForm(), event)
 
     def save():

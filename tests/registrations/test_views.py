@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from babel.support import Translations
+from markupsafe import escape
 from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from app.auth.models import User
 from app.core.mail import OutboxResult
 from app.core.mail import send_outbox
 from app.events.models import EventKind
+from app.events.models import EventStatus
 from app.extensions import db
 from app.registrations import services
 from app.registrations.models import Registration
@@ -58,6 +60,27 @@ def test_register_see_it_and_cancel(client, participant, roundtable):
     assert client.post(f"/registrations/{registration.id}/cancel").status_code == 302
     db.session.refresh(registration)
     assert registration.status == RegistrationStatus.CANCELLED
+
+
+@pytest.mark.parametrize("change", [{"is_invitation_only": True},
+                                    {"status": EventStatus.CLOSED}],
+                         ids=["not invited", "closed"])
+def test_a_form_that_cannot_be_accepted_is_not_offered(client, participant, roundtable,
+                                                       change):
+    """Reached by its address, the registration form of an event this person may not
+    register for now sends them to the event's page, with the reason ``register`` gives."""
+    for name, value in change.items():
+        setattr(roundtable, name, value)
+    db.session.commit()
+    login_as(client, participant)
+    response = client.get(f"/events/{roundtable.id}/register")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/events/{roundtable.id}")
+    with pytest.raises(services.RegistrationConflict) as refused:
+        services.check_may_register(roundtable, participant)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert str(escape(str(refused.value))) in page
+    assert 'name="consent_chatham"' not in page
 
 
 def test_registering_twice_is_a_409(client, participant, roundtable):
