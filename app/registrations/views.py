@@ -173,7 +173,7 @@ def register(event_id):
         try:
             services.check_may_register(event, current_user)
         except services.RegistrationConflict as refusal:
-            flash(str(refusal), "error")
+            flash_refusal(refusal)
             return redirect(url_for("events.show_event", event_id=event.id))
     form = _prepare(RegistrationForm(), event)
 
