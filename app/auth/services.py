@@ -21,6 +21,8 @@ from flask_babel import ngettext
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import ColumnElement
+from sqlalchemy import Select
+from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
@@ -429,7 +431,7 @@ def _decoy_for(method: str) -> str:
 # notices), each a scalar SQL expression over ``User`` added by the feature that owns it:
 # a reading request fetches them in the statement that loads the account, so they cost no
 # round trip of their own, and keeps each as ``g.<name>``, where that feature's own reader
-# finds it.
+# finds it. An expression holds no value of the request (the statement is built once).
 READ_WITH_THE_ACCOUNT: Registry[Callable[[], ColumnElement]] = Registry(
     "facts read with the signed-in account")
 READING_METHODS = ("GET", "HEAD")
@@ -443,16 +445,22 @@ def load_signed_in(token: str) -> User | None:
     read) before the page that shows them is rendered, so their readers read them then."""
     if not token or len(token) > 64:
         return None
-    facts = (READ_WITH_THE_ACCOUNT.items()
-             if has_request_context() and request.method in READING_METHODS else [])
-    row = db.session.execute(
-        select(User, *(expression().label(name) for name, expression in facts))
-        .where(User.session_token == token)).first()
+    facts = (tuple(READ_WITH_THE_ACCOUNT.items())
+             if has_request_context() and request.method in READING_METHODS else ())
+    row = db.session.execute(_account_statement(facts), {"token": token}).first()
     if row is None or not row[0].is_active:
         return None
     for (name, _expression), value in zip(facts, row[1:], strict=True):
         setattr(g, name, value)
     return row[0]
+
+
+@lru_cache(maxsize=4)
+def _account_statement(facts: tuple) -> Select:
+    """Built once per set of facts (each expression is the same for every account): on a
+    page that reuses its rendered parts, building the statement costs more than running it."""
+    return (select(User, *(expression().label(name) for name, expression in facts))
+            .where(User.session_token == bindparam("token")))
 
 
 def sign_out_everywhere(user: User) -> None:

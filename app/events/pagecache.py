@@ -5,9 +5,12 @@ viewer who shares a language, a zone, a choice of era and a set of roles: the ag
 time strips, the facts, the panels' links, the header. That *shell* is rendered once per
 such reader and reused by all of them; the few parts that are one viewer's own (their
 registration, whether they may see the joining link, their programme) are left in it as
-marked holes (``viewer_part`` in ``events/event.html``) and rendered per viewer, kept
-apart from the shell and never shared. So a viewer's first view costs their own small
-parts, not the page.
+marked holes (``viewer_part`` in ``events/event.html``), rendered apart from the shell for
+each *standing* (``VIEWER_STANDING``: not registered, confirmed, number 3 on the waitlist...)
+and shared by the viewers of that kind and standing, since they show nothing else of the
+viewer. So a viewer's first view costs the one statement that reads the event with their
+registration (``services.event_page_or_404``), and their parts only when nobody of their
+standing came before.
 
 Both copies are reused only while the event's own row (``updated_dt``) and everything that
 belongs to it (``activity_dt``, moved by ``touch_events`` as each
@@ -24,6 +27,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+from collections.abc import Hashable
 
 from markupsafe import Markup
 from sqlalchemy import literal
@@ -33,6 +38,7 @@ from sqlalchemy.dialects import sqlite
 
 from app.core.compression import masked_csrf_token
 from app.core.i18n import select_timezone
+from app.core.registry import Registry
 from app.core.templating import current_locale
 from app.core.templating import viewer_buddhist_era
 from app.core.time import UTCDateTime
@@ -44,7 +50,7 @@ from app.notices.services import unread_count_for_page
 
 TTL_SECONDS = 60
 MAX_SHELLS = 256  # 8 zones x 4 languages x a few kinds of reader, for several events
-MAX_PARTS = 4096  # a few hundred bytes per viewer
+MAX_PARTS = 4096  # a few hundred bytes per standing
 TOKEN_MARK = "\x00csrf-token\x00"  # noqa: S105 (a placeholder, not a secret)
 PART_MARK = Markup("\x00part:{}\x00")  # format() escapes the name it is given
 
@@ -67,8 +73,17 @@ def shell_key(event: Event, viewer, path: str) -> tuple:
             viewer.focal_country, path, unread_count_for_page())
 
 
-def parts_key(key: tuple, viewer) -> tuple:
-    return (*key, viewer.id)
+VIEWER_STANDING: Registry[Callable[[Event, object], Hashable]] = Registry(
+    "what the event page's own parts show of the viewer")
+"""Each takes the event and the viewer and returns all that its feature's viewer part shows of
+that viewer (their registration's state and place on the waitlist, whether they may join
+online): viewers of one kind and one standing are shown the same parts, so those are rendered
+once for all of them. A part shows nothing of the viewer but what is here (no name, no
+email): what it showed would go to the next viewer of that standing."""
+
+
+def parts_key(key: tuple, event: Event, viewer) -> tuple:
+    return (*key, *(standing(event, viewer) for _name, standing in VIEWER_STANDING.items()))
 
 
 class Holes:

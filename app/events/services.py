@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
+from functools import lru_cache
 
 import pytz
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -81,6 +84,59 @@ def get_visible_event(event_id: int, viewer) -> Event | None:
     for a private event)."""
     event = db.session.get(Event, event_id)
     return event if visibility.can_see_event(viewer, event) else None
+
+
+@dataclass(frozen=True)
+class ReadWithTheEvent:
+    """Rows of the viewer's own that a feature reads in the statement that loads the event
+    its page shows: ``columns`` (entities or labelled expressions), outer-joined through
+    ``joins`` ((target, onclause) pairs, correlated to ``Event``), with ``params`` for their
+    bind parameters, handed to ``keep(event, values)`` once the viewer may see the event.
+
+    ``columns`` and ``joins`` hold no values of the viewer (those go in ``params``), so a
+    feature returns the same objects for every viewer of one shape and the statement is
+    built once for them all."""
+
+    columns: tuple
+    joins: tuple
+    params: dict
+    keep: Callable[[Event, tuple], None]
+
+
+READ_WITH_THE_EVENT: Registry[Callable[[object], ReadWithTheEvent | None]] = Registry(
+    "the viewer's own rows, read with the event page's event")
+"""Each takes a signed-in viewer and returns what to read with the event (None: nothing for
+this viewer): the event page's own parts (the viewer's registration) then cost no statement of
+their own."""
+
+
+def event_page_or_404(event_id: int, viewer) -> Event:
+    """``visible_event_or_404`` for the event page: one statement reads the event and what the
+    features above it read with it (``READ_WITH_THE_EVENT``) for a signed-in viewer."""
+    reads = [read for _name, entry in READ_WITH_THE_EVENT.items()
+             if viewer.is_authenticated and (read := entry(viewer)) is not None]
+    statement = _event_page_statement(tuple((read.columns, read.joins) for read in reads))
+    params = {"event_id": event_id}
+    for read in reads:
+        params.update(read.params)
+    row = db.session.execute(statement, params).first()
+    if row is None or not visibility.can_see_event(viewer, row[0]):
+        abort(404)
+    values = iter(row[1:])
+    for read in reads:
+        read.keep(row[0], tuple(next(values) for _column in read.columns))
+    return row[0]
+
+
+@lru_cache(maxsize=64)
+def _event_page_statement(reads: tuple[tuple[tuple, tuple], ...]):
+    """Built once per shape of viewer: building a statement costs a page more than running
+    it."""
+    statement = select(Event, *(column for columns, _joins in reads for column in columns))
+    for _columns, joins in reads:
+        for target, onclause in joins:
+            statement = statement.outerjoin(target, onclause)
+    return statement.where(Event.id == bindparam("event_id"))
 
 
 def visible_event_or_404(event_id: int, viewer) -> Event:

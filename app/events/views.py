@@ -170,7 +170,7 @@ def list_events():
 def show_event(event_id):
     """The shared shell of the page for this kind of reader (``pagecache``), with this
     viewer's own parts put in: each rendered at most once per version of the event."""
-    event = visible_event_or_404(event_id, current_user)
+    event = services.event_page_or_404(event_id, current_user)
     key = pagecache.shell_key(event, current_user, request.full_path)
     reusable = not cookie_session.get("_flashes")  # a message to show makes this render unique
     kept = pagecache.shell(key) if reusable else None
@@ -182,7 +182,7 @@ def show_event(event_id):
             pagecache.keep_shell(key, html, names)
     else:
         html, names = kept
-    own_key = pagecache.parts_key(key, current_user)
+    own_key = pagecache.parts_key(key, event, current_user)
     own = pagecache.parts(own_key) if reusable else None
     if own is None:
         own = _viewer_parts(event, names)
@@ -202,6 +202,10 @@ def _render_shell(event, holes) -> str:
         missing_translations=translations.missing_count(event, sessions)
         if current_user.is_organiser else None,
     )
+
+
+# The joining link shows in a part for those who may see it (registered with the page cache).
+pagecache.VIEWER_STANDING.add("joining", services.can_see_joining_details)
 
 
 def _viewer_parts(event, names) -> dict[str, str]:

@@ -8,6 +8,7 @@ from app.core.templating import add_template_globals
 from app.core.templating import current_language
 from app.core.templating import current_locale
 from app.core.templating import viewer_buddhist_era
+from app.events.pagecache import VIEWER_STANDING
 from app.events.services import visible_event_or_404
 from app.printing import documents
 from app.printing import services
@@ -21,13 +22,21 @@ def register_globals(state):
     # The event page (events feature) links the programme without importing printing.
     add_template_globals(
         state.app,
-        has_programme=lambda event: bool(
-            (registration := viewer_registration(event, current_user))
-            and registration.is_active),
+        has_programme=lambda event: has_programme(event, current_user),
         session_details=texts.details,
         session_gathering=texts.gathering,
         session_listening=texts.listening,
     )
+
+
+def has_programme(event, viewer) -> bool:
+    """Whether the event page links the viewer's programme: all its part shows of them
+    (``pagecache.VIEWER_STANDING``)."""
+    registration = viewer_registration(event, viewer)
+    return bool(registration and registration.is_active)
+
+
+VIEWER_STANDING.add("programme", has_programme)
 
 
 def _pdf(data: bytes, name: str):

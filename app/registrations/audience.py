@@ -4,6 +4,8 @@ its online link and joining instructions, whoever is confirmed."""
 
 from sqlalchemy import select
 
+from app.events.pagecache import VIEWER_STANDING
+from app.events.services import READ_WITH_THE_EVENT
 from app.events.visibility import AUDIENCES
 from app.events.visibility import JOINERS
 from app.registrations import services
@@ -23,3 +25,8 @@ def registered_event_ids(viewer):
 
 # Remembered per request (the event page asks several times): no query of its own.
 JOINERS.add("confirmed", services.is_confirmed)
+
+# The event page reads the viewer's registration with the event: no statement of its own.
+READ_WITH_THE_EVENT.add("registration", services.read_with_the_event_page)
+# ...and its registration panel shows no more of the viewer than their standing.
+VIEWER_STANDING.add("registration", services.viewer_standing)

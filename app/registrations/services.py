@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import time
+from functools import lru_cache
 
 from flask import g
 from flask import render_template
@@ -20,9 +21,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import ColumnElement
+from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import true
 from sqlalchemy import tuple_
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
@@ -47,6 +50,7 @@ from app.events.models import EventSession
 from app.events.models import EventStatus
 from app.events.models import SessionStatus
 from app.events.services import ConflictError
+from app.events.services import ReadWithTheEvent
 from app.events.signals import session_places_changed
 from app.events.signals import session_places_changing
 from app.events.translations import translated
@@ -157,11 +161,55 @@ def _registration_and_invitation(event: Event, user) -> tuple[Registration | Non
     if not _needs_an_invitation(event, user):
         return registration_for(event, user), True
     registration, is_invited = db.session.execute(
-        select(Registration, _invited(event, user)).select_from(Event)
+        select(Registration, _invited(event.id, user)).select_from(Event)
         .outerjoin(Registration, (Registration.event_id == Event.id)
                    & (Registration.user_id == user.id))
         .where(Event.id == event.id)).one()
     return registration, is_invited
+
+
+def viewer_standing(event: Event, user) -> tuple:
+    """All the event page's registration panel shows of the viewer: their registration's
+    state, their place on the waitlist, whether they may register
+    (``pagecache.VIEWER_STANDING``). Remembered for the request with the registration."""
+    memo = g.setdefault("viewer_standings", {})
+    key = (event.id, getattr(user, "id", None))
+    if key not in memo:
+        registration, may = _viewer_reading(event, user)
+        memo[key] = (registration.status if registration else None,
+                     waitlist_position(registration) if registration else None, may)
+    return memo[key]
+
+
+def read_with_the_event_page(user) -> ReadWithTheEvent:
+    """The viewer's registration and whether they are invited, read in the statement that
+    loads the event their page shows (``READ_WITH_THE_EVENT``) and remembered as
+    ``viewer_registration`` and ``viewer_may_register`` read them."""
+
+    def keep(event: Event, values: tuple) -> None:
+        registration, is_invited = values
+        may = not _needs_an_invitation(event, user) or bool(is_invited)
+        g.setdefault("viewer_registrations", {})[(event.id, user.id)] = (registration, may)
+
+    by_country = bool(user.is_participant and user.country_code)
+    columns, joins = _event_page_read(bool(user.is_organiser), by_country)
+    params = {"registrations_viewer_id": user.id}
+    if by_country:
+        params["registrations_viewer_country"] = user.country_code
+    return ReadWithTheEvent(columns=columns, joins=joins, params=params, keep=keep)
+
+
+@lru_cache(maxsize=4)
+def _event_page_read(organiser: bool, by_country: bool) -> tuple[tuple, tuple]:
+    """The columns and join of ``read_with_the_event_page``, one pair per shape of viewer
+    (organisers need no invitation; a participant's delegation may be invited)."""
+    viewer_id = bindparam("registrations_viewer_id")
+    country = bindparam("registrations_viewer_country") if by_country else None
+    invited = true() if organiser else select(EventInvitee.id).where(
+        EventInvitee.event_id == Event.id, _invitation_of(viewer_id, country)).exists()
+    return ((Registration, invited.label("viewer_is_invited")),
+            ((Registration, (Registration.event_id == Event.id)
+              & (Registration.user_id == viewer_id)),))
 
 
 def is_confirmed(event: Event, user) -> bool:
@@ -290,9 +338,16 @@ def invites(user: User) -> ColumnElement[bool]:
     """Whether an ``EventInvitee`` row invites ``user``: in person, or with their delegation,
     which is the participants naming its country (an account naming none belongs to none:
     comparing its empty country would match every person's invitation)."""
-    criterion = EventInvitee.user_id == user.id
-    if user.is_participant and user.country_code:
-        criterion = or_(criterion, EventInvitee.country_code == user.country_code)
+    return _invitation_of(
+        user.id, user.country_code if user.is_participant and user.country_code else None)
+
+
+def _invitation_of(user_id, country_code):
+    """``invites`` for a person's id and their delegation's country, None for none (values,
+    or bind parameters where one statement serves many people)."""
+    criterion = EventInvitee.user_id == user_id
+    if country_code is not None:
+        criterion = or_(criterion, EventInvitee.country_code == country_code)
     return criterion
 
 
@@ -300,17 +355,17 @@ def _needs_an_invitation(event: Event, user: User) -> bool:
     return event.is_invitation_only and not user.is_organiser
 
 
-def _invited(event: Event, user: User):
-    """Whether ``user`` is invited to ``event``, as an EXISTS to select alone or beside
-    other columns."""
-    return select(EventInvitee.id).where(EventInvitee.event_id == event.id,
+def _invited(event_id, user: User):
+    """Whether ``user`` is invited to the event ``event_id`` (an id, or ``Event.id`` in a
+    statement that reads events), as an EXISTS to select alone or beside other columns."""
+    return select(EventInvitee.id).where(EventInvitee.event_id == event_id,
                                          invites(user)).exists()
 
 
 def may_register(event: Event, user: User) -> bool:
     if not _needs_an_invitation(event, user):
         return True
-    return db.session.scalar(select(_invited(event, user)))
+    return db.session.scalar(select(_invited(event.id, user)))
 
 
 def quota_for(event: Event, country_code: str | None) -> DelegationQuota | None:

@@ -41,6 +41,7 @@ from app.registrations.forms import InviteeForm
 from app.registrations.forms import MessageForm
 from app.registrations.forms import QuotaForm
 from app.registrations.forms import RegistrationForm
+from app.registrations.models import ACTIVE
 from app.registrations.models import AttendAs
 from app.registrations.models import EventMessage
 from app.registrations.models import Registration
@@ -68,15 +69,17 @@ def registration_counts(event):
 
 def registration_panel(event):
     """The current viewer's own registration on the event page: its state, their place on
-    the waitlist, whether they may register."""
-    registration = services.viewer_registration(event, current_user)
-    active = registration is not None and registration.is_active
+    the waitlist, whether they may register; from their standing alone
+    (``services.viewer_standing``), which the page's parts are shared by."""
+    status, position, may = services.viewer_standing(event, current_user)
+    active = status in ACTIVE
     return {
-        "registration": registration,
-        "position": services.waitlist_position(registration) if registration else None,
+        "status": status,
+        "active": active,
+        "position": position,
         "takes_part": visibility.may_register_as_participant(current_user),
         "may_register": not active and visibility.may_register_as_participant(current_user)
-        and services.viewer_may_register(event, current_user),
+        and may,
     }
 
 

@@ -13,6 +13,15 @@ from app.registrations import services as registrations
 from tests.fixtures.people import login_as
 
 
+def page(app, url, user) -> str:
+    """The page as ``user`` opens it in a browser of their own."""
+    client = app.test_client()
+    login_as(client, user)
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
 @pytest.fixture
 def workshop(make_event, make_session):
     event = make_event(title="Workshop", kind=EventKind.VIRTUAL, timezone="Australia/Sydney",
@@ -131,15 +140,8 @@ def test_viewers_of_other_zones_languages_and_registrations_share_only_the_shell
     register = f'href="/events/{workshop.id}/register"'
     programme = f"/events/{workshop.id}/my-programme"
 
-    def page(user):
-        client = app.test_client()
-        login_as(client, user)
-        response = client.get(url)
-        assert response.status_code == 200
-        return response.get_data(as_text=True)
-
-    first_other, mine, theirs, mine_again = (
-        page(alongside), page(registered), page(elsewhere), page(registered))
+    first_other, mine, theirs, mine_again = (page(app, url, person) for person in (
+        alongside, registered, elsewhere, registered))
     assert len(pagecache._shells) == 2  # one per kind of reader, not one per viewer
     for own in (mine, mine_again):
         assert 'lang="th"' in own and "UTC+12:45" in own  # Chatham's standard time in April
@@ -150,3 +152,60 @@ def test_viewers_of_other_zones_languages_and_registrations_share_only_the_shell
     assert 'lang="th"' in first_other and "UTC+12:45" in first_other
     assert 'lang="id"' in theirs and "UTC+12:45" not in theirs
     assert "\x00" not in mine + theirs + first_other + mine_again
+
+
+def test_a_first_view_reads_the_viewer_and_the_event_with_their_registration(
+        app, make_user, workshop, query_counter):
+    """Someone opening the page for the first time, once a viewer of their kind has: their
+    account (with the header's count) and the event with their registration, in two
+    statements; their own part shows their registration."""
+    workshop.online_url = "https://meet.example.org/workshop"
+    db.session.commit()
+    before, newcomer = make_user(), make_user()
+    registrations.register(workshop, newcomer, registrations.RegistrationInput(
+        consent_chatham=True, consent_data=True))
+    db.session.commit()
+    url = f"/events/{workshop.id}"
+    earlier = app.test_client()
+    login_as(earlier, before)
+    assert ">Register<" in earlier.get(url).get_data(as_text=True)
+    client = app.test_client()
+    login_as(client, newcomer)
+    with query_counter() as statements:
+        page = client.get(url).get_data(as_text=True)
+    assert len(statements) == 2, statements
+    assert "meet.example.org" in page and "My registrations" in page
+
+
+def test_viewers_of_one_standing_share_their_parts_and_see_only_their_own(
+        app, make_event, make_session, make_user):
+    """Each viewer's parts (registration panel, joining link, programme) are rendered once per
+    standing and shared by the viewers of that standing: two newcomers share one copy; the
+    confirmed, the first and the second on the waitlist each have theirs; none of the copies
+    carries a name or an email address."""
+    from app.events import pagecache
+
+    event = make_event(title="Small circle", kind=EventKind.VIRTUAL, capacity=1,
+                       timezone="Asia/Bangkok", start_date=date(2027, 5, 4),
+                       is_invitation_only=False, online_url="https://meet.example.org/circle")
+    make_session(event, datetime(2027, 5, 4, 3, tzinfo=UTC),
+                 datetime(2027, 5, 4, 5, tzinfo=UTC), title="Circle")
+    people = [make_user(display_name=f"Viewer {n}", timezone="Asia/Bangkok") for n in range(5)]
+    newcomers, confirmed, first, second = people[:2], people[2], people[3], people[4]
+    for person in (confirmed, first, second):
+        registrations.register(event, person, registrations.RegistrationInput(
+            consent_chatham=True, consent_data=True))
+        db.session.commit()
+    url = f"/events/{event.id}"
+
+    pages = {user.id: page(app, url, user) for user in people}
+    assert len(pagecache._parts) == 4  # newcomers share; everyone else has their own
+    for user in newcomers:
+        assert ">Register<" in pages[user.id] and "meet.example.org" not in pages[user.id]
+    assert "meet.example.org" in pages[confirmed.id] and ">Register<" not in pages[confirmed.id]
+    assert "number 1 on the waitlist" in pages[first.id]
+    assert "number 2 on the waitlist" in pages[second.id]
+    assert "meet.example.org" not in pages[first.id] + pages[second.id]
+    kept = "".join(html for parts, _time in pagecache._parts.values() for html in parts.values())
+    for user in people:
+        assert user.display_name not in kept and user.email not in kept
