@@ -55,6 +55,7 @@ from __future__ import annotations
 import http.client
 import os
 import queue
+import secrets
 import shutil
 import signal
 import socket
@@ -308,9 +309,10 @@ def viewer_locale(n: int) -> str:
 
 
 def session_cookies(app, tokens: list[str]) -> list[dict]:
-    """Each viewer's signed session cookie, as signing in would set it for a browser sending
-    USER_AGENT from 127.0.0.1 (Flask-Login's session identifier included, so the server
-    keeps the session as it is and sets no cookie)."""
+    """Each viewer's signed session cookie, as signing in and opening any page would leave it
+    for a browser sending USER_AGENT from 127.0.0.1: Flask-Login's session identifier and the
+    session's CSRF secret (the first page after signing in makes one) included, so the server
+    keeps the session as it is and sets no cookie."""
     from flask_login.utils import _create_identifier
 
     serializer = app.session_interface.get_signing_serializer(app)
@@ -319,7 +321,8 @@ def session_cookies(app, tokens: list[str]) -> list[dict]:
                                   environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         identifier = _create_identifier()
         for n, token in enumerate(tokens):
-            value = serializer.dumps({"_user_id": token, "_fresh": True, "_id": identifier})
+            value = serializer.dumps({"_user_id": token, "_fresh": True, "_id": identifier,
+                                      "csrf_token": secrets.token_hex(20)})
             cookies.append(({"Cookie": f"session={value}"}, viewer_locale(n)))
     return cookies
 

@@ -24,11 +24,13 @@ is kept as a placeholder and put back fresh on every use.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from collections.abc import Hashable
+from typing import NamedTuple
 
 from markupsafe import Markup
 from sqlalchemy import literal
@@ -54,7 +56,7 @@ MAX_PARTS = 4096  # a few hundred bytes per standing
 TOKEN_MARK = "\x00csrf-token\x00"  # noqa: S105 (a placeholder, not a secret)
 PART_MARK = Markup("\x00part:{}\x00")  # format() escapes the name it is given
 
-_shells: OrderedDict[tuple, tuple[str, tuple[str, ...], float]] = OrderedDict()
+_shells: OrderedDict[tuple, tuple[Shell, float]] = OrderedDict()
 _parts: OrderedDict[tuple, tuple[dict[str, str], float]] = OrderedDict()
 _lock = threading.Lock()
 
@@ -102,20 +104,35 @@ def _fresh(entry_time: float) -> bool:
     return time.monotonic() - entry_time <= TTL_SECONDS
 
 
-def shell(key: tuple) -> tuple[str, tuple[str, ...]] | None:
-    """The shell with its placeholders, and the names of its viewer parts."""
+class Shell(NamedTuple):
+    """The shared page cut at its marks: ``pieces`` alternate text and marks (the CSRF
+    token's, a viewer part's), so a page is assembled in one join rather than a pass over the
+    whole page per mark; ``names`` are its viewer parts' templates."""
+
+    pieces: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+_MARKS = re.compile("(\x00(?:csrf-token|part:[^\x00]*)\x00)")  # kept by split(): odd pieces
+
+
+def cut(html: str, names: tuple[str, ...]) -> Shell:
+    """A freshly rendered shell, its CSRF token replaced by the placeholder, cut at marks."""
+    return Shell(tuple(_MARKS.split(html.replace(masked_csrf_token(), TOKEN_MARK))), names)
+
+
+def shell(key: tuple) -> Shell | None:
     with _lock:
         entry = _shells.get(key)
-        if entry is None or not _fresh(entry[2]):
+        if entry is None or not _fresh(entry[1]):
             return None
         _shells.move_to_end(key)
-    return entry[0], entry[1]
+    return entry[0]
 
 
-def keep_shell(key: tuple, html: str, names: tuple[str, ...]) -> None:
-    stored = html.replace(masked_csrf_token(), TOKEN_MARK)
+def keep_shell(key: tuple, kept: Shell) -> None:
     with _lock:
-        _shells[key] = (stored, names, time.monotonic())
+        _shells[key] = (kept, time.monotonic())
         _shells.move_to_end(key)
         while len(_shells) > MAX_SHELLS:
             _shells.popitem(last=False)
@@ -140,11 +157,14 @@ def keep_parts(key: tuple, rendered: dict[str, str]) -> None:
             _parts.popitem(last=False)
 
 
-def assemble(html: str, rendered: dict[str, str]) -> str:
+def assemble(kept: Shell, rendered: dict[str, str]) -> str:
     """The shell with the viewer's parts in their holes and this response's CSRF token."""
-    for name, part in rendered.items():
-        html = html.replace(str(PART_MARK.format(name)), part)
-    return html.replace(TOKEN_MARK, masked_csrf_token())
+    token = masked_csrf_token()
+    holes = {str(PART_MARK.format(name)): part.replace(TOKEN_MARK, token)
+             for name, part in rendered.items()}
+    return "".join(
+        piece if n % 2 == 0 else token if piece == TOKEN_MARK else holes.get(piece, "")
+        for n, piece in enumerate(kept.pieces))
 
 
 _TOUCHED = "roundtable_touched_events"  # session.info: (event ids, session ids) flushed

@@ -176,19 +176,16 @@ def show_event(event_id):
     kept = pagecache.shell(key) if reusable else None
     if kept is None:
         holes = pagecache.Holes()
-        html = _render_shell(event, holes)
-        names = tuple(holes.names)
+        kept = pagecache.cut(_render_shell(event, holes), tuple(holes.names))
         if reusable:
-            pagecache.keep_shell(key, html, names)
-    else:
-        html, names = kept
+            pagecache.keep_shell(key, kept)
     own_key = pagecache.parts_key(key, event, current_user)
     own = pagecache.parts(own_key) if reusable else None
     if own is None:
-        own = _viewer_parts(event, names)
+        own = _viewer_parts(event, kept.names)
         if reusable:
             pagecache.keep_parts(own_key, own)
-    return pagecache.assemble(html, own)
+    return pagecache.assemble(kept, own)
 
 
 def _render_shell(event, holes) -> str:
