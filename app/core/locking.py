@@ -32,7 +32,9 @@ does every command, so the order is trivially kept there.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
+from sqlalchemy import bindparam
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -62,11 +64,18 @@ def lock_rows(model, ids: Iterable[int], *, keys_unchanged: bool = False) -> dic
         return {}
     _check_order(model.__tablename__, ids)
     key = model.__mapper__.primary_key[0]
-    rows = db.session.scalars(
-        select(model).where(key.in_(ids)).order_by(key)
-        .with_for_update(key_share=keys_unchanged)
-        .execution_options(populate_existing=True))
+    rows = db.session.scalars(_locking_statement(model, keys_unchanged), {"lock_ids": ids})
     return {getattr(row, key.key): row for row in rows}
+
+
+@lru_cache(maxsize=64)
+def _locking_statement(model, keys_unchanged: bool):
+    """Built once per kind of row: a registration waits for the event's lock, and building
+    the statement again for every one of them only lengthens the queue."""
+    key = model.__mapper__.primary_key[0]
+    return (select(model).where(key.in_(bindparam("lock_ids", expanding=True))).order_by(key)
+            .with_for_update(key_share=keys_unchanged)
+            .execution_options(populate_existing=True))
 
 
 def lock_row(model, row_id: int):

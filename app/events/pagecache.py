@@ -30,10 +30,11 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from collections.abc import Hashable
+from functools import lru_cache
 from typing import NamedTuple
 
 from markupsafe import Markup
-from sqlalchemy import literal
+from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
@@ -200,10 +201,18 @@ def touch_events(session) -> None:
     if session_ids:
         event_ids |= set(session.execute(select(EventSession.event_id).where(
             EventSession.id.in_(session_ids))).scalars())
-    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
-    now = now_utc()
-    existing = select(Event.id, literal(now, UTCDateTime)).where(
-        Event.id.in_(sorted(event_ids))).order_by(Event.id)
-    session.execute(
-        dialect.insert(EventActivity).from_select(["event_id", "changed_dt"], existing)
-        .on_conflict_do_update(index_elements=["event_id"], set_={"changed_dt": now}))
+    session.execute(_touch_statement(session.get_bind().dialect.name),
+                    {"touched_ids": sorted(event_ids), "touched_at": now_utc()})
+
+
+@lru_cache(maxsize=2)
+def _touch_statement(dialect_name: str):
+    """``touch_events``' upsert, built once: it ends every transaction that writes."""
+    dialect = sqlite if dialect_name == "sqlite" else postgresql
+    touched_at = bindparam("touched_at", type_=UTCDateTime)
+    existing = select(Event.id, touched_at).where(
+        Event.id.in_(bindparam("touched_ids", expanding=True))).order_by(Event.id)
+    # Of the table, not the model: the ORM would take the parameters for rows to insert.
+    return (dialect.insert(EventActivity.__table__)
+            .from_select(["event_id", "changed_dt"], existing)
+            .on_conflict_do_update(index_elements=["event_id"], set_={"changed_dt": touched_at}))
