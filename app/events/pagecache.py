@@ -1,4 +1,4 @@
-"""The event page, rendered once per kind of reader and finished per viewer.
+"""The event page, rendered once per kind of reader and finished per standing of viewer.
 
 The page is most of what participants open, and nearly all of it reads the same to every
 viewer who shares a language, a zone, a choice of era and a set of roles: the agenda, the
@@ -8,9 +8,9 @@ registration, whether they may see the joining link, their programme) are left i
 marked holes (``viewer_part`` in ``events/event.html``), rendered apart from the shell for
 each *standing* (``VIEWER_STANDING``: not registered, confirmed, number 3 on the waitlist...)
 and shared by the viewers of that kind and standing, since they show nothing else of the
-viewer. So a viewer's first view costs the one statement that reads the event with their
-registration (``services.event_page_or_404``), and their parts only when nobody of their
-standing came before.
+viewer. So a viewer's first view costs two statements (their account, and the event with
+their registration: ``services.event_page_or_404``), and rendering their parts only when
+nobody of their kind and standing came before.
 
 Both copies are reused only while the event's own row (``updated_dt``) and everything that
 belongs to it (``activity_dt``, moved by ``touch_events`` as each
