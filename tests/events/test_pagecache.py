@@ -209,3 +209,20 @@ def test_viewers_of_one_standing_share_their_parts_and_see_only_their_own(
     kept = "".join(html for parts, _time in pagecache._parts.values() for html in parts.values())
     for user in people:
         assert user.display_name not in kept and user.email not in kept
+
+
+def test_the_viewer_parts_read_nothing_of_the_viewer_but_their_standing(
+        app, participant, workshop):
+    """A viewer part is shared by every viewer of one kind and standing, so its template
+    reads nothing of the viewer directly (``current_user``): what it shows of them comes
+    through the functions whose answers make up the standing (``VIEWER_STANDING``)."""
+    from app.events import pagecache
+
+    page(app, f"/events/{workshop.id}", participant)
+    [(kept, _time)] = pagecache._shells.values()
+    assert len(kept.names) == 3  # registration panel, joining link, programme link
+    for name in kept.names:
+        source, _filename, _uptodate = app.jinja_env.loader.get_source(app.jinja_env, name)
+        assert "current_user" not in source, name
+    assert {"registration", "joining", "programme"} <= {
+        name for name, _standing in pagecache.VIEWER_STANDING.items()}
