@@ -287,7 +287,8 @@ def _roster_submit(event_id, name, change):
     def done(promoted):
         flash(_("Saved."), "success")
         if promoted:
-            flash(_("%(n)d people moved off the waitlist.", n=len(promoted)), "success")
+            flash(ngettext("%(num)d person moved off the waitlist.",
+                           "%(num)d people moved off the waitlist.", len(promoted)), "success")
         return redirect(url_for("registrations.roster", event_id=event.id))
 
     return submit_form(form, lambda: change(event, form),
