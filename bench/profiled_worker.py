@@ -11,6 +11,7 @@ cProfile roughly doubles the Python time of a request.
 import cProfile
 import json
 import os
+import re
 import time
 from collections import defaultdict
 
@@ -20,18 +21,23 @@ _requests = [0, 0.0]
 
 
 def _statement_kind(statement: str) -> str:
-    """A short name for a statement: its verb and table (and FOR UPDATE when it locks)."""
-    words = statement.split()
+    """A short name for a statement: its verb, its table and the tables it joins, read at the
+    top level (a subquery's tables are not the statement's), and FOR UPDATE when it locks."""
+    flat = statement
+    while (inner := _SUBQUERY.sub("", flat)) != flat:
+        flat = inner
+    words = flat.split()
     verb = words[0].upper() if words else "?"
-    table = ""
-    for marker in ("FROM", "INTO", "UPDATE"):
-        if marker in words[:-1] and (verb != "UPDATE" or marker == "UPDATE"):
-            table = words[words.index(marker) + 1]
-            break
-    if verb == "SELECT" and "count(*)" in statement:
+    marker = {"INSERT": "INTO", "UPDATE": "UPDATE"}.get(verb, "FROM")
+    table = words[words.index(marker) + 1] if marker in words[:-1] else ""
+    joined = [words[n + 1] for n, word in enumerate(words[:-1]) if word == "JOIN"]
+    if verb == "SELECT" and words[1:2] == ["count"]:
         verb = "SELECT count(*)"
-    lock = " FOR UPDATE" if "FOR UPDATE" in statement or "FOR NO KEY UPDATE" in statement else ""
-    return f"{verb} {table}{lock}".strip()
+    lock = " FOR UPDATE" if "FOR UPDATE" in flat or "FOR NO KEY UPDATE" in flat else ""
+    return f"{verb} {' + '.join([table, *joined])}{lock}".strip()
+
+
+_SUBQUERY = re.compile(r"\([^()]*\)")
 
 
 def post_worker_init(worker):
