@@ -9,8 +9,9 @@ marked holes (``viewer_part`` in ``events/event.html``), rendered apart from the
 each *standing* (``VIEWER_STANDING``: not registered, confirmed, number 3 on the waitlist...)
 and shared by the viewers of that kind and standing, since they show nothing else of the
 viewer. So a viewer's first view costs two statements (their account, and the event with
-their registration: ``services.event_page_or_404``), and rendering their parts only when
-nobody of their kind and standing came before.
+their registration: ``services.event_page_or_404``; a third counts a waitlisted viewer's place
+in the queue), and rendering their parts only when nobody of their kind and standing came
+before.
 
 Both copies are reused only while the event's own row (``updated_dt``) and everything that
 belongs to it (``activity_dt``, moved by ``touch_events`` as each
