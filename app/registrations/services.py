@@ -160,11 +160,10 @@ def _registration_and_invitation(event: Event, user) -> tuple[Registration | Non
         return None, False
     if not _needs_an_invitation(event, user):
         return registration_for(event, user), True
+    columns, ((target, onclause),) = _event_page_read(False, _by_country(user))
     registration, is_invited = db.session.execute(
-        select(Registration, _invited(event.id, user)).select_from(Event)
-        .outerjoin(Registration, (Registration.event_id == Event.id)
-                   & (Registration.user_id == user.id))
-        .where(Event.id == event.id)).one()
+        select(*columns).select_from(Event).outerjoin(target, onclause)
+        .where(Event.id == event.id), _viewer_params(user)).one()
     return registration, is_invited
 
 
@@ -191,18 +190,30 @@ def read_with_the_event_page(user) -> ReadWithTheEvent:
         may = not _needs_an_invitation(event, user) or bool(is_invited)
         g.setdefault("viewer_registrations", {})[(event.id, user.id)] = (registration, may)
 
-    by_country = bool(user.is_participant and user.country_code)
-    columns, joins = _event_page_read(bool(user.is_organiser), by_country)
+    columns, joins = _event_page_read(bool(user.is_organiser), _by_country(user))
+    return ReadWithTheEvent(columns=columns, joins=joins, params=_viewer_params(user),
+                            keep=keep)
+
+
+def _by_country(user) -> bool:
+    """Whether a delegation's invitation can invite ``user`` (a participant naming a country)."""
+    return bool(user.is_participant and user.country_code)
+
+
+def _viewer_params(user) -> dict:
+    """The bind parameters of ``_event_page_read``'s columns and join for ``user``."""
     params = {"registrations_viewer_id": user.id}
-    if by_country:
+    if _by_country(user):
         params["registrations_viewer_country"] = user.country_code
-    return ReadWithTheEvent(columns=columns, joins=joins, params=params, keep=keep)
+    return params
 
 
 @lru_cache(maxsize=4)
 def _event_page_read(organiser: bool, by_country: bool) -> tuple[tuple, tuple]:
-    """The columns and join of ``read_with_the_event_page``, one pair per shape of viewer
-    (organisers need no invitation; a participant's delegation may be invited)."""
+    """The viewer's registration and whether they are invited, as columns and the join that
+    reads them beside an event, one pair per shape of viewer (organisers need no invitation;
+    a participant's delegation may be invited): the event page reads them with the event,
+    other pages beside it (``_registration_and_invitation``)."""
     viewer_id = bindparam("registrations_viewer_id")
     country = bindparam("registrations_viewer_country") if by_country else None
     invited = true() if organiser else select(EventInvitee.id).where(
@@ -356,8 +367,7 @@ def invites(user: User) -> ColumnElement[bool]:
     """Whether an ``EventInvitee`` row invites ``user``: in person, or with their delegation,
     which is the participants naming its country (an account naming none belongs to none:
     comparing its empty country would match every person's invitation)."""
-    return _invitation_of(
-        user.id, user.country_code if user.is_participant and user.country_code else None)
+    return _invitation_of(user.id, user.country_code if _by_country(user) else None)
 
 
 def _invitation_of(user_id, country_code):
@@ -373,17 +383,16 @@ def _needs_an_invitation(event: Event, user: User) -> bool:
     return event.is_invitation_only and not user.is_organiser
 
 
-def _invited(event_id, user: User):
-    """Whether ``user`` is invited to the event ``event_id`` (an id, or ``Event.id`` in a
-    statement that reads events), as an EXISTS to select alone or beside other columns."""
-    return select(EventInvitee.id).where(EventInvitee.event_id == event_id,
+def _invited(event: Event, user: User):
+    """Whether ``user`` is invited to ``event``, as an EXISTS."""
+    return select(EventInvitee.id).where(EventInvitee.event_id == event.id,
                                          invites(user)).exists()
 
 
 def may_register(event: Event, user: User) -> bool:
     if not _needs_an_invitation(event, user):
         return True
-    return db.session.scalar(select(_invited(event.id, user)))
+    return db.session.scalar(select(_invited(event, user)))
 
 
 def quota_for(event: Event, country_code: str | None) -> DelegationQuota | None:

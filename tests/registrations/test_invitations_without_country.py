@@ -46,3 +46,20 @@ def test_the_event_page_offers_registration_to_the_invited_only(
         assert ("This event is by invitation only." in page) is not offered
         reading = [s for s in statements if "event_invitees" in s]
         assert len(reading) == 1 and "registrations" in reading[0]
+
+
+def test_pages_other_than_the_event_page_read_the_same_invitation(app, make_event, make_user):
+    """Outside the event page (which reads it with the event), the viewer's registration and
+    invitation come from one statement beside the event, by the same rule."""
+    event = make_event(is_invitation_only=True)
+    invited, delegate, uninvited, stateless = (make_user(country="NZ"), make_user(country="AU"),
+                                               make_user(country="TH"), make_user(country=None))
+    services.invite_to_event(event, user=invited)
+    services.invite_to_event(event, country_code="AU")
+    services.register(event, invited, consent())
+    db.session.commit()
+    for person, may, registered in ((invited, True, True), (delegate, True, False),
+                                    (uninvited, False, False), (stateless, False, False)):
+        with app.test_request_context():
+            assert services.viewer_may_register(event, person) is may, person.country_code
+            assert (services.viewer_registration(event, person) is not None) is registered
