@@ -863,24 +863,25 @@ def invitees(event: Event) -> list[EventInvitee]:
 
 # --- telling people ------------------------------------------------------------------------
 
-def _messages():
-    return {
-        "confirmed": (_("Your place is confirmed: %(event)s"),
-                      _("Your registration is confirmed. We look forward to seeing you.")),
-        "pending": (_("Registration received: %(event)s"),
-                    _("We received your registration. The organisers will confirm it soon.")),
-        "waitlisted": (_("You are on the waitlist: %(event)s"),
-                       _("The event is full, so you are on the waitlist. We will tell you as "
-                         "soon as a place is free.")),
-        "promoted": (_("A place is free for you: %(event)s"),
-                     _("Good news: a place became free and your registration is now "
-                       "confirmed.")),
-        "cancelled": (_("Registration cancelled: %(event)s"),
-                      _("Your registration is cancelled. You can register again while "
-                        "registration is open.")),
-        "declined": (_("Registration not accepted: %(event)s"),
-                     _("We are sorry: the organisers could not accept your registration.")),
-    }
+# Subject and opening line of each state's email, translated when one is sent (in its
+# reader's language): only the pair that email uses, not all twelve strings.
+_MESSAGES = {
+    "confirmed": (_l("Your place is confirmed: %(event)s"),
+                  _l("Your registration is confirmed. We look forward to seeing you.")),
+    "pending": (_l("Registration received: %(event)s"),
+                _l("We received your registration. The organisers will confirm it soon.")),
+    "waitlisted": (_l("You are on the waitlist: %(event)s"),
+                   _l("The event is full, so you are on the waitlist. We will tell you as "
+                      "soon as a place is free.")),
+    "promoted": (_l("A place is free for you: %(event)s"),
+                 _l("Good news: a place became free and your registration is now "
+                    "confirmed.")),
+    "cancelled": (_l("Registration cancelled: %(event)s"),
+                  _l("Your registration is cancelled. You can register again while "
+                     "registration is open.")),
+    "declined": (_l("Registration not accepted: %(event)s"),
+                 _l("We are sorry: the organisers could not accept your registration.")),
+}
 
 
 def email_registrant(registration: Registration, kind: str, *, had_place: bool = False) -> None:
@@ -894,7 +895,7 @@ def email_registrant(registration: Registration, kind: str, *, had_place: bool =
     elif kind in ("cancelled", "declined") and had_place:
         invitation = event_invitation(registration, cancel=True)
     with force_locale(user.formatting_locale):
-        subject, lead = _messages()[kind]
+        subject, lead = (str(text) for text in _MESSAGES[kind])
         body = render_template("registrations/email/status.txt", registration=registration,
                                lead=lead, user=user,
                                mine_url=absolute_url("registrations.mine"))
