@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.registrations.models import AttendAs
@@ -10,6 +11,16 @@ STATUSES = {
     RegistrationStatus.DECLINED: _l("Not accepted"),
     RegistrationStatus.CANCELLED: _l("Cancelled"),
 }
+
+
+def standing(status: RegistrationStatus, position: int | None) -> str:
+    """A registration's state as its reader needs it: on the waitlist, their number in the
+    queue says it all ("On the waitlist · number 2 on the waitlist" said it twice)."""
+    if position:
+        return _("On the waitlist: number %(n)d", n=position)
+    return str(STATUSES.get(status, ""))
+
+
 ATTEND_AS = {AttendAs.IN_PERSON: _l("In person"), AttendAs.ONLINE: _l("Online")}
 ACTIONS = {
     "approve": _l("Approve"),

@@ -55,6 +55,7 @@ def register_panel_global(state):
         registration_panel=registration_panel,
         registration_counts=registration_counts,
         registration_status_label=labels.STATUSES.get,
+        registration_standing_label=labels.standing,
         attend_as_label=labels.ATTEND_AS.get,
         registration_action_label=labels.ACTIONS.get,
     )

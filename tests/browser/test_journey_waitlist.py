@@ -71,8 +71,8 @@ def test_each_person_reads_their_own_place_and_the_first_waiting_moves_up(
     confirmed, waiting_first, waiting_second = (
         _panel(page, live_server, title) for page in (first, second, third))
     assert "Confirmed" in confirmed and LINK in confirmed
-    assert "number 1 on the waitlist" in waiting_first and LINK not in waiting_first
-    assert "number 2 on the waitlist" in waiting_second and LINK not in waiting_second
+    assert "On the waitlist: number 1" in waiting_first and LINK not in waiting_first
+    assert "On the waitlist: number 2" in waiting_second and LINK not in waiting_second
     for page in (second, third):
         expect(page.get_by_text("Shown to confirmed participants.")).to_be_visible()
     shot(second, "journey-waitlist-first-waiting", database)
@@ -83,4 +83,4 @@ def test_each_person_reads_their_own_place_and_the_first_waiting_moves_up(
     assert "1 person moved off the waitlist." in flash(organiser)
     moved_up, still_waiting = (_panel(page, live_server, title) for page in (second, third))
     assert "Confirmed" in moved_up and LINK in moved_up and "waitlist" not in moved_up
-    assert "number 1 on the waitlist" in still_waiting and LINK not in still_waiting
+    assert "On the waitlist: number 1" in still_waiting and LINK not in still_waiting

@@ -203,8 +203,8 @@ def test_viewers_of_one_standing_share_their_parts_and_see_only_their_own(
     for user in newcomers:
         assert ">Register<" in pages[user.id] and "meet.example.org" not in pages[user.id]
     assert "meet.example.org" in pages[confirmed.id] and ">Register<" not in pages[confirmed.id]
-    assert "number 1 on the waitlist" in pages[first.id]
-    assert "number 2 on the waitlist" in pages[second.id]
+    assert "On the waitlist: number 1" in pages[first.id]
+    assert "On the waitlist: number 2" in pages[second.id]
     assert "meet.example.org" not in pages[first.id] + pages[second.id]
     kept = "".join(html for parts, _time in pagecache._parts.values() for html in parts.values())
     for user in people:

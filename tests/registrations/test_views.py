@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from babel.support import Translations
+from flask_babel import gettext
 from markupsafe import escape
 from sqlalchemy import func
 from sqlalchemy import insert
@@ -345,3 +346,25 @@ def test_in_person_registration_asks_for_passport_details(client, participant, r
     virtual = make_event(kind=EventKind.VIRTUAL, is_invitation_only=False)
     names = rendered_form(client, f"/events/{virtual.id}/register").names
     assert not names & {"passport_name", "nationality", "passport_number"}
+
+
+def test_a_place_on_the_waitlist_is_said_once_with_its_number(client, organiser, make_user,
+                                                              roundtable):
+    """Not "On the waitlist · number 2 on the waitlist": the number in the queue says it."""
+    people = [make_user() for _ in range(4)]
+    for person in people:
+        services.register(roundtable, person, services.RegistrationInput(
+            consent_chatham=True, consent_data=True))
+    db.session.commit()
+
+    def standing(number):
+        return str(escape(gettext("On the waitlist: number %(n)d", n=number)))
+
+    login_as(client, people[3])
+    for url in (f"/events/{roundtable.id}", "/registrations"):
+        page = client.get(url).get_data(as_text=True)
+        assert f"<strong>{standing(2)}</strong>" in page, url
+        assert "number 2 on the waitlist" not in page
+    login_as(client, organiser)
+    roster = client.get(f"/events/{roundtable.id}/registrations").get_data(as_text=True)
+    assert f">{standing(1)}</td>" in roster and f">{standing(2)}</td>" in roster
