@@ -9,17 +9,22 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from babel.support import Translations
 from playwright.sync_api import expect
 
 from tests.browser.journeys import add_session
 from tests.browser.journeys import create_event
 from tests.browser.journeys import flash
 from tests.browser.journeys import open_event
+from tests.browser.journeys import scroll_width
 from tests.browser.journeys import shot
+from tests.fixtures.browser import ROOT
 
 pytestmark = pytest.mark.browser
 
 LINK = "https://meet.example.org/one-place"
+PHONE = {"width": 390, "height": 844}
+THAI = Translations.load(str(ROOT / "translations"), ["th"])
 
 
 def _open_one_place(organiser, live_server, title: str) -> None:
@@ -84,3 +89,20 @@ def test_each_person_reads_their_own_place_and_the_first_waiting_moves_up(
     moved_up, still_waiting = (_panel(page, live_server, title) for page in (second, third))
     assert "Confirmed" in moved_up and LINK in moved_up and "waitlist" not in moved_up
     assert "On the waitlist: number 1" in still_waiting and LINK not in still_waiting
+
+    # On a phone, in Thai: My registrations says the place in the queue once; the organiser's
+    # roster says it in the row's status.
+    third.set_viewport_size(PHONE)
+    third.get_by_role("button", name="ไทย").click()
+    third.goto(f"{live_server}/registrations")
+    mine = third.locator("main").inner_text()
+    assert THAI.gettext("On the waitlist: number %(n)d") % {"n": 1} in mine
+    assert THAI.gettext("On the waitlist") + " ·" not in mine
+    assert scroll_width(third) <= PHONE["width"]
+    shot(third, "journey-waitlist-mine-390-th", database)
+    organiser.set_viewport_size(PHONE)
+    open_event(organiser, live_server, title)
+    organiser.get_by_role("link", name="Registrations and roster").click()
+    expect(organiser.get_by_text("On the waitlist: number 1")).to_be_visible()
+    assert scroll_width(organiser) <= PHONE["width"]
+    shot(organiser, "journey-waitlist-roster-390", database)
