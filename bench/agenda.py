@@ -22,6 +22,10 @@ Measures, in one run:
 * ``bare_rps``: requests per second for a bare Flask app (``bench/bare_app.py``) served by the
   identical gunicorn command and loaded by the identical client (cycles of 60 requests on 8
   connections), the ceiling of the stack on this machine; ``ratio`` is agenda_rps / bare_rps;
+* ``floor_ratio``: first views of the signed-in floor (``bench/event_floor_app.py``: the
+  account, the event page's one statement, a masked CSRF token, nothing shown), served and
+  loaded the same way with the same viewers, over ``bare_rps``: the most any agenda on this
+  stack, with its guarantees, could reach on this machine;
 * ``cpu_ratio``: the bare app's worker CPU time per request over the agenda's (first views),
   read from /proc over every round ("n/a" elsewhere): on a machine busy with other work,
   requests per second say as much about the neighbours as about the app;
@@ -492,11 +496,15 @@ class Client:
             thread.join(timeout=10)
 
 
-def views(event_id: int, client: Client, cookies: list[tuple[dict, str]]) -> float:
+def views(event_id: int, client: Client, cookies: list[tuple[dict, str]],
+          page: str = "/events/") -> float:
     """Each viewer opens the event's page once; the answer must be in their language (its
     lang attribute: en-AU, en-NZ... for English)."""
-    return client.cycle([(f"/events/{event_id}", cookie, f'<html lang="{lang}')
+    return client.cycle([(f"{page}{event_id}", cookie, f'<html lang="{lang}')
                          for cookie, lang in cookies])
+
+
+FLOOR_PAGE = "/bench/floor/"  # bench/event_floor_app.py
 
 
 def worker_cpu(master: int) -> float | None:
@@ -541,7 +549,8 @@ def timed(master: int, run) -> tuple[float, float | None]:
 
 
 def compare(app, event_id: int, agenda: tuple[Client, int], bare: tuple[Client, int],
-            batches: list[list[tuple[dict, str]]], rounds: int = 3) -> dict[str, Tally]:
+            floor: tuple[Client, int], batches: list[list[tuple[dict, str]]],
+            rounds: int = 3) -> dict[str, Tally]:
     """Rounds in alternation, each of CYCLES_PER_ROUND cycles of 60 requests:
 
     * first views: each cycle's 60 viewers have never opened a page (a new batch each cycle),
@@ -549,14 +558,17 @@ def compare(app, event_id: int, agenda: tuple[Client, int], bare: tuple[Client, 
       their kinds of reader are reused;
     * after a change: the event moves before each cycle (not timed) and the first batch opens
       it again, so every shell and every viewer's parts are rendered anew;
-    * bare: 60 requests to the bare app per cycle.
+    * bare: 60 requests to the bare app per cycle;
+    * floor: the same first views of the signed-in floor (bench/event_floor_app.py).
     """
-    (client, master), (bare_client, bare_master) = agenda, bare
+    (client, master), (bare_client, bare_master), (floor_client, floor_master) = (
+        agenda, bare, floor)
     warm_up, *fresh = batches
     views(event_id, client, warm_up)
+    views(event_id, floor_client, warm_up, FLOOR_PAGE)
     bare_cycle = [("/", {}, "")] * VIEWERS
     bare_client.cycle(bare_cycle)
-    tallies = {"first": Tally(), "changed": Tally(), "bare": Tally()}
+    tallies = {"first": Tally(), "changed": Tally(), "bare": Tally(), "floor": Tally()}
 
     def after_change() -> float:
         total = 0.0
@@ -573,6 +585,8 @@ def compare(app, event_id: int, agenda: tuple[Client, int], bare: tuple[Client, 
                                                         for batch in mine)),
                 ("bare", bare_master, lambda: sum(bare_client.cycle(bare_cycle)
                                                   for _ in range(CYCLES_PER_ROUND))),
+                ("floor", floor_master, lambda mine=mine: sum(
+                    views(event_id, floor_client, batch, FLOOR_PAGE) for batch in mine)),
                 ("changed", master, after_change)):
             seconds, cpu = timed(master_pid, run)
             rps = tallies[name].add(CYCLES_PER_ROUND * VIEWERS, seconds, cpu)
@@ -620,12 +634,14 @@ def main() -> str:
         queries = count_queries(app, event_ids, tokens[0][0], (20, 2000))
 
         bare = stack.enter_context(gunicorn(env, "bench.bare_app:app", "/", tmp_dir))
+        floor = stack.enter_context(gunicorn(env, "bench.event_floor_app:app", "/login",
+                                             tmp_dir))
         port, master = stack.enter_context(gunicorn(env, "wsgi:app", "/login", tmp_dir))
-        client, bare_client = Client(port), Client(bare[0])
-        stack.callback(client.close)
-        stack.callback(bare_client.close)
+        client, bare_client, floor_client = Client(port), Client(bare[0]), Client(floor[0])
+        for each in (client, bare_client, floor_client):
+            stack.callback(each.close)
         tallies = compare(app, event_ids[20], (client, master), (bare_client, bare[1]),
-                          batches, rounds)
+                          (floor_client, floor[1]), batches, rounds)
         viewer = batches[0][0][0]
         page_seconds(app, port, event_ids[200], 200, viewer, 2)  # warm-up of both workers
         page_seconds(app, port, event_ids[2000], 2000, viewer, 2)
@@ -635,10 +651,12 @@ def main() -> str:
             f"2,000 sessions {per_page[2000] * 1000:.0f} ms")
     log(f"done in {time.monotonic() - started:.0f}s")
     first, changed, bare_tally = tallies["first"], tallies["changed"], tallies["bare"]
+    floor = tallies["floor"]
     cpu = (f"{bare_tally.cpu_per_request / first.cpu_per_request:.2f}"
            if first.cpu_per_request and bare_tally.cpu_per_request else "n/a")
     return (f"agenda_rps={first.best_rps:.0f} bare_rps={bare_tally.best_rps:.0f} "
             f"ratio={first.best_rps / bare_tally.best_rps:.2f} cpu_ratio={cpu} "
+            f"floor_ratio={floor.best_rps / bare_tally.best_rps:.2f} "
             f"changed_rps={changed.best_rps:.0f} viewers={VIEWERS} queries_20={queries[20]} "
             f"queries_2000={queries[2000]} "
             f"scale_2000_vs_200={per_page[2000] / per_page[200]:.2f}")
