@@ -651,12 +651,12 @@ def main() -> str:
             f"2,000 sessions {per_page[2000] * 1000:.0f} ms")
     log(f"done in {time.monotonic() - started:.0f}s")
     first, changed, bare_tally = tallies["first"], tallies["changed"], tallies["bare"]
-    floor = tallies["floor"]
+    floor_tally = tallies["floor"]
     cpu = (f"{bare_tally.cpu_per_request / first.cpu_per_request:.2f}"
            if first.cpu_per_request and bare_tally.cpu_per_request else "n/a")
     return (f"agenda_rps={first.best_rps:.0f} bare_rps={bare_tally.best_rps:.0f} "
             f"ratio={first.best_rps / bare_tally.best_rps:.2f} cpu_ratio={cpu} "
-            f"floor_ratio={floor.best_rps / bare_tally.best_rps:.2f} "
+            f"floor_ratio={floor_tally.best_rps / bare_tally.best_rps:.2f} "
             f"changed_rps={changed.best_rps:.0f} viewers={VIEWERS} queries_20={queries[20]} "
             f"queries_2000={queries[2000]} "
             f"scale_2000_vs_200={per_page[2000] / per_page[200]:.2f}")
